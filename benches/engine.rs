@@ -1,0 +1,2 @@
+//! Engine throughput: forward + backward over a long chain and a wide random graph.
+fn main() {}

@@ -1,0 +1,240 @@
+//! The backward sweep and the [`Gradients`] it returns.
+//!
+//! Gradients live in their own store, returned by [`Value::backward`], not in mutable fields
+//! of the values: calling backward twice gives two identical stores, never doubled
+//! gradients, and there is no `zero_grad` to forget.
+
+use std::fmt;
+use std::ops::Index;
+
+use crate::tape::{Nodes, Tape};
+use crate::value::Value;
+
+/// The gradient of one output with respect to every value recorded before it on its tape.
+///
+/// Read it with [`wrt`](Gradients::wrt) or by indexing with a value. A value that does not
+/// reach the output (including one recorded after it) has gradient exactly `0.0`.
+///
+/// ```
+/// use tapegrad::Tape;
+///
+/// let tape = Tape::new();
+/// let (a, b, unused) = (tape.var(3.0), tape.var(4.0), tape.var(9.0));
+/// let c = a * b;
+/// let g = c.backward();
+/// assert_eq!((g[a], g[b], g[c], g[unused]), (4.0, 3.0, 1.0, 0.0));
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Gradients {
+    tape: u64,
+    generation: u64,
+    grads: Vec<f64>,
+}
+
+impl fmt::Debug for Gradients {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gradients")
+            .field("nodes", &self.grads.len())
+            .finish()
+    }
+}
+
+impl Default for Gradients {
+    fn default() -> Self {
+        Gradients::new()
+    }
+}
+
+impl Gradients {
+    /// An empty store, for use with [`Tape::backward_into`]; every lookup gives 0 until it is
+    /// filled.
+    ///
+    /// ```
+    /// let g = tapegrad::Gradients::new();
+    /// assert!(g.as_slice().is_empty());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Gradients {
+            tape: 0,
+            generation: 0,
+            grads: Vec::new(),
+        }
+    }
+
+    /// d(output)/d(`v`). Zero for a constant on no tape and for any value that does not reach
+    /// the output.
+    ///
+    /// # Panics
+    /// If `v` is recorded on a different tape than the output, or the tape was cleared since
+    /// these gradients were computed.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(2.0);
+    /// let g = x.powi(3).backward();
+    /// assert_eq!(g.wrt(x), 12.0);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn wrt(&self, v: Value<'_>) -> f64 {
+        let Some(tape) = v.tape() else {
+            return 0.0;
+        };
+        if self.tape != 0 {
+            assert!(
+                tape.id() == self.tape,
+                "Gradients::wrt: the value is recorded on a different tape than the output \
+                 these gradients were computed for"
+            );
+            assert!(
+                tape.generation() == self.generation,
+                "Gradients::wrt: the tape was cleared after these gradients were computed; \
+                 they describe values that no longer exist"
+            );
+        }
+        self.grads
+            .get(v.index_unchecked() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    }
+
+    /// The gradients of several values at once, in order.
+    ///
+    /// # Panics
+    /// As [`wrt`](Gradients::wrt).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let xs = tape.vars(&[1.0, 2.0]);
+    /// let g = (xs[0] * xs[1]).backward();
+    /// assert_eq!(g.wrt_all(&xs), vec![2.0, 1.0]);
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn wrt_all(&self, vs: &[Value<'_>]) -> Vec<f64> {
+        vs.iter().map(|&v| self.wrt(v)).collect()
+    }
+
+    /// Gradients by node index, from node 0 up to the output (inclusive).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(5.0);
+    /// let g = (x * 2.0).backward();
+    /// assert_eq!(g.as_slice(), &[2.0, 1.0]);
+    /// ```
+    #[must_use]
+    pub fn as_slice(&self) -> &[f64] {
+        &self.grads
+    }
+}
+
+impl Index<Value<'_>> for Gradients {
+    type Output = f64;
+
+    /// Same as [`Gradients::wrt`], including its panics.
+    #[track_caller]
+    fn index(&self, v: Value<'_>) -> &f64 {
+        const ZERO: &f64 = &0.0;
+        let _checked = self.wrt(v);
+        match v.tape() {
+            None => ZERO,
+            Some(_) => self.grads.get(v.index_unchecked() as usize).unwrap_or(ZERO),
+        }
+    }
+}
+
+/// The reverse sweep. Relies on the tape invariant: every parent index is smaller than its
+/// child's, so visiting nodes from `out` down to 0 sees each node's gradient complete
+/// before passing it on.
+///
+/// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
+/// the output can never turn `0 × ∞` into NaN in an input that does.
+pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>) {
+    grads.clear();
+    grads.resize(out + 1, 0.0);
+    grads[out] = 1.0;
+    let offsets = &nodes.offsets[..=out + 1];
+    let parent = &nodes.parent[..];
+    let partial = &nodes.partial[..];
+    for i in (0..=out).rev() {
+        let g = grads[i];
+        if g == 0.0 {
+            continue;
+        }
+        let (lo, hi) = (offsets[i] as usize, offsets[i + 1] as usize);
+        for (&p, &d) in parent[lo..hi].iter().zip(&partial[lo..hi]) {
+            grads[p as usize] += d * g;
+        }
+    }
+}
+
+impl<'t> Value<'t> {
+    /// Computes d(self)/d(v) for every value `v` recorded before `self`, in one reverse sweep
+    /// whose cost is linear in the number of nodes. Gradients accumulate over every path, so
+    /// reused values come out right.
+    ///
+    /// Contract: backward only reads the tape. Calling it again on the same output returns an
+    /// identical, fresh [`Gradients`]: nothing is accumulated across calls, nothing to zero.
+    /// Backward of a constant on no tape gives a store in which every gradient is 0.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.var(3.0);
+    /// let b = a + a;
+    /// let c = b + b;
+    /// let g1 = c.backward();
+    /// let g2 = c.backward();
+    /// assert_eq!(g1.wrt(a), 4.0);
+    /// assert_eq!(g1, g2); // never doubled
+    /// ```
+    #[must_use]
+    pub fn backward(self) -> Gradients {
+        let mut g = Gradients::new();
+        if let Some(t) = self.tape() {
+            t.backward_into(self, &mut g);
+        }
+        g
+    }
+}
+
+impl Tape {
+    /// Like [`Value::backward`], but writes into `grads`, reusing its memory: after the first
+    /// call, a training loop that reuses its tape and its `Gradients` does not allocate here.
+    ///
+    /// # Panics
+    /// If `output` is recorded on a different tape (a constant on no tape gives all zeros).
+    ///
+    /// ```
+    /// use tapegrad::{Gradients, Tape};
+    ///
+    /// let mut tape = Tape::new();
+    /// let mut grads = Gradients::new();
+    /// for step in 0..3 {
+    ///     tape.clear();
+    ///     let x = tape.var(step as f64);
+    ///     let y = x * x;
+    ///     tape.backward_into(y, &mut grads);
+    ///     assert_eq!(grads.wrt(x), 2.0 * step as f64);
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn backward_into(&self, output: Value<'_>, grads: &mut Gradients) {
+        grads.tape = self.id();
+        grads.generation = self.generation();
+        grads.grads.clear();
+        if output.tape().is_none() {
+            return;
+        }
+        assert!(
+            output.tape().is_some_and(|t| std::ptr::eq(t, self)),
+            "Tape::backward_into: the output is recorded on a different tape"
+        );
+        sweep(
+            &self.nodes(),
+            output.index_unchecked() as usize,
+            &mut grads.grads,
+        );
+    }
+}

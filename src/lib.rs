@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs, missing_debug_implementations)]
+
+mod grad;
+mod gradcheck;
+mod ops;
+mod tape;
+mod value;
+mod viz;
+
+pub use grad::Gradients;
+pub use gradcheck::{
+    GradCheckConfig, GradCheckReport, InputCheck, check_gradients, check_gradients_with,
+};
+pub use ops::{affine, dot, sum};
+pub use tape::{Op, Tape, bytes_per_node};
+pub use value::Value;
+pub use viz::{BackwardTrace, TracePass, TraceStep};

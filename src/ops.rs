@@ -1,0 +1,213 @@
+//! Operator overloading for [`Value`] in every arrangement with `f64`, iterator sums and
+//! products, and the fused many-input nodes [`sum`], [`dot`] and [`affine`].
+
+use std::iter::{Product, Sum};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+
+use crate::tape::{Op, Tape};
+use crate::value::Value;
+
+macro_rules! binary_ops {
+    ($($Trait:ident $method:ident $Assign:ident $assign:ident => $imp:ident;)*) => {$(
+        impl<'t> $Trait for Value<'t> {
+            type Output = Value<'t>;
+            #[track_caller]
+            fn $method(self, rhs: Value<'t>) -> Value<'t> {
+                self.$imp(rhs)
+            }
+        }
+        impl<'t> $Trait<f64> for Value<'t> {
+            type Output = Value<'t>;
+            #[track_caller]
+            fn $method(self, rhs: f64) -> Value<'t> {
+                self.$imp(Value::constant(rhs))
+            }
+        }
+        impl<'t> $Trait<Value<'t>> for f64 {
+            type Output = Value<'t>;
+            #[track_caller]
+            fn $method(self, rhs: Value<'t>) -> Value<'t> {
+                Value::constant(self).$imp(rhs)
+            }
+        }
+        impl<'t> $Assign for Value<'t> {
+            #[track_caller]
+            fn $assign(&mut self, rhs: Value<'t>) {
+                *self = self.$imp(rhs);
+            }
+        }
+        impl $Assign<f64> for Value<'_> {
+            #[track_caller]
+            fn $assign(&mut self, rhs: f64) {
+                *self = self.$imp(Value::constant(rhs));
+            }
+        }
+    )*};
+}
+
+binary_ops! {
+    Add add AddAssign add_assign => add_impl;
+    Sub sub SubAssign sub_assign => sub_impl;
+    Mul mul MulAssign mul_assign => mul_impl;
+    Div div DivAssign div_assign => div_impl;
+}
+
+impl<'t> Neg for Value<'t> {
+    type Output = Value<'t>;
+    fn neg(self) -> Value<'t> {
+        self.neg_impl()
+    }
+}
+
+/// Sums with `+`, one node per element; an empty sum is the constant 0 (on no tape). For one
+/// node with many inputs, use [`sum`].
+impl<'t> Sum for Value<'t> {
+    #[track_caller]
+    fn sum<I: Iterator<Item = Value<'t>>>(iter: I) -> Self {
+        iter.reduce(|a, b| a + b).unwrap_or(Value::constant(0.0))
+    }
+}
+
+/// Sums with `+`, like the by-value form.
+impl<'a, 't> Sum<&'a Value<'t>> for Value<'t> {
+    #[track_caller]
+    fn sum<I: Iterator<Item = &'a Value<'t>>>(iter: I) -> Self {
+        iter.copied().sum()
+    }
+}
+
+/// Multiplies with `*`, one node per element; an empty product is the constant 1.
+impl<'t> Product for Value<'t> {
+    #[track_caller]
+    fn product<I: Iterator<Item = Value<'t>>>(iter: I) -> Self {
+        iter.reduce(|a, b| a * b).unwrap_or(Value::constant(1.0))
+    }
+}
+
+/// Multiplies with `*`, like the by-value form.
+impl<'a, 't> Product<&'a Value<'t>> for Value<'t> {
+    #[track_caller]
+    fn product<I: Iterator<Item = &'a Value<'t>>>(iter: I) -> Self {
+        iter.copied().product()
+    }
+}
+
+/// The tape shared by every recorded value among `groups`, or `None` if all are constants.
+#[track_caller]
+fn common_tape<'t>(what: &str, groups: &[&[Value<'t>]]) -> Option<&'t Tape> {
+    let tape = groups
+        .iter()
+        .flat_map(|g| g.iter())
+        .find_map(|v| v.tape())?;
+    for v in groups.iter().flat_map(|g| g.iter()) {
+        v.assert_tape(tape, what);
+    }
+    Some(tape)
+}
+
+/// `xs[0] + xs[1] + …` recorded as **one** node with `xs.len()` parents (instead of
+/// `len - 1` additions). The value is the same left-to-right `f64` sum; an empty slice gives
+/// the constant 0.
+///
+/// # Panics
+/// If the values are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{sum, Tape};
+///
+/// let tape = Tape::new();
+/// let xs = tape.vars(&[1.0, 2.0, 3.0]);
+/// let s = sum(&xs);
+/// assert_eq!(s.data(), 6.0);
+/// assert_eq!(tape.len(), 4); // three leaves and one sum node
+/// assert_eq!(s.backward().wrt(xs[1]), 1.0);
+/// ```
+#[track_caller]
+pub fn sum<'t>(xs: &[Value<'t>]) -> Value<'t> {
+    let data = xs.iter().fold(0.0, |acc, v| acc + v.data());
+    match common_tape("sum", &[xs]) {
+        None => Value::constant(data),
+        Some(t) => {
+            let edges = xs
+                .iter()
+                .filter(|v| v.is_recorded())
+                .map(|v| (v.index_unchecked(), 1.0));
+            Value::from_parts(t, t.push_edges(Op::Sum, data, edges), data)
+        }
+    }
+}
+
+/// `Σ a[i]·b[i]` recorded as **one** node. Equal to `affine(a, b, 0.0)`.
+///
+/// # Panics
+/// If the slices differ in length, or the values are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{dot, Tape};
+///
+/// let tape = Tape::new();
+/// let w = tape.vars(&[1.0, 2.0]);
+/// let x = tape.vars(&[3.0, 4.0]);
+/// let y = dot(&w, &x);
+/// let g = y.backward();
+/// assert_eq!(y.data(), 11.0);
+/// assert_eq!((g.wrt(w[1]), g.wrt(x[1])), (4.0, 2.0));
+/// ```
+#[track_caller]
+pub fn dot<'t>(a: &[Value<'t>], b: &[Value<'t>]) -> Value<'t> {
+    affine(a, b, Value::constant(0.0))
+}
+
+/// `Σ w[i]·x[i] + bias`: a neuron's weighted sum, recorded as **one** node with up to
+/// `2n + 1` parents instead of `2n` binary nodes. The value is the left-to-right `f64` sum
+/// `((w0·x0 + w1·x1) + …) + bias`.
+///
+/// # Panics
+/// If `weights` and `inputs` differ in length (the message names both lengths), or the values
+/// are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{affine, Tape};
+///
+/// let tape = Tape::new();
+/// let w = tape.vars(&[-3.0, 1.0]);
+/// let x = [2.0.into(), 0.0.into()]; // plain inputs: constants, no nodes
+/// let b = tape.var(6.5);
+/// let n = affine(&w, &x, b);
+/// let g = n.backward();
+/// assert_eq!(n.data(), 0.5);
+/// assert_eq!((g.wrt(w[0]), g.wrt(w[1]), g.wrt(b)), (2.0, 0.0, 1.0));
+/// assert_eq!(tape.len(), 4);
+/// ```
+#[track_caller]
+pub fn affine<'t>(
+    weights: &[Value<'t>],
+    inputs: &[Value<'t>],
+    bias: impl Into<Value<'t>>,
+) -> Value<'t> {
+    let bias = bias.into();
+    assert!(
+        weights.len() == inputs.len(),
+        "affine: expected as many inputs as weights, got {} weights and {} inputs",
+        weights.len(),
+        inputs.len()
+    );
+    let data = weights
+        .iter()
+        .zip(inputs)
+        .fold(0.0, |acc, (w, x)| acc + w.data() * x.data())
+        + bias.data();
+    match common_tape("affine", &[weights, inputs, &[bias]]) {
+        None => Value::constant(data),
+        Some(t) => {
+            let pairs = weights.iter().zip(inputs).flat_map(|(w, x)| {
+                let we = w.is_recorded().then(|| (w.index_unchecked(), x.data()));
+                let xe = x.is_recorded().then(|| (x.index_unchecked(), w.data()));
+                we.into_iter().chain(xe)
+            });
+            let be = bias.is_recorded().then(|| (bias.index_unchecked(), 1.0));
+            let idx = t.push_edges(Op::Dot, data, pairs.chain(be));
+            Value::from_parts(t, idx, data)
+        }
+    }
+}

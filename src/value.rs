@@ -1,0 +1,496 @@
+//! [`Value`]: a small `Copy` handle to one node on a [`Tape`], with the operations of `f64`.
+//!
+//! Every operation computes its result and, right beside it, the local derivative with
+//! respect to each input, then records one node. Conventions where the calculus is silent
+//! (all documented on the methods):
+//!
+//! - relu'(0) = 0, abs'(0) = 0, sqrt'(0) = +inf, d/dx x^0 = 0 (also at x = 0);
+//! - d/db a^b = 0 at a = 0 with b > 0, NaN at a = 0 with b ≤ 0 and for a < 0;
+//! - if an operation's result is NaN, every local derivative it records is NaN, so a NaN
+//!   result always passes NaN (never a made-up number) back to its inputs;
+//! - `tanh` and `sigmoid` are exact at large |x|: tanh(±1000) = ±1 and sigmoid(±1000) = 1 or
+//!   0, all with gradient 0.
+
+use std::fmt;
+
+use crate::tape::{Op, Tape};
+
+/// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
+///
+/// `Value` is `Copy` and reads like `f64`: the operators `+ - * /` work in every arrangement
+/// (`Value∘Value`, `Value∘f64`, `f64∘Value`), as do the assign forms and unary `-`, and the
+/// methods are named like `f64`'s. A value borrows its tape, so it cannot outlive it.
+///
+/// A constant made with [`Value::constant`] (or `Value::from(f64)`, or an empty
+/// [`sum`](std::iter::Sum)) lives on no tape: combining it with a recorded value folds it into
+/// that value's node; combining two constants gives a constant.
+///
+/// ```
+/// use tapegrad::Tape;
+///
+/// let tape = Tape::new();
+/// let a = tape.var(-4.0);
+/// let b = tape.var(2.0);
+/// let c = a * b + b.powi(3);
+/// let g = c.backward();
+/// assert_eq!(c.data(), 0.0);
+/// assert_eq!(g.wrt(a), 2.0); // b
+/// assert_eq!(g.wrt(b), 8.0); // a + 3b²
+/// ```
+///
+/// # Panics
+/// Any operation combining values recorded on two different tapes panics, naming the
+/// operation.
+#[derive(Clone, Copy)]
+#[must_use]
+pub struct Value<'t> {
+    tape: Option<&'t Tape>,
+    idx: u32,
+    data: f64,
+}
+
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.tape {
+            Some(_) => write!(f, "Value(#{}, data={:?})", self.idx, self.data),
+            None => write!(f, "Value(const, data={:?})", self.data),
+        }
+    }
+}
+
+/// Prints like micrograd's repr: `Value(data=2.5)`, with the label when there is one.
+impl fmt::Display for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.label() {
+            Some(l) => write!(f, "Value({l}, data={})", self.data),
+            None => write!(f, "Value(data={})", self.data),
+        }
+    }
+}
+
+impl From<f64> for Value<'_> {
+    fn from(data: f64) -> Self {
+        Value::constant(data)
+    }
+}
+
+#[cold]
+#[track_caller]
+fn two_tapes(what: &str) -> ! {
+    panic!(
+        "`{what}` combined values from two different tapes; record every value of one \
+         computation on the same Tape"
+    );
+}
+
+impl<'t> Value<'t> {
+    pub(crate) fn from_parts(tape: &'t Tape, idx: u32, data: f64) -> Self {
+        Value {
+            tape: Some(tape),
+            idx,
+            data,
+        }
+    }
+
+    /// A constant that lives on no tape. Mixing it into an operation with a recorded value
+    /// folds it into that operation's node, exactly like a plain `f64`.
+    ///
+    /// ```
+    /// use tapegrad::Value;
+    ///
+    /// let c = Value::constant(3.0);
+    /// assert_eq!((c * 2.0).data(), 6.0);
+    /// assert!(c.index().is_none());
+    /// ```
+    pub const fn constant(data: f64) -> Self {
+        Value {
+            tape: None,
+            idx: 0,
+            data,
+        }
+    }
+
+    /// The number this value holds.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert_eq!(tape.var(1.5).data(), 1.5);
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn data(self) -> f64 {
+        self.data
+    }
+
+    /// The node's index on its tape, or `None` for a constant that lives on no tape.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.var(1.0);
+    /// let b = a + 1.0;
+    /// assert_eq!((a.index(), b.index()), (Some(0), Some(1)));
+    /// ```
+    #[must_use]
+    pub fn index(self) -> Option<usize> {
+        self.tape.map(|_| self.idx as usize)
+    }
+
+    /// The tape this value is recorded on, if any.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert!(tape.var(1.0).tape().is_some());
+    /// assert!(tapegrad::Value::constant(1.0).tape().is_none());
+    /// ```
+    #[must_use]
+    pub fn tape(self) -> Option<&'t Tape> {
+        self.tape
+    }
+
+    /// The operation that produced this value (`None` for a constant on no tape).
+    ///
+    /// ```
+    /// use tapegrad::{Op, Tape};
+    /// let tape = Tape::new();
+    /// assert_eq!(tape.var(1.0).exp().op(), Some(Op::Exp));
+    /// ```
+    #[must_use]
+    pub fn op(self) -> Option<Op> {
+        self.tape.map(|t| t.op_of(self.idx))
+    }
+
+    /// Attaches a label, shown by `Display`, the backward trace and graph export. A constant
+    /// on no tape has nowhere to keep a label and is returned unchanged.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(2.0).with_label("x");
+    /// assert_eq!(x.label().as_deref(), Some("x"));
+    /// assert_eq!(x.to_string(), "Value(x, data=2)");
+    /// ```
+    pub fn with_label(self, label: &str) -> Self {
+        if let Some(t) = self.tape {
+            t.set_label(self.idx, label);
+        }
+        self
+    }
+
+    /// The label attached with [`with_label`](Value::with_label), if any.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert_eq!(tape.var(2.0).label(), None);
+    /// ```
+    #[must_use]
+    pub fn label(self) -> Option<String> {
+        self.tape.and_then(|t| t.label_of(self.idx))
+    }
+
+    #[inline]
+    pub(crate) fn is_recorded(self) -> bool {
+        self.tape.is_some()
+    }
+
+    #[inline]
+    pub(crate) fn index_unchecked(self) -> u32 {
+        self.idx
+    }
+
+    /// Panics unless this value is a constant or recorded on `tape`.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn assert_tape(self, tape: &Tape, what: &str) {
+        if let Some(t) = self.tape {
+            if !std::ptr::eq(t, tape) {
+                two_tapes(what);
+            }
+        }
+    }
+
+    /// Records a node with one input (`self`), given its value and local derivative.
+    #[inline]
+    fn unary(self, op: Op, data: f64, d: f64) -> Self {
+        match self.tape {
+            Some(t) => Value::from_parts(t, t.push1(op, data, self.idx, d), data),
+            None => Value::constant(data),
+        }
+    }
+
+    /// Records a node with inputs `self` and `other`, given its value and the local
+    /// derivatives with respect to each.
+    #[inline]
+    #[track_caller]
+    fn binary(self, other: Self, op: Op, data: f64, da: f64, db: f64) -> Self {
+        match (self.tape, other.tape) {
+            (Some(t), Some(u)) => {
+                if !std::ptr::eq(t, u) {
+                    two_tapes(op.symbol());
+                }
+                Value::from_parts(t, t.push2(op, data, self.idx, da, other.idx, db), data)
+            }
+            (Some(t), None) => Value::from_parts(t, t.push1(op, data, self.idx, da), data),
+            (None, Some(u)) => Value::from_parts(u, u.push1(op, data, other.idx, db), data),
+            (None, None) => Value::constant(data),
+        }
+    }
+
+    /// Records a node with your own value and local derivative with respect to `self`: a new
+    /// unary operation in one line. For several inputs, see [`Tape::custom`].
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.5);
+    /// // softplus(x) = ln(1 + e^x), derivative sigmoid(x)
+    /// let s = x.custom((1.0 + x.data().exp()).ln(), x.sigmoid().data());
+    /// let g = s.backward();
+    /// assert!((g.wrt(x) - 0.6224593312018546).abs() < 1e-15);
+    /// ```
+    pub fn custom(self, data: f64, derivative: f64) -> Self {
+        self.unary(Op::Custom, data, derivative)
+    }
+
+    #[track_caller]
+    pub(crate) fn add_impl(self, rhs: Self) -> Self {
+        self.binary(rhs, Op::Add, self.data + rhs.data, 1.0, 1.0)
+    }
+
+    #[track_caller]
+    pub(crate) fn sub_impl(self, rhs: Self) -> Self {
+        self.binary(rhs, Op::Sub, self.data - rhs.data, 1.0, -1.0)
+    }
+
+    #[track_caller]
+    pub(crate) fn mul_impl(self, rhs: Self) -> Self {
+        self.binary(rhs, Op::Mul, self.data * rhs.data, rhs.data, self.data)
+    }
+
+    #[track_caller]
+    pub(crate) fn div_impl(self, rhs: Self) -> Self {
+        let q = self.data / rhs.data;
+        // d(a/b)/db = -a/b² computed as -(a/b)/b, which does not overflow early.
+        self.binary(rhs, Op::Div, q, 1.0 / rhs.data, -q / rhs.data)
+    }
+
+    pub(crate) fn neg_impl(self) -> Self {
+        self.unary(Op::Neg, -self.data, -1.0)
+    }
+
+    /// `e^self`. Derivative: `e^self`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.0);
+    /// let y = x.exp();
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (1.0, 1.0));
+    /// ```
+    pub fn exp(self) -> Self {
+        let e = self.data.exp();
+        self.unary(Op::Exp, e, e)
+    }
+
+    /// Natural logarithm. Derivative `1/x`; ln(0) = -inf with derivative +inf; for x < 0 the
+    /// value and derivative are NaN.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(2.0);
+    /// assert_eq!(x.ln().backward().wrt(x), 0.5);
+    /// ```
+    pub fn ln(self) -> Self {
+        self.unary(Op::Ln, self.data.ln(), 1.0 / self.data)
+    }
+
+    /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(0) = +inf.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(4.0);
+    /// assert_eq!(x.sqrt().backward().wrt(x), 0.25);
+    /// ```
+    pub fn sqrt(self) -> Self {
+        let s = self.data.sqrt();
+        self.unary(Op::Sqrt, s, 0.5 / s)
+    }
+
+    /// `self` to an integer power. Derivative `n·x^(n-1)`; by convention d/dx x^0 = 0, also
+    /// at x = 0.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x.powi(2);
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (9.0, 6.0));
+    /// ```
+    pub fn powi(self, n: i32) -> Self {
+        let d = if n == 0 {
+            0.0
+        } else {
+            f64::from(n) * self.data.powi(n - 1)
+        };
+        self.unary(Op::Powi, self.data.powi(n), d)
+    }
+
+    /// `self` to a constant power. Derivative `c·x^(c-1)`; by convention d/dx x^0 = 0, also at
+    /// x = 0.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(4.0);
+    /// let y = x.powf(0.5);
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (2.0, 0.25));
+    /// ```
+    pub fn powf(self, c: f64) -> Self {
+        let d = if c == 0.0 {
+            0.0
+        } else {
+            c * self.data.powf(c - 1.0)
+        };
+        self.unary(Op::Powf, self.data.powf(c), d)
+    }
+
+    /// `self` to the power `exponent`, both recorded. Derivatives: `b·a^(b-1)` with respect to
+    /// the base `a` (0 when b = 0) and `a^b·ln a` with respect to the exponent `b`; at a = 0
+    /// the latter is 0 for b > 0 and NaN for b ≤ 0, and it is NaN for a < 0.
+    ///
+    /// # Panics
+    /// If the two values are recorded on different tapes.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let (a, b) = (tape.var(2.0), tape.var(3.0));
+    /// let y = a.pow(b);
+    /// let g = y.backward();
+    /// assert_eq!(y.data(), 8.0);
+    /// assert_eq!(g.wrt(a), 12.0);
+    /// assert!((g.wrt(b) - 8.0 * 2f64.ln()).abs() < 1e-14);
+    /// ```
+    #[track_caller]
+    pub fn pow(self, exponent: impl Into<Value<'t>>) -> Self {
+        let b = exponent.into();
+        let (a, bv) = (self.data, b.data);
+        let y = a.powf(bv);
+        let da = if bv == 0.0 {
+            0.0
+        } else {
+            bv * a.powf(bv - 1.0)
+        };
+        let db = if a == 0.0 {
+            if bv > 0.0 { 0.0 } else { f64::NAN }
+        } else if a < 0.0 {
+            f64::NAN
+        } else {
+            y * a.ln()
+        };
+        self.binary(b, Op::Pow, y, da, db)
+    }
+
+    /// Hyperbolic tangent. Derivative `1 - tanh²`; exact at large |x| (tanh(±1000) = ±1 with
+    /// derivative 0).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.0);
+    /// assert_eq!(x.tanh().backward().wrt(x), 1.0);
+    /// ```
+    pub fn tanh(self) -> Self {
+        let t = self.data.tanh();
+        self.unary(Op::Tanh, t, 1.0 - t * t)
+    }
+
+    /// The logistic function `1 / (1 + e^-x)`, computed without overflow. Derivative
+    /// `σ(x)·σ(-x)`, computed as `e/(1+e)²` with `e = e^-|x|`, so it keeps full relative
+    /// precision in the tails and is exactly 0 at ±1000.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.0);
+    /// let y = x.sigmoid();
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (0.5, 0.25));
+    /// ```
+    pub fn sigmoid(self) -> Self {
+        let x = self.data;
+        let e = (-x.abs()).exp();
+        let s = if x >= 0.0 {
+            1.0 / (1.0 + e)
+        } else if x < 0.0 {
+            e / (1.0 + e)
+        } else {
+            f64::NAN
+        };
+        self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
+    }
+
+    /// `max(x, 0)`, with NaN passed through. Derivative 1 for x > 0, else 0 (relu'(0) = 0).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let (a, b) = (tape.var(-1.0), tape.var(2.0));
+    /// let g = (a.relu() + b.relu()).backward();
+    /// assert_eq!((g.wrt(a), g.wrt(b)), (0.0, 1.0));
+    /// ```
+    pub fn relu(self) -> Self {
+        let x = self.data;
+        let (y, d) = if x > 0.0 {
+            (x, 1.0)
+        } else if x.is_nan() {
+            (x, f64::NAN)
+        } else {
+            (0.0, 0.0)
+        };
+        self.unary(Op::Relu, y, d)
+    }
+
+    /// Absolute value. Derivative ±1, and 0 at x = 0 by convention.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(-3.0);
+    /// let y = x.abs();
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (3.0, -1.0));
+    /// ```
+    pub fn abs(self) -> Self {
+        let x = self.data;
+        let d = if x > 0.0 {
+            1.0
+        } else if x < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
+        self.unary(Op::Abs, x.abs(), d)
+    }
+
+    /// Sine. Derivative `cos x`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.0);
+    /// assert_eq!(x.sin().backward().wrt(x), 1.0);
+    /// ```
+    pub fn sin(self) -> Self {
+        self.unary(Op::Sin, self.data.sin(), self.data.cos())
+    }
+
+    /// Cosine. Derivative `-sin x`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.0);
+    /// assert_eq!(x.cos().backward().wrt(x), 0.0);
+    /// ```
+    pub fn cos(self) -> Self {
+        self.unary(Op::Cos, self.data.cos(), -self.data.sin())
+    }
+
+    /// `1 / x`. Derivative `-1/x²`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(2.0);
+    /// assert_eq!(x.recip().backward().wrt(x), -0.25);
+    /// ```
+    pub fn recip(self) -> Self {
+        let r = 1.0 / self.data;
+        self.unary(Op::Recip, r, -r * r)
+    }
+}
