@@ -2,13 +2,20 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+pub mod datasets;
+mod error;
 mod grad;
 mod gradcheck;
+pub mod loss;
+pub mod nn;
 mod ops;
+pub mod optim;
+pub mod plot;
 mod tape;
 mod value;
 mod viz;
 
+pub use error::Error;
 pub use grad::Gradients;
 pub use gradcheck::{
     GradCheckConfig, GradCheckReport, InputCheck, check_gradients, check_gradients_with,

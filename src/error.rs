@@ -1,0 +1,79 @@
+//! The crate's error type.
+
+use std::fmt;
+
+/// What can go wrong when using networks, training, or loading data. Every variant's message
+/// names what was expected and what was found.
+///
+/// ```
+/// let e = tapegrad::Error::InputSize { expected: 2, got: 3 };
+/// assert_eq!(e.to_string(), "expected 2 inputs, got 3");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A network, layer or neuron was given the wrong number of inputs.
+    InputSize {
+        /// How many inputs it takes.
+        expected: usize,
+        /// How many it was given.
+        got: usize,
+    },
+    /// A parameter or gradient slice has the wrong length for the model.
+    ParameterCount {
+        /// How many the model has.
+        expected: usize,
+        /// How many were given.
+        got: usize,
+    },
+    /// A network or layer was asked to have no layers or no neurons or no inputs.
+    EmptyNetwork(String),
+    /// Training produced a NaN or infinite loss or gradient; parameters were left untouched.
+    NonFinite {
+        /// The training step (or epoch) at which it happened.
+        step: usize,
+        /// The offending loss value.
+        loss: f64,
+        /// The likely cause and what to try.
+        hint: String,
+    },
+    /// A line of a CSV file could not be read.
+    Csv {
+        /// The 1-based line number.
+        line: usize,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// Reading a file failed.
+    Io(String),
+    /// Any other invalid argument, with a message naming what was expected.
+    InvalidArgument(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InputSize { expected, got } => {
+                write!(f, "expected {expected} inputs, got {got}")
+            }
+            Error::ParameterCount { expected, got } => {
+                write!(f, "expected {expected} parameters, got {got}")
+            }
+            Error::EmptyNetwork(what) => write!(f, "empty network: {what}"),
+            Error::NonFinite { step, loss, hint } => {
+                write!(f, "loss became {loss} at step {step}: {hint}")
+            }
+            Error::Csv { line, message } => write!(f, "CSV line {line}: {message}"),
+            Error::Io(msg) => write!(f, "I/O error: {msg}"),
+            Error::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}

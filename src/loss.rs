@@ -1,0 +1,1 @@
+//! Loss functions on [`Value`](crate::Value)s. (Work in progress.)

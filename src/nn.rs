@@ -1,0 +1,1 @@
+//! Neural networks on the tape: [`Neuron`](crate::nn), `Layer`, `Mlp`. (Work in progress.)
