@@ -7,7 +7,7 @@
 use std::fmt;
 use std::ops::Index;
 
-use crate::tape::{Nodes, Tape};
+use crate::tape::{Arity, Nodes, Tape};
 use crate::value::Value;
 
 /// The gradient of one output with respect to every value recorded before it on its tape.
@@ -151,21 +151,48 @@ impl Index<Value<'_>> for Gradients {
 ///
 /// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
 /// the output can never turn `0 × ∞` into NaN in an input that does.
+///
+/// Speed: in a chain, node `i` feeds node `i - 1`, which is visited next. Writing that
+/// contribution to memory and reading it back at once would put a store-to-load round trip
+/// on the critical path of every node, so it is carried in a register (`pending`) instead.
+/// The sum is the same: node `i` is the last contributor to node `i - 1` either way.
 pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>) {
     grads.clear();
     grads.resize(out + 1, 0.0);
     grads[out] = 1.0;
-    let offsets = &nodes.offsets[..=out + 1];
-    let parent = &nodes.parent[..];
-    let partial = &nodes.partial[..];
+    let (node, tag) = (&nodes.node[..=out], &nodes.tag[..=out]);
+    let mut pending = 0.0; // owed to node i by node i + 1
     for i in (0..=out).rev() {
-        let g = grads[i];
+        let g = grads[i] + pending;
+        grads[i] = g;
+        pending = 0.0;
         if g == 0.0 {
             continue;
         }
-        let (lo, hi) = (offsets[i] as usize, offsets[i + 1] as usize);
-        for (&p, &d) in parent[lo..hi].iter().zip(&partial[lo..hi]) {
-            grads[p as usize] += d * g;
+        let n = &node[i];
+        let mut pass = |p: u32, d: f64| {
+            let p = p as usize;
+            if p + 1 == i {
+                pending += d * g;
+            } else {
+                grads[p] += d * g;
+            }
+        };
+        match tag[i].arity {
+            Arity::Leaf => {}
+            Arity::Unary => pass(n.parent[0], n.partial[0]),
+            Arity::Binary => {
+                pass(n.parent[0], n.partial[0]);
+                pass(n.parent[1], n.partial[1]);
+            }
+            Arity::Many => {
+                let lo = n.parent[0] as usize;
+                let hi = lo + n.parent[1] as usize;
+                let parents = &nodes.many_parent[lo..hi];
+                for (&p, &d) in parents.iter().zip(&nodes.many_partial[lo..hi]) {
+                    pass(p, d);
+                }
+            }
         }
     }
 }

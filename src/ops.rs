@@ -11,6 +11,7 @@ macro_rules! binary_ops {
     ($($Trait:ident $method:ident $Assign:ident $assign:ident => $imp:ident;)*) => {$(
         impl<'t> $Trait for Value<'t> {
             type Output = Value<'t>;
+            #[inline]
             #[track_caller]
             fn $method(self, rhs: Value<'t>) -> Value<'t> {
                 self.$imp(rhs)
@@ -18,6 +19,7 @@ macro_rules! binary_ops {
         }
         impl<'t> $Trait<f64> for Value<'t> {
             type Output = Value<'t>;
+            #[inline]
             #[track_caller]
             fn $method(self, rhs: f64) -> Value<'t> {
                 self.$imp(Value::constant(rhs))
@@ -25,18 +27,21 @@ macro_rules! binary_ops {
         }
         impl<'t> $Trait<Value<'t>> for f64 {
             type Output = Value<'t>;
+            #[inline]
             #[track_caller]
             fn $method(self, rhs: Value<'t>) -> Value<'t> {
                 Value::constant(self).$imp(rhs)
             }
         }
         impl<'t> $Assign for Value<'t> {
+            #[inline]
             #[track_caller]
             fn $assign(&mut self, rhs: Value<'t>) {
                 *self = self.$imp(rhs);
             }
         }
         impl $Assign<f64> for Value<'_> {
+            #[inline]
             #[track_caller]
             fn $assign(&mut self, rhs: f64) {
                 *self = self.$imp(Value::constant(rhs));
@@ -54,6 +59,7 @@ binary_ops! {
 
 impl<'t> Neg for Value<'t> {
     type Output = Value<'t>;
+    #[inline]
     fn neg(self) -> Value<'t> {
         self.neg_impl()
     }

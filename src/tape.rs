@@ -1,9 +1,11 @@
 //! The tape: an arena that records every scalar operation as one node.
 //!
-//! Storage is struct-of-arrays. Node `i` has a value `data[i]`, an operation tag `op[i]`, and
-//! its incoming edges `offsets[i]..offsets[i + 1]` in the parallel arrays `parent` and
-//! `partial`: edge `e` says "node `i` depends on node `parent[e]` with local derivative
-//! `partial[e]`", computed at forward time, right beside the value.
+//! Storage is struct-of-arrays. Node `i` has a value `data[i]`, a two-byte tag `tag[i]` (its
+//! operation and how many parents it has) and up to two incoming edges stored inline in
+//! `node[i]`: "node `i` depends on node `parent[k]` with local derivative `partial[k]`",
+//! computed at forward time, right beside the value. A node with more parents (a fused sum or
+//! a neuron's weighted sum) keeps its edges in a side table. Backward reads only `node` and
+//! `tag`, 26 bytes a node.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
@@ -21,15 +23,23 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// Bytes the tape stores for one node with `parents` incoming edges, not counting optional
 /// labels or the gradient buffer (8 bytes per node, held by [`Gradients`](crate::Gradients)).
 ///
-/// A leaf costs 13 bytes, a unary op 25 bytes, a binary op 37 bytes: value (8) + op tag (1) +
-/// edge offset (4) + per parent an index (4) and a local derivative (8).
+/// Every node costs 34 bytes: its value (8), a tag (2) and an inline record of up to two
+/// parents (two `u32` indices and two `f64` local derivatives, 24). A node with more than two
+/// parents (a fused sum or weighted sum) adds 12 bytes per parent in a side table, so a
+/// neuron with `n` inputs costs `34 + 12·(2n + 1)` bytes instead of `2n` binary nodes.
 ///
 /// ```
-/// assert_eq!(tapegrad::bytes_per_node(2), 37);
+/// assert_eq!(tapegrad::bytes_per_node(2), 34);
+/// assert_eq!(tapegrad::bytes_per_node(5), 34 + 60);
 /// ```
 #[must_use]
 pub const fn bytes_per_node(parents: usize) -> usize {
-    8 + 1 + 4 + parents * (4 + 8)
+    let base = size_of::<Node>() + size_of::<Tag>() + size_of::<f64>();
+    if parents <= 2 {
+        base
+    } else {
+        base + parents * (size_of::<u32>() + size_of::<f64>())
+    }
 }
 
 /// What produced a node. Used by printing, the backward trace and graph export; the backward
@@ -128,34 +138,65 @@ impl fmt::Display for Op {
     }
 }
 
-/// The recorded graph, struct-of-arrays. See the module docs for the layout.
+/// How many parents a node has, which decides where its edges live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Arity {
+    Leaf,
+    Unary,
+    Binary,
+    /// Edges in the side table: `Node::parent = [start, count]`.
+    Many,
+}
+
+/// A node's edges, stored inline for up to two parents. For `Arity::Many` the edges live in
+/// `Nodes::many_parent`/`many_partial` at `parent[0]..parent[0] + parent[1]`.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Node {
+    pub(crate) partial: [f64; 2],
+    pub(crate) parent: [u32; 2],
+}
+
+/// A node's operation and arity, two bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Tag {
+    pub(crate) op: Op,
+    pub(crate) arity: Arity,
+}
+
+/// The recorded graph, struct-of-arrays: what backward reads (`node`, `tag`) is kept apart
+/// from what only printing reads (`data`, `labels`).
 #[derive(Default)]
 pub(crate) struct Nodes {
+    pub(crate) node: Vec<Node>,
+    pub(crate) tag: Vec<Tag>,
     pub(crate) data: Vec<f64>,
-    pub(crate) op: Vec<Op>,
-    /// `offsets[i]..offsets[i + 1]` are node `i`'s edges; `offsets[0] == 0`.
-    pub(crate) offsets: Vec<u32>,
-    pub(crate) parent: Vec<u32>,
-    pub(crate) partial: Vec<f64>,
+    pub(crate) many_parent: Vec<u32>,
+    pub(crate) many_partial: Vec<f64>,
     pub(crate) labels: HashMap<u32, String>,
 }
 
 impl Nodes {
-    fn new() -> Self {
-        Nodes {
-            offsets: vec![0],
-            ..Nodes::default()
-        }
-    }
-
     #[inline]
     pub(crate) fn len(&self) -> usize {
         self.data.len()
     }
 
-    #[inline]
-    pub(crate) fn edges(&self, node: usize) -> std::ops::Range<usize> {
-        self.offsets[node] as usize..self.offsets[node + 1] as usize
+    /// Node `i`'s incoming edges as `(parent, local derivative)`.
+    pub(crate) fn edges(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        let n = self.node[i];
+        let (inline, many) = match self.tag[i].arity {
+            Arity::Leaf => (0, 0..0),
+            Arity::Unary => (1, 0..0),
+            Arity::Binary => (2, 0..0),
+            Arity::Many => {
+                let lo = n.parent[0] as usize;
+                (0, lo..lo + n.parent[1] as usize)
+            }
+        };
+        let inline = (0..inline).map(move |k| (n.parent[k] as usize, n.partial[k]));
+        let many = many.map(|e| (self.many_parent[e] as usize, self.many_partial[e]));
+        inline.chain(many)
     }
 
     /// Index the next node will get.
@@ -171,18 +212,13 @@ impl Nodes {
         n as u32
     }
 
-    /// Finishes the node whose edges were just pushed.
-    ///
-    /// # Panics
-    /// When the tape holds more than `u32::MAX` edges.
     #[inline]
-    fn close_node(&mut self, op: Op, data: f64) {
-        if self.parent.len() > u32::MAX as usize {
-            tape_full();
-        }
+    fn push(&mut self, op: Op, arity: Arity, data: f64, node: Node) -> u32 {
+        let idx = self.next_index();
+        self.node.push(node);
+        self.tag.push(Tag { op, arity });
         self.data.push(data);
-        self.op.push(op);
-        self.offsets.push(self.parent.len() as u32);
+        idx
     }
 }
 
@@ -197,7 +233,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: see [`bytes_per_node`] (13 bytes a leaf, 25 a unary op, 37 a binary op).
+/// Memory: 34 bytes a node with up to two parents; see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -242,11 +278,13 @@ impl Tape {
         Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
             generation: 0,
-            nodes: RefCell::new(Nodes::new()),
+            nodes: RefCell::new(Nodes::default()),
         }
     }
 
-    /// An empty tape with room for `nodes` nodes and `edges` edges before it reallocates.
+    /// An empty tape with room for `nodes` nodes before it reallocates, and for `edges`
+    /// edges of nodes with more than two parents ([`sum`](crate::sum), [`dot`](crate::dot),
+    /// [`affine`](crate::affine), [`Tape::custom`]).
     ///
     /// ```
     /// let tape = tapegrad::Tape::with_capacity(1000, 2000);
@@ -257,11 +295,11 @@ impl Tape {
         let tape = Tape::new();
         {
             let mut n = tape.nodes.borrow_mut();
+            n.node.reserve(nodes);
+            n.tag.reserve(nodes);
             n.data.reserve(nodes);
-            n.op.reserve(nodes);
-            n.offsets.reserve(nodes);
-            n.parent.reserve(edges);
-            n.partial.reserve(edges);
+            n.many_parent.reserve(edges);
+            n.many_partial.reserve(edges);
         }
         tape
     }
@@ -301,12 +339,11 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         let n = self.nodes.get_mut();
+        n.node.clear();
+        n.tag.clear();
         n.data.clear();
-        n.op.clear();
-        n.offsets.clear();
-        n.offsets.push(0);
-        n.parent.clear();
-        n.partial.clear();
+        n.many_parent.clear();
+        n.many_partial.clear();
         n.labels.clear();
     }
 
@@ -347,9 +384,10 @@ impl Tape {
     }
 
     fn leaf(&self, op: Op, data: f64) -> Value<'_> {
-        let mut n = self.nodes.borrow_mut();
-        let idx = n.next_index();
-        n.close_node(op, data);
+        let idx = self
+            .nodes
+            .borrow_mut()
+            .push(op, Arity::Leaf, data, Node::default());
         Value::from_parts(self, idx, data)
     }
 
@@ -390,34 +428,33 @@ impl Tape {
     #[inline]
     pub(crate) fn push1(&self, op: Op, data: f64, p: u32, d: f64) -> u32 {
         let d = if data.is_nan() { f64::NAN } else { d };
-        let mut n = self.nodes.borrow_mut();
-        let idx = n.next_index();
-        n.parent.push(p);
-        n.partial.push(d);
-        n.close_node(op, data);
-        idx
+        let node = Node {
+            partial: [d, 0.0],
+            parent: [p, 0],
+        };
+        self.nodes.borrow_mut().push(op, Arity::Unary, data, node)
     }
 
     /// Pushes one node with two edges. Callers have checked both parents are on this tape.
     #[inline]
     pub(crate) fn push2(&self, op: Op, data: f64, p0: u32, d0: f64, p1: u32, d1: f64) -> u32 {
-        let (d0, d1) = if data.is_nan() {
-            (f64::NAN, f64::NAN)
+        let partial = if data.is_nan() {
+            [f64::NAN, f64::NAN]
         } else {
-            (d0, d1)
+            [d0, d1]
         };
-        let mut n = self.nodes.borrow_mut();
-        let idx = n.next_index();
-        n.parent.push(p0);
-        n.parent.push(p1);
-        n.partial.push(d0);
-        n.partial.push(d1);
-        n.close_node(op, data);
-        idx
+        let node = Node {
+            partial,
+            parent: [p0, p1],
+        };
+        self.nodes.borrow_mut().push(op, Arity::Binary, data, node)
     }
 
-    /// Pushes one node with the given edges. Callers have checked every parent is on this
-    /// tape; the iterator must not touch the tape.
+    /// Pushes one node with the given edges (stored inline when there are at most two).
+    /// Callers have checked every parent is on this tape; the iterator must not touch the tape.
+    ///
+    /// # Panics
+    /// When the side table would hold more than `u32::MAX` edges.
     pub(crate) fn push_edges(
         &self,
         op: Op,
@@ -426,13 +463,37 @@ impl Tape {
     ) -> u32 {
         let nan = data.is_nan();
         let mut n = self.nodes.borrow_mut();
-        let idx = n.next_index();
+        let start = n.many_parent.len();
         for (p, d) in edges {
-            n.parent.push(p);
-            n.partial.push(if nan { f64::NAN } else { d });
+            n.many_parent.push(p);
+            n.many_partial.push(if nan { f64::NAN } else { d });
         }
-        n.close_node(op, data);
-        idx
+        let count = n.many_parent.len() - start;
+        if n.many_parent.len() > u32::MAX as usize {
+            tape_full();
+        }
+        let mut node = Node::default();
+        let arity = match count {
+            0 => Arity::Leaf,
+            1 | 2 => {
+                for k in 0..count {
+                    node.parent[k] = n.many_parent[start + k];
+                    node.partial[k] = n.many_partial[start + k];
+                }
+                n.many_parent.truncate(start);
+                n.many_partial.truncate(start);
+                if count == 1 {
+                    Arity::Unary
+                } else {
+                    Arity::Binary
+                }
+            }
+            _ => {
+                node.parent = [start as u32, count as u32];
+                Arity::Many
+            }
+        };
+        n.push(op, arity, data, node)
     }
 
     pub(crate) fn id(&self) -> u64 {
@@ -452,7 +513,7 @@ impl Tape {
     }
 
     pub(crate) fn op_of(&self, idx: u32) -> Op {
-        self.nodes.borrow().op[idx as usize]
+        self.nodes.borrow().tag[idx as usize].op
     }
 
     pub(crate) fn label_of(&self, idx: u32) -> Option<String> {

@@ -84,6 +84,7 @@ fn two_tapes(what: &str) -> ! {
 }
 
 impl<'t> Value<'t> {
+    #[inline]
     pub(crate) fn from_parts(tape: &'t Tape, idx: u32, data: f64) -> Self {
         Value {
             tape: Some(tape),
@@ -102,6 +103,7 @@ impl<'t> Value<'t> {
     /// assert_eq!((c * 2.0).data(), 6.0);
     /// assert!(c.index().is_none());
     /// ```
+    #[inline]
     pub const fn constant(data: f64) -> Self {
         Value {
             tape: None,
@@ -245,25 +247,30 @@ impl<'t> Value<'t> {
     /// let g = s.backward();
     /// assert!((g.wrt(x) - 0.6224593312018546).abs() < 1e-15);
     /// ```
+    #[inline]
     pub fn custom(self, data: f64, derivative: f64) -> Self {
         self.unary(Op::Custom, data, derivative)
     }
 
+    #[inline]
     #[track_caller]
     pub(crate) fn add_impl(self, rhs: Self) -> Self {
         self.binary(rhs, Op::Add, self.data + rhs.data, 1.0, 1.0)
     }
 
+    #[inline]
     #[track_caller]
     pub(crate) fn sub_impl(self, rhs: Self) -> Self {
         self.binary(rhs, Op::Sub, self.data - rhs.data, 1.0, -1.0)
     }
 
+    #[inline]
     #[track_caller]
     pub(crate) fn mul_impl(self, rhs: Self) -> Self {
         self.binary(rhs, Op::Mul, self.data * rhs.data, rhs.data, self.data)
     }
 
+    #[inline]
     #[track_caller]
     pub(crate) fn div_impl(self, rhs: Self) -> Self {
         let q = self.data / rhs.data;
@@ -271,6 +278,7 @@ impl<'t> Value<'t> {
         self.binary(rhs, Op::Div, q, 1.0 / rhs.data, -q / rhs.data)
     }
 
+    #[inline]
     pub(crate) fn neg_impl(self) -> Self {
         self.unary(Op::Neg, -self.data, -1.0)
     }
@@ -283,6 +291,7 @@ impl<'t> Value<'t> {
     /// let y = x.exp();
     /// assert_eq!((y.data(), y.backward().wrt(x)), (1.0, 1.0));
     /// ```
+    #[inline]
     pub fn exp(self) -> Self {
         let e = self.data.exp();
         self.unary(Op::Exp, e, e)
@@ -296,6 +305,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(2.0);
     /// assert_eq!(x.ln().backward().wrt(x), 0.5);
     /// ```
+    #[inline]
     pub fn ln(self) -> Self {
         self.unary(Op::Ln, self.data.ln(), 1.0 / self.data)
     }
@@ -307,6 +317,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(4.0);
     /// assert_eq!(x.sqrt().backward().wrt(x), 0.25);
     /// ```
+    #[inline]
     pub fn sqrt(self) -> Self {
         let s = self.data.sqrt();
         self.unary(Op::Sqrt, s, 0.5 / s)
@@ -321,6 +332,7 @@ impl<'t> Value<'t> {
     /// let y = x.powi(2);
     /// assert_eq!((y.data(), y.backward().wrt(x)), (9.0, 6.0));
     /// ```
+    #[inline]
     pub fn powi(self, n: i32) -> Self {
         let d = if n == 0 {
             0.0
@@ -339,6 +351,7 @@ impl<'t> Value<'t> {
     /// let y = x.powf(0.5);
     /// assert_eq!((y.data(), y.backward().wrt(x)), (2.0, 0.25));
     /// ```
+    #[inline]
     pub fn powf(self, c: f64) -> Self {
         let d = if c == 0.0 {
             0.0
@@ -364,6 +377,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(g.wrt(a), 12.0);
     /// assert!((g.wrt(b) - 8.0 * 2f64.ln()).abs() < 1e-14);
     /// ```
+    #[inline]
     #[track_caller]
     pub fn pow(self, exponent: impl Into<Value<'t>>) -> Self {
         let b = exponent.into();
@@ -392,6 +406,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(0.0);
     /// assert_eq!(x.tanh().backward().wrt(x), 1.0);
     /// ```
+    #[inline]
     pub fn tanh(self) -> Self {
         let t = self.data.tanh();
         self.unary(Op::Tanh, t, 1.0 - t * t)
@@ -407,6 +422,7 @@ impl<'t> Value<'t> {
     /// let y = x.sigmoid();
     /// assert_eq!((y.data(), y.backward().wrt(x)), (0.5, 0.25));
     /// ```
+    #[inline]
     pub fn sigmoid(self) -> Self {
         let x = self.data;
         let e = (-x.abs()).exp();
@@ -428,6 +444,7 @@ impl<'t> Value<'t> {
     /// let g = (a.relu() + b.relu()).backward();
     /// assert_eq!((g.wrt(a), g.wrt(b)), (0.0, 1.0));
     /// ```
+    #[inline]
     pub fn relu(self) -> Self {
         let x = self.data;
         let (y, d) = if x > 0.0 {
@@ -448,6 +465,7 @@ impl<'t> Value<'t> {
     /// let y = x.abs();
     /// assert_eq!((y.data(), y.backward().wrt(x)), (3.0, -1.0));
     /// ```
+    #[inline]
     pub fn abs(self) -> Self {
         let x = self.data;
         let d = if x > 0.0 {
@@ -467,6 +485,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(0.0);
     /// assert_eq!(x.sin().backward().wrt(x), 1.0);
     /// ```
+    #[inline]
     pub fn sin(self) -> Self {
         self.unary(Op::Sin, self.data.sin(), self.data.cos())
     }
@@ -478,6 +497,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(0.0);
     /// assert_eq!(x.cos().backward().wrt(x), 0.0);
     /// ```
+    #[inline]
     pub fn cos(self) -> Self {
         self.unary(Op::Cos, self.data.cos(), -self.data.sin())
     }
@@ -489,6 +509,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(2.0);
     /// assert_eq!(x.recip().backward().wrt(x), -0.25);
     /// ```
+    #[inline]
     pub fn recip(self) -> Self {
         let r = 1.0 / self.data;
         self.unary(Op::Recip, r, -r * r)

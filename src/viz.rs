@@ -22,8 +22,8 @@ fn reaching(nodes: &Nodes, out: usize) -> Vec<bool> {
     reach[out] = true;
     for i in (0..=out).rev() {
         if reach[i] {
-            for e in nodes.edges(i) {
-                reach[nodes.parent[e] as usize] = true;
+            for (p, _) in nodes.edges(i) {
+                reach[p] = true;
             }
         }
     }
@@ -88,15 +88,15 @@ impl Value<'_> {
                 escape(&node_name(&nodes, i)),
                 nodes.data[i]
             );
-            let op = nodes.op[i];
+            let op = nodes.tag[i].op;
             if !matches!(op, Op::Var | Op::Const) {
                 let _ = writeln!(
                     s,
                     "  \"op{i}\" [shape=oval, label=\"{}\"];\n  \"op{i}\" -> \"n{i}\";",
                     escape(op.symbol())
                 );
-                for e in nodes.edges(i) {
-                    let _ = writeln!(s, "  \"n{}\" -> \"op{i}\";", nodes.parent[e]);
+                for (p, _) in nodes.edges(i) {
+                    let _ = writeln!(s, "  \"n{p}\" -> \"op{i}\";");
                 }
             }
         }
@@ -137,21 +137,18 @@ impl Value<'_> {
             }
             let passes = nodes
                 .edges(i)
-                .map(|e| {
-                    let p = nodes.parent[e] as usize;
-                    TracePass {
-                        parent: p,
-                        parent_name: node_name(&nodes, p),
-                        local: nodes.partial[e],
-                        upstream: g[i],
-                        contribution: nodes.partial[e] * g[i],
-                    }
+                .map(|(p, local)| TracePass {
+                    parent: p,
+                    parent_name: node_name(&nodes, p),
+                    local,
+                    upstream: g[i],
+                    contribution: local * g[i],
                 })
                 .collect();
             steps.push(TraceStep {
                 node: i,
                 name: node_name(&nodes, i),
-                op: nodes.op[i],
+                op: nodes.tag[i].op,
                 data: nodes.data[i],
                 grad: g[i],
                 passes,
