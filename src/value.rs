@@ -297,7 +297,7 @@ impl<'t> Value<'t> {
         self.unary(Op::Exp, e, e)
     }
 
-    /// Natural logarithm. Derivative `1/x`; ln(0) = -inf with derivative +inf; for x < 0 the
+    /// Natural logarithm. Derivative `1/x`; ln(±0) = -inf with derivative +inf; for x < 0 the
     /// value and derivative are NaN.
     ///
     /// ```
@@ -307,10 +307,13 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn ln(self) -> Self {
-        self.unary(Op::Ln, self.data.ln(), 1.0 / self.data)
+        let x = self.data;
+        // 1/x, except at -0.0 where it would say -inf: ln'(±0) = +inf.
+        let d = if x == 0.0 { f64::INFINITY } else { 1.0 / x };
+        self.unary(Op::Ln, x.ln(), d)
     }
 
-    /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(0) = +inf.
+    /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(±0) = +inf.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -320,11 +323,13 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn sqrt(self) -> Self {
         let s = self.data.sqrt();
-        self.unary(Op::Sqrt, s, 0.5 / s)
+        // 0.5/s, except at -0.0 where it would say -inf: sqrt'(±0) = +inf.
+        let d = if s == 0.0 { f64::INFINITY } else { 0.5 / s };
+        self.unary(Op::Sqrt, s, d)
     }
 
     /// `self` to an integer power. Derivative `n·x^(n-1)`; by convention d/dx x^0 = 0, also
-    /// at x = 0.
+    /// at x = 0. Like `f64::powi`, `x.powi(0)` is 1 for every x, NaN included.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -343,7 +348,7 @@ impl<'t> Value<'t> {
     }
 
     /// `self` to a constant power. Derivative `c·x^(c-1)`; by convention d/dx x^0 = 0, also at
-    /// x = 0.
+    /// x = 0. The value is exactly `f64::powf`'s (so `x.powf(0.0)` is 1 even for NaN).
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();

@@ -1,0 +1,419 @@
+//! Every op over a sweep of edge inputs (in the manner of PyTorch's per-operator sweeps and
+//! Stan Math's edge tests): the value equals plain `f64` (NaN matches NaN, infinities
+//! exactly), the gradient is the documented convention or NaN where the math has none, nothing
+//! panics, and where the function is smooth and finite the gradient agrees with central
+//! finite differences.
+
+use tapegrad::{Tape, Value};
+
+const SWEEP: &[f64] = &[
+    0.0,
+    -0.0,
+    1e-300,
+    -1e-300,
+    0.25,
+    -0.25,
+    1.0,
+    -1.0,
+    0.49,
+    0.99,
+    1.01,
+    1.3,
+    -1.3,
+    37.0,
+    -37.0,
+    501.0,
+    -501.0,
+    710.0,
+    -710.0,
+    1e20,
+    -1e20,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NAN,
+];
+
+/// Same number, NaN matching NaN.
+fn same(a: f64, b: f64) -> bool {
+    (a.is_nan() && b.is_nan()) || a == b
+}
+
+/// Equal to within `rel` relative error, infinities and NaN matching exactly.
+fn close(a: f64, b: f64, rel: f64) -> bool {
+    same(a, b) || (a.is_finite() && b.is_finite() && (a - b).abs() <= rel * a.abs().max(b.abs()))
+}
+
+fn sigmoid_ref(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
+
+type OnValue = for<'t> fn(Value<'t>) -> Value<'t>;
+
+/// A unary op: how to record it, its plain f64 value, its documented derivative, and whether
+/// it is smooth around x (no kink or domain edge within a finite-difference step of x).
+struct Unary {
+    name: &'static str,
+    op: OnValue,
+    value: fn(f64) -> f64,
+    grad: fn(f64) -> f64,
+    smooth: fn(f64) -> bool,
+}
+
+fn always(_: f64) -> bool {
+    true
+}
+
+fn unary_ops() -> Vec<Unary> {
+    vec![
+        Unary {
+            name: "neg",
+            op: |v| -v,
+            value: |x| -x,
+            grad: |_| -1.0,
+            smooth: always,
+        },
+        Unary {
+            name: "exp",
+            op: |v| v.exp(),
+            value: f64::exp,
+            grad: f64::exp,
+            smooth: always,
+        },
+        Unary {
+            name: "ln",
+            op: |v| v.ln(),
+            value: f64::ln,
+            grad: |x| if x == 0.0 { f64::INFINITY } else { 1.0 / x },
+            smooth: |x| x > 1e-3,
+        },
+        Unary {
+            name: "sqrt",
+            op: |v| v.sqrt(),
+            value: f64::sqrt,
+            grad: |x| {
+                if x == 0.0 {
+                    f64::INFINITY
+                } else {
+                    0.5 / x.sqrt()
+                }
+            },
+            smooth: |x| x > 1e-3,
+        },
+        Unary {
+            name: "powi(3)",
+            op: |v| v.powi(3),
+            value: |x| x.powi(3),
+            grad: |x| 3.0 * x.powi(2),
+            smooth: always,
+        },
+        Unary {
+            name: "powi(-2)",
+            op: |v| v.powi(-2),
+            value: |x| x.powi(-2),
+            grad: |x| -2.0 * x.powi(-3),
+            smooth: |x| x.abs() > 1e-3,
+        },
+        Unary {
+            name: "powi(0)",
+            op: |v| v.powi(0),
+            value: |x| x.powi(0),
+            grad: |_| 0.0,
+            smooth: always,
+        },
+        Unary {
+            name: "powf(2.5)",
+            op: |v| v.powf(2.5),
+            value: |x| x.powf(2.5),
+            grad: |x| 2.5 * x.powf(1.5),
+            smooth: |x| x > 1e-3,
+        },
+        Unary {
+            name: "powf(0)",
+            op: |v| v.powf(0.0),
+            value: |x| x.powf(0.0),
+            grad: |_| 0.0,
+            smooth: always,
+        },
+        Unary {
+            name: "tanh",
+            op: |v| v.tanh(),
+            value: f64::tanh,
+            grad: |x| 1.0 - x.tanh() * x.tanh(),
+            smooth: always,
+        },
+        Unary {
+            name: "sigmoid",
+            op: |v| v.sigmoid(),
+            value: sigmoid_ref,
+            grad: |x| sigmoid_ref(x) * sigmoid_ref(-x),
+            smooth: always,
+        },
+        Unary {
+            name: "relu",
+            op: |v| v.relu(),
+            value: |x| if x > 0.0 || x.is_nan() { x } else { 0.0 },
+            grad: |x| if x > 0.0 { 1.0 } else { 0.0 },
+            smooth: |x| x.abs() > 1e-3,
+        },
+        Unary {
+            name: "abs",
+            op: |v| v.abs(),
+            value: f64::abs,
+            grad: |x| {
+                if x > 0.0 {
+                    1.0
+                } else if x < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            },
+            smooth: |x| x.abs() > 1e-3,
+        },
+        Unary {
+            name: "sin",
+            op: |v| v.sin(),
+            value: f64::sin,
+            grad: f64::cos,
+            smooth: always,
+        },
+        Unary {
+            name: "cos",
+            op: |v| v.cos(),
+            value: f64::cos,
+            grad: |x| -x.sin(),
+            smooth: always,
+        },
+        Unary {
+            name: "recip",
+            op: |v| v.recip(),
+            value: f64::recip,
+            grad: |x| -1.0 / (x * x),
+            smooth: |x| x.abs() > 1e-3,
+        },
+    ]
+}
+
+/// Central difference with a step scaled to x, or None where it does not apply.
+fn central(f: impl Fn(f64) -> f64, x: f64) -> Option<f64> {
+    if !x.is_finite() || x.abs() > 1e3 {
+        return None;
+    }
+    let h = 1e-6 * x.abs().max(1.0);
+    let (hi, lo) = (f(x + h), f(x - h));
+    (hi.is_finite() && lo.is_finite()).then(|| (hi - lo) / (2.0 * h))
+}
+
+#[test]
+fn unary_ops_over_the_edge_sweep() {
+    let mut checked_fd = 0;
+    for u in unary_ops() {
+        for &x in SWEEP {
+            let tape = Tape::new();
+            let v = tape.var(x);
+            let y = (u.op)(v);
+            let g = y.backward().wrt(v);
+            let want = (u.value)(x);
+            let tol = if u.name == "sigmoid" { 1e-15 } else { 0.0 };
+            assert!(
+                close(y.data(), want, tol),
+                "{}({x:e}) = {} but f64 gives {want}",
+                u.name,
+                y.data()
+            );
+            // The NaN rule: a NaN result passes NaN back; otherwise the documented derivative.
+            let want_g = if want.is_nan() { f64::NAN } else { (u.grad)(x) };
+            assert!(
+                close(g, want_g, 1e-14),
+                "{}'({x:e}) = {g} but the documented derivative is {want_g}",
+                u.name
+            );
+            // Smooth and finite: agree with finite differences.
+            if (u.smooth)(x) && want.is_finite() {
+                if let Some(fd) = central(u.value, x) {
+                    let tol = 1e-6 * g.abs().max(fd.abs()) + 1e-8;
+                    assert!(
+                        (g - fd).abs() <= tol,
+                        "{}'({x}) = {g}, finite differences say {fd}",
+                        u.name
+                    );
+                    checked_fd += 1;
+                }
+            }
+        }
+    }
+    assert!(
+        checked_fd > 100,
+        "only {checked_fd} finite-difference checks ran"
+    );
+}
+
+type OnPair = for<'t> fn(Value<'t>, Value<'t>) -> Value<'t>;
+
+struct Binary {
+    name: &'static str,
+    op: OnPair,
+    value: fn(f64, f64) -> f64,
+    grads: fn(f64, f64) -> (f64, f64),
+    smooth: fn(f64, f64) -> bool,
+}
+
+fn binary_ops() -> Vec<Binary> {
+    vec![
+        Binary {
+            name: "+",
+            op: |a, b| a + b,
+            value: |a, b| a + b,
+            grads: |_, _| (1.0, 1.0),
+            smooth: |_, _| true,
+        },
+        Binary {
+            name: "-",
+            op: |a, b| a - b,
+            value: |a, b| a - b,
+            grads: |_, _| (1.0, -1.0),
+            smooth: |_, _| true,
+        },
+        Binary {
+            name: "*",
+            op: |a, b| a * b,
+            value: |a, b| a * b,
+            grads: |a, b| (b, a),
+            smooth: |_, _| true,
+        },
+        Binary {
+            name: "/",
+            op: |a, b| a / b,
+            value: |a, b| a / b,
+            // -a/b², computed as -(a/b)/b so that it does not overflow early.
+            grads: |a, b| (1.0 / b, -(a / b) / b),
+            smooth: |_, b| b.abs() > 1e-3,
+        },
+        Binary {
+            name: "pow",
+            op: |a, b| a.pow(b),
+            value: f64::powf,
+            grads: |a, b| {
+                let da = if b == 0.0 { 0.0 } else { b * a.powf(b - 1.0) };
+                let db = if a == 0.0 {
+                    if b > 0.0 { 0.0 } else { f64::NAN }
+                } else if a < 0.0 {
+                    f64::NAN
+                } else {
+                    a.powf(b) * a.ln()
+                };
+                (da, db)
+            },
+            smooth: |a, b| a > 1e-3 && b.abs() < 50.0,
+        },
+    ]
+}
+
+#[test]
+fn binary_ops_over_all_pairs_of_the_edge_sweep() {
+    let mut checked_fd = 0;
+    for op in binary_ops() {
+        for &a in SWEEP {
+            for &b in SWEEP {
+                let tape = Tape::new();
+                let (va, vb) = (tape.var(a), tape.var(b));
+                let y = (op.op)(va, vb);
+                let g = y.backward();
+                let want = (op.value)(a, b);
+                assert!(
+                    same(y.data(), want),
+                    "{a:e} {} {b:e} = {} but f64 gives {want}",
+                    op.name,
+                    y.data()
+                );
+                let (da, db) = if want.is_nan() {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (op.grads)(a, b)
+                };
+                assert!(
+                    close(g.wrt(va), da, 1e-14) && close(g.wrt(vb), db, 1e-14),
+                    "{a:e} {} {b:e}: gradients ({}, {}) but documented ({da}, {db})",
+                    op.name,
+                    g.wrt(va),
+                    g.wrt(vb)
+                );
+                // The mixed arrangements record the same value and the same partial.
+                let left = (op.op)(va, Value::constant(b));
+                let right = (op.op)(Value::constant(a), vb);
+                assert!(same(left.data(), want) && same(right.data(), want));
+                assert!(
+                    close(left.backward().wrt(va), da, 1e-14),
+                    "{a} {} const {b}",
+                    op.name
+                );
+                assert!(
+                    close(right.backward().wrt(vb), db, 1e-14),
+                    "const {a} {} {b}",
+                    op.name
+                );
+
+                if want.is_finite() && (op.smooth)(a, b) {
+                    let fa = central(|x| (op.value)(x, b), a);
+                    let fb = central(|x| (op.value)(a, x), b);
+                    if let (Some(fa), Some(fb)) = (fa, fb) {
+                        for (grad, fd) in [(g.wrt(va), fa), (g.wrt(vb), fb)] {
+                            let tol = 1e-5 * grad.abs().max(fd.abs()) + 1e-7;
+                            assert!(
+                                (grad - fd).abs() <= tol,
+                                "{a} {} {b}: gradient {grad}, finite differences {fd}",
+                                op.name
+                            );
+                        }
+                        checked_fd += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        checked_fd > 100,
+        "only {checked_fd} finite-difference checks ran"
+    );
+}
+
+#[test]
+fn tanh_and_sigmoid_are_exact_in_the_tails() {
+    let tape = Tape::new();
+    for (x, t, s) in [(1000.0, 1.0, 1.0), (-1000.0, -1.0, 0.0)] {
+        let v = tape.var(x);
+        let (th, sg) = (v.tanh(), v.sigmoid());
+        assert_eq!((th.data(), sg.data()), (t, s));
+        assert_eq!(th.backward().wrt(v), 0.0);
+        assert_eq!(sg.backward().wrt(v), 0.0);
+    }
+}
+
+#[test]
+fn a_nan_input_gives_nan_value_and_gradient_through_every_op() {
+    for u in unary_ops() {
+        if u.name.ends_with("(0)") {
+            continue; // x^0 is 1 for every x in f64, NaN included
+        }
+        let tape = Tape::new();
+        let v = tape.var(f64::NAN);
+        let y = (u.op)(v);
+        assert!(y.data().is_nan(), "{} of NaN", u.name);
+        assert!(y.backward().wrt(v).is_nan(), "{}' of NaN", u.name);
+    }
+}
+
+#[test]
+fn a_zero_gradient_path_does_not_turn_infinity_into_nan() {
+    // relu(sqrt(x) - 1) at x = 0: sqrt'(0) = inf, but relu passes back 0, and 0 × inf must
+    // not reach x as NaN: the branch that does not change the output contributes nothing.
+    let tape = Tape::new();
+    let x = tape.var(0.0);
+    let y = (x.sqrt() - 1.0).relu() + x * 2.0;
+    assert_eq!(y.backward().wrt(x), 2.0);
+}
