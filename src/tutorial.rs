@@ -1,0 +1,18 @@
+//! The guide: how reverse-mode automatic differentiation works, told with tapegrad.
+//!
+//! Each chapter is a page of these docs; every code block in it is compiled and run as a
+//! doctest, so the numbers you read are the numbers the crate computes.
+//!
+//! 1. [`a_value_and_its_derivative`]: one op, its local derivative, checked by finite
+//!    differences.
+//! 2. [`the_chain_rule_on_a_tape`]: a small expression, its backward trace, its graph picture.
+//! 3. [`why_the_order_matters`]: `b = a + a; c = b + b`, naive vs in topological order.
+
+#[doc = include_str!("../docs/guide/01-a-value-and-its-derivative.md")]
+pub mod a_value_and_its_derivative {}
+
+#[doc = include_str!("../docs/guide/02-the-chain-rule-on-a-tape.md")]
+pub mod the_chain_rule_on_a_tape {}
+
+#[doc = include_str!("../docs/guide/03-why-the-order-matters.md")]
+pub mod why_the_order_matters {}
