@@ -160,40 +160,46 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>) {
     grads.clear();
     grads.resize(out + 1, 0.0);
     grads[out] = 1.0;
-    let (node, tag) = (&nodes.node[..=out], &nodes.tag[..=out]);
+    let (mut e, mut m) = nodes.ends_after(out);
+    let (parent, partial) = (&nodes.parent[..e], &nodes.partial[..e]);
     let mut pending = 0.0; // owed to node i by node i + 1
     for i in (0..=out).rev() {
         let g = grads[i] + pending;
         grads[i] = g;
         pending = 0.0;
-        if g == 0.0 {
-            continue;
-        }
-        let n = &node[i];
-        let mut pass = |p: u32, d: f64| {
-            let p = p as usize;
-            if p + 1 == i {
-                pending += d * g;
-            } else {
-                grads[p] += d * g;
+        let arity = nodes.tag[i].arity;
+        let lo = match arity {
+            Arity::Leaf => continue,
+            Arity::Unary => e - 1,
+            Arity::Binary => e - 2,
+            Arity::Many => {
+                m -= 1;
+                e - nodes.many[m] as usize
             }
         };
-        match tag[i].arity {
-            Arity::Leaf => {}
-            Arity::Unary => pass(n.parent[0], n.partial[0]),
-            Arity::Binary => {
-                pass(n.parent[0], n.partial[0]);
-                pass(n.parent[1], n.partial[1]);
-            }
-            Arity::Many => {
-                let lo = n.parent[0] as usize;
-                let hi = lo + n.parent[1] as usize;
-                let parents = &nodes.many_parent[lo..hi];
-                for (&p, &d) in parents.iter().zip(&nodes.many_partial[lo..hi]) {
-                    pass(p, d);
+        if g != 0.0 {
+            let mut pass = |p: u32, d: f64| {
+                let p = p as usize;
+                if p + 1 == i {
+                    pending += d * g;
+                } else {
+                    grads[p] += d * g;
+                }
+            };
+            match arity {
+                Arity::Unary => pass(parent[lo], partial[lo]),
+                Arity::Binary => {
+                    pass(parent[lo], partial[lo]);
+                    pass(parent[lo + 1], partial[lo + 1]);
+                }
+                _ => {
+                    for (&p, &d) in parent[lo..e].iter().zip(&partial[lo..e]) {
+                        pass(p, d);
+                    }
                 }
             }
         }
+        e = lo;
     }
 }
 

@@ -1,11 +1,11 @@
 //! The tape: an arena that records every scalar operation as one node.
 //!
-//! Storage is struct-of-arrays. Node `i` has a value `data[i]`, a two-byte tag `tag[i]` (its
-//! operation and how many parents it has) and up to two incoming edges stored inline in
-//! `node[i]`: "node `i` depends on node `parent[k]` with local derivative `partial[k]`",
-//! computed at forward time, right beside the value. A node with more parents (a fused sum or
-//! a neuron's weighted sum) keeps its edges in a side table. Backward reads only `node` and
-//! `tag`, 26 bytes a node.
+//! Storage is struct-of-arrays. Node `i` has a value `data[i]` and a two-byte tag `tag[i]`
+//! (its operation and how many parents it has); its incoming edges follow those of node
+//! `i - 1` in the parallel arrays `parent` (`u32`) and `partial` (`f64`): "node `i` depends on
+//! node `parent[e]` with local derivative `partial[e]`", computed at forward time, right beside
+//! the value. There is no per-node offset: the backward sweep walks the edges from the end,
+//! stepping back by each node's arity. A leaf costs 10 bytes, each parent 12 more.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
@@ -23,22 +23,26 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// Bytes the tape stores for one node with `parents` incoming edges, not counting optional
 /// labels or the gradient buffer (8 bytes per node, held by [`Gradients`](crate::Gradients)).
 ///
-/// Every node costs 34 bytes: its value (8), a tag (2) and an inline record of up to two
-/// parents (two `u32` indices and two `f64` local derivatives, 24). A node with more than two
-/// parents (a fused sum or weighted sum) adds 12 bytes per parent in a side table, so a
-/// neuron with `n` inputs costs `34 + 12·(2n + 1)` bytes instead of `2n` binary nodes.
+/// A node costs its value (8 bytes) and a tag (2), plus per parent an index (4) and a local
+/// derivative (8); a node with more than two parents stores its count too (4). So a leaf is
+/// 10 bytes, a unary op 22, a binary op 34, and a neuron with `n` inputs (one fused node
+/// with `2n + 1` parents) `14 + 12·(2n + 1)`, where separate multiplies and adds would take
+/// `2n` binary nodes (`68n` bytes).
 ///
 /// ```
+/// assert_eq!(tapegrad::bytes_per_node(0), 10);
+/// assert_eq!(tapegrad::bytes_per_node(1), 22);
 /// assert_eq!(tapegrad::bytes_per_node(2), 34);
-/// assert_eq!(tapegrad::bytes_per_node(5), 34 + 60);
+/// assert_eq!(tapegrad::bytes_per_node(5), 74);
 /// ```
 #[must_use]
 pub const fn bytes_per_node(parents: usize) -> usize {
-    let base = size_of::<Node>() + size_of::<Tag>() + size_of::<f64>();
+    let base = size_of::<Tag>() + size_of::<f64>();
+    let edges = parents * (size_of::<u32>() + size_of::<f64>());
     if parents <= 2 {
-        base
+        base + edges
     } else {
-        base + parents * (size_of::<u32>() + size_of::<f64>())
+        base + edges + size_of::<u32>()
     }
 }
 
@@ -138,23 +142,15 @@ impl fmt::Display for Op {
     }
 }
 
-/// How many parents a node has, which decides where its edges live.
+/// How many parents a node has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Arity {
     Leaf,
     Unary,
     Binary,
-    /// Edges in the side table: `Node::parent = [start, count]`.
+    /// Three or more parents; the count is the node's entry in `Nodes::many`.
     Many,
-}
-
-/// A node's edges, stored inline for up to two parents. For `Arity::Many` the edges live in
-/// `Nodes::many_parent`/`many_partial` at `parent[0]..parent[0] + parent[1]`.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct Node {
-    pub(crate) partial: [f64; 2],
-    pub(crate) parent: [u32; 2],
 }
 
 /// A node's operation and arity, two bytes.
@@ -164,15 +160,19 @@ pub(crate) struct Tag {
     pub(crate) arity: Arity,
 }
 
-/// The recorded graph, struct-of-arrays: what backward reads (`node`, `tag`) is kept apart
-/// from what only printing reads (`data`, `labels`).
+/// The recorded graph, struct-of-arrays. Edges are packed in node order with no per-node
+/// offset: a sweep from the last node down recovers each node's edges from its arity alone
+/// (a cursor that steps back 0, 1, 2 or `many[k]` edges). What backward reads (`tag`,
+/// `parent`, `partial`, `many`) is kept apart from what only printing reads (`data`,
+/// `labels`).
 #[derive(Default)]
 pub(crate) struct Nodes {
-    pub(crate) node: Vec<Node>,
     pub(crate) tag: Vec<Tag>,
     pub(crate) data: Vec<f64>,
-    pub(crate) many_parent: Vec<u32>,
-    pub(crate) many_partial: Vec<f64>,
+    pub(crate) parent: Vec<u32>,
+    pub(crate) partial: Vec<f64>,
+    /// Edge counts of the nodes with `Arity::Many`, in node order.
+    pub(crate) many: Vec<u32>,
     pub(crate) labels: HashMap<u32, String>,
 }
 
@@ -182,21 +182,44 @@ impl Nodes {
         self.data.len()
     }
 
-    /// Node `i`'s incoming edges as `(parent, local derivative)`.
-    pub(crate) fn edges(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let n = self.node[i];
-        let (inline, many) = match self.tag[i].arity {
-            Arity::Leaf => (0, 0..0),
-            Arity::Unary => (1, 0..0),
-            Arity::Binary => (2, 0..0),
-            Arity::Many => {
-                let lo = n.parent[0] as usize;
-                (0, lo..lo + n.parent[1] as usize)
+    /// Where the edges of nodes `0..=out` end in `parent`/`partial`, and how many entries of
+    /// `many` they use: found by stepping back over the nodes after `out` (none, when `out`
+    /// is the last node, as a loss usually is).
+    pub(crate) fn ends_after(&self, out: usize) -> (usize, usize) {
+        let (mut e, mut m) = (self.parent.len(), self.many.len());
+        for t in self.tag[out + 1..].iter().rev() {
+            match t.arity {
+                Arity::Leaf => {}
+                Arity::Unary => e -= 1,
+                Arity::Binary => e -= 2,
+                Arity::Many => {
+                    m -= 1;
+                    e -= self.many[m] as usize;
+                }
             }
-        };
-        let inline = (0..inline).map(move |k| (n.parent[k] as usize, n.partial[k]));
-        let many = many.map(|e| (self.many_parent[e] as usize, self.many_partial[e]));
-        inline.chain(many)
+        }
+        (e, m)
+    }
+
+    /// Start of every node's edges (`len() + 1` entries), for tools that visit nodes out of
+    /// sweep order. One forward pass; not used by backward.
+    pub(crate) fn edge_starts(&self) -> Vec<usize> {
+        let mut starts = Vec::with_capacity(self.len() + 1);
+        let (mut e, mut m) = (0, 0);
+        starts.push(0);
+        for t in &self.tag {
+            e += match t.arity {
+                Arity::Leaf => 0,
+                Arity::Unary => 1,
+                Arity::Binary => 2,
+                Arity::Many => {
+                    m += 1;
+                    self.many[m - 1] as usize
+                }
+            };
+            starts.push(e);
+        }
+        starts
     }
 
     /// Index the next node will get.
@@ -213,13 +236,22 @@ impl Nodes {
     }
 
     #[inline]
-    fn push(&mut self, op: Op, arity: Arity, data: f64, node: Node) -> u32 {
+    fn push_node(&mut self, op: Op, arity: Arity, data: f64) -> u32 {
         let idx = self.next_index();
-        self.node.push(node);
         self.tag.push(Tag { op, arity });
         self.data.push(data);
         idx
     }
+}
+
+/// Node `i`'s incoming edges as `(parent, local derivative)`, given `starts` from
+/// [`Nodes::edge_starts`].
+pub(crate) fn edges_of<'a>(
+    nodes: &'a Nodes,
+    starts: &[usize],
+    i: usize,
+) -> impl Iterator<Item = (usize, f64)> + 'a {
+    (starts[i]..starts[i + 1]).map(|e| (nodes.parent[e] as usize, nodes.partial[e]))
 }
 
 #[cold]
@@ -233,7 +265,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 34 bytes a node with up to two parents; see [`bytes_per_node`].
+/// Memory: 10 bytes a node plus 12 per parent; see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -282,9 +314,8 @@ impl Tape {
         }
     }
 
-    /// An empty tape with room for `nodes` nodes before it reallocates, and for `edges`
-    /// edges of nodes with more than two parents ([`sum`](crate::sum), [`dot`](crate::dot),
-    /// [`affine`](crate::affine), [`Tape::custom`]).
+    /// An empty tape with room for `nodes` nodes and `edges` edges (one per parent of each
+    /// node) before it reallocates.
     ///
     /// ```
     /// let tape = tapegrad::Tape::with_capacity(1000, 2000);
@@ -295,11 +326,10 @@ impl Tape {
         let tape = Tape::new();
         {
             let mut n = tape.nodes.borrow_mut();
-            n.node.reserve(nodes);
             n.tag.reserve(nodes);
             n.data.reserve(nodes);
-            n.many_parent.reserve(edges);
-            n.many_partial.reserve(edges);
+            n.parent.reserve(edges);
+            n.partial.reserve(edges);
         }
         tape
     }
@@ -339,11 +369,11 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         let n = self.nodes.get_mut();
-        n.node.clear();
         n.tag.clear();
         n.data.clear();
-        n.many_parent.clear();
-        n.many_partial.clear();
+        n.parent.clear();
+        n.partial.clear();
+        n.many.clear();
         n.labels.clear();
     }
 
@@ -384,10 +414,7 @@ impl Tape {
     }
 
     fn leaf(&self, op: Op, data: f64) -> Value<'_> {
-        let idx = self
-            .nodes
-            .borrow_mut()
-            .push(op, Arity::Leaf, data, Node::default());
+        let idx = self.nodes.borrow_mut().push_node(op, Arity::Leaf, data);
         Value::from_parts(self, idx, data)
     }
 
@@ -428,33 +455,33 @@ impl Tape {
     #[inline]
     pub(crate) fn push1(&self, op: Op, data: f64, p: u32, d: f64) -> u32 {
         let d = if data.is_nan() { f64::NAN } else { d };
-        let node = Node {
-            partial: [d, 0.0],
-            parent: [p, 0],
-        };
-        self.nodes.borrow_mut().push(op, Arity::Unary, data, node)
+        let mut n = self.nodes.borrow_mut();
+        let idx = n.push_node(op, Arity::Unary, data);
+        n.parent.push(p);
+        n.partial.push(d);
+        idx
     }
 
     /// Pushes one node with two edges. Callers have checked both parents are on this tape.
     #[inline]
     pub(crate) fn push2(&self, op: Op, data: f64, p0: u32, d0: f64, p1: u32, d1: f64) -> u32 {
-        let partial = if data.is_nan() {
-            [f64::NAN, f64::NAN]
+        let (d0, d1) = if data.is_nan() {
+            (f64::NAN, f64::NAN)
         } else {
-            [d0, d1]
+            (d0, d1)
         };
-        let node = Node {
-            partial,
-            parent: [p0, p1],
-        };
-        self.nodes.borrow_mut().push(op, Arity::Binary, data, node)
+        let mut n = self.nodes.borrow_mut();
+        let idx = n.push_node(op, Arity::Binary, data);
+        n.parent.extend_from_slice(&[p0, p1]);
+        n.partial.extend_from_slice(&[d0, d1]);
+        idx
     }
 
-    /// Pushes one node with the given edges (stored inline when there are at most two).
-    /// Callers have checked every parent is on this tape; the iterator must not touch the tape.
+    /// Pushes one node with the given edges. Callers have checked every parent is on this
+    /// tape; the iterator must not touch the tape.
     ///
     /// # Panics
-    /// When the side table would hold more than `u32::MAX` edges.
+    /// When the node would have more than `u32::MAX` parents.
     pub(crate) fn push_edges(
         &self,
         op: Op,
@@ -463,37 +490,23 @@ impl Tape {
     ) -> u32 {
         let nan = data.is_nan();
         let mut n = self.nodes.borrow_mut();
-        let start = n.many_parent.len();
+        let start = n.parent.len();
         for (p, d) in edges {
-            n.many_parent.push(p);
-            n.many_partial.push(if nan { f64::NAN } else { d });
+            n.parent.push(p);
+            n.partial.push(if nan { f64::NAN } else { d });
         }
-        let count = n.many_parent.len() - start;
-        if n.many_parent.len() > u32::MAX as usize {
-            tape_full();
-        }
-        let mut node = Node::default();
+        let count = n.parent.len() - start;
         let arity = match count {
             0 => Arity::Leaf,
-            1 | 2 => {
-                for k in 0..count {
-                    node.parent[k] = n.many_parent[start + k];
-                    node.partial[k] = n.many_partial[start + k];
-                }
-                n.many_parent.truncate(start);
-                n.many_partial.truncate(start);
-                if count == 1 {
-                    Arity::Unary
-                } else {
-                    Arity::Binary
-                }
-            }
+            1 => Arity::Unary,
+            2 => Arity::Binary,
             _ => {
-                node.parent = [start as u32, count as u32];
+                let count = u32::try_from(count).unwrap_or_else(|_| tape_full());
+                n.many.push(count);
                 Arity::Many
             }
         };
-        n.push(op, arity, data, node)
+        n.push_node(op, arity, data)
     }
 
     pub(crate) fn id(&self) -> u64 {

@@ -4,7 +4,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::grad::Gradients;
-use crate::tape::{Nodes, Op};
+use crate::tape::{Nodes, Op, edges_of};
 use crate::value::Value;
 
 /// The name a node is printed under: its label, or `#index`.
@@ -17,12 +17,12 @@ fn node_name(nodes: &Nodes, i: usize) -> String {
 
 /// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
 /// sweep: no recursion.
-fn reaching(nodes: &Nodes, out: usize) -> Vec<bool> {
+fn reaching(nodes: &Nodes, starts: &[usize], out: usize) -> Vec<bool> {
     let mut reach = vec![false; out + 1];
     reach[out] = true;
     for i in (0..=out).rev() {
         if reach[i] {
-            for (p, _) in nodes.edges(i) {
+            for (p, _) in edges_of(nodes, starts, i) {
                 reach[p] = true;
             }
         }
@@ -76,7 +76,8 @@ impl Value<'_> {
         };
         let nodes = tape.nodes();
         let out = self.index_unchecked() as usize;
-        let reach = reaching(&nodes, out);
+        let starts = nodes.edge_starts();
+        let reach = reaching(&nodes, &starts, out);
         for (i, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
             let grad = match grads {
                 Some(g) => format!(" | grad {:.4}", g.as_slice().get(i).copied().unwrap_or(0.0)),
@@ -95,7 +96,7 @@ impl Value<'_> {
                     "  \"op{i}\" [shape=oval, label=\"{}\"];\n  \"op{i}\" -> \"n{i}\";",
                     escape(op.symbol())
                 );
-                for (p, _) in nodes.edges(i) {
+                for (p, _) in edges_of(&nodes, &starts, i) {
                     let _ = writeln!(s, "  \"n{p}\" -> \"op{i}\";");
                 }
             }
@@ -128,6 +129,7 @@ impl Value<'_> {
         let nodes = tape.nodes();
         let g = grads.as_slice();
         let out = self.index_unchecked() as usize;
+        let starts = nodes.edge_starts();
         let mut steps = Vec::new();
         // Replay the sweep: gradients are final when a node is visited, so the contributions
         // computed here are exactly the ones the sweep made.
@@ -135,8 +137,7 @@ impl Value<'_> {
             if g[i] == 0.0 {
                 continue;
             }
-            let passes = nodes
-                .edges(i)
+            let passes = edges_of(&nodes, &starts, i)
                 .map(|(p, local)| TracePass {
                     parent: p,
                     parent_name: node_name(&nodes, p),
