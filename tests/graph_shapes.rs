@@ -21,7 +21,7 @@ fn million_multiplications_chain_on_a_small_stack() {
         let x = tape.var(1.0);
         let mut v = x;
         for _ in 0..1_000_000 {
-            v = v * x; // v = x^(n+1), d/dx = (n+1) x^n = 1_000_001 at x = 1
+            v *= x; // v = x^(n+1), d/dx = (n+1) x^n = 1_000_001 at x = 1
         }
         assert_eq!(tape.len(), 1_000_001);
         let g = v.backward();
@@ -39,7 +39,7 @@ fn million_additions_chain_on_a_small_stack() {
         let x = tape.var(0.5);
         let mut v = tape.var(0.0);
         for _ in 0..1_000_000 {
-            v = v + x;
+            v += x;
         }
         let g = v.backward();
         assert_eq!(v.data(), 500_000.0);
@@ -55,7 +55,7 @@ fn doubling_diamond_sixty_levels_deep_is_exact_and_linear() {
     let x = tape.var(1.0);
     let mut v = x;
     for _ in 0..60 {
-        v = v + v;
+        v += v;
     }
     assert_eq!(tape.len(), 61);
     assert_eq!(v.data(), 2f64.powi(60));
