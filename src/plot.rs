@@ -550,9 +550,10 @@ impl Default for BoundaryOptions {
 ///
 /// A grid of `cells` × `cells` squares is shaded by the score at each centre: orange at −1,
 /// light grey at 0, blue at +1, clamped beyond ±1 and rounded to steps of 0.1 (NaN is mid
-/// grey); squares of the same shade in a row are merged into one `<rect>`. On top: one
-/// `<circle>` per point (blue with a white rim for labels above 0, orange otherwise; points
-/// outside the bounds are clipped away), the plot frame with ticks, and `title`.
+/// grey), drawn at 60% opacity; squares of the same shade in a row are merged into one
+/// `<rect>`. On top: one `<circle>` per point (blue with a dark rim for labels above 0, orange
+/// otherwise; points outside the bounds are clipped away), the plot frame with ticks, and
+/// `title`.
 ///
 /// ```
 /// use tapegrad::datasets::Point;
@@ -562,8 +563,7 @@ impl Default for BoundaryOptions {
 /// let svg = decision_boundary_svg(|x, _y| x.tanh(), &points, "x > 0", &BoundaryOptions::default());
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 /// assert_eq!(svg.matches("<circle").count(), 2);
-/// std::fs::write(std::env::temp_dir().join("boundary.svg"), &svg)?;
-/// # Ok::<(), std::io::Error>(())
+/// // Save it with std::fs::write("boundary.svg", &svg) and open it in a browser.
 /// ```
 ///
 /// # Panics
@@ -615,7 +615,8 @@ where
 
     // The shaded grid, one <rect> per run of equal shades along a row.
     let cell = side / cells as f64;
-    out.push_str("<g shape-rendering=\"crispEdges\">\n");
+    // Lightened (as in the Playground) so that the points on top stand out.
+    out.push_str("<g shape-rendering=\"crispEdges\" opacity=\"0.6\">\n");
     for row in 0..cells {
         let shades: Vec<Option<i32>> = (0..cells)
             .map(|col| {
@@ -648,7 +649,7 @@ where
     out.push_str("</g>\n");
 
     // The points, clipped to the plot area.
-    out.push_str("<g clip-path=\"url(#plot-area)\" stroke=\"#ffffff\" stroke-width=\"1\">\n");
+    out.push_str("<g clip-path=\"url(#plot-area)\" stroke=\"#333333\" stroke-width=\"0.8\">\n");
     for p in points {
         let (cx, cy) = to_px(p.x, p.y);
         let fill = hex(if p.label > 0.0 { BLUE } else { ORANGE });
@@ -902,12 +903,12 @@ pub fn loss_curves_svg(series: &[(&str, &[f64])], title: &str, options: &CurveOp
 }
 
 /// Ticks for a log axis spanning log10 values [lo, hi]: the powers of ten inside, or 1, 2, 5
-/// times powers of ten when the span holds fewer than two powers.
+/// times powers of ten when the span holds fewer than three powers.
 fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     let (a, b) = (lo.floor() as i32, hi.ceil() as i32);
     let inside = |v: &f64| (lo..=hi).contains(&v.log10());
     let powers: Vec<f64> = (a..=b).map(|k| 10f64.powi(k)).filter(inside).collect();
-    if powers.len() >= 2 {
+    if powers.len() >= 3 {
         return powers;
     }
     (a..=b)
