@@ -1,1 +1,775 @@
-//! Datasets: the TensorFlow Playground's two-class 2D sets and the seed stories' data. (Work in progress.)
+//! Datasets: the TensorFlow Playground's four two-class sets, micrograd's moons, the six
+//! points, odd/even numbers, and two-class CSV files.
+//!
+//! Every set is plain data: a `Vec` of [`Point`]s (or of `(input, label)` pairs for the odd/even
+//! story), generated in-process from an RNG you pass in, so a seed fixes the data.
+//!
+//! - [`circle`], [`xor`], [`gauss`] and [`spiral`] are generated the way the
+//!   [TensorFlow Playground](https://playground.tensorflow.org)'s `dataset.ts` does, with labels
+//!   ±1 and points in about [−6, 6]². [`playground`] reproduces its whole setup: generate, shuffle,
+//!   split 50/50 into train and test.
+//! - [`moons`] is scikit-learn's `make_moons`, micrograd's demo set (labels ±1).
+//! - [`six_points`] and [`odd_even`] are the small sets of the seed stories (labels 0 and 1).
+//! - [`from_csv_str`] and [`load_csv`] read your own `x,y,label` file.
+//!
+//! ```
+//! use rand::{SeedableRng, rngs::StdRng};
+//! use tapegrad::datasets::{self, Playground};
+//!
+//! let mut rng = StdRng::seed_from_u64(7);
+//! let split = datasets::playground(Playground::Circle, 500, 0.0, &mut rng)?;
+//! assert_eq!((split.train.len(), split.test.len()), (250, 250));
+//! // At noise 0 the label is exactly "inside radius 2.5".
+//! for p in split.train.iter().chain(&split.test) {
+//!     let inside = p.x.hypot(p.y) < 2.5;
+//!     assert_eq!(p.label, if inside { 1.0 } else { -1.0 });
+//! }
+//! # Ok::<(), tapegrad::Error>(())
+//! ```
+
+use std::f64::consts::PI;
+use std::fmt;
+use std::ops::RangeInclusive;
+use std::path::Path;
+use std::str::FromStr;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, RngExt};
+
+use crate::Error;
+
+/// One labelled 2D example: the inputs `x`, `y` and the target `label`.
+///
+/// The generators label the two classes +1 and −1, except [`six_points`] (0 and 1); a CSV file
+/// keeps the labels it was written with (see [`from_csv_str`]).
+///
+/// ```
+/// use tapegrad::datasets::Point;
+///
+/// let p = Point::new(1.5, -2.0, 1.0);
+/// assert_eq!(p.inputs(), [1.5, -2.0]);
+/// assert_eq!(p, Point { x: 1.5, y: -2.0, label: 1.0 });
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// The first input.
+    pub x: f64,
+    /// The second input.
+    pub y: f64,
+    /// The target class.
+    pub label: f64,
+}
+
+impl Point {
+    /// A point at (`x`, `y`) with the given label.
+    ///
+    /// ```
+    /// let p = tapegrad::datasets::Point::new(3.0, 4.0, -1.0);
+    /// assert_eq!(p.x.hypot(p.y), 5.0);
+    /// ```
+    pub const fn new(x: f64, y: f64, label: f64) -> Self {
+        Point { x, y, label }
+    }
+
+    /// The inputs as an array, `[x, y]`, ready to feed a two-input network.
+    ///
+    /// ```
+    /// let p = tapegrad::datasets::Point::new(3.0, 4.0, -1.0);
+    /// assert_eq!(p.inputs(), [3.0, 4.0]);
+    /// ```
+    pub const fn inputs(&self) -> [f64; 2] {
+        [self.x, self.y]
+    }
+}
+
+/// How many points the Playground generates for a classification set.
+///
+/// ```
+/// assert_eq!(tapegrad::datasets::PLAYGROUND_SAMPLES, 500);
+/// ```
+pub const PLAYGROUND_SAMPLES: usize = 500;
+
+/// The Playground's default share of the points used for training (its "ratio of training to
+/// test data" slider at 50%).
+///
+/// ```
+/// assert_eq!(tapegrad::datasets::PLAYGROUND_TRAIN_FRACTION, 0.5);
+/// ```
+pub const PLAYGROUND_TRAIN_FRACTION: f64 = 0.5;
+
+/// The TensorFlow Playground's four classification sets.
+///
+/// Parses from the names used on the command line of the examples (case-insensitive):
+/// `circle`, `xor`, `gauss` (or `gaussian`), `spiral`.
+///
+/// ```
+/// use tapegrad::datasets::Playground;
+///
+/// let kind: Playground = "Spiral".parse()?;
+/// assert_eq!(kind, Playground::Spiral);
+/// assert_eq!(kind.to_string(), "spiral");
+/// assert!("moons".parse::<Playground>().is_err());
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Playground {
+    /// A disc of +1 points (radius < 2.5) inside a ring of −1 points (radius 3.5 to 5): [`circle`].
+    Circle,
+    /// Four quadrants labelled by the sign of x·y: [`xor`].
+    Xor,
+    /// Two Gaussian blobs around (2, 2) and (−2, −2): [`gauss`].
+    Gauss,
+    /// Two interleaved spiral arms: [`spiral`].
+    Spiral,
+}
+
+impl Playground {
+    /// All four, in the Playground's order.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// let names: Vec<String> = Playground::ALL.iter().map(|k| k.to_string()).collect();
+    /// assert_eq!(names, ["circle", "xor", "gauss", "spiral"]);
+    /// ```
+    pub const ALL: [Playground; 4] = [
+        Playground::Circle,
+        Playground::Xor,
+        Playground::Gauss,
+        Playground::Spiral,
+    ];
+
+    /// The lowercase name, as accepted by [`FromStr`].
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::datasets::Playground::Gauss.name(), "gauss");
+    /// ```
+    pub const fn name(self) -> &'static str {
+        match self {
+            Playground::Circle => "circle",
+            Playground::Xor => "xor",
+            Playground::Gauss => "gauss",
+            Playground::Spiral => "spiral",
+        }
+    }
+
+    /// Generates `n` points of this set with the given noise: the same as calling [`circle`],
+    /// [`xor`], [`gauss`] or [`spiral`]. The points come in generation order, unshuffled.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// let points = Playground::Xor.generate(100, 0.1, &mut StdRng::seed_from_u64(1))?;
+    /// assert_eq!(points.len(), 100);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+    pub fn generate<R: Rng + ?Sized>(
+        self,
+        n: usize,
+        noise: f64,
+        rng: &mut R,
+    ) -> Result<Vec<Point>, Error> {
+        match self {
+            Playground::Circle => circle(n, noise, rng),
+            Playground::Xor => xor(n, noise, rng),
+            Playground::Gauss => gauss(n, noise, rng),
+            Playground::Spiral => spiral(n, noise, rng),
+        }
+    }
+}
+
+impl fmt::Display for Playground {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Playground {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "circle" => Ok(Playground::Circle),
+            "xor" => Ok(Playground::Xor),
+            "gauss" | "gaussian" => Ok(Playground::Gauss),
+            "spiral" => Ok(Playground::Spiral),
+            _ => Err(Error::InvalidArgument(format!(
+                "unknown dataset `{s}`: expected one of circle, xor, gauss, spiral"
+            ))),
+        }
+    }
+}
+
+/// A train/test split of a dataset.
+///
+/// ```
+/// use tapegrad::datasets::{split, Split};
+///
+/// let s: Split<u32> = split(vec![1, 2, 3, 4], 0.75)?;
+/// assert_eq!(s, Split { train: vec![1, 2, 3], test: vec![4] });
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Split<T = Point> {
+    /// The examples to train on.
+    pub train: Vec<T>,
+    /// The held-out examples to measure generalisation on.
+    pub test: Vec<T>,
+}
+
+/// Splits `items` in order: the first ⌊len · `train_fraction`⌋ go to `train`, the rest to `test`
+/// (as the Playground does; shuffle first if the order means anything). Nothing is lost or
+/// duplicated. The product is rounded down after adding 1e-9, so `0.29` of 100 items gives 29
+/// despite floating-point error.
+///
+/// ```
+/// let s = tapegrad::datasets::split((0..10).collect(), 0.3)?;
+/// assert_eq!(s.train, [0, 1, 2]);
+/// assert_eq!(s.test, [3, 4, 5, 6, 7, 8, 9]);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `train_fraction` is not in [0, 1] (NaN included).
+pub fn split<T>(mut items: Vec<T>, train_fraction: f64) -> Result<Split<T>, Error> {
+    if !(0.0..=1.0).contains(&train_fraction) {
+        return Err(Error::InvalidArgument(format!(
+            "train_fraction must be between 0 and 1, got {train_fraction}"
+        )));
+    }
+    let len = items.len();
+    // The float-to-int cast saturates; min(len) keeps a fraction of 1 from overshooting.
+    let cut = ((len as f64 * train_fraction + 1e-9).floor() as usize).min(len);
+    let test = items.split_off(cut);
+    Ok(Split { train: items, test })
+}
+
+/// The Playground's setup: `n` points of `kind` (use [`PLAYGROUND_SAMPLES`] for its 500) at
+/// the given noise, shuffled, then split 50/50 into train and test
+/// ([`PLAYGROUND_TRAIN_FRACTION`]). The noise is the Playground's slider divided by 100: its
+/// range 0–50% is `0.0..=0.5`.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::datasets::{self, Playground, PLAYGROUND_SAMPLES};
+///
+/// let mut rng = StdRng::seed_from_u64(42);
+/// let data = datasets::playground(Playground::Spiral, PLAYGROUND_SAMPLES, 0.1, &mut rng)?;
+/// assert_eq!(data.train.len(), 250);
+/// assert_eq!(data.test.len(), 250);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn playground<R: Rng + ?Sized>(
+    kind: Playground,
+    n: usize,
+    noise: f64,
+    rng: &mut R,
+) -> Result<Split, Error> {
+    let mut points = kind.generate(n, noise, rng)?;
+    points.shuffle(rng);
+    split(points, PLAYGROUND_TRAIN_FRACTION)
+}
+
+fn check_args(what: &str, n: usize, noise: f64) -> Result<(), Error> {
+    if n == 0 {
+        return Err(Error::InvalidArgument(format!(
+            "{what}: n must be at least 1, got 0"
+        )));
+    }
+    if !noise.is_finite() || noise < 0.0 {
+        return Err(Error::InvalidArgument(format!(
+            "{what}: noise must be finite and at least 0, got {noise} \
+             (the Playground's noise slider 0-50% is 0.0-0.5)"
+        )));
+    }
+    Ok(())
+}
+
+/// Uniform on [a, b), drawn as the Playground's `randUniform` does.
+fn uniform<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
+    a + (b - a) * rng.random::<f64>()
+}
+
+/// One normal sample with the given mean and *variance*, by Marsaglia's polar method as the
+/// Playground's `normalRandom` does (it keeps one of the pair). `s = 0` is also rejected, where
+/// the formula would divide by zero.
+fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, variance: f64) -> f64 {
+    loop {
+        let v1 = 2.0 * rng.random::<f64>() - 1.0;
+        let v2 = 2.0 * rng.random::<f64>() - 1.0;
+        let s = v1 * v1 + v2 * v2;
+        if s > 0.0 && s <= 1.0 {
+            return mean + variance.sqrt() * (-2.0 * s.ln() / s).sqrt() * v1;
+        }
+    }
+}
+
+/// How the two halves of `n` points are shared: the first class gets ⌈n/2⌉, the second ⌊n/2⌋.
+fn halves(n: usize) -> (usize, usize) {
+    (n - n / 2, n / 2)
+}
+
+/// The Playground's "circle": `n` points in a disc of radius 5, labelled +1 inside radius 2.5
+/// and −1 outside.
+///
+/// The first ⌈n/2⌉ points have radius r ~ U(0, 2.5), the other ⌊n/2⌋ have r ~ U(3.5, 5); the
+/// angle is U(0, 2π) and the point is (r·sin θ, r·cos θ). Noise moves only the *label*: the
+/// label is +1 when the point plus (U(−5, 5)·`noise`, U(−5, 5)·`noise`) lies strictly within
+/// 2.5 of the origin, else −1, so at noise 0 every label follows the radius rule and with noise
+/// some points near the boundary are mislabelled. Points come in generation order (inner disc
+/// first); [`playground`] shuffles them.
+///
+/// For odd `n` this returns exactly `n` points (the Playground itself would make n + 1).
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::circle(100, 0.0, &mut StdRng::seed_from_u64(3))?;
+/// assert_eq!(points.len(), 100);
+/// assert!(points[..50].iter().all(|p| p.x.hypot(p.y) < 2.5 && p.label == 1.0));
+/// assert!(points[50..].iter().all(|p| p.x.hypot(p.y) >= 3.5 && p.label == -1.0));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    check_args("circle", n, noise)?;
+    const RADIUS: f64 = 5.0;
+    let (inner, outer) = halves(n);
+    let mut points = Vec::with_capacity(n);
+    let rings = [(inner, 0.0, RADIUS * 0.5), (outer, RADIUS * 0.7, RADIUS)];
+    for (count, r_min, r_max) in rings {
+        for _ in 0..count {
+            let r = uniform(rng, r_min, r_max);
+            let angle = uniform(rng, 0.0, 2.0 * PI);
+            let (x, y) = (r * angle.sin(), r * angle.cos());
+            let noise_x = uniform(rng, -RADIUS, RADIUS) * noise;
+            let noise_y = uniform(rng, -RADIUS, RADIUS) * noise;
+            let inside = (x + noise_x).hypot(y + noise_y) < RADIUS * 0.5;
+            points.push(Point::new(x, y, if inside { 1.0 } else { -1.0 }));
+        }
+    }
+    Ok(points)
+}
+
+/// The Playground's "exclusive or": `n` points in the four quadrants, labelled by the sign of
+/// x·y.
+///
+/// x and y are U(−5, 5), each pushed 0.3 away from its axis (x += 0.3 if x > 0, else x −= 0.3),
+/// so every point is at least 0.3 from both axes. Noise moves only the *label*: it is +1 when
+/// (x + U(−5, 5)·`noise`)·(y + U(−5, 5)·`noise`) ≥ 0, else −1.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::xor(200, 0.0, &mut StdRng::seed_from_u64(5))?;
+/// for p in &points {
+///     assert!(p.x.abs() >= 0.3 && p.y.abs() >= 0.3);
+///     assert_eq!(p.label, if p.x * p.y >= 0.0 { 1.0 } else { -1.0 });
+/// }
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    check_args("xor", n, noise)?;
+    const PADDING: f64 = 0.3;
+    let pad = |v: f64| if v > 0.0 { v + PADDING } else { v - PADDING };
+    let mut points = Vec::with_capacity(n);
+    for _ in 0..n {
+        let x = pad(uniform(rng, -5.0, 5.0));
+        let y = pad(uniform(rng, -5.0, 5.0));
+        let noise_x = uniform(rng, -5.0, 5.0) * noise;
+        let noise_y = uniform(rng, -5.0, 5.0) * noise;
+        let same_sign = (x + noise_x) * (y + noise_y) >= 0.0;
+        points.push(Point::new(x, y, if same_sign { 1.0 } else { -1.0 }));
+    }
+    Ok(points)
+}
+
+/// The Playground's "Gaussian": two normal blobs, ⌈n/2⌉ points around (2, 2) labelled +1, then
+/// ⌊n/2⌋ around (−2, −2) labelled −1.
+///
+/// Each coordinate is normal with *variance* 0.5 + 7·`noise`: the Playground maps noise
+/// 0–0.5 linearly onto variance 0.5–4 (larger noise extends the line). Samples come from
+/// Marsaglia's polar method, as in the Playground. Noise here moves the points; labels always
+/// name the blob a point was drawn from.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::gauss(2000, 0.0, &mut StdRng::seed_from_u64(9))?;
+/// let mean_x: f64 = points[..1000].iter().map(|p| p.x).sum::<f64>() / 1000.0;
+/// assert!((mean_x - 2.0).abs() < 0.1);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    check_args("gauss", n, noise)?;
+    // d3.scale.linear().domain([0, .5]).range([0.5, 4])
+    let variance = 0.5 + noise * (4.0 - 0.5) / 0.5;
+    let (positive, negative) = halves(n);
+    let mut points = Vec::with_capacity(n);
+    for (count, centre, label) in [(positive, 2.0, 1.0), (negative, -2.0, -1.0)] {
+        for _ in 0..count {
+            let x = normal(rng, centre, variance);
+            let y = normal(rng, centre, variance);
+            points.push(Point::new(x, y, label));
+        }
+    }
+    Ok(points)
+}
+
+/// The Playground's "spiral": two interleaved arms of 1.75 turns each, ⌈n/2⌉ points labelled
+/// +1, then ⌊n/2⌋ labelled −1 on the arm turned by π.
+///
+/// Point i of an arm of m points has radius r = 5·i/m and angle t = 1.75·2π·i/m + δ (δ = 0 for
+/// +1, π for −1), and sits at (r·sin t + U(−1, 1)·`noise`, r·cos t + U(−1, 1)·`noise`): noise
+/// moves the points, labels follow the arm. For even `n`, m = n/2 as in the Playground; for
+/// odd `n` each arm uses its own count (the Playground would make n + 1 points).
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::spiral(100, 0.0, &mut StdRng::seed_from_u64(2))?;
+/// assert_eq!(points[0], tapegrad::datasets::Point::new(0.0, 0.0, 1.0));
+/// assert!(points.iter().all(|p| p.x.hypot(p.y) < 5.0));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    check_args("spiral", n, noise)?;
+    let (positive, negative) = halves(n);
+    let mut points = Vec::with_capacity(n);
+    for (m, delta_t, label) in [(positive, 0.0, 1.0), (negative, PI, -1.0)] {
+        for i in 0..m {
+            let frac = i as f64 / m as f64;
+            let r = 5.0 * frac;
+            let t = 1.75 * frac * 2.0 * PI + delta_t;
+            let x = r * t.sin() + uniform(rng, -1.0, 1.0) * noise;
+            let y = r * t.cos() + uniform(rng, -1.0, 1.0) * noise;
+            points.push(Point::new(x, y, label));
+        }
+    }
+    Ok(points)
+}
+
+/// `count` evenly spaced numbers from 0 to π inclusive, like `numpy.linspace(0, π, count)`.
+fn linspace_pi(count: usize) -> impl Iterator<Item = f64> {
+    let step = if count > 1 {
+        PI / (count - 1) as f64
+    } else {
+        0.0
+    };
+    (0..count).map(move |i| {
+        if i + 1 == count && count > 1 {
+            PI
+        } else {
+            i as f64 * step
+        }
+    })
+}
+
+/// micrograd's demo set: scikit-learn's `make_moons(n_samples=n, noise=noise)`, with labels ±1
+/// as micrograd makes them (`y*2 - 1`). Use `moons(100, 0.1, rng)` for micrograd's demo.
+///
+/// The outer moon has n/2 (rounded down) points (cos t, sin t), labelled −1; the inner moon has
+/// the rest, (1 − cos t, 1 − sin t − 0.5), labelled +1; on each, t runs evenly over [0, π]
+/// inclusive. Each coordinate then gets normal noise with standard deviation `noise`, and the
+/// points are shuffled.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::moons(100, 0.1, &mut StdRng::seed_from_u64(1337))?;
+/// assert_eq!(points.len(), 100);
+/// assert_eq!(points.iter().filter(|p| p.label == 1.0).count(), 50);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+pub fn moons<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    check_args("moons", n, noise)?;
+    let n_out = n / 2;
+    let n_in = n - n_out;
+    let outer = linspace_pi(n_out).map(|t| Point::new(t.cos(), t.sin(), -1.0));
+    let inner = linspace_pi(n_in).map(|t| Point::new(1.0 - t.cos(), 1.0 - t.sin() - 0.5, 1.0));
+    let mut points: Vec<Point> = outer.chain(inner).collect();
+    points.shuffle(rng);
+    for p in &mut points {
+        p.x += normal(rng, 0.0, noise * noise);
+        p.y += normal(rng, 0.0, noise * noise);
+    }
+    Ok(points)
+}
+
+/// The six points of the seed story, labelled **0 and 1** (not ±1): class 0 is (3, 4), (2, 6),
+/// (1, 6), up and to the left; class 1 is (1, 1), (2, 1), (3, 1), along the bottom. A single
+/// neuron separates them.
+///
+/// ```
+/// let points = tapegrad::datasets::six_points();
+/// assert_eq!(points.len(), 6);
+/// assert!(points.iter().all(|p| (p.label == 1.0) == (p.y == 1.0)));
+/// ```
+pub fn six_points() -> Vec<Point> {
+    vec![
+        Point::new(3.0, 4.0, 0.0),
+        Point::new(2.0, 6.0, 0.0),
+        Point::new(1.0, 6.0, 0.0),
+        Point::new(1.0, 1.0, 1.0),
+        Point::new(2.0, 1.0, 1.0),
+        Point::new(3.0, 1.0, 1.0),
+    ]
+}
+
+/// The odd/even story's data: the numbers 1 to 10 as `(input, label)` pairs, labelled 1 for odd
+/// and 0 for even. Fed as one raw number, odd/even is hard to learn; see [`odd_even_bits`] for
+/// the encoding that makes it easy.
+///
+/// ```
+/// let data = tapegrad::datasets::odd_even();
+/// assert_eq!(data[..3], [(1.0, 1.0), (2.0, 0.0), (3.0, 1.0)]);
+/// assert_eq!(data.len(), 10);
+/// ```
+pub fn odd_even() -> Vec<(f64, f64)> {
+    odd_even_range(1..=10)
+}
+
+/// The numbers of `range` as `(input, label)` pairs, labelled 1 for odd and 0 for even, e.g.
+/// `odd_even_range(11..=255)` as a test set for a model trained on [`odd_even`].
+///
+/// ```
+/// let test = tapegrad::datasets::odd_even_range(11..=255);
+/// assert_eq!(test.len(), 245);
+/// assert_eq!(test[0], (11.0, 1.0));
+/// assert_eq!(test[244], (255.0, 1.0));
+/// ```
+pub fn odd_even_range(range: RangeInclusive<u64>) -> Vec<(f64, f64)> {
+    range.map(|k| (k as f64, (k % 2) as f64)).collect()
+}
+
+/// `value` in binary as `bits` inputs of 0.0 or 1.0, **least significant bit first**: element
+/// `i` is bit `i` (worth 2^i). So element 0 alone says whether `value` is odd.
+///
+/// ```
+/// // 6 = 0b110: bits 0, 1, 2 are 0, 1, 1.
+/// assert_eq!(tapegrad::datasets::to_bits(6, 4)?, [0.0, 1.0, 1.0, 0.0]);
+/// assert!(tapegrad::datasets::to_bits(16, 4).is_err()); // needs 5 bits
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `bits` is 0 or more than 64, or `value` needs more than `bits`
+/// bits (it is never silently truncated).
+pub fn to_bits(value: u64, bits: u32) -> Result<Vec<f64>, Error> {
+    if bits == 0 || bits > 64 {
+        return Err(Error::InvalidArgument(format!(
+            "bits must be between 1 and 64, got {bits}"
+        )));
+    }
+    let needed = u64::BITS - value.leading_zeros();
+    if needed > bits {
+        return Err(Error::InvalidArgument(format!(
+            "{value} needs {needed} bits, but only {bits} were asked for"
+        )));
+    }
+    Ok((0..bits).map(|i| ((value >> i) & 1) as f64).collect())
+}
+
+/// The numbers of `range` in binary ([`to_bits`], least significant bit first) with labels 1
+/// for odd and 0 for even: the odd/even story's second act, where the answer is one input.
+///
+/// ```
+/// let data = tapegrad::datasets::odd_even_bits(1..=10, 4)?;
+/// assert_eq!(data[4], (vec![1.0, 0.0, 1.0, 0.0], 1.0)); // 5 = 0b0101
+/// assert!(data.iter().all(|(bits, label)| bits[0] == *label));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `bits` is 0 or more than 64, or a number of the range needs
+/// more than `bits` bits.
+pub fn odd_even_bits(range: RangeInclusive<u64>, bits: u32) -> Result<Vec<(Vec<f64>, f64)>, Error> {
+    range
+        .map(|k| Ok((to_bits(k, bits)?, (k % 2) as f64)))
+        .collect()
+}
+
+fn csv_error(line: usize, message: impl Into<String>) -> Error {
+    Error::Csv {
+        line,
+        message: message.into(),
+    }
+}
+
+/// Parses a two-class CSV: a header line, then one `x,y,label` row per point.
+///
+/// The rules, so nothing is guessed silently:
+/// - the first line is a header of three names (any names that are not all numbers; a first
+///   line of numbers is reported as a missing header);
+/// - every other line has exactly three comma-separated fields; spaces around a field are
+///   ignored; quoting is not supported;
+/// - x and y are finite numbers (`NaN` and `inf` are refused);
+/// - labels are −1 and 1, or 0 and 1: each must be one of −1, 0, 1 (written any way `f64`
+///   parses, e.g. `1.0` or `+1`), and a file may not mix −1 with 0. Labels are kept as written;
+///   a file may hold just one class;
+/// - blank lines are allowed only at the end; a blank line between rows is an error, as is a
+///   file with no data rows. A UTF-8 byte-order mark and `\r\n` line ends are fine.
+///
+/// ```
+/// use tapegrad::datasets::{from_csv_str, Point};
+///
+/// let points = from_csv_str("x,y,label\n1.5,2,1\n-3,0.25,-1\n")?;
+/// assert_eq!(points, [Point::new(1.5, 2.0, 1.0), Point::new(-3.0, 0.25, -1.0)]);
+///
+/// let err = from_csv_str("x,y,label\n1,2,1\n3,oops,-1\n").unwrap_err();
+/// assert_eq!(err.to_string(), "CSV line 3: cannot parse y `oops` as a number");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Csv`] with the 1-based line number and the problem: an empty file, a missing header,
+/// a wrong number of fields (expected 3, got N), a field that is not a number (quoted), a
+/// non-finite number, a label that is not −1, 0 or 1 or that mixes −1 with 0, a blank line
+/// before the last row, or no data rows.
+pub fn from_csv_str(text: &str) -> Result<Vec<Point>, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    // Trailing blank lines are fine; everything before them is checked.
+    let used = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    if used == 0 {
+        return Err(csv_error(
+            1,
+            "empty file: expected a header line `x,y,label` and data rows",
+        ));
+    }
+
+    let header: Vec<&str> = lines[0].split(',').map(str::trim).collect();
+    if header.iter().all(|f| f.parse::<f64>().is_ok()) {
+        return Err(csv_error(
+            1,
+            format!(
+                "missing header: expected a line of names like `x,y,label`, found `{}`",
+                lines[0].trim()
+            ),
+        ));
+    }
+    if header.len() != 3 {
+        return Err(csv_error(
+            1,
+            format!(
+                "header has the wrong number of fields: expected 3 (x,y,label), got {}",
+                header.len()
+            ),
+        ));
+    }
+    if used == 1 {
+        return Err(csv_error(2, "no data rows after the header"));
+    }
+
+    // The line that fixed the labelling convention, and which one: Some(true) for -1/1.
+    let mut convention: Option<(bool, usize)> = None;
+    let mut points = Vec::with_capacity(used - 1);
+    for (idx, raw) in lines[1..used].iter().enumerate() {
+        let line = idx + 2;
+        if raw.trim().is_empty() {
+            return Err(csv_error(
+                line,
+                "blank line between data rows (blank lines are allowed only at the end)",
+            ));
+        }
+        let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
+        if fields.len() != 3 {
+            return Err(csv_error(
+                line,
+                format!(
+                    "wrong number of fields: expected 3 (x,y,label), got {}",
+                    fields.len()
+                ),
+            ));
+        }
+        let number = |name: &str, text: &str| -> Result<f64, Error> {
+            let v: f64 = text.parse().map_err(|_| {
+                csv_error(line, format!("cannot parse {name} `{text}` as a number"))
+            })?;
+            if v.is_finite() {
+                Ok(v)
+            } else {
+                Err(csv_error(
+                    line,
+                    format!("{name} `{text}` is not a finite number"),
+                ))
+            }
+        };
+        let x = number("x", fields[0])?;
+        let y = number("y", fields[1])?;
+        let label = number("label", fields[2])?;
+        if label != -1.0 && label != 0.0 && label != 1.0 {
+            return Err(csv_error(
+                line,
+                format!(
+                    "label `{}` is not a class: labels must be -1 and 1, or 0 and 1",
+                    fields[2]
+                ),
+            ));
+        }
+        if label != 1.0 {
+            let pm_one = label == -1.0;
+            match convention {
+                None => convention = Some((pm_one, line)),
+                Some((seen, first)) if seen != pm_one => {
+                    let (now, before) = if pm_one { ("-1", "0") } else { ("0", "-1") };
+                    return Err(csv_error(
+                        line,
+                        format!(
+                            "label {now} mixes label conventions: line {first} used {before}; \
+                             use either -1 and 1, or 0 and 1"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        points.push(Point::new(x, y, label));
+    }
+    Ok(points)
+}
+
+/// Reads a two-class CSV file; see [`from_csv_str`] for the format.
+///
+/// ```
+/// let path = std::env::temp_dir().join("tapegrad_load_csv_doctest.csv");
+/// std::fs::write(&path, "x,y,label\n0,1,1\n1,0,0\n")?;
+/// let points = tapegrad::datasets::load_csv(&path)?;
+/// assert_eq!(points.len(), 2);
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Io`] (naming the path) if the file cannot be read or is not UTF-8, and every
+/// [`Error::Csv`] of [`from_csv_str`].
+pub fn load_csv(path: impl AsRef<Path>) -> Result<Vec<Point>, Error> {
+    let path = path.as_ref();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    from_csv_str(&text)
+}

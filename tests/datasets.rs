@@ -1,0 +1,603 @@
+//! Datasets: the Playground generators' geometry, moons, the fixed sets, splitting,
+//! determinism and CSV loading with its errors.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tapegrad::Error;
+use tapegrad::datasets::{
+    self, Playground, Point, Split, circle, from_csv_str, gauss, moons, odd_even, odd_even_bits,
+    odd_even_range, six_points, spiral, split, to_bits, xor,
+};
+
+fn rng(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+fn radius(p: &Point) -> f64 {
+    p.x.hypot(p.y)
+}
+
+fn count_label(points: &[Point], label: f64) -> usize {
+    points.iter().filter(|p| p.label == label).count()
+}
+
+// ---- circle ------------------------------------------------------------------------------
+
+#[test]
+fn circle_halves_lie_in_disc_and_ring_with_labels_by_radius_at_noise_0() {
+    let points = circle(500, 0.0, &mut rng(1)).unwrap();
+    assert_eq!(points.len(), 500);
+    for p in &points[..250] {
+        assert!(radius(p) < 2.5, "inner point {p:?}");
+        assert_eq!(p.label, 1.0);
+    }
+    for p in &points[250..] {
+        let r = radius(p);
+        assert!((3.5..=5.0).contains(&r), "outer point {p:?} has radius {r}");
+        assert_eq!(p.label, -1.0);
+    }
+    assert_eq!(count_label(&points, 1.0), 250);
+}
+
+#[test]
+fn circle_noise_flips_labels_but_keeps_points() {
+    let clean = circle(500, 0.0, &mut rng(2)).unwrap();
+    let noisy = circle(500, 0.5, &mut rng(2)).unwrap();
+    // Same draws for r and angle (noise draws follow them), so the same points.
+    for (a, b) in clean.iter().zip(&noisy) {
+        assert_eq!((a.x, a.y), (b.x, b.y));
+    }
+    for p in &noisy[..250] {
+        assert!(radius(p) < 2.5);
+    }
+    for p in &noisy[250..] {
+        assert!((3.5..=5.0).contains(&radius(p)));
+    }
+    let flipped = clean
+        .iter()
+        .zip(&noisy)
+        .filter(|(a, b)| a.label != b.label)
+        .count();
+    // With noise up to ±2.5 per coordinate, many labels flip, but not most.
+    assert!((20..250).contains(&flipped), "flipped {flipped}");
+    assert!(noisy.iter().all(|p| p.label == 1.0 || p.label == -1.0));
+}
+
+#[test]
+fn circle_odd_n_gives_exactly_n_with_extra_inner_point() {
+    let points = circle(7, 0.0, &mut rng(3)).unwrap();
+    assert_eq!(points.len(), 7);
+    assert_eq!(count_label(&points, 1.0), 4);
+    assert_eq!(count_label(&points, -1.0), 3);
+    let one = circle(1, 0.0, &mut rng(3)).unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].label, 1.0);
+}
+
+// ---- xor ---------------------------------------------------------------------------------
+
+#[test]
+fn xor_points_avoid_axes_and_labels_follow_sign_at_noise_0() {
+    let points = xor(1000, 0.0, &mut rng(4)).unwrap();
+    assert_eq!(points.len(), 1000);
+    for p in &points {
+        assert!(p.x.abs() >= 0.3 && p.x.abs() <= 5.3, "{p:?}");
+        assert!(p.y.abs() >= 0.3 && p.y.abs() <= 5.3, "{p:?}");
+        assert_eq!(p.label, if p.x * p.y >= 0.0 { 1.0 } else { -1.0 });
+    }
+    // All four quadrants are populated, about evenly.
+    for (sx, sy) in [(1.0, 1.0), (1.0, -1.0), (-1.0, 1.0), (-1.0, -1.0)] {
+        let q = points
+            .iter()
+            .filter(|p| p.x * sx > 0.0 && p.y * sy > 0.0)
+            .count();
+        assert!((180..320).contains(&q), "quadrant ({sx}, {sy}) has {q}");
+    }
+}
+
+#[test]
+fn xor_noise_flips_some_labels_near_the_axes_only() {
+    let noisy = xor(2000, 0.5, &mut rng(5)).unwrap();
+    let wrong: Vec<&Point> = noisy
+        .iter()
+        .filter(|p| p.label != if p.x * p.y >= 0.0 { 1.0 } else { -1.0 })
+        .collect();
+    assert!(!wrong.is_empty());
+    // Noise is at most 2.5 per coordinate, so a flipped point is within 2.5 of an axis.
+    assert!(wrong.iter().all(|p| p.x.abs() < 2.5 || p.y.abs() < 2.5));
+}
+
+// ---- gauss -------------------------------------------------------------------------------
+
+fn mean_and_variance(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let n = values.clone().count() as f64;
+    let mean = values.clone().sum::<f64>() / n;
+    let var = values.map(|v| (v - mean).powi(2)).sum::<f64>() / n;
+    (mean, var)
+}
+
+#[test]
+fn gauss_blobs_have_the_playground_means_and_variances() {
+    let n = 20_000;
+    for (noise, variance) in [(0.0, 0.5), (0.5, 4.0), (0.25, 2.25)] {
+        let points = gauss(n, noise, &mut rng(6)).unwrap();
+        assert_eq!(points.len(), n);
+        let (pos, neg) = points.split_at(n / 2);
+        assert!(pos.iter().all(|p| p.label == 1.0));
+        assert!(neg.iter().all(|p| p.label == -1.0));
+        for (blob, centre) in [(pos, 2.0), (neg, -2.0)] {
+            for coord in [|p: &Point| p.x, |p: &Point| p.y] {
+                let (m, v) = mean_and_variance(blob.iter().map(coord));
+                assert!((m - centre).abs() < 0.06, "noise {noise}: mean {m}");
+                assert!(
+                    (v / variance - 1.0).abs() < 0.05,
+                    "noise {noise}: variance {v}, expected {variance}"
+                );
+            }
+        }
+    }
+}
+
+// ---- spiral ------------------------------------------------------------------------------
+
+#[test]
+fn spiral_points_follow_the_formula_at_noise_0() {
+    let points = spiral(500, 0.0, &mut rng(7)).unwrap();
+    assert_eq!(points.len(), 500);
+    assert_eq!(count_label(&points[..250], 1.0), 250);
+    assert_eq!(count_label(&points[250..], -1.0), 250);
+    for (k, p) in points.iter().enumerate() {
+        let i = (k % 250) as f64;
+        let r = 5.0 * i / 250.0;
+        let delta = if k < 250 { 0.0 } else { std::f64::consts::PI };
+        let t = 1.75 * i / 250.0 * 2.0 * std::f64::consts::PI + delta;
+        assert!((p.x - r * t.sin()).abs() < 1e-12 && (p.y - r * t.cos()).abs() < 1e-12);
+        assert!(radius(p) <= 5.0);
+    }
+    // The two arms are point reflections of each other.
+    assert!((points[10].x + points[260].x).abs() < 1e-12);
+    assert!((points[10].y + points[260].y).abs() < 1e-12);
+}
+
+#[test]
+fn spiral_noise_moves_points_by_at_most_noise() {
+    let clean = spiral(500, 0.0, &mut rng(8)).unwrap();
+    let noisy = spiral(500, 0.3, &mut rng(8)).unwrap();
+    let mut moved = 0;
+    for (a, b) in clean.iter().zip(&noisy) {
+        assert!((a.x - b.x).abs() <= 0.3 && (a.y - b.y).abs() <= 0.3);
+        assert_eq!(a.label, b.label);
+        if a != b {
+            moved += 1;
+        }
+    }
+    assert!(moved > 490);
+}
+
+#[test]
+fn spiral_odd_n_uses_each_arms_own_count() {
+    let points = spiral(5, 0.0, &mut rng(9)).unwrap();
+    assert_eq!(points.len(), 5);
+    assert_eq!(count_label(&points, 1.0), 3);
+    // The +1 arm has 3 points with radii 0, 5/3, 10/3; the -1 arm 2 with radii 0, 2.5.
+    let radii: Vec<f64> = points.iter().map(radius).collect();
+    for (got, want) in radii.iter().zip([0.0, 5.0 / 3.0, 10.0 / 3.0, 0.0, 2.5]) {
+        assert!((got - want).abs() < 1e-12, "{radii:?}");
+    }
+}
+
+// ---- validation and the Playground enum --------------------------------------------------
+
+#[test]
+fn generators_reject_zero_n_and_bad_noise() {
+    for kind in Playground::ALL {
+        for (n, noise) in [(0, 0.1), (10, -0.1), (10, f64::NAN), (10, f64::INFINITY)] {
+            match kind.generate(n, noise, &mut rng(0)) {
+                Err(Error::InvalidArgument(msg)) => {
+                    assert!(msg.starts_with(kind.name()), "{msg}");
+                    assert!(msg.contains(if n == 0 { "n must" } else { "noise must" }));
+                }
+                other => panic!("{kind} n={n} noise={noise}: {other:?}"),
+            }
+        }
+        // Noise above the Playground's 0.5 is allowed.
+        assert_eq!(kind.generate(10, 0.9, &mut rng(0)).unwrap().len(), 10);
+    }
+    assert!(matches!(
+        moons(0, 0.1, &mut rng(0)),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(matches!(
+        moons(10, -1.0, &mut rng(0)),
+        Err(Error::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn playground_names_parse_both_ways() {
+    for kind in Playground::ALL {
+        assert_eq!(kind.to_string().parse::<Playground>().unwrap(), kind);
+        assert_eq!(
+            kind.name().to_uppercase().parse::<Playground>().unwrap(),
+            kind
+        );
+    }
+    assert_eq!("gaussian".parse::<Playground>().unwrap(), Playground::Gauss);
+    let err = "moons".parse::<Playground>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid argument: unknown dataset `moons`: expected one of circle, xor, gauss, spiral"
+    );
+}
+
+#[test]
+fn generate_matches_the_named_functions() {
+    assert_eq!(
+        Playground::Circle.generate(50, 0.2, &mut rng(11)).unwrap(),
+        circle(50, 0.2, &mut rng(11)).unwrap()
+    );
+    assert_eq!(
+        Playground::Spiral.generate(50, 0.2, &mut rng(11)).unwrap(),
+        spiral(50, 0.2, &mut rng(11)).unwrap()
+    );
+}
+
+// ---- determinism -------------------------------------------------------------------------
+
+#[test]
+fn same_seed_same_data_different_seed_different_data() {
+    for kind in Playground::ALL {
+        let a = datasets::playground(kind, 500, 0.2, &mut rng(42)).unwrap();
+        let b = datasets::playground(kind, 500, 0.2, &mut rng(42)).unwrap();
+        let c = datasets::playground(kind, 500, 0.2, &mut rng(43)).unwrap();
+        assert_eq!(a, b, "{kind}");
+        assert_ne!(a, c, "{kind}");
+    }
+    assert_eq!(
+        moons(100, 0.1, &mut rng(1)).unwrap(),
+        moons(100, 0.1, &mut rng(1)).unwrap()
+    );
+    assert_ne!(
+        moons(100, 0.1, &mut rng(1)).unwrap(),
+        moons(100, 0.1, &mut rng(2)).unwrap()
+    );
+}
+
+// ---- split and the Playground setup ------------------------------------------------------
+
+fn sorted_bits(points: &[Point]) -> Vec<[u64; 3]> {
+    let mut v: Vec<[u64; 3]> = points
+        .iter()
+        .map(|p| [p.x.to_bits(), p.y.to_bits(), p.label.to_bits()])
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+#[test]
+fn playground_split_is_250_250_with_no_point_lost_or_duplicated() {
+    let data = datasets::playground(Playground::Xor, 500, 0.1, &mut rng(12)).unwrap();
+    assert_eq!(data.train.len(), 250);
+    assert_eq!(data.test.len(), 250);
+    // The same points as the generator made with this seed, just shuffled.
+    let generated = xor(500, 0.1, &mut rng(12)).unwrap();
+    let mut all = data.train.clone();
+    all.extend_from_slice(&data.test);
+    assert_eq!(sorted_bits(&all), sorted_bits(&generated));
+    // And really shuffled: the generated order is not kept.
+    assert_ne!(all, generated);
+    // Gauss generates its classes in two blocks; after shuffling both halves hold both.
+    let g = datasets::playground(Playground::Gauss, 500, 0.0, &mut rng(12)).unwrap();
+    for half in [&g.train, &g.test] {
+        let pos = count_label(half, 1.0);
+        assert!((90..160).contains(&pos), "{pos}");
+    }
+}
+
+#[test]
+fn split_cuts_at_floor_of_fraction() {
+    let s = split((0..10).collect::<Vec<i32>>(), 0.5).unwrap();
+    assert_eq!(s.train, [0, 1, 2, 3, 4]);
+    assert_eq!(s.test, [5, 6, 7, 8, 9]);
+    assert_eq!(split(vec![1, 2, 3], 0.5).unwrap().train, [1]);
+    assert_eq!(
+        split((0..100).collect::<Vec<_>>(), 0.29)
+            .unwrap()
+            .train
+            .len(),
+        29
+    );
+    assert_eq!(
+        split(vec![1, 2], 0.0).unwrap(),
+        Split {
+            train: vec![],
+            test: vec![1, 2]
+        }
+    );
+    assert_eq!(split(vec![1, 2], 1.0).unwrap().train, [1, 2]);
+    assert_eq!(split(Vec::<i32>::new(), 0.5).unwrap().train, []);
+    for bad in [-0.1, 1.5, f64::NAN] {
+        assert!(matches!(
+            split(vec![1], bad),
+            Err(Error::InvalidArgument(_))
+        ));
+    }
+}
+
+// ---- moons -------------------------------------------------------------------------------
+
+#[test]
+fn moons_without_noise_lie_on_the_two_half_circles() {
+    let points = moons(100, 0.0, &mut rng(13)).unwrap();
+    assert_eq!(points.len(), 100);
+    assert_eq!(count_label(&points, -1.0), 50);
+    assert_eq!(count_label(&points, 1.0), 50);
+    for p in &points {
+        if p.label == -1.0 {
+            // Outer moon: the upper unit half-circle around the origin.
+            assert!(
+                (p.x.hypot(p.y) - 1.0).abs() < 1e-12 && p.y >= -1e-12,
+                "{p:?}"
+            );
+        } else {
+            // Inner moon: the lower unit half-circle around (1, 0.5).
+            assert!(((p.x - 1.0).hypot(p.y - 0.5) - 1.0).abs() < 1e-12, "{p:?}");
+            assert!(p.y <= 0.5 + 1e-12);
+        }
+    }
+    // The ends of each moon are there exactly, as with numpy's linspace.
+    assert!(points.contains(&Point::new(1.0, 0.0, -1.0)));
+    assert!(points.contains(&Point::new(-1.0, std::f64::consts::PI.sin(), -1.0)));
+    assert!(points.contains(&Point::new(0.0, 0.5, 1.0)));
+    assert!(points.contains(&Point::new(
+        2.0,
+        1.0 - std::f64::consts::PI.sin() - 0.5,
+        1.0
+    )));
+    // Shuffled, not outer-then-inner.
+    assert!(points[..50].iter().any(|p| p.label == 1.0));
+}
+
+#[test]
+fn moons_odd_n_and_noise() {
+    let points = moons(7, 0.0, &mut rng(14)).unwrap();
+    assert_eq!(count_label(&points, -1.0), 3);
+    assert_eq!(count_label(&points, 1.0), 4);
+
+    let noisy = moons(4000, 0.1, &mut rng(15)).unwrap();
+    // Noise is N(0, 0.1²) per coordinate: the distance from the moon's circle has a spread
+    // close to 0.1 and the whole set stays in the familiar box.
+    let offsets: Vec<f64> = noisy
+        .iter()
+        .map(|p| {
+            if p.label == -1.0 {
+                p.x.hypot(p.y) - 1.0
+            } else {
+                (p.x - 1.0).hypot(p.y - 0.5) - 1.0
+            }
+        })
+        .collect();
+    let (m, v) = mean_and_variance(offsets.iter().copied());
+    assert!(m.abs() < 0.02, "mean offset {m}");
+    assert!((v.sqrt() - 0.1).abs() < 0.01, "spread {}", v.sqrt());
+    assert!(
+        noisy
+            .iter()
+            .all(|p| (-1.7..2.7).contains(&p.x) && (-1.2..1.7).contains(&p.y))
+    );
+}
+
+// ---- the fixed sets ----------------------------------------------------------------------
+
+#[test]
+fn six_points_are_exact() {
+    let expected = [
+        (3.0, 4.0, 0.0),
+        (2.0, 6.0, 0.0),
+        (1.0, 6.0, 0.0),
+        (1.0, 1.0, 1.0),
+        (2.0, 1.0, 1.0),
+        (3.0, 1.0, 1.0),
+    ]
+    .map(|(x, y, l)| Point::new(x, y, l));
+    assert_eq!(six_points(), expected);
+}
+
+#[test]
+fn odd_even_is_exact() {
+    assert_eq!(
+        odd_even(),
+        [
+            (1.0, 1.0),
+            (2.0, 0.0),
+            (3.0, 1.0),
+            (4.0, 0.0),
+            (5.0, 1.0),
+            (6.0, 0.0),
+            (7.0, 1.0),
+            (8.0, 0.0),
+            (9.0, 1.0),
+            (10.0, 0.0)
+        ]
+    );
+    let test = odd_even_range(11..=255);
+    assert_eq!(test.len(), 245);
+    assert_eq!(test[1], (12.0, 0.0));
+    assert!(test.iter().all(|&(x, l)| l == x % 2.0));
+    let (a, b) = (5, 4);
+    assert!(odd_even_range(a..=b).is_empty());
+}
+
+#[test]
+fn bits_are_lsb_first_and_never_truncated() {
+    assert_eq!(to_bits(0, 3).unwrap(), [0.0, 0.0, 0.0]);
+    assert_eq!(to_bits(1, 3).unwrap(), [1.0, 0.0, 0.0]);
+    assert_eq!(to_bits(11, 4).unwrap(), [1.0, 1.0, 0.0, 1.0]);
+    assert_eq!(to_bits(255, 8).unwrap(), [1.0; 8]);
+    assert_eq!(to_bits(u64::MAX, 64).unwrap().len(), 64);
+    let err = to_bits(256, 8).unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidArgument("256 needs 9 bits, but only 8 were asked for".into())
+    );
+    assert!(to_bits(1, 0).is_err());
+    assert!(to_bits(1, 65).is_err());
+
+    let data = odd_even_bits(11..=255, 8).unwrap();
+    assert_eq!(data.len(), 245);
+    assert_eq!(data[0], (vec![1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0], 1.0));
+    for (k, (bits, label)) in (11u64..=255).zip(&data) {
+        let back: u64 = bits.iter().enumerate().map(|(i, b)| (*b as u64) << i).sum();
+        assert_eq!(back, k);
+        assert_eq!(*label, (k % 2) as f64);
+    }
+    assert!(odd_even_bits(1..=16, 4).is_err());
+}
+
+// ---- CSV ---------------------------------------------------------------------------------
+
+fn csv_err(text: &str) -> (usize, String) {
+    match from_csv_str(text) {
+        Err(Error::Csv { line, message }) => (line, message),
+        other => panic!("expected a CSV error for {text:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn csv_good_files_parse() {
+    let text = "x,y,label\n1.5,2,1\n-3,0.25,-1\n 4e-1 , -0 ,+1\n";
+    assert_eq!(
+        from_csv_str(text).unwrap(),
+        [
+            Point::new(1.5, 2.0, 1.0),
+            Point::new(-3.0, 0.25, -1.0),
+            Point::new(0.4, 0.0, 1.0),
+        ]
+    );
+    // 0/1 labels are kept as written; CRLF, a BOM, other header names and trailing blank
+    // lines are fine.
+    let text = "\u{feff}a,b,class\r\n0,1,0\r\n1,0,1.0\r\n\r\n  \n";
+    assert_eq!(
+        from_csv_str(text).unwrap(),
+        [Point::new(0.0, 1.0, 0.0), Point::new(1.0, 0.0, 1.0)]
+    );
+    // No final newline.
+    assert_eq!(from_csv_str("x,y,label\n1,2,-1").unwrap().len(), 1);
+    // One class only is allowed.
+    assert_eq!(from_csv_str("x,y,label\n1,2,1\n3,4,1\n").unwrap().len(), 2);
+}
+
+#[test]
+fn csv_empty_file_and_missing_header() {
+    for empty in ["", "\n\n", "  \r\n"] {
+        let (line, msg) = csv_err(empty);
+        assert_eq!(line, 1);
+        assert!(msg.starts_with("empty file"), "{msg}");
+    }
+    let (line, msg) = csv_err("1,2,1\n3,4,-1\n");
+    assert_eq!(line, 1);
+    assert_eq!(
+        msg,
+        "missing header: expected a line of names like `x,y,label`, found `1,2,1`"
+    );
+    let (line, msg) = csv_err("x,y\n1,2\n");
+    assert_eq!(line, 1);
+    assert_eq!(
+        msg,
+        "header has the wrong number of fields: expected 3 (x,y,label), got 2"
+    );
+    let (line, msg) = csv_err("x,y,label\n\n");
+    assert_eq!((line, msg.as_str()), (2, "no data rows after the header"));
+}
+
+#[test]
+fn csv_wrong_field_count_names_expected_and_got() {
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n3,4\n");
+    assert_eq!(line, 3);
+    assert_eq!(msg, "wrong number of fields: expected 3 (x,y,label), got 2");
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n5,6,1\n7,8,-1,9\n");
+    assert_eq!(line, 4);
+    assert!(msg.ends_with("expected 3 (x,y,label), got 4"), "{msg}");
+}
+
+#[test]
+fn csv_unparsable_and_non_finite_numbers_are_quoted() {
+    let (line, msg) = csv_err("x,y,label\n1,2,1\nabc,4,-1\n");
+    assert_eq!(
+        (line, msg.as_str()),
+        (3, "cannot parse x `abc` as a number")
+    );
+    let (line, msg) = csv_err("x,y,label\n1,,1\n");
+    assert_eq!((line, msg.as_str()), (2, "cannot parse y `` as a number"));
+    let (line, msg) = csv_err("x,y,label\n1,2,yes\n");
+    assert_eq!(
+        (line, msg.as_str()),
+        (2, "cannot parse label `yes` as a number")
+    );
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n3,4,1\nNaN,1,1\n");
+    assert_eq!((line, msg.as_str()), (4, "x `NaN` is not a finite number"));
+    let (line, msg) = csv_err("x,y,label\n1,-inf,1\n");
+    assert_eq!((line, msg.as_str()), (2, "y `-inf` is not a finite number"));
+}
+
+#[test]
+fn csv_labels_must_be_one_convention() {
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n3,4,2\n");
+    assert_eq!(line, 3);
+    assert_eq!(
+        msg,
+        "label `2` is not a class: labels must be -1 and 1, or 0 and 1"
+    );
+    let (line, msg) = csv_err("x,y,label\n1,2,-1\n3,4,1\n5,6,0\n");
+    assert_eq!(line, 4);
+    assert_eq!(
+        msg,
+        "label 0 mixes label conventions: line 2 used -1; use either -1 and 1, or 0 and 1"
+    );
+    let (line, msg) = csv_err("x,y,label\n1,2,0\n3,4,-1\n");
+    assert_eq!(line, 3);
+    assert!(
+        msg.starts_with("label -1 mixes label conventions: line 2 used 0"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn csv_blank_line_between_rows_is_an_error() {
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n\n3,4,-1\n");
+    assert_eq!(line, 3);
+    assert!(msg.starts_with("blank line between data rows"), "{msg}");
+}
+
+#[test]
+fn csv_error_display_names_the_line() {
+    let err = from_csv_str("x,y,label\n1,2\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "CSV line 2: wrong number of fields: expected 3 (x,y,label), got 2"
+    );
+}
+
+#[test]
+fn load_csv_reads_files_and_reports_missing_ones() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-datasets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.csv");
+    std::fs::write(&good, "x,y,label\n0.5,-0.5,1\n").unwrap();
+    assert_eq!(
+        datasets::load_csv(&good).unwrap(),
+        [Point::new(0.5, -0.5, 1.0)]
+    );
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "x,y,label\n0.5,-0.5,1\n1,2,3\n").unwrap();
+    assert!(matches!(
+        datasets::load_csv(&bad),
+        Err(Error::Csv { line: 3, .. })
+    ));
+    let missing = dir.join("missing.csv");
+    match datasets::load_csv(&missing) {
+        Err(Error::Io(msg)) => assert!(msg.contains("missing.csv"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,365 @@
+//! Pictures: sparklines, the terminal decision map and the structure of the SVGs.
+
+use tapegrad::datasets::Point;
+use tapegrad::plot::{
+    BoundaryOptions, Bounds, CurveOptions, MapOptions, decision_boundary_svg,
+    decision_map_terminal, loss_curves_svg, sparkline, sparkline_fit,
+};
+
+// ---- sparkline ---------------------------------------------------------------------------
+
+#[test]
+fn sparkline_exact_output() {
+    assert_eq!(
+        sparkline(&[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]),
+        "▁▂▃▄▅▆▇█"
+    );
+    assert_eq!(
+        sparkline(&[7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0, 0.0]),
+        "█▇▆▅▄▃▂▁"
+    );
+    // Rounded to the nearest bar: 0.5 of the range is 3.5 bars, rounded up to ▅.
+    assert_eq!(sparkline(&[0.0, 0.5, 1.0]), "▁▅█");
+    assert_eq!(sparkline(&[1.0, 0.25, 0.1, 0.0]), "█▃▂▁");
+    assert_eq!(sparkline(&[-3.0, 3.0]), "▁█");
+}
+
+#[test]
+fn sparkline_edge_cases() {
+    assert_eq!(sparkline(&[]), "");
+    assert_eq!(sparkline(&[42.0]), "▄");
+    assert_eq!(sparkline(&[2.0, 2.0, 2.0]), "▄▄▄");
+    // Non-finite values are gaps and do not stretch the scale.
+    assert_eq!(
+        sparkline(&[0.0, f64::NAN, 1.0, f64::INFINITY, f64::NEG_INFINITY]),
+        "▁ █  "
+    );
+    assert_eq!(sparkline(&[f64::NAN, f64::NAN]), "  ");
+    assert_eq!(sparkline(&[f64::NAN, 5.0]), " ▄");
+    // A span too large for f64 still maps the ends to the ends.
+    assert_eq!(sparkline(&[-f64::MAX, f64::MAX]), "▁█");
+}
+
+#[test]
+fn sparkline_fit_buckets_by_mean() {
+    // 8 values in 4 buckets of 2: means 0.5, 2.5, 4.5, 6.5.
+    let values = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0];
+    assert_eq!(sparkline_fit(&values, 4), sparkline(&[0.5, 2.5, 4.5, 6.5]));
+    assert_eq!(sparkline_fit(&values, 4), "▁▃▆█");
+    assert_eq!(sparkline_fit(&values, 8), sparkline(&values));
+    assert_eq!(sparkline_fit(&values, 100), sparkline(&values));
+    // A bucket of only NaN is a gap; NaN inside a bucket is skipped.
+    assert_eq!(
+        sparkline_fit(&[0.0, f64::NAN, f64::NAN, f64::NAN, 2.0, 2.0], 3),
+        "▁ █"
+    );
+    assert_eq!(sparkline_fit(&[], 0), "");
+    let long: Vec<f64> = (0..1001).map(f64::from).collect();
+    assert_eq!(sparkline_fit(&long, 7).chars().count(), 7);
+}
+
+// ---- terminal map ------------------------------------------------------------------------
+
+#[test]
+fn terminal_map_has_the_requested_dimensions() {
+    let map = decision_map_terminal(|x, y| x + y, &[], &MapOptions::default());
+    let lines: Vec<&str> = map.lines().collect();
+    assert_eq!(lines.len(), 30);
+    assert!(lines.iter().all(|l| l.chars().count() == 60));
+    assert!(map.ends_with('\n'));
+    let small = MapOptions {
+        width: 5,
+        height: 2,
+        ..MapOptions::default()
+    };
+    assert_eq!(
+        decision_map_terminal(|_, _| 1.0, &[], &small),
+        "+++++\n+++++\n"
+    );
+    assert_eq!(
+        decision_map_terminal(|_, _| 0.0, &[], &small),
+        "-----\n-----\n"
+    );
+}
+
+#[test]
+fn terminal_map_puts_positive_on_the_right_for_x() {
+    let points = [
+        Point::new(-3.0, 3.0, -1.0), // upper left, a negative point
+        Point::new(3.0, -3.0, 1.0),  // lower right, a positive point
+        Point::new(-5.9, -5.9, 1.0), // lower left corner, positive point on negative side
+        Point::new(20.0, 0.0, 1.0),  // outside the bounds: not drawn
+    ];
+    let map = decision_map_terminal(|x, _| x, &points, &MapOptions::default());
+    let grid: Vec<Vec<char>> = map.lines().map(|l| l.chars().collect()).collect();
+    let mut marks = Vec::new();
+    for (row, line) in grid.iter().enumerate() {
+        for (col, &c) in line.iter().enumerate() {
+            match c {
+                '-' => assert!(col < 30, "'-' at column {col}"),
+                '+' => assert!(col >= 30, "'+' at column {col}"),
+                _ => marks.push((row, col, c)),
+            }
+        }
+    }
+    // Cells are 0.2 wide and 0.4 high over [-6, 6]²; row 0 is the top.
+    assert_eq!(marks, [(7, 15, 'x'), (22, 45, 'o'), (29, 0, 'o')]);
+    let counts = |c: char| map.chars().filter(|&m| m == c).count();
+    assert_eq!(counts('-'), 30 * 30 - 2);
+    assert_eq!(counts('+'), 30 * 30 - 1);
+}
+
+#[test]
+fn terminal_map_marks_mixed_cells_and_nan_scores() {
+    let options = MapOptions {
+        width: 4,
+        height: 2,
+        bounds: Bounds::square(2.0),
+        color: false,
+    };
+    let points = [Point::new(1.5, 1.5, 1.0), Point::new(1.4, 1.4, 0.0)];
+    let map = decision_map_terminal(
+        |x, _| if x < -1.0 { f64::NAN } else { x },
+        &points,
+        &options,
+    );
+    assert_eq!(map, "?-+*\n?-++\n");
+}
+
+#[test]
+fn terminal_map_colour_wraps_the_same_characters() {
+    let options = MapOptions {
+        width: 6,
+        height: 3,
+        color: true,
+        ..MapOptions::default()
+    };
+    let points = [Point::new(3.0, 0.0, 1.0)];
+    let coloured = decision_map_terminal(|x, _| x, &points, &options);
+    let plain = decision_map_terminal(
+        |x, _| x,
+        &points,
+        &MapOptions {
+            color: false,
+            ..options
+        },
+    );
+    assert_eq!(plain, "---+++\n---+o+\n---+++\n");
+    assert!(coloured.contains("\x1b[38;5;"));
+    assert_eq!(coloured.matches("\x1b[0m\n").count(), 3);
+    // Stripping the escapes gives the plain map back.
+    let mut stripped = String::new();
+    let mut chars = coloured.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            stripped.push(c);
+        }
+    }
+    assert_eq!(stripped, plain);
+}
+
+#[test]
+#[should_panic(expected = "x_min < x_max")]
+fn terminal_map_rejects_empty_bounds() {
+    let options = MapOptions {
+        bounds: Bounds::new(1.0, 1.0, 0.0, 1.0),
+        ..MapOptions::default()
+    };
+    let _ = decision_map_terminal(|x, _| x, &[], &options);
+}
+
+#[test]
+fn bounds_around_points() {
+    let points = [Point::new(-1.0, 0.0, 1.0), Point::new(2.0, 1.0, -1.0)];
+    assert_eq!(
+        Bounds::around(&points, 0.5),
+        Bounds::new(-1.5, 2.5, -0.5, 1.5)
+    );
+    assert_eq!(
+        Bounds::around(&[Point::new(1.0, 2.0, 1.0)], 0.0),
+        Bounds::new(0.0, 2.0, 1.0, 3.0)
+    );
+    assert_eq!(Bounds::around(&[], 1.0), Bounds::PLAYGROUND);
+}
+
+// ---- SVG structure -----------------------------------------------------------------------
+
+/// Checks that every element is closed in order, that the root is one `<svg>`, and returns
+/// the element names in document order.
+fn elements(svg: &str) -> Vec<String> {
+    let svg = svg.trim_end();
+    assert!(svg.starts_with("<svg "), "does not start with <svg");
+    assert!(svg.ends_with("</svg>"), "does not end with </svg>");
+    let mut stack: Vec<String> = Vec::new();
+    let mut names = Vec::new();
+    let mut rest = svg;
+    let mut roots = 0;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("unterminated tag") + start;
+        let tag = &rest[start + 1..end];
+        assert!(!tag.contains('<'), "'<' inside a tag: {tag}");
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack.pop().unwrap_or_else(|| panic!("stray </{name}>"));
+            assert_eq!(open, name, "</{name}> closes <{open}>");
+        } else {
+            let name: String = tag
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '/')
+                .collect();
+            assert!(!name.is_empty(), "empty tag");
+            if stack.is_empty() {
+                roots += 1;
+            }
+            // Attribute values are quoted in pairs.
+            assert_eq!(tag.matches('"').count() % 2, 0, "unbalanced quotes: {tag}");
+            names.push(name.clone());
+            if !tag.ends_with('/') {
+                stack.push(name);
+            }
+        }
+        // Text between tags holds no raw markup characters.
+        rest = &rest[end + 1..];
+        let text_end = rest.find('<').unwrap_or(rest.len());
+        assert!(!rest[..text_end].contains('>'), "raw '>' in text");
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    assert_eq!(roots, 1);
+    assert_eq!(names[0], "svg");
+    names
+}
+
+fn count(names: &[String], name: &str) -> usize {
+    names.iter().filter(|n| *n == name).count()
+}
+
+#[test]
+fn boundary_svg_structure() {
+    let points: Vec<Point> = (0..25)
+        .map(|i| {
+            let v = f64::from(i) / 2.0 - 6.0;
+            Point::new(v, -v, if v > 0.0 { 1.0 } else { -1.0 })
+        })
+        .collect();
+    let svg = decision_boundary_svg(
+        |x, _| x.tanh(),
+        &points,
+        "tanh(x) <&> \"demo\"",
+        &BoundaryOptions::default(),
+    );
+    let names = elements(&svg);
+    assert_eq!(count(&names, "circle"), points.len());
+    assert_eq!(count(&names, "clipPath"), 1);
+    assert!(svg.contains(r#"width="470" height="485""#), "canvas size");
+    assert!(svg.contains(">tanh(x) &lt;&amp;&gt; &quot;demo&quot;</text>"));
+    // Ticks from -6 to 6 in steps of 2 on both axes.
+    for t in ["-6", "-4", "-2", "0", "2", "4", "6"] {
+        assert_eq!(svg.matches(&format!(">{t}</text>")).count(), 2, "tick {t}");
+    }
+    // The left half is orange-ish, the right blue-ish: score -1 at the left edge is close to
+    // the full orange, +1 near the right edge close to the full blue.
+    assert!(svg.contains("fill=\"#f59322\""));
+    assert!(svg.contains("fill=\"#0877bd\""));
+    // The shading depends on x only, so each of the 100 rows has the same runs.
+    let rects = count(&names, "rect");
+    // background + frame + clip rect + the grid runs
+    assert_eq!((rects - 3) % 100, 0, "{rects} rects");
+    // Positive points are blue, negative orange; point 0 is at (-6, 6) = the top-left corner.
+    assert!(svg.contains(r##"<circle cx="50" cy="40" r="4" fill="#f59322"/>"##));
+    assert!(svg.contains(r##"<circle cx="450" cy="440" r="4" fill="#0877bd"/>"##));
+}
+
+#[test]
+fn boundary_svg_a_constant_score_is_one_rect_per_row() {
+    let options = BoundaryOptions {
+        size: 100,
+        cells: 10,
+        bounds: Bounds::square(1.0),
+    };
+    let svg = decision_boundary_svg(|_, _| 0.0, &[], "flat", &options);
+    let names = elements(&svg);
+    assert_eq!(count(&names, "rect"), 3 + 10);
+    assert_eq!(
+        svg.matches(r##"width="100" height="10" fill="#e8eaeb""##)
+            .count(),
+        10
+    );
+    assert_eq!(count(&names, "circle"), 0);
+}
+
+#[test]
+fn loss_curves_svg_structure() {
+    let train: Vec<f64> = (0..50).map(|i| 1.0 / (1.0 + f64::from(i))).collect();
+    let test: Vec<f64> = (0..50).map(|i| 1.2 / (1.0 + f64::from(i)) + 0.1).collect();
+    let svg = loss_curves_svg(
+        &[("train", &train), ("test", &test)],
+        "micrograd moons",
+        &CurveOptions::default(),
+    );
+    let names = elements(&svg);
+    assert_eq!(count(&names, "polyline"), 2);
+    assert!(svg.contains(r#"width="600" height="360""#));
+    assert!(svg.contains(">micrograd moons</text>"));
+    assert!(svg.contains(">train</text>") && svg.contains(">test</text>"));
+    assert!(svg.contains(">epoch</text>") && svg.contains(">loss</text>"));
+    // Epoch ticks 0..=49 in steps of 10, loss ticks 0.2, 0.4, ..., 1.2.
+    for t in ["0", "10", "20", "30", "40"] {
+        assert!(svg.contains(&format!(">{t}</text>")), "epoch tick {t}");
+    }
+    for t in ["0.2", "0.4", "0.6", "0.8", "1.0", "1.2"] {
+        assert!(svg.contains(&format!(">{t}</text>")), "loss tick {t}");
+    }
+    // Each polyline has one point per value; the first series is blue, the second orange.
+    let polylines: Vec<&str> = svg.lines().filter(|l| l.starts_with("<polyline")).collect();
+    assert_eq!(polylines.len(), 2);
+    for l in &polylines {
+        let pts = l.split('"').nth(1).unwrap();
+        assert_eq!(pts.split(' ').count(), 50);
+    }
+    assert!(polylines[0].contains("#0877bd") && polylines[1].contains("#f59322"));
+}
+
+#[test]
+fn loss_curves_svg_gaps_log_scale_and_no_data() {
+    // A NaN splits the line; a lone value becomes a dot.
+    let values = [1.0, 0.5, f64::NAN, 0.25, f64::INFINITY, 0.1, 0.05];
+    let svg = loss_curves_svg(&[("train", &values)], "gaps", &CurveOptions::default());
+    let names = elements(&svg);
+    assert_eq!(count(&names, "polyline"), 2);
+    assert_eq!(count(&names, "circle"), 1);
+
+    let log = CurveOptions {
+        log_y: true,
+        ..CurveOptions::default()
+    };
+    let decades = [100.0, 10.0, 1.0, 0.1, 0.01, 0.0];
+    let svg = loss_curves_svg(&[("loss", &decades)], "log", &log);
+    let names = elements(&svg);
+    for t in ["0.01", "0.1", "1", "10", "100"] {
+        assert!(svg.contains(&format!(">{t}</text>")), "log tick {t}");
+    }
+    assert!(svg.contains(">loss (log scale)</text>"));
+    assert_eq!(count(&names, "polyline"), 1); // the 0 is dropped at the end
+
+    let svg = loss_curves_svg(&[], "empty", &CurveOptions::default());
+    elements(&svg);
+    assert!(svg.contains(">no data</text>"));
+    let empty: [f64; 0] = [];
+    let svg = loss_curves_svg(&[("train", &empty)], "empty", &CurveOptions::default());
+    elements(&svg);
+    assert!(svg.contains(">no data</text>"));
+    // A constant series still gets a y range and ticks.
+    let svg = loss_curves_svg(
+        &[("flat", &[0.5, 0.5, 0.5])],
+        "flat",
+        &CurveOptions::default(),
+    );
+    let names = elements(&svg);
+    assert_eq!(count(&names, "polyline"), 1);
+    assert!(svg.contains(">0.50</text>"));
+}
