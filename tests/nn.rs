@@ -897,3 +897,52 @@ fn mlp_learns_xor_micrograd_style() {
         assert_eq!(score > 0.0, y > 0.0, "xor{x:?}: score {score}");
     }
 }
+
+/// The Playground's circle (labels ±1), full batch: the crate's pieces together.
+#[test]
+fn mlp_learns_the_playground_circle() {
+    let mut r = rng(8);
+    let points = tapegrad::datasets::circle(100, 0.0, &mut r).unwrap();
+    let mut model = Mlp::new(
+        2,
+        &[8, 8, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::Xavier,
+        &mut r,
+    )
+    .unwrap();
+    let mut opt = Adam::new(0.03);
+    let mut tape = Tape::new();
+    let mut history = Vec::new();
+    for step in 0..150 {
+        tape.clear();
+        let net = model.record(&tape);
+        let mut losses = Vec::with_capacity(points.len());
+        for p in &points {
+            let score = net.forward_f64(&p.inputs()).unwrap()[0];
+            losses.push(loss::bce_with_logits(score, (p.label + 1.0) / 2.0));
+        }
+        let l = loss::mean(&losses).unwrap();
+        check_loss(step, l.data()).unwrap();
+        history.push(l.data());
+        let grads = net.gradients(&l.backward());
+        opt.step(&mut model, &grads).unwrap();
+    }
+    let correct = points
+        .iter()
+        .filter(|p| (model.predict(&p.inputs()).unwrap()[0] > 0.0) == (p.label > 0.0))
+        .count();
+    assert!(
+        correct >= 98,
+        "{correct}/100 correct; loss {:.4} → {:.4}",
+        history[0],
+        history[149]
+    );
+    assert!(
+        history[149] < 0.1 * history[0],
+        "loss {:.4} → {:.4}",
+        history[0],
+        history[149]
+    );
+}
