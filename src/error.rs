@@ -32,7 +32,8 @@ pub enum Error {
     NonFinite {
         /// The training step (or epoch) at which it happened.
         step: usize,
-        /// The offending loss value.
+        /// The offending value: the loss, or the first non-finite gradient (the hint says
+        /// which).
         loss: f64,
         /// The likely cause and what to try.
         hint: String,
@@ -61,7 +62,7 @@ impl fmt::Display for Error {
             }
             Error::EmptyNetwork(what) => write!(f, "empty network: {what}"),
             Error::NonFinite { step, loss, hint } => {
-                write!(f, "loss became {loss} at step {step}: {hint}")
+                write!(f, "non-finite value {loss} at step {step}: {hint}")
             }
             Error::Csv { line, message } => write!(f, "CSV line {line}: {message}"),
             Error::Io(msg) => write!(f, "I/O error: {msg}"),

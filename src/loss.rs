@@ -1,1 +1,436 @@
-//! Loss functions on [`Value`](crate::Value)s. (Work in progress.)
+//! Loss functions on [`Value`]s.
+//!
+//! Each loss is one named function that records its value and, right beside it, its local
+//! derivative(s) as **one** node (via [`Value::custom`] or [`Tape::custom`]), so a loss adds
+//! one node to the tape however it is written out on paper. The formulas and gradients are on
+//! each function.
+//!
+//! Labels outside a loss's domain (a BCE label outside `[0, 1]`, a hinge label other than ±1)
+//! are programming errors, like an out-of-bounds index: the function panics with a message
+//! naming the label and the loss that takes it, rather than return a number that looks fine
+//! and is wrong. A NaN *prediction* (a diverged network) gives a NaN loss, which
+//! [`check_loss`](crate::optim::check_loss) turns into an error.
+//!
+//! ```
+//! use tapegrad::{Tape, loss};
+//!
+//! let tape = Tape::new();
+//! let z = tape.var(2.0);
+//! let l = loss::bce_with_logits(z, 1.0);
+//! assert!((l.data() - (1.0 + (-2f64).exp()).ln()).abs() < 1e-15);
+//! assert_eq!(tape.len(), 2); // the score and one loss node
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::Error;
+use crate::tape::Tape;
+use crate::value::Value;
+
+/// The clamp applied by [`bce`] inside its logarithms: `ln(max(p, BCE_EPS))` and
+/// `ln(max(1 - p, BCE_EPS))`, so the loss never exceeds `-ln(1e-12) ≈ 27.63`.
+///
+/// ```
+/// assert_eq!(tapegrad::loss::BCE_EPS, 1e-12);
+/// ```
+pub const BCE_EPS: f64 = 1e-12;
+
+/// The tape shared by the recorded values among `xs` (`None` if all are constants).
+fn tape_of<'t>(xs: &[Value<'t>]) -> Option<&'t Tape> {
+    xs.iter().find_map(|v| v.tape())
+}
+
+/// Records `data` with the given local derivatives as one node on the values' tape, or a
+/// constant if none of them is recorded.
+#[track_caller]
+fn fused<'t>(xs: &[Value<'t>], data: f64, partials: impl Iterator<Item = f64>) -> Value<'t> {
+    match tape_of(xs) {
+        None => Value::constant(data),
+        Some(t) => {
+            let parents: Vec<(Value<'t>, f64)> = xs.iter().copied().zip(partials).collect();
+            t.custom(data, &parents)
+        }
+    }
+}
+
+/// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`.
+///
+/// Gradient: `d/dpred = pred − target`. One node.
+///
+/// A non-finite `target` gives a non-finite loss (caught by
+/// [`check_loss`](crate::optim::check_loss)).
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.var(3.0);
+/// let l = loss::mse(p, 1.0);
+/// assert_eq!(l.data(), 2.0); // ½·2²
+/// assert_eq!(l.backward().wrt(p), 2.0);
+/// ```
+pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
+    let d = pred.data() - target;
+    pred.custom(0.5 * d * d, d)
+}
+
+/// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
+///
+/// Gradient: `d/dpred[i] = 2·(pred[i] − target[i])`. One node with `preds.len()` parents;
+/// no predictions give the constant 0.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `preds` and `targets` differ in length (nothing is
+/// truncated).
+///
+/// # Panics
+/// If the predictions are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.vars(&[1.0, -0.5]);
+/// let l = loss::sum_of_squares(&p, &[1.5, -1.0])?;
+/// assert_eq!(l.data(), 0.5); // 0.25 + 0.25
+/// assert_eq!(l.backward().wrt_all(&p), vec![-1.0, 1.0]);
+/// assert!(loss::sum_of_squares(&p, &[1.0]).is_err());
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[track_caller]
+pub fn sum_of_squares<'t>(preds: &[Value<'t>], targets: &[f64]) -> Result<Value<'t>, Error> {
+    if preds.len() != targets.len() {
+        return Err(Error::InvalidArgument(format!(
+            "sum_of_squares: {} predictions but {} targets",
+            preds.len(),
+            targets.len()
+        )));
+    }
+    let data = preds
+        .iter()
+        .zip(targets)
+        .fold(0.0, |acc, (p, t)| acc + (p.data() - t) * (p.data() - t));
+    let partials = preds.iter().zip(targets).map(|(p, t)| 2.0 * (p.data() - t));
+    Ok(fused(preds, data, partials))
+}
+
+/// The mean `(x[0] + … + x[n−1]) / n`, for averaging per-sample losses.
+///
+/// Gradient: `1/n` for each input. Two nodes: a fused [`sum`](crate::sum), then a division.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an empty slice (the mean of nothing is not 0, and NaN would
+/// surface steps later).
+///
+/// # Panics
+/// If the values are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let xs = tape.vars(&[1.0, 2.0, 6.0]);
+/// let m = loss::mean(&xs)?;
+/// assert_eq!(m.data(), 3.0);
+/// assert_eq!(m.backward().wrt(xs[2]), 1.0 / 3.0);
+/// assert!(loss::mean(&[]).is_err());
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[track_caller]
+pub fn mean<'t>(xs: &[Value<'t>]) -> Result<Value<'t>, Error> {
+    if xs.is_empty() {
+        return Err(Error::InvalidArgument(
+            "mean of no values: give at least one loss to average".into(),
+        ));
+    }
+    Ok(crate::sum(xs) / xs.len() as f64)
+}
+
+/// Panics unless `y` is a label in `[0, 1]`.
+#[track_caller]
+fn check_probability_label(y: f64, what: &str) {
+    assert!(
+        (0.0..=1.0).contains(&y),
+        "{what}: label y = {y} is outside [0, 1]; binary cross-entropy takes labels 0 or 1 \
+         (or soft labels between); for labels ±1 use hinge"
+    );
+}
+
+/// The logistic function, bit for bit [`Value::sigmoid`].
+fn sigmoid(z: f64) -> f64 {
+    Value::constant(z).sigmoid().data()
+}
+
+/// Binary cross-entropy of a raw score (logit) `z` against a label `y ∈ [0, 1]`: the loss of
+/// `sigmoid(z)` against `y`, computed stably, without ever forming `sigmoid(z)`:
+///
+/// `loss = max(z, 0) − z·y + ln(1 + e^−|z|)` (with `ln_1p`), derivative
+/// `d/dz = sigmoid(z) − y`, evaluated as `(1 − y)·sigmoid(z) − y·sigmoid(−z)` so it keeps
+/// full precision in both tails. One node.
+///
+/// Finite and exact at large |z|: at z = ±1000 the wrong label costs 1000 with gradient ±1,
+/// the right one costs 0 with gradient 0.
+///
+/// # Panics
+/// If `y` is outside `[0, 1]` or NaN.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let z = tape.var(1000.0);
+/// let wrong = loss::bce_with_logits(z, 0.0);
+/// let right = loss::bce_with_logits(z, 1.0);
+/// assert_eq!((wrong.data(), wrong.backward().wrt(z)), (1000.0, 1.0));
+/// assert_eq!((right.data(), right.backward().wrt(z)), (0.0, 0.0));
+/// ```
+#[track_caller]
+pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
+    check_probability_label(y, "bce_with_logits");
+    let x = z.data();
+    let loss = x.max(0.0) - x * y + (-x.abs()).exp().ln_1p();
+    // max(NaN, 0) is 0 in Rust: keep a NaN score NaN.
+    let loss = if x.is_nan() { f64::NAN } else { loss };
+    let d = (1.0 - y) * sigmoid(x) - y * sigmoid(-x);
+    z.custom(loss, d)
+}
+
+/// Binary cross-entropy of a probability `p ∈ [0, 1]` (say, a sigmoid output) against a label
+/// `y ∈ [0, 1]`:
+///
+/// `loss = −[y·ln(max(p, ε)) + (1 − y)·ln(max(1 − p, ε))]` with ε = [`BCE_EPS`] = 1e-12,
+/// derivative `d/dp = −y / max(p, ε) + (1 − y) / max(1 − p, ε)`. One node.
+///
+/// A term whose label weight is 0 contributes exactly 0 (no `0·ln 0 = NaN`), so a right
+/// answer at p = 0 or 1 costs exactly 0, and a wrong one costs `−ln ε ≈ 27.63` with a finite
+/// gradient of size at most 1e12. Outside the clamp this is the exact loss and gradient;
+/// inside it the gradient is the formula at the clamped value (not the clamp's derivative,
+/// 0), so it still points the right way. `ln(1 − p)` is computed as `ln_1p(−p)`.
+///
+/// Prefer [`bce_with_logits`] on the raw score: it is exact where the sigmoid saturates.
+///
+/// # Panics
+/// If `y` is outside `[0, 1]` or NaN, or `p` is a number outside `[0, 1]` (use
+/// [`bce_with_logits`] for raw scores). A NaN `p` gives a NaN loss.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.var(0.0);
+/// let right = loss::bce(p, 0.0);
+/// let wrong = loss::bce(p, 1.0);
+/// assert_eq!((right.data(), right.backward().wrt(p)), (0.0, 1.0));
+/// assert_eq!(wrong.data(), -(1e-12f64).ln());
+/// assert_eq!(wrong.backward().wrt(p), -1e12);
+/// ```
+#[track_caller]
+pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
+    check_probability_label(y, "bce");
+    let x = p.data();
+    if x.is_nan() {
+        return p.custom(f64::NAN, f64::NAN);
+    }
+    assert!(
+        (0.0..=1.0).contains(&x),
+        "bce: p = {x} is not a probability in [0, 1]; give bce a sigmoid output, or give the \
+         raw score to bce_with_logits"
+    );
+    let (mut loss, mut d) = (0.0, 0.0);
+    if y != 0.0 {
+        let q = x.max(BCE_EPS);
+        loss -= y * q.ln();
+        d -= y / q;
+    }
+    if y != 1.0 {
+        let one_minus = 1.0 - x;
+        let (ln, q) = if one_minus < BCE_EPS {
+            (BCE_EPS.ln(), BCE_EPS)
+        } else {
+            ((-x).ln_1p(), one_minus)
+        };
+        loss -= (1.0 - y) * ln;
+        d += (1.0 - y) / q;
+    }
+    p.custom(loss, d)
+}
+
+/// micrograd's max-margin (SVM) loss for a score against a label `y = ±1`:
+/// `loss = relu(1 − y·score)`.
+///
+/// Gradient: `d/dscore = −y` while the margin is violated (`y·score < 1`), else 0; exactly at
+/// the margin (`y·score = 1`) the loss and gradient are both 0 (relu'(0) = 0). One node.
+///
+/// # Panics
+/// If `y` is not exactly 1 or −1 (0/1 labels would silently give a wrong loss; map them with
+/// `2·y − 1`, or use [`bce_with_logits`]).
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let s = tape.var(0.25);
+/// let l = loss::hinge(s, 1.0);
+/// assert_eq!((l.data(), l.backward().wrt(s)), (0.75, -1.0));
+/// let at_margin = loss::hinge(tape.var(-1.0), -1.0);
+/// assert_eq!(at_margin.data(), 0.0);
+/// ```
+#[track_caller]
+pub fn hinge(score: Value<'_>, y: f64) -> Value<'_> {
+    assert!(
+        y == 1.0 || y == -1.0,
+        "hinge: label y = {y} is not ±1; the max-margin loss takes labels -1 and 1 (map 0/1 \
+         labels with 2y - 1, or use bce_with_logits)"
+    );
+    let m = 1.0 - y * score.data();
+    let (loss, d) = if m > 0.0 {
+        (m, -y)
+    } else if m.is_nan() {
+        (f64::NAN, f64::NAN)
+    } else {
+        (0.0, 0.0)
+    };
+    score.custom(loss, d)
+}
+
+/// micrograd's L2 regularisation: `alpha · Σ p²` over `params`.
+///
+/// Gradient: `d/dp = 2·alpha·p`. One node with `params.len()` parents; no parameters give
+/// the constant 0.
+///
+/// # Panics
+/// If `alpha` is negative or not finite, or the parameters are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.vars(&[1.0, -2.0]);
+/// let l = loss::l2_penalty(&p, 1e-4);
+/// assert_eq!(l.data(), 5e-4);
+/// assert_eq!(l.backward().wrt_all(&p), vec![2e-4, -4e-4]);
+/// ```
+#[track_caller]
+pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
+    assert!(
+        alpha.is_finite() && alpha >= 0.0,
+        "l2_penalty: alpha must be a finite number ≥ 0, got {alpha}"
+    );
+    let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
+    let partials = params.iter().map(|p| 2.0 * alpha * p.data());
+    fused(params, data, partials)
+}
+
+/// A per-sample loss chosen by name, for example from a command line flag: `mse`, `bce`,
+/// `bce_with_logits` (also `logistic`) or `hinge`. `Display` and [`FromStr`] use these names.
+///
+/// ```
+/// use tapegrad::{Tape, loss::Loss};
+///
+/// let loss: Loss = "hinge".parse()?;
+/// let tape = Tape::new();
+/// assert_eq!(loss.apply(tape.var(0.5), 1.0).data(), 0.5);
+/// assert_eq!(loss.to_string(), "hinge");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Loss {
+    /// [`mse`]: `½·(pred − y)²`.
+    Mse,
+    /// [`bce`]: cross-entropy of a probability.
+    Bce,
+    /// [`bce_with_logits`]: cross-entropy of a raw score.
+    BceWithLogits,
+    /// [`hinge`]: `relu(1 − y·score)`, labels ±1.
+    Hinge,
+}
+
+impl Loss {
+    /// Every loss, in declaration order.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::loss::Loss::ALL.len(), 4);
+    /// ```
+    pub const ALL: [Loss; 4] = [Loss::Mse, Loss::Bce, Loss::BceWithLogits, Loss::Hinge];
+
+    /// The loss of one prediction against its label: calls the function of the same name.
+    ///
+    /// # Panics
+    /// As that function, for a label outside its domain.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, loss::Loss};
+    ///
+    /// let tape = Tape::new();
+    /// assert_eq!(Loss::Mse.apply(tape.var(3.0), 1.0).data(), 2.0);
+    /// ```
+    #[track_caller]
+    pub fn apply(self, pred: Value<'_>, y: f64) -> Value<'_> {
+        match self {
+            Loss::Mse => mse(pred, y),
+            Loss::Bce => bce(pred, y),
+            Loss::BceWithLogits => bce_with_logits(pred, y),
+            Loss::Hinge => hinge(pred, y),
+        }
+    }
+
+    /// The name, as printed and parsed.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::loss::Loss::BceWithLogits.name(), "bce_with_logits");
+    /// ```
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Loss::Mse => "mse",
+            Loss::Bce => "bce",
+            Loss::BceWithLogits => "bce_with_logits",
+            Loss::Hinge => "hinge",
+        }
+    }
+}
+
+impl fmt::Display for Loss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Loss {
+    type Err = Error;
+
+    /// Parses a loss name, ignoring case and surrounding spaces; `logistic` is accepted for
+    /// `bce_with_logits`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the accepted values.
+    ///
+    /// ```
+    /// use tapegrad::loss::Loss;
+    ///
+    /// assert_eq!("logistic".parse::<Loss>()?, Loss::BceWithLogits);
+    /// assert_eq!(
+    ///     "l1".parse::<Loss>().unwrap_err().to_string(),
+    ///     "invalid argument: unknown loss `l1`; expected one of mse, bce, bce_with_logits, hinge"
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let wanted = s.trim();
+        if wanted.eq_ignore_ascii_case("logistic") {
+            return Ok(Loss::BceWithLogits);
+        }
+        Loss::ALL
+            .iter()
+            .copied()
+            .find(|l| l.name().eq_ignore_ascii_case(wanted))
+            .ok_or_else(|| {
+                let names: Vec<_> = Loss::ALL.iter().map(|l| l.name()).collect();
+                Error::InvalidArgument(format!(
+                    "unknown loss `{wanted}`; expected one of {}",
+                    names.join(", ")
+                ))
+            })
+    }
+}

@@ -1,1 +1,1593 @@
-//! Neural networks on the tape: [`Neuron`](crate::nn), `Layer`, `Mlp`. (Work in progress.)
+//! Neural networks made of plain numbers: [`Neuron`], [`Layer`], [`Mlp`].
+//!
+//! micrograd's `nn.py` in Rust. A model owns its parameters as plain `f64`s, in one documented
+//! order (layer by layer, neuron by neuron, each neuron's weights `w0..w(n-1)` then its bias
+//! `b`), and has no lifetime. A training step puts the parameters on a [`Tape`] with
+//! [`Module::record`], runs forward, computes a loss, runs backward, reads the gradients in
+//! parameter order and hands them to an [optimizer](crate::optim):
+//!
+//! ```
+//! use rand::{SeedableRng, rngs::StdRng};
+//! use tapegrad::Tape;
+//! use tapegrad::loss;
+//! use tapegrad::nn::{Activation::{Linear, Tanh}, Init, Mlp, Module};
+//! use tapegrad::optim::{Optimizer, Sgd, check_loss};
+//!
+//! # fn main() -> Result<(), tapegrad::Error> {
+//! let mut rng = StdRng::seed_from_u64(7);
+//! let mut model = Mlp::new(2, &[4, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
+//! let (xs, ys) = ([[0.5, -1.0], [-0.5, 1.0]], [1.0, -1.0]);
+//! let mut opt = Sgd::new(0.05);
+//! let mut tape = Tape::new();
+//! let mut history = Vec::new();
+//! for step in 0..20 {
+//!     tape.clear(); // keeps the tape's memory from the last step
+//!     let net = model.record(&tape);
+//!     let mut losses = Vec::new();
+//!     for (x, &y) in xs.iter().zip(&ys) {
+//!         losses.push(loss::mse(net.forward_f64(x)?[0], y));
+//!     }
+//!     let loss = loss::mean(&losses)?;
+//!     check_loss(step, loss.data())?;
+//!     let grads = net.gradients(&loss.backward());
+//!     opt.step(&mut model, &grads)?;
+//!     history.push(loss.data());
+//! }
+//! assert!(history[19] < history[0]);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Printing a model shows its shape, like micrograd's reprs:
+//! `Mlp of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [LinearNeuron(2)]]`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use indexmap::IndexMap;
+use rand::{Rng, RngExt};
+
+use crate::error::Error;
+use crate::grad::Gradients;
+use crate::ops::affine;
+use crate::tape::Tape;
+use crate::value::Value;
+
+// ---------------------------------------------------------------------------------------------
+// Activation
+// ---------------------------------------------------------------------------------------------
+
+/// The nonlinearity a neuron applies to its weighted sum.
+///
+/// `Display` and [`FromStr`] use the lowercase names `tanh`, `relu`, `sigmoid`, `linear`
+/// (parsing ignores case and surrounding spaces), so an activation can come from a command
+/// line flag.
+///
+/// ```
+/// use tapegrad::nn::Activation;
+///
+/// let a: Activation = "relu".parse()?;
+/// assert_eq!(a, Activation::Relu);
+/// assert_eq!(a.to_string(), "relu");
+/// assert_eq!(a.apply_f64(-2.0), 0.0);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Activation {
+    /// Hyperbolic tangent, [`Value::tanh`].
+    Tanh,
+    /// `max(x, 0)`, [`Value::relu`] (relu'(0) = 0).
+    Relu,
+    /// The logistic function, [`Value::sigmoid`].
+    Sigmoid,
+    /// The identity: the weighted sum itself, recording no extra node.
+    Linear,
+}
+
+impl Activation {
+    /// Every activation, in declaration order.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::nn::Activation::ALL.len(), 4);
+    /// ```
+    pub const ALL: [Activation; 4] = [
+        Activation::Tanh,
+        Activation::Relu,
+        Activation::Sigmoid,
+        Activation::Linear,
+    ];
+
+    /// Applies the activation on the tape: one node ([`Linear`](Activation::Linear) records
+    /// none and returns `x` itself).
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::Activation};
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var(0.0);
+    /// let y = Activation::Sigmoid.apply(x);
+    /// assert_eq!((y.data(), y.backward().wrt(x)), (0.5, 0.25));
+    /// ```
+    pub fn apply<'t>(self, x: Value<'t>) -> Value<'t> {
+        match self {
+            Activation::Tanh => x.tanh(),
+            Activation::Relu => x.relu(),
+            Activation::Sigmoid => x.sigmoid(),
+            Activation::Linear => x,
+        }
+    }
+
+    /// Applies the activation to a plain number, bit for bit the value
+    /// [`apply`](Activation::apply) records (it runs the same code on a constant that lives on
+    /// no tape).
+    ///
+    /// ```
+    /// use tapegrad::nn::Activation;
+    ///
+    /// assert_eq!(Activation::Tanh.apply_f64(1000.0), 1.0);
+    /// assert_eq!(Activation::Sigmoid.apply_f64(-1000.0), 0.0);
+    /// assert_eq!(Activation::Linear.apply_f64(-3.5), -3.5);
+    /// ```
+    #[must_use]
+    pub fn apply_f64(self, x: f64) -> f64 {
+        self.apply(Value::constant(x)).data()
+    }
+
+    /// The lowercase name, as printed and parsed.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::nn::Activation::Sigmoid.name(), "sigmoid");
+    /// ```
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::Sigmoid => "sigmoid",
+            Activation::Linear => "linear",
+        }
+    }
+
+    /// The capitalised name used in model reprs (`TanhNeuron(2)`).
+    fn title(self) -> &'static str {
+        match self {
+            Activation::Tanh => "Tanh",
+            Activation::Relu => "Relu",
+            Activation::Sigmoid => "Sigmoid",
+            Activation::Linear => "Linear",
+        }
+    }
+}
+
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Activation {
+    type Err = Error;
+
+    /// Parses `tanh`, `relu`, `sigmoid` or `linear`, ignoring case and surrounding spaces.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the accepted values.
+    ///
+    /// ```
+    /// use tapegrad::nn::Activation;
+    ///
+    /// assert_eq!(" Tanh ".parse::<Activation>()?, Activation::Tanh);
+    /// let err = "gelu".parse::<Activation>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "invalid argument: unknown activation `gelu`; \
+    ///      expected one of tanh, relu, sigmoid, linear"
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_named(s, &Activation::ALL, Activation::name, "activation")
+    }
+}
+
+/// Finds the variant whose name equals `s` (ignoring case and surrounding spaces).
+fn parse_named<T: Copy>(
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    what: &str,
+) -> Result<T, Error> {
+    let wanted = s.trim();
+    all.iter()
+        .copied()
+        .find(|&v| name(v).eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| {
+            let names: Vec<_> = all.iter().map(|&v| name(v)).collect();
+            Error::InvalidArgument(format!(
+                "unknown {what} `{wanted}`; expected one of {}",
+                names.join(", ")
+            ))
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Init
+// ---------------------------------------------------------------------------------------------
+
+/// How [`Neuron::new`], [`Layer::new`] and [`Mlp::new`] draw the initial parameters from a
+/// caller-supplied RNG. Weights are uniform in `[-limit, limit]`
+/// ([`weight_limit`](Init::weight_limit)); biases are the constant [`bias`](Init::bias).
+///
+/// | scheme | weights | bias |
+/// |---|---|---|
+/// | `Micrograd` | U(-1, 1) | 0 |
+/// | `Playground` (TensorFlow Playground) | U(-0.5, 0.5) | 0.1 |
+/// | `Xavier` (Glorot uniform) | U(±√(6 / (fan_in + fan_out))) | 0 |
+/// | `He` (He uniform) | U(±√(6 / fan_in)) | 0 |
+///
+/// `fan_in` is the neuron's number of inputs, `fan_out` its layer's number of neurons (1 for a
+/// lone neuron). `Display`/`FromStr` use `micrograd`, `playground`, `xavier`, `he`.
+///
+/// ```
+/// use tapegrad::nn::Init;
+///
+/// assert_eq!(Init::Xavier.weight_limit(2, 1), 2f64.sqrt());
+/// assert_eq!(Init::Playground.bias(), 0.1);
+/// assert_eq!("he".parse::<Init>()?, Init::He);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Init {
+    /// micrograd's: weights U(-1, 1), bias 0.
+    Micrograd,
+    /// The TensorFlow Playground's: weights U(-0.5, 0.5), bias 0.1.
+    Playground,
+    /// Xavier/Glorot uniform: weights U(±√(6 / (fan_in + fan_out))), bias 0. Suits tanh and
+    /// sigmoid.
+    Xavier,
+    /// He uniform: weights U(±√(6 / fan_in)), bias 0. Suits relu.
+    He,
+}
+
+impl Init {
+    /// Every scheme, in declaration order.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::nn::Init::ALL.len(), 4);
+    /// ```
+    pub const ALL: [Init; 4] = [Init::Micrograd, Init::Playground, Init::Xavier, Init::He];
+
+    /// The half-width of the uniform weight distribution for a neuron with `fan_in` inputs in
+    /// a layer of `fan_out` neurons. Infinite for `He` with `fan_in = 0` (there are then no
+    /// weights to draw).
+    ///
+    /// ```
+    /// use tapegrad::nn::Init;
+    ///
+    /// assert_eq!(Init::Micrograd.weight_limit(2, 16), 1.0);
+    /// assert_eq!(Init::He.weight_limit(6, 16), 1.0);
+    /// assert_eq!(Init::Xavier.weight_limit(4, 2), 1.0);
+    /// ```
+    #[must_use]
+    pub fn weight_limit(self, fan_in: usize, fan_out: usize) -> f64 {
+        match self {
+            Init::Micrograd => 1.0,
+            Init::Playground => 0.5,
+            Init::Xavier => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+            Init::He => (6.0 / fan_in as f64).sqrt(),
+        }
+    }
+
+    /// The initial bias.
+    ///
+    /// ```
+    /// use tapegrad::nn::Init;
+    ///
+    /// assert_eq!(Init::Micrograd.bias(), 0.0);
+    /// assert_eq!(Init::Playground.bias(), 0.1);
+    /// ```
+    #[must_use]
+    pub fn bias(self) -> f64 {
+        match self {
+            Init::Playground => 0.1,
+            Init::Micrograd | Init::Xavier | Init::He => 0.0,
+        }
+    }
+
+    /// The lowercase name, as printed and parsed.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::nn::Init::Playground.name(), "playground");
+    /// ```
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Init::Micrograd => "micrograd",
+            Init::Playground => "playground",
+            Init::Xavier => "xavier",
+            Init::He => "he",
+        }
+    }
+}
+
+impl fmt::Display for Init {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Init {
+    type Err = Error;
+
+    /// Parses `micrograd`, `playground`, `xavier` or `he`, ignoring case and surrounding
+    /// spaces.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the accepted values.
+    ///
+    /// ```
+    /// use tapegrad::nn::Init;
+    ///
+    /// assert_eq!("Xavier".parse::<Init>()?, Init::Xavier);
+    /// let err = "glorot".parse::<Init>().unwrap_err();
+    /// assert!(err.to_string().contains("expected one of micrograd, playground, xavier, he"));
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Error> {
+        parse_named(s, &Init::ALL, Init::name, "init scheme")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module, Forward, Recorded
+// ---------------------------------------------------------------------------------------------
+
+/// Something with trainable `f64` parameters in one fixed order: what optimizers update.
+///
+/// The visitors, [`parameters`](Module::parameters), [`named_parameters`](Module::named_parameters)
+/// and [`set_parameters`](Module::set_parameters) all use the same order; for the models in
+/// this module it is layer by layer, neuron by neuron, each neuron's weights then its bias.
+/// The trait is object safe, so optimizers take `&mut dyn Module`.
+///
+/// To make your own model, implement the three required methods (keeping the order
+/// consistent), and [`Forward`] to use [`record`](Module::record)'s `forward`.
+///
+/// ```
+/// use tapegrad::nn::{Activation, Module, Neuron};
+///
+/// let mut n = Neuron::from_parts(vec![0.5, -1.0], 0.25, Activation::Tanh);
+/// assert_eq!(n.parameters(), vec![0.5, -1.0, 0.25]);
+/// assert_eq!(n.named_parameters().keys().collect::<Vec<_>>(), ["w0", "w1", "b"]);
+/// n.set_parameters(&[1.0, 2.0, 3.0])?;
+/// assert_eq!((n.weights(), n.bias()), (&[1.0, 2.0][..], 3.0));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub trait Module {
+    /// Calls `f` with every parameter, in order.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![1.0, -2.0], 0.5, Activation::Tanh);
+    /// let mut sum_of_squares = 0.0;
+    /// n.visit_parameters(&mut |p| sum_of_squares += p * p);
+    /// assert_eq!(sum_of_squares, 5.25);
+    /// ```
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64));
+
+    /// Calls `f` with a mutable reference to every parameter, in order: how optimizers update
+    /// a model without copying its parameters out and back.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let mut n = Neuron::from_parts(vec![1.0, -2.0], 0.5, Activation::Tanh);
+    /// n.visit_parameters_mut(&mut |p| *p *= 2.0);
+    /// assert_eq!(n.parameters(), vec![2.0, -4.0, 1.0]);
+    /// ```
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64));
+
+    /// Every parameter under its name, in order (`layer0.neuron1.w0`, `layer0.neuron1.b`, …
+    /// for an [`Mlp`]). Allocates a string per parameter: for printing and saving, not for the
+    /// training loop.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation::{Linear, Tanh}, Init, Mlp, Module};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
+    /// let names: Vec<String> = mlp.named_parameters().into_keys().collect();
+    /// assert_eq!(names[..3], ["layer0.neuron0.w0", "layer0.neuron0.w1", "layer0.neuron0.b"]);
+    /// assert_eq!(names[3], "layer0.neuron1.w0");
+    /// assert_eq!(names.last().unwrap(), "layer1.neuron0.b");
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn named_parameters(&self) -> IndexMap<String, f64>;
+
+    /// How many parameters there are. The default counts them with
+    /// [`visit_parameters`](Module::visit_parameters); the models here answer without visiting.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0; 3], 0.0, Activation::Relu);
+    /// assert_eq!(n.parameter_count(), 4);
+    /// ```
+    fn parameter_count(&self) -> usize {
+        let mut n = 0;
+        self.visit_parameters(&mut |_| n += 1);
+        n
+    }
+
+    /// A copy of every parameter, in order.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![1.0, 2.0], 3.0, Activation::Linear);
+    /// assert_eq!(n.parameters(), vec![1.0, 2.0, 3.0]);
+    /// ```
+    fn parameters(&self) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.parameter_count());
+        self.visit_parameters(&mut |p| out.push(p));
+        out
+    }
+
+    /// Overwrites every parameter, in order, with `values`.
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] if `values` does not hold exactly
+    /// [`parameter_count`](Module::parameter_count) numbers; the model is then unchanged.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let mut n = Neuron::from_parts(vec![0.0], 0.0, Activation::Linear);
+    /// n.set_parameters(&[2.0, -1.0])?;
+    /// assert_eq!(n.parameters(), vec![2.0, -1.0]);
+    /// assert_eq!(
+    ///     n.set_parameters(&[1.0]),
+    ///     Err(tapegrad::Error::ParameterCount { expected: 2, got: 1 })
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn set_parameters(&mut self, values: &[f64]) -> Result<(), Error> {
+        let expected = self.parameter_count();
+        if values.len() != expected {
+            return Err(Error::ParameterCount {
+                expected,
+                got: values.len(),
+            });
+        }
+        let mut it = values.iter();
+        self.visit_parameters_mut(&mut |p| {
+            if let Some(&v) = it.next() {
+                *p = v;
+            }
+        });
+        Ok(())
+    }
+
+    /// Records every parameter on `tape` as a [`Tape::var`], in order, and binds them to the
+    /// model: the start of a training step. The result runs the forward pass and reads the
+    /// parameters' gradients. No labels are attached (they allocate); see
+    /// [`record_labeled`](Module::record_labeled).
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0, -1.0], 0.5, Activation::Linear);
+    /// let tape = Tape::new();
+    /// let net = n.record(&tape);
+    /// let y = net.forward_f64(&[3.0, 4.0])?; // 2·3 - 1·4 + 0.5
+    /// assert_eq!(y.data(), 2.5);
+    /// assert_eq!(net.gradients(&y.backward()), vec![3.0, 4.0, 1.0]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn record<'m, 't>(&'m self, tape: &'t Tape) -> Recorded<'m, 't, Self>
+    where
+        Self: Sized,
+    {
+        let mut params = Vec::with_capacity(self.parameter_count());
+        self.visit_parameters(&mut |p| params.push(tape.var(p)));
+        Recorded {
+            model: self,
+            tape,
+            params,
+        }
+    }
+
+    /// Like [`record`](Module::record), but labels each parameter with its name, so traces
+    /// and Graphviz pictures show `layer0.neuron1.w0` instead of `#7`. For teaching: it
+    /// allocates a string per parameter.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], 0.5, Activation::Tanh);
+    /// let tape = Tape::new();
+    /// let net = n.record_labeled(&tape);
+    /// assert_eq!(net.params()[1].label().as_deref(), Some("b"));
+    /// ```
+    fn record_labeled<'m, 't>(&'m self, tape: &'t Tape) -> Recorded<'m, 't, Self>
+    where
+        Self: Sized,
+    {
+        let params = self
+            .named_parameters()
+            .iter()
+            .map(|(name, &p)| tape.var(p).with_label(name))
+            .collect();
+        Recorded {
+            model: self,
+            tape,
+            params,
+        }
+    }
+}
+
+/// A model's forward pass on a tape, given its parameters as recorded values.
+///
+/// Implemented by [`Neuron`] (output: one [`Value`]), [`Layer`] and [`Mlp`] (output: one value
+/// per output neuron). Each type also has the same `forward` as an inherent method, so calling
+/// it needs no import; the trait is what makes [`Recorded::forward`] work for any model,
+/// yours included.
+///
+/// ```
+/// use tapegrad::{Error, Tape, nn::{Activation, Forward, Layer, Module, Neuron}};
+///
+/// /// Any model's outputs for plain inputs, with its parameters recorded on `tape`.
+/// fn run<'t, M: Forward>(m: &M, tape: &'t Tape, x: &[f64]) -> Result<M::Output<'t>, Error> {
+///     m.record(tape).forward_f64(x)
+/// }
+/// let layer = Layer::from_neurons(vec![Neuron::from_parts(vec![2.0], 1.0, Activation::Linear)])?;
+/// let tape = Tape::new();
+/// assert_eq!(run(&layer, &tape, &[3.0])?[0].data(), 7.0);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub trait Forward: Module {
+    /// What one forward pass produces: a [`Value`] for a [`Neuron`], a `Vec<Value>` for a
+    /// [`Layer`] or an [`Mlp`].
+    type Output<'t>;
+
+    /// Runs the model with `params` (this model's parameters as recorded values, in
+    /// parameter order) on `inputs`.
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] if `params` has the wrong length, [`Error::InputSize`] if
+    /// `inputs` does.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Forward, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&[2.0, -1.0]);
+    /// let y = Forward::forward(&n, &p, &[3.0.into()])?;
+    /// assert_eq!(y.data(), 5.0);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Self::Output<'t>, Error>;
+}
+
+/// A model with its parameters recorded on a tape, made by [`Module::record`]: one training
+/// step's view of the model.
+///
+/// It borrows the model (so the model cannot change under it) and the tape. Read the
+/// gradients with [`gradients`](Recorded::gradients), then drop it before updating the model.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::{Tape, nn::{Activation, Init, Layer, Module}};
+///
+/// let mut rng = StdRng::seed_from_u64(1);
+/// let layer = Layer::new(3, 2, Activation::Tanh, Init::Xavier, &mut rng)?;
+/// let tape = Tape::new();
+/// let net = layer.record(&tape);
+/// assert_eq!(net.params().len(), 8);
+/// let out = net.forward_f64(&[1.0, 2.0, 3.0])?;
+/// let g = net.gradients(&(out[0] + out[1]).backward());
+/// assert_eq!(g.len(), 8);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub struct Recorded<'m, 't, M> {
+    model: &'m M,
+    tape: &'t Tape,
+    params: Vec<Value<'t>>,
+}
+
+impl<M> fmt::Debug for Recorded<'_, '_, M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recorded")
+            .field("model", &std::any::type_name::<M>())
+            .field("params", &self.params.len())
+            .field("tape", &self.tape)
+            .finish()
+    }
+}
+
+impl<'m, 't, M> Recorded<'m, 't, M> {
+    /// The recorded parameters, in parameter order.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// let net = n.record(&tape);
+    /// assert_eq!(net.params().iter().map(|p| p.data()).collect::<Vec<_>>(), [2.0, -1.0]);
+    /// ```
+    pub fn params(&self) -> &[Value<'t>] {
+        &self.params
+    }
+
+    /// The model.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// assert_eq!(n.record(&tape).model().nin(), 1);
+    /// ```
+    #[must_use]
+    pub fn model(&self) -> &'m M {
+        self.model
+    }
+
+    /// The tape the parameters are recorded on.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// assert_eq!(n.record(&tape).tape().len(), 2);
+    /// ```
+    #[must_use]
+    pub fn tape(&self) -> &'t Tape {
+        self.tape
+    }
+
+    /// The gradient of the output `grads` was computed for with respect to every parameter,
+    /// in parameter order: what [`Optimizer::step`](crate::optim::Optimizer::step) takes.
+    ///
+    /// # Panics
+    /// If `grads` belongs to another tape, or the tape was cleared since (see
+    /// [`Gradients::wrt`]).
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
+    /// let tape = Tape::new();
+    /// let net = n.record(&tape);
+    /// let y = net.forward_f64(&[5.0])?;
+    /// assert_eq!(net.gradients(&y.backward()), vec![5.0, 1.0]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn gradients(&self, grads: &Gradients) -> Vec<f64> {
+        grads.wrt_all(&self.params)
+    }
+}
+
+impl<'t, M: Forward> Recorded<'_, 't, M> {
+    /// Runs the model on `inputs` with the recorded parameters.
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![1.0, 1.0], 0.0, Activation::Linear);
+    /// let tape = Tape::new();
+    /// let net = n.record(&tape);
+    /// let x = tape.vars(&[2.0, 3.0]); // inputs whose gradients we want, too
+    /// let y = net.forward(&x)?;
+    /// assert_eq!(y.backward().wrt(x[0]), 1.0);
+    /// assert_eq!(
+    ///     net.forward(&x[..1]).unwrap_err(),
+    ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn forward(&self, inputs: &[Value<'t>]) -> Result<M::Output<'t>, Error> {
+        self.model.forward(&self.params, inputs)
+    }
+
+    /// Runs the model on plain numbers. They enter as constants on no tape, so they add no
+    /// nodes (their gradients are not needed to train).
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![1.0, 1.0], 0.0, Activation::Linear);
+    /// let tape = Tape::new();
+    /// let net = n.record(&tape);
+    /// let y = net.forward_f64(&[2.0, 3.0])?;
+    /// assert_eq!(y.data(), 5.0);
+    /// assert_eq!(tape.len(), 4); // three parameters and one affine node
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn forward_f64(&self, inputs: &[f64]) -> Result<M::Output<'t>, Error> {
+        let xs: Vec<Value<'t>> = inputs.iter().map(|&x| Value::constant(x)).collect();
+        self.forward(&xs)
+    }
+}
+
+/// Checks a parameter slice's length.
+fn expect_params(expected: usize, got: usize) -> Result<(), Error> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::ParameterCount { expected, got })
+    }
+}
+
+/// Checks an input slice's length.
+fn expect_inputs(expected: usize, got: usize) -> Result<(), Error> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(Error::InputSize { expected, got })
+    }
+}
+
+/// `[f64]` inputs as constants on no tape.
+fn constants(xs: &[f64]) -> Vec<Value<'static>> {
+    xs.iter().map(|&x| Value::constant(x)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Neuron
+// ---------------------------------------------------------------------------------------------
+
+/// One neuron: `activation(w0·x0 + … + w(n-1)·x(n-1) + b)`.
+///
+/// Its parameters, in order, are `w0..w(n-1)` then `b` (named exactly so). On a tape the
+/// weighted sum is one fused [`affine`] node, then one activation node.
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+///
+/// let n = Neuron::from_parts(vec![-3.0, 1.0], 6.5, Activation::Tanh);
+/// let tape = Tape::new();
+/// let net = n.record(&tape);
+/// let y = net.forward_f64(&[2.0, 0.0])?; // tanh(0.5)
+/// assert_eq!(y.data(), 0.5f64.tanh());
+/// assert_eq!(n.to_string(), "TanhNeuron(2)");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Neuron {
+    weights: Vec<f64>,
+    bias: f64,
+    activation: Activation,
+}
+
+impl Neuron {
+    /// A neuron with `nin` inputs whose parameters are drawn by `init` from `rng` (weights
+    /// first, in order; `fan_out` is 1). A neuron with no inputs is just its bias.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Neuron};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let n = Neuron::new(3, Activation::Relu, Init::Playground, &mut rng);
+    /// assert_eq!(n.nin(), 3);
+    /// assert!(n.weights().iter().all(|w| w.abs() <= 0.5));
+    /// assert_eq!(n.bias(), 0.1);
+    /// ```
+    pub fn new<R: Rng + ?Sized>(
+        nin: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Self {
+        Neuron::with_fan_out(nin, 1, activation, init, rng)
+    }
+
+    fn with_fan_out<R: Rng + ?Sized>(
+        nin: usize,
+        fan_out: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Self {
+        let limit = init.weight_limit(nin, fan_out);
+        let weights = (0..nin).map(|_| rng.random_range(-limit..=limit)).collect();
+        Neuron {
+            weights,
+            bias: init.bias(),
+            activation,
+        }
+    }
+
+    /// A neuron with the given weights (one per input) and bias.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![1.0, 2.0], 0.5, Activation::Sigmoid);
+    /// assert_eq!((n.nin(), n.bias(), n.activation()), (2, 0.5, Activation::Sigmoid));
+    /// ```
+    #[must_use]
+    pub fn from_parts(weights: Vec<f64>, bias: f64, activation: Activation) -> Self {
+        Neuron {
+            weights,
+            bias,
+            activation,
+        }
+    }
+
+    /// The weights, one per input.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    /// let n = Neuron::from_parts(vec![1.0, 2.0], 0.0, Activation::Tanh);
+    /// assert_eq!(n.weights(), &[1.0, 2.0]);
+    /// ```
+    #[must_use]
+    pub fn weights(&self) -> &[f64] {
+        &self.weights
+    }
+
+    /// The bias.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    /// let n = Neuron::from_parts(vec![1.0], 0.25, Activation::Tanh);
+    /// assert_eq!(n.bias(), 0.25);
+    /// ```
+    #[must_use]
+    pub fn bias(&self) -> f64 {
+        self.bias
+    }
+
+    /// The activation.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    /// let n = Neuron::from_parts(vec![], 0.0, Activation::Relu);
+    /// assert_eq!(n.activation(), Activation::Relu);
+    /// ```
+    #[must_use]
+    pub fn activation(&self) -> Activation {
+        self.activation
+    }
+
+    /// The number of inputs.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    /// assert_eq!(Neuron::from_parts(vec![0.0; 5], 0.0, Activation::Relu).nin(), 5);
+    /// ```
+    #[must_use]
+    pub fn nin(&self) -> usize {
+        self.weights.len()
+    }
+
+    /// The neuron on a tape: `activation(affine(w, inputs, b))` where `params` are its
+    /// recorded weights then bias (usually from [`Module::record`]). Records one
+    /// [`affine`] node and one activation node (none for `Linear`).
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] unless `params.len() == nin + 1`; [`Error::InputSize`] unless
+    /// `inputs.len() == nin`. Nothing is truncated.
+    ///
+    /// # Panics
+    /// If the values are recorded on different tapes.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0, 0.0], 0.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&[1.0, -1.0, 0.5]); // w0, w1, b
+    /// let y = n.forward(&p, &[3.0.into(), 1.0.into()])?;
+    /// assert_eq!(y.data(), 2.5);
+    /// assert_eq!(
+    ///     n.forward(&p, &[3.0.into()]).unwrap_err(),
+    ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Value<'t>, Error> {
+        let nin = self.nin();
+        expect_params(nin + 1, params.len())?;
+        expect_inputs(nin, inputs.len())?;
+        let (weights, bias) = params.split_at(nin);
+        Ok(self.activation.apply(affine(weights, inputs, bias[0])))
+    }
+
+    /// The neuron's output for plain inputs, without a tape: bit for bit the value
+    /// [`forward`](Neuron::forward) records.
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
+    /// assert_eq!(n.predict(&[3.0])?, 5.0);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn predict(&self, inputs: &[f64]) -> Result<f64, Error> {
+        let params = constants(&self.parameters());
+        Ok(self.forward(&params, &constants(inputs))?.data())
+    }
+
+    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+        for (i, &w) in self.weights.iter().enumerate() {
+            out.insert(format!("{prefix}w{i}"), w);
+        }
+        out.insert(format!("{prefix}b"), self.bias);
+    }
+}
+
+impl Module for Neuron {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        for &w in &self.weights {
+            f(w);
+        }
+        f(self.bias);
+    }
+
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        for w in &mut self.weights {
+            f(w);
+        }
+        f(&mut self.bias);
+    }
+
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
+        self.name_parameters("", &mut out);
+        out
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.weights.len() + 1
+    }
+}
+
+impl Forward for Neuron {
+    type Output<'t> = Value<'t>;
+
+    fn forward<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Result<Value<'t>, Error> {
+        Neuron::forward(self, params, inputs)
+    }
+}
+
+/// micrograd's repr: `TanhNeuron(2)` (the activation, then the number of inputs).
+impl fmt::Display for Neuron {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}Neuron({})", self.activation.title(), self.nin())
+    }
+}
+
+impl fmt::Debug for Neuron {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Neuron")
+            .field("nin", &self.nin())
+            .field("activation", &self.activation)
+            .finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Layer
+// ---------------------------------------------------------------------------------------------
+
+/// A row of neurons that all read the same inputs; the output has one value per neuron.
+///
+/// Parameters in order: neuron 0's (weights then bias), neuron 1's, …; named
+/// `neuron0.w0`, …, `neuron0.b`, `neuron1.w0`, ….
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation, Init, Layer, Module};
+///
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+/// assert_eq!((layer.nin(), layer.nout(), layer.parameter_count()), (2, 3, 9));
+/// assert_eq!(layer.to_string(), "Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)]");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Layer {
+    neurons: Vec<Neuron>,
+}
+
+impl Layer {
+    /// A layer of `nout` neurons with `nin` inputs each, drawn by `init` from `rng` neuron by
+    /// neuron (`fan_in = nin`, `fan_out = nout`).
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(4, 2, Activation::Relu, Init::He, &mut rng)?;
+    /// assert_eq!(layer.neurons().len(), 2);
+    /// assert!(Layer::new(4, 0, Activation::Relu, Init::He, &mut rng).is_err());
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn new<R: Rng + ?Sized>(
+        nin: usize,
+        nout: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Result<Self, Error> {
+        if nin == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one input (nin was 0)".into(),
+            ));
+        }
+        if nout == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one neuron (nout was 0)".into(),
+            ));
+        }
+        let neurons = (0..nout)
+            .map(|_| Neuron::with_fan_out(nin, nout, activation, init, rng))
+            .collect();
+        Ok(Layer { neurons })
+    }
+
+    /// A layer made of the given neurons.
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if there are no neurons or they take no inputs;
+    /// [`Error::InvalidArgument`] if they differ in their number of inputs.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Neuron};
+    ///
+    /// let a = Neuron::from_parts(vec![1.0, 2.0], 0.0, Activation::Tanh);
+    /// let b = Neuron::from_parts(vec![3.0, 4.0], 0.0, Activation::Linear);
+    /// let layer = Layer::from_neurons(vec![a, b])?;
+    /// assert_eq!(layer.to_string(), "Layer of [TanhNeuron(2), LinearNeuron(2)]");
+    /// let c = Neuron::from_parts(vec![1.0], 0.0, Activation::Tanh);
+    /// assert!(Layer::from_neurons(vec![layer.neurons()[0].clone(), c]).is_err());
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn from_neurons(neurons: Vec<Neuron>) -> Result<Self, Error> {
+        let Some(first) = neurons.first() else {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one neuron (none were given)".into(),
+            ));
+        };
+        let nin = first.nin();
+        if nin == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one input (its neurons take none)".into(),
+            ));
+        }
+        if let Some((i, n)) = neurons.iter().enumerate().find(|(_, n)| n.nin() != nin) {
+            return Err(Error::InvalidArgument(format!(
+                "every neuron of a layer must take the same inputs: neuron 0 takes {nin}, \
+                 neuron {i} takes {}",
+                n.nin()
+            )));
+        }
+        Ok(Layer { neurons })
+    }
+
+    /// The neurons.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+    /// assert_eq!(layer.neurons()[2].nin(), 2);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn neurons(&self) -> &[Neuron] {
+        &self.neurons
+    }
+
+    /// The number of inputs each neuron takes.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+    /// assert_eq!(layer.nin(), 2);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn nin(&self) -> usize {
+        self.neurons[0].nin()
+    }
+
+    /// The number of neurons (outputs).
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+    /// assert_eq!(layer.nout(), 3);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn nout(&self) -> usize {
+        self.neurons.len()
+    }
+
+    /// The layer on a tape: each neuron's [`forward`](Neuron::forward) with its slice of
+    /// `params` (the layer's recorded parameters in order).
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] unless `params.len() == nout · (nin + 1)`;
+    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    ///
+    /// # Panics
+    /// If the values are recorded on different tapes.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Layer, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Linear);
+    /// let layer = Layer::from_neurons(vec![n.clone(), n])?;
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&[2.0, 1.0, -2.0, 0.0]); // neuron0: w0, b; neuron1: w0, b
+    /// let y = layer.forward(&p, &[3.0.into()])?;
+    /// assert_eq!((y[0].data(), y[1].data()), (7.0, -6.0));
+    /// assert_eq!(
+    ///     layer.forward(&p[..3], &[3.0.into()]).unwrap_err(),
+    ///     tapegrad::Error::ParameterCount { expected: 4, got: 3 }
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Vec<Value<'t>>, Error> {
+        let per = self.nin() + 1;
+        expect_params(self.nout() * per, params.len())?;
+        expect_inputs(self.nin(), inputs.len())?;
+        self.neurons
+            .iter()
+            .zip(params.chunks_exact(per))
+            .map(|(n, p)| n.forward(p, inputs))
+            .collect()
+    }
+
+    /// The layer's outputs for plain inputs, without a tape: bit for bit the values
+    /// [`forward`](Layer::forward) records.
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Neuron};
+    ///
+    /// let neuron = Neuron::from_parts(vec![2.0], 1.0, Activation::Relu);
+    /// let layer = Layer::from_neurons(vec![neuron])?;
+    /// assert_eq!(layer.predict(&[-3.0])?, vec![0.0]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn predict(&self, inputs: &[f64]) -> Result<Vec<f64>, Error> {
+        let params = constants(&self.parameters());
+        let out = self.forward(&params, &constants(inputs))?;
+        Ok(out.iter().map(|v| v.data()).collect())
+    }
+
+    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+        for (i, n) in self.neurons.iter().enumerate() {
+            n.name_parameters(&format!("{prefix}neuron{i}."), out);
+        }
+    }
+}
+
+impl Module for Layer {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        for n in &self.neurons {
+            n.visit_parameters(f);
+        }
+    }
+
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        for n in &mut self.neurons {
+            n.visit_parameters_mut(f);
+        }
+    }
+
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
+        self.name_parameters("", &mut out);
+        out
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.nout() * (self.nin() + 1)
+    }
+}
+
+impl Forward for Layer {
+    type Output<'t> = Vec<Value<'t>>;
+
+    fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Vec<Value<'t>>, Error> {
+        Layer::forward(self, params, inputs)
+    }
+}
+
+/// micrograd's repr: `Layer of [TanhNeuron(2), TanhNeuron(2)]`.
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Layer of [")?;
+        for (i, n) in self.neurons.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{n}")?;
+        }
+        f.write_str("]")
+    }
+}
+
+impl fmt::Debug for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Layer");
+        d.field("nin", &self.nin()).field("nout", &self.nout());
+        let act = self.neurons[0].activation;
+        if self.neurons.iter().all(|n| n.activation == act) {
+            d.field("activation", &act);
+        }
+        d.finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mlp
+// ---------------------------------------------------------------------------------------------
+
+/// A multilayer perceptron: layers applied one after another, each reading the previous
+/// one's outputs.
+///
+/// Parameters in order: layer 0's, layer 1's, …; named `layer0.neuron0.w0`, …,
+/// `layer0.neuron0.b`, `layer0.neuron1.w0`, …. A 2 → [16, 16, 1] network has
+/// 16·3 + 16·17 + 1·17 = 337 parameters.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation::{Linear, Relu}, Init, Mlp, Module};
+///
+/// let mut rng = StdRng::seed_from_u64(42);
+/// let mlp = Mlp::new(2, &[16, 16, 1], Relu, Linear, Init::Micrograd, &mut rng)?;
+/// assert_eq!(mlp.parameter_count(), 337);
+/// assert_eq!(mlp.sizes(), vec![2, 16, 16, 1]);
+/// assert_eq!(format!("{mlp:?}"), "Mlp { sizes: [2, 16, 16, 1], parameters: 337 }");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Mlp {
+    layers: Vec<Layer>,
+}
+
+impl Mlp {
+    /// An MLP with `nin` inputs and one layer per entry of `sizes` (its width). Every layer
+    /// but the last uses `hidden`; the last uses `output`. Parameters are drawn by `init`
+    /// from `rng` layer by layer, in parameter order.
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation::{Linear, Sigmoid, Tanh}, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(2, &[2, 1], Tanh, Sigmoid, Init::Xavier, &mut rng)?;
+    /// assert_eq!(
+    ///     mlp.to_string(),
+    ///     "Mlp of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [SigmoidNeuron(2)]]"
+    /// );
+    /// let err = Mlp::new(2, &[4, 0, 1], Tanh, Linear, Init::Xavier, &mut rng);
+    /// assert_eq!(
+    ///     err.unwrap_err().to_string(),
+    ///     "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn new<R: Rng + ?Sized>(
+        nin: usize,
+        sizes: &[usize],
+        hidden: Activation,
+        output: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Result<Self, Error> {
+        if sizes.is_empty() {
+            return Err(Error::EmptyNetwork(
+                "an Mlp needs at least one layer; `sizes` was empty".into(),
+            ));
+        }
+        if nin == 0 {
+            return Err(Error::EmptyNetwork(
+                "an Mlp needs at least one input (nin was 0)".into(),
+            ));
+        }
+        if let Some(i) = sizes.iter().position(|&s| s == 0) {
+            return Err(Error::EmptyNetwork(format!(
+                "layer {i} has width 0; every layer needs at least one neuron"
+            )));
+        }
+        let mut layers = Vec::with_capacity(sizes.len());
+        let mut fan_in = nin;
+        for (i, &nout) in sizes.iter().enumerate() {
+            let act = if i + 1 == sizes.len() { output } else { hidden };
+            layers.push(Layer::new(fan_in, nout, act, init, rng)?);
+            fan_in = nout;
+        }
+        Ok(Mlp { layers })
+    }
+
+    /// An MLP made of the given layers, in order.
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if there are no layers; [`Error::InvalidArgument`] if a
+    /// layer's number of inputs differs from the previous layer's number of outputs.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+    ///
+    /// let relu = Neuron::from_parts(vec![1.0], 0.0, Activation::Relu);
+    /// let hidden = Layer::from_neurons(vec![relu.clone(), relu])?;
+    /// let sum = Neuron::from_parts(vec![1.0, 1.0], 0.0, Activation::Linear);
+    /// let out = Layer::from_neurons(vec![sum])?;
+    /// let mlp = Mlp::from_layers(vec![hidden.clone(), out])?;
+    /// assert_eq!(mlp.predict(&[3.0])?, vec![6.0]);
+    /// assert!(Mlp::from_layers(vec![hidden.clone(), hidden]).is_err()); // 2 outputs into 1 input
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn from_layers(layers: Vec<Layer>) -> Result<Self, Error> {
+        if layers.is_empty() {
+            return Err(Error::EmptyNetwork(
+                "an Mlp needs at least one layer (none were given)".into(),
+            ));
+        }
+        for (i, pair) in layers.windows(2).enumerate() {
+            if pair[1].nin() != pair[0].nout() {
+                return Err(Error::InvalidArgument(format!(
+                    "layer {} takes {} inputs but layer {i} has {} outputs",
+                    i + 1,
+                    pair[1].nin(),
+                    pair[0].nout()
+                )));
+            }
+        }
+        Ok(Mlp { layers })
+    }
+
+    /// The layers, input side first.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
+    /// assert_eq!(mlp.layers()[1].nin(), 4);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// The number of inputs.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
+    /// assert_eq!(mlp.nin(), 3);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn nin(&self) -> usize {
+        self.layers[0].nin()
+    }
+
+    /// The number of outputs.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
+    /// assert_eq!(mlp.nout(), 2);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn nout(&self) -> usize {
+        self.layers[self.layers.len() - 1].nout()
+    }
+
+    /// The widths: inputs, then each layer's outputs (`[2, 16, 16, 1]`).
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
+    /// assert_eq!(mlp.sizes(), vec![3, 4, 2]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn sizes(&self) -> Vec<usize> {
+        std::iter::once(self.nin())
+            .chain(self.layers.iter().map(Layer::nout))
+            .collect()
+    }
+
+    /// The network on a tape: each layer's [`forward`](Layer::forward) with its slice of
+    /// `params` (the network's recorded parameters in order), feeding the next.
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] unless `params.len()` is the
+    /// [parameter count](Module::parameter_count); [`Error::InputSize`] unless
+    /// `inputs.len() == nin`.
+    ///
+    /// # Panics
+    /// If the values are recorded on different tapes.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::{Tape, nn::{Activation::{Linear, Tanh}, Init, Mlp, Module}};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Xavier, &mut rng)?;
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&mlp.parameters());
+    /// let y = mlp.forward(&p, &[0.5.into(), (-1.0).into()])?;
+    /// assert_eq!(y.len(), 1);
+    /// assert_eq!(y[0].data(), mlp.predict(&[0.5, -1.0])?[0]);
+    /// assert_eq!(
+    ///     mlp.forward(&p, &[0.5.into()]).unwrap_err(),
+    ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+    /// );
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Vec<Value<'t>>, Error> {
+        expect_params(self.parameter_count(), params.len())?;
+        expect_inputs(self.nin(), inputs.len())?;
+        let mut rest = params;
+        let mut x = inputs.to_vec();
+        for layer in &self.layers {
+            let (mine, others) = rest.split_at(layer.parameter_count());
+            x = layer.forward(mine, &x)?;
+            rest = others;
+        }
+        Ok(x)
+    }
+
+    /// The network's outputs for plain inputs, without a tape: bit for bit the values
+    /// [`forward`](Mlp::forward) records. Handy for accuracy and decision boundaries.
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation::{Sigmoid, Tanh}, Init, Mlp};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let mlp = Mlp::new(2, &[3, 1], Tanh, Sigmoid, Init::Xavier, &mut rng)?;
+    /// let p = mlp.predict(&[0.5, -1.0])?[0];
+    /// assert!(0.0 < p && p < 1.0);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn predict(&self, inputs: &[f64]) -> Result<Vec<f64>, Error> {
+        let params = constants(&self.parameters());
+        let out = self.forward(&params, &constants(inputs))?;
+        Ok(out.iter().map(|v| v.data()).collect())
+    }
+}
+
+impl Module for Mlp {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        for l in &self.layers {
+            l.visit_parameters(f);
+        }
+    }
+
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        for l in &mut self.layers {
+            l.visit_parameters_mut(f);
+        }
+    }
+
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
+        for (i, l) in self.layers.iter().enumerate() {
+            l.name_parameters(&format!("layer{i}."), &mut out);
+        }
+        out
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.layers.iter().map(Layer::parameter_count).sum()
+    }
+}
+
+impl Forward for Mlp {
+    type Output<'t> = Vec<Value<'t>>;
+
+    fn forward<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+    ) -> Result<Vec<Value<'t>>, Error> {
+        Mlp::forward(self, params, inputs)
+    }
+}
+
+/// micrograd's repr: `Mlp of [Layer of [TanhNeuron(2), …], Layer of [LinearNeuron(16)]]`.
+impl fmt::Display for Mlp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Mlp of [")?;
+        for (i, l) in self.layers.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{l}")?;
+        }
+        f.write_str("]")
+    }
+}
+
+impl fmt::Debug for Mlp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mlp")
+            .field("sizes", &self.sizes())
+            .field("parameters", &self.parameter_count())
+            .finish()
+    }
+}

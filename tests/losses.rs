@@ -1,0 +1,356 @@
+//! Loss functions: values and gradients against finite differences, the edges (huge logits,
+//! probabilities of exactly 0 and 1, the hinge margin), label checks, and node counts.
+
+use tapegrad::loss::{self, BCE_EPS, Loss};
+use tapegrad::{Error, GradCheckConfig, Op, Tape, Value, check_gradients, check_gradients_with};
+
+fn sigmoid(z: f64) -> f64 {
+    Value::constant(z).sigmoid().data()
+}
+
+/// The textbook BCE of a logit, for moderate z where it is accurate.
+fn naive_bce_with_logits(z: f64, y: f64) -> f64 {
+    let p = 1.0 / (1.0 + (-z).exp());
+    -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * (1.0 + b.abs())
+}
+
+// ---------------------------------------------------------------------------------------------
+// mse, sum_of_squares, mean
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn mse_values_and_gradients() {
+    let tape = Tape::new();
+    for (p, t) in [(3.0, 1.0), (-0.5, 0.25), (2.0, 2.0), (1e3, -1e3)] {
+        let x = tape.var(p);
+        let l = loss::mse(x, t);
+        assert_eq!(l.data(), 0.5 * (p - t) * (p - t));
+        assert_eq!(l.backward().wrt(x), p - t);
+        assert_eq!(l.op(), Some(Op::Custom));
+        let r = check_gradients(|v| loss::mse(v[0], t), &[p]);
+        assert!(r.passed(), "{r}");
+    }
+    // A non-finite target is not hidden.
+    assert!(loss::mse(tape.var(1.0), f64::NAN).data().is_nan());
+}
+
+#[test]
+fn sum_of_squares_is_micrograds_loss() {
+    let tape = Tape::new();
+    let preds = tape.vars(&[0.9, -0.4, 0.1, 0.7]);
+    let targets = [1.0, -1.0, -1.0, 1.0];
+    let before = tape.len();
+    let l = loss::sum_of_squares(&preds, &targets).unwrap();
+    assert_eq!(tape.len(), before + 1, "one fused node");
+    let expected: f64 = preds
+        .iter()
+        .zip(targets)
+        .map(|(p, t)| (p.data() - t).powi(2))
+        .sum();
+    assert!(close(l.data(), expected, 1e-15));
+    let g = l.backward();
+    for (p, t) in preds.iter().zip(targets) {
+        assert_eq!(g.wrt(*p), 2.0 * (p.data() - t));
+    }
+    let r = check_gradients(
+        |v| loss::sum_of_squares(v, &targets).unwrap(),
+        &[0.9, -0.4, 0.1, 0.7],
+    );
+    assert!(r.passed(), "{r}");
+}
+
+#[test]
+fn sum_of_squares_length_mismatch_and_empty() {
+    let tape = Tape::new();
+    let preds = tape.vars(&[1.0, 2.0]);
+    assert_eq!(
+        loss::sum_of_squares(&preds, &[1.0, 2.0, 3.0]).unwrap_err(),
+        Error::InvalidArgument("sum_of_squares: 2 predictions but 3 targets".into())
+    );
+    let empty = loss::sum_of_squares(&[], &[]).unwrap();
+    assert_eq!((empty.data(), empty.index()), (0.0, None));
+    // Constants only: a constant, no node.
+    let c = loss::sum_of_squares(&[Value::constant(3.0)], &[1.0]).unwrap();
+    assert_eq!((c.data(), c.index()), (4.0, None));
+}
+
+#[test]
+fn mean_values_gradients_and_empty() {
+    let tape = Tape::new();
+    let xs = tape.vars(&[1.0, 2.0, 4.0, 5.0]);
+    let m = loss::mean(&xs).unwrap();
+    assert_eq!(m.data(), 3.0);
+    assert_eq!(m.backward().wrt_all(&xs), vec![0.25; 4]);
+    assert!(matches!(loss::mean(&[]), Err(Error::InvalidArgument(_))));
+    let r = check_gradients(|v| loss::mean(v).unwrap(), &[0.3, -2.0, 7.5]);
+    assert!(r.passed(), "{r}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// bce_with_logits
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bce_with_logits_at_huge_logits_is_finite_and_exact() {
+    let tape = Tape::new();
+    for (z, y, loss_v, grad) in [
+        (1000.0, 0.0, 1000.0, 1.0),
+        (-1000.0, 1.0, 1000.0, -1.0),
+        (1000.0, 1.0, 0.0, 0.0),
+        (-1000.0, 0.0, 0.0, 0.0),
+    ] {
+        let x = tape.var(z);
+        let l = loss::bce_with_logits(x, y);
+        assert_eq!(l.data(), loss_v, "z = {z}, y = {y}");
+        assert_eq!(l.backward().wrt(x), grad, "z = {z}, y = {y}");
+    }
+    // And far beyond where exp overflows.
+    let x = tape.var(1e300);
+    let l = loss::bce_with_logits(x, 0.0);
+    assert_eq!((l.data(), l.backward().wrt(x)), (1e300, 1.0));
+}
+
+#[test]
+fn bce_with_logits_matches_the_textbook_formula() {
+    let tape = Tape::new();
+    for z in [-6.0, -2.5, -0.3, 0.0, 0.4, 1.0, 3.0, 8.0] {
+        for y in [0.0, 1.0, 0.3] {
+            let x = tape.var(z);
+            let l = loss::bce_with_logits(x, y);
+            assert!(
+                close(l.data(), naive_bce_with_logits(z, y), 1e-13),
+                "z {z} y {y}: {} vs {}",
+                l.data(),
+                naive_bce_with_logits(z, y)
+            );
+            assert!(close(l.backward().wrt(x), sigmoid(z) - y, 1e-15));
+            let r = check_gradients(|v| loss::bce_with_logits(v[0], y), &[z]);
+            assert!(r.passed(), "z {z} y {y}:\n{r}");
+        }
+    }
+    let x = tape.var(0.0);
+    let l = loss::bce_with_logits(x, 1.0);
+    assert_eq!(l.data(), 2f64.ln());
+    assert_eq!(l.backward().wrt(x), -0.5);
+}
+
+#[test]
+fn bce_with_logits_keeps_small_gradients_in_the_tails() {
+    // sigmoid(40) - 1 rounds to 0 in f64; the true gradient is -sigmoid(-40) ≈ -4.25e-18.
+    let tape = Tape::new();
+    let x = tape.var(40.0);
+    let g = loss::bce_with_logits(x, 1.0).backward().wrt(x);
+    assert_eq!(g, -sigmoid(-40.0));
+    assert!(close(g, -4.248354255291589e-18, 1e-14), "{g}");
+    // And the loss itself: ln(1 + e^-40) ≈ e^-40, not 0.
+    let l = loss::bce_with_logits(tape.var(40.0), 1.0).data();
+    assert!(close(l, (-40f64).exp(), 1e-14), "{l}");
+}
+
+#[test]
+fn bce_with_logits_passes_nan_through() {
+    let tape = Tape::new();
+    let x = tape.var(f64::NAN);
+    let l = loss::bce_with_logits(x, 1.0);
+    assert!(l.data().is_nan());
+    assert!(l.backward().wrt(x).is_nan());
+}
+
+// ---------------------------------------------------------------------------------------------
+// bce
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn bce_at_zero_and_one_is_finite() {
+    let tape = Tape::new();
+    let max_loss = -BCE_EPS.ln();
+    assert!(close(max_loss, 27.631021115928547, 1e-15));
+    for (p, y, loss_v, grad) in [
+        (0.0, 0.0, 0.0, 1.0),        // right: y·ln(p) with y = 0 contributes 0, not NaN
+        (1.0, 1.0, 0.0, -1.0),       // right
+        (0.0, 1.0, max_loss, -1e12), // wrong: clamped
+        (1.0, 0.0, max_loss, 1e12),  // wrong: clamped
+    ] {
+        let x = tape.var(p);
+        let l = loss::bce(x, y);
+        let g = l.backward().wrt(x);
+        assert_eq!(l.data(), loss_v, "p {p} y {y}");
+        assert!(close(g, grad, 1e-15), "p {p} y {y}: grad {g}");
+        assert!(l.data().is_finite() && g.is_finite());
+    }
+    // Soft label at the edges: still finite.
+    let l = loss::bce(tape.var(0.0), 0.5);
+    assert!(close(l.data(), 0.5 * max_loss, 1e-15));
+}
+
+#[test]
+fn bce_matches_bce_with_logits_inside_the_clamp() {
+    let tape = Tape::new();
+    for z in [-8.0, -1.5, 0.0, 0.2, 2.0, 6.0] {
+        for y in [0.0, 1.0, 0.75] {
+            let p = sigmoid(z);
+            let a = loss::bce(tape.var(p), y).data();
+            let b = loss::bce_with_logits(tape.var(z), y).data();
+            assert!(close(a, b, 1e-12), "z {z} y {y}: {a} vs {b}");
+            // Its own gradient: -y/p + (1-y)/(1-p).
+            let x = tape.var(p);
+            let g = loss::bce(x, y).backward().wrt(x);
+            assert!(close(g, -y / p + (1.0 - y) / (1.0 - p), 1e-12));
+            // Finite differences need a step well inside (0, 1).
+            let cfg = GradCheckConfig {
+                eps: 1e-7 * p.min(1.0 - p),
+                ..Default::default()
+            };
+            let r = check_gradients_with(|v| loss::bce(v[0], y), &[p], cfg);
+            assert!(r.passed(), "z {z} y {y}:\n{r}");
+        }
+    }
+    // Through a sigmoid node the chain rule gives sigmoid(z) - y, like bce_with_logits.
+    let z = tape.var(0.8);
+    let g = loss::bce(z.sigmoid(), 1.0).backward().wrt(z);
+    assert!(close(g, sigmoid(0.8) - 1.0, 1e-15));
+}
+
+#[test]
+fn bce_passes_nan_through() {
+    let tape = Tape::new();
+    let x = tape.var(f64::NAN);
+    let l = loss::bce(x, 0.0);
+    assert!(l.data().is_nan());
+    assert!(l.backward().wrt(x).is_nan());
+}
+
+#[test]
+#[should_panic(expected = "bce: p = 1.5 is not a probability in [0, 1]")]
+fn bce_rejects_a_raw_score() {
+    let tape = Tape::new();
+    let _ = loss::bce(tape.var(1.5), 1.0);
+}
+
+#[test]
+#[should_panic(expected = "bce: label y = 2 is outside [0, 1]")]
+fn bce_rejects_a_label_outside_0_1() {
+    let tape = Tape::new();
+    let _ = loss::bce(tape.var(0.5), 2.0);
+}
+
+#[test]
+#[should_panic(expected = "bce_with_logits: label y = -1 is outside [0, 1]")]
+fn bce_with_logits_rejects_pm1_labels() {
+    let tape = Tape::new();
+    let _ = loss::bce_with_logits(tape.var(0.5), -1.0);
+}
+
+#[test]
+#[should_panic(expected = "label y = NaN")]
+fn bce_with_logits_rejects_a_nan_label() {
+    let tape = Tape::new();
+    let _ = loss::bce_with_logits(tape.var(0.5), f64::NAN);
+}
+
+// ---------------------------------------------------------------------------------------------
+// hinge, l2_penalty
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn hinge_values_gradients_and_the_margin() {
+    let tape = Tape::new();
+    for (s, y, loss_v, grad) in [
+        (0.25, 1.0, 0.75, -1.0),
+        (-2.0, 1.0, 3.0, -1.0),
+        (0.5, -1.0, 1.5, 1.0),
+        (3.0, 1.0, 0.0, 0.0),
+        (-3.0, -1.0, 0.0, 0.0),
+        (1.0, 1.0, 0.0, 0.0),   // exactly at the margin: relu'(0) = 0
+        (-1.0, -1.0, 0.0, 0.0), // same on the other side
+    ] {
+        let x = tape.var(s);
+        let l = loss::hinge(x, y);
+        assert_eq!(
+            (l.data(), l.backward().wrt(x)),
+            (loss_v, grad),
+            "s {s} y {y}"
+        );
+    }
+    // Just inside the margin the gradient is the full -y.
+    let x = tape.var(0.999);
+    let l = loss::hinge(x, 1.0);
+    assert!(close(l.data(), 0.001, 1e-12));
+    assert_eq!(l.backward().wrt(x), -1.0);
+    // Finite differences away from the kink.
+    for (s, y) in [(0.3, 1.0), (2.0, -1.0), (-0.7, -1.0), (4.0, 1.0)] {
+        let r = check_gradients(|v| loss::hinge(v[0], y), &[s]);
+        assert!(r.passed(), "{r}");
+    }
+    // NaN passes through.
+    let n = tape.var(f64::NAN);
+    assert!(loss::hinge(n, 1.0).data().is_nan());
+}
+
+#[test]
+#[should_panic(expected = "hinge: label y = 0 is not ±1")]
+fn hinge_rejects_0_1_labels() {
+    let tape = Tape::new();
+    let _ = loss::hinge(tape.var(0.5), 0.0);
+}
+
+#[test]
+fn l2_penalty_values_and_gradients() {
+    let tape = Tape::new();
+    let ps = tape.vars(&[1.0, -2.0, 0.5]);
+    let before = tape.len();
+    let l = loss::l2_penalty(&ps, 0.1);
+    assert_eq!(tape.len(), before + 1);
+    assert!(close(l.data(), 0.1 * 5.25, 1e-15));
+    assert_eq!(l.backward().wrt_all(&ps), vec![0.2, -0.4, 0.1]);
+    let r = check_gradients(|v| loss::l2_penalty(v, 1e-2), &[1.0, -2.0, 0.5]);
+    assert!(r.passed(), "{r}");
+    let zero = loss::l2_penalty(&[], 1.0);
+    assert_eq!((zero.data(), zero.index()), (0.0, None));
+    assert_eq!(loss::l2_penalty(&ps, 0.0).data(), 0.0);
+}
+
+#[test]
+#[should_panic(expected = "l2_penalty: alpha must be a finite number ≥ 0, got -0.1")]
+fn l2_penalty_rejects_negative_alpha() {
+    let tape = Tape::new();
+    let _ = loss::l2_penalty(&tape.vars(&[1.0]), -0.1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loss by name; one node each
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn loss_enum_dispatches_and_parses() {
+    let tape = Tape::new();
+    let x = tape.var(0.3);
+    assert_eq!(Loss::Mse.apply(x, 1.0).data(), loss::mse(x, 1.0).data());
+    assert_eq!(Loss::Bce.apply(x, 1.0).data(), loss::bce(x, 1.0).data());
+    assert_eq!(
+        Loss::BceWithLogits.apply(x, 1.0).data(),
+        loss::bce_with_logits(x, 1.0).data()
+    );
+    assert_eq!(Loss::Hinge.apply(x, 1.0).data(), loss::hinge(x, 1.0).data());
+    for l in Loss::ALL {
+        assert_eq!(l.to_string().parse::<Loss>().unwrap(), l);
+    }
+    assert_eq!(" LOGISTIC ".parse::<Loss>().unwrap(), Loss::BceWithLogits);
+    assert!("mae".parse::<Loss>().is_err());
+}
+
+#[test]
+fn every_scalar_loss_is_one_node() {
+    let tape = Tape::new();
+    let x = tape.var(0.4);
+    for l in Loss::ALL {
+        let before = tape.len();
+        let v = l.apply(x, 1.0);
+        assert_eq!(tape.len(), before + 1, "{l}");
+        assert_eq!(v.op(), Some(Op::Custom), "{l}");
+    }
+}
