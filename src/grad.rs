@@ -156,8 +156,12 @@ impl Index<Value<'_>> for Gradients {
 /// contribution to memory and reading it back at once would put a store-to-load round trip
 /// on the critical path of every node, so it is carried in a register (`pending`) instead.
 /// The sum is the same: node `i` is the last contributor to node `i - 1` either way.
-pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>) {
-    grads.clear();
+///
+/// `grads[..keep]` are kept as they are and accumulated into (the rest start at 0): how the
+/// trainer sums parameter gradients over a batch recorded in pieces.
+pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize) {
+    debug_assert!(keep <= out && keep <= grads.len());
+    grads.truncate(keep);
     grads.resize(out + 1, 0.0);
     grads[out] = 1.0;
     let (mut e, mut m) = nodes.ends_after(out);
@@ -268,6 +272,30 @@ impl Tape {
             &self.nodes(),
             output.index_unchecked() as usize,
             &mut grads.grads,
+            0,
+        );
+    }
+
+    /// Like [`backward_into`](Tape::backward_into), but adds to the gradients of nodes
+    /// `0..keep` already in `grads` instead of starting them at 0. The trainer records a
+    /// batch in pieces, each with the parameters as nodes `0..keep`, and sums their
+    /// gradients this way, in the same order one sweep over the whole batch would.
+    /// `output` is recorded on this tape, after node `keep`; `grads` holds at least `keep`
+    /// gradients.
+    pub(crate) fn backward_accumulate(
+        &self,
+        output: Value<'_>,
+        grads: &mut Gradients,
+        keep: usize,
+    ) {
+        debug_assert!(output.tape().is_some_and(|t| std::ptr::eq(t, self)));
+        grads.tape = self.id();
+        grads.generation = self.generation();
+        sweep(
+            &self.nodes(),
+            output.index_unchecked() as usize,
+            &mut grads.grads,
+            keep,
         );
     }
 }

@@ -509,6 +509,74 @@ impl Tape {
         n.push_node(op, arity, data)
     }
 
+    /// Records `data.len()` trainable leaves with consecutive indices, without making
+    /// [`Value`]s; returns the index of the first. Used by the trainer to put a model's
+    /// parameters on the tape in one go.
+    pub(crate) fn push_vars(&self, data: &[f64]) -> u32 {
+        let mut n = self.nodes.borrow_mut();
+        let first = n.next_index();
+        if data.len() > (u32::MAX - first) as usize {
+            tape_full();
+        }
+        let leaf = Tag {
+            op: Op::Var,
+            arity: Arity::Leaf,
+        };
+        n.tag.extend(std::iter::repeat_n(leaf, data.len()));
+        n.data.extend_from_slice(data);
+        first
+    }
+
+    /// Records a neuron's weighted sum `Σ w[k]·x[k] + b` as one [`Op::Dot`] node, like
+    /// [`affine`](crate::affine) but from plain slices: the weights and then the bias are
+    /// the consecutive nodes `w_first..=w_first + n` holding `w` and `b`; the inputs hold
+    /// `x` and are the nodes `x_nodes`, or constants when `x_nodes` is `None`. Returns the
+    /// node's index and value.
+    ///
+    /// The value is the same left-to-right sum as `affine`'s. The edges are grouped (every
+    /// weight, then every input, then the bias) instead of interleaved: each parent still
+    /// gets exactly one edge with the same local derivative, so backward computes the same
+    /// sums. Callers guarantee the indices are on this tape and before the new node.
+    pub(crate) fn push_affine(
+        &self,
+        w_first: u32,
+        w: &[f64],
+        b: f64,
+        x_nodes: Option<&[u32]>,
+        x: &[f64],
+    ) -> (u32, f64) {
+        debug_assert_eq!(w.len(), x.len());
+        let data = w.iter().zip(x).fold(0.0, |acc, (w, x)| acc + w * x) + b;
+        let n = w.len() as u32;
+        let mut nodes = self.nodes.borrow_mut();
+        let nodes = &mut *nodes;
+        let start = nodes.parent.len();
+        nodes.parent.extend(w_first..w_first + n);
+        nodes.partial.extend_from_slice(x);
+        if let Some(x_nodes) = x_nodes {
+            debug_assert_eq!(x_nodes.len(), x.len());
+            nodes.parent.extend_from_slice(x_nodes);
+            nodes.partial.extend_from_slice(w);
+        }
+        nodes.parent.push(w_first + n);
+        nodes.partial.push(1.0);
+        if data.is_nan() {
+            nodes.partial[start..].fill(f64::NAN);
+        }
+        let count = nodes.parent.len() - start;
+        let arity = match count {
+            1 => Arity::Unary,
+            2 => Arity::Binary,
+            _ => {
+                nodes
+                    .many
+                    .push(u32::try_from(count).unwrap_or_else(|_| tape_full()));
+                Arity::Many
+            }
+        };
+        (nodes.push_node(Op::Dot, arity, data), data)
+    }
+
     pub(crate) fn id(&self) -> u64 {
         self.id
     }

@@ -1,0 +1,266 @@
+//! One full-batch training step of a small MLP, three ways: tapegrad, a hand-written
+//! forward/backward over `f64` slices (the floor), and the `reverse` crate (a peer).
+//!
+//! A step is: forward for every point, the mean hinge loss (labels ±1), backward, one SGD
+//! update. Every implementation starts each timed step from the same initial parameters on
+//! the same seeded data, so all three do exactly the same work every iteration (training
+//! would otherwise change how many margins are violated, and with it the work).
+//!
+//! Workloads: `demo` is micrograd's demo shape (2 → [16, 16, 1], 337 parameters, 100 points),
+//! `large` is 2 → [64, 64, 1] on 500 points; hidden layers tanh or relu, linear output.
+//!
+//! Run: `cargo bench --bench training` (a few minutes).
+
+#[path = "../tests/common/handwritten.rs"]
+mod handwritten;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use rand::{SeedableRng, rngs::StdRng};
+
+use handwritten::{HandMlp, Hidden};
+use tapegrad::loss::Loss;
+use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::optim::{Optimizer, Sgd};
+use tapegrad::train::Trainer;
+use tapegrad::{Tape, datasets, loss};
+
+const LR: f64 = 0.05;
+
+/// Also time tapegrad's plain loop (`TAPEGRAD_BENCH_PLAIN=1`).
+static PLAIN: std::sync::LazyLock<bool> =
+    std::sync::LazyLock::new(|| std::env::var_os("TAPEGRAD_BENCH_PLAIN").is_some());
+
+/// One benchmark workload: data, labels and the initial model.
+struct Workload {
+    xs: Vec<[f64; 2]>,
+    ys: Vec<f64>,
+    model: Mlp,
+    hidden: Hidden,
+}
+
+impl Workload {
+    fn new(widths: &[usize], points: usize, hidden: Hidden) -> Self {
+        let mut rng = StdRng::seed_from_u64(2024);
+        let data = datasets::moons(points, 0.1, &mut rng).expect("moons");
+        let act = match hidden {
+            Hidden::Tanh => Activation::Tanh,
+            Hidden::Relu => Activation::Relu,
+        };
+        let model = Mlp::new(
+            2,
+            widths,
+            act,
+            Activation::Linear,
+            Init::Micrograd,
+            &mut rng,
+        )
+        .expect("mlp");
+        Workload {
+            xs: data.iter().map(|p| p.inputs()).collect(),
+            ys: data.iter().map(|p| p.label).collect(),
+            model,
+            hidden,
+        }
+    }
+
+    fn sizes(&self) -> Vec<usize> {
+        self.model.sizes()
+    }
+}
+
+/// tapegrad's allocation-free training step.
+fn tapegrad_step(trainer: &mut Trainer, model: &mut Mlp, opt: &mut Sgd, w: &Workload) -> f64 {
+    trainer
+        .step(model, &w.xs, &w.ys, opt)
+        .expect("tapegrad step")
+}
+
+/// tapegrad's plain public loop (the one in the `nn` docs), for comparison.
+fn plain_step(tape: &mut Tape, model: &mut Mlp, opt: &mut Sgd, w: &Workload) -> f64 {
+    tape.clear();
+    let net = model.record(tape);
+    let mut losses = Vec::with_capacity(w.xs.len());
+    for (x, &y) in w.xs.iter().zip(&w.ys) {
+        losses.push(loss::hinge(net.forward_f64(x).expect("forward")[0], y));
+    }
+    let loss = loss::mean(&losses).expect("mean");
+    let grads = net.gradients(&loss.backward());
+    opt.step(model, &grads).expect("sgd");
+    loss.data()
+}
+
+/// The same step with the `reverse` crate, reusing its tape (`clear` keeps the memory).
+fn reverse_step(tape: &reverse::Tape, params: &mut [f64], w: &Workload) -> f64 {
+    use reverse::{Gradient, Var};
+
+    fn act<'a>(v: Var<'a>, hidden: Hidden) -> Var<'a> {
+        match hidden {
+            Hidden::Tanh => v.tanh(),
+            // reverse has no relu: pass the value through, or record one zero-weight node.
+            Hidden::Relu => {
+                if v.val > 0.0 {
+                    v
+                } else {
+                    v * 0.0
+                }
+            }
+        }
+    }
+
+    tape.clear();
+    let p = tape.add_vars(params);
+    let sizes = w.sizes();
+    let layers = sizes.len() - 1;
+    let n = w.xs.len() as f64;
+    let mut losses = Vec::with_capacity(w.xs.len());
+    let mut acts: Vec<Var<'_>> = Vec::new();
+    let mut next: Vec<Var<'_>> = Vec::new();
+    for (x, &y) in w.xs.iter().zip(&w.ys) {
+        let mut offset = 0;
+        // Layer 0 reads plain inputs.
+        let (nin, nout) = (sizes[0], sizes[1]);
+        acts.clear();
+        for j in 0..nout {
+            let ws = &p[offset + j * (nin + 1)..offset + (j + 1) * (nin + 1)];
+            let mut z = ws[0] * x[0];
+            for k in 1..nin {
+                z = z + ws[k] * x[k];
+            }
+            z = z + ws[nin];
+            acts.push(if layers == 1 { z } else { act(z, w.hidden) });
+        }
+        offset += nout * (nin + 1);
+        for l in 1..layers {
+            let (nin, nout) = (sizes[l], sizes[l + 1]);
+            next.clear();
+            for j in 0..nout {
+                let ws = &p[offset + j * (nin + 1)..offset + (j + 1) * (nin + 1)];
+                let mut z = ws[0] * acts[0];
+                for k in 1..nin {
+                    z = z + ws[k] * acts[k];
+                }
+                z = z + ws[nin];
+                next.push(if l + 1 == layers { z } else { act(z, w.hidden) });
+            }
+            offset += nout * (nin + 1);
+            std::mem::swap(&mut acts, &mut next);
+        }
+        let margin = 1.0 - y * acts[0];
+        losses.push(if margin.val > 0.0 {
+            margin
+        } else {
+            margin * 0.0
+        });
+    }
+    let loss = losses.iter().copied().sum::<Var<'_>>() / n;
+    let grads = loss.grad().wrt(&p);
+    for (q, g) in params.iter_mut().zip(&grads) {
+        *q -= LR * g;
+    }
+    loss.val
+}
+
+fn group(c: &mut Criterion, name: &str, w: &Workload) {
+    let initial = w.model.parameters();
+    let hidden = w.hidden;
+
+    // The three implementations compute the same loss from the same start.
+    let mut hand = HandMlp::new(&w.sizes(), hidden);
+    let mut grads = vec![0.0; initial.len()];
+    let hand_loss = hand.step(&mut initial.clone(), &w.xs, &w.ys, &mut grads, LR);
+    let mut trainer = Trainer::new(Loss::Hinge);
+    let tg_loss = tapegrad_step(&mut trainer, &mut w.model.clone(), &mut Sgd::new(LR), w);
+    let rev_tape = reverse::Tape::new();
+    let rev_loss = reverse_step(&rev_tape, &mut initial.clone(), w);
+    assert!(
+        (hand_loss - tg_loss).abs() < 1e-12,
+        "{hand_loss} vs {tg_loss}"
+    );
+    assert!(
+        (hand_loss - rev_loss).abs() < 1e-9,
+        "{hand_loss} vs {rev_loss}"
+    );
+
+    let mut g = c.benchmark_group(name);
+    g.bench_function("tapegrad", |b| {
+        let mut opt = Sgd::new(LR);
+        b.iter_batched_ref(
+            || w.model.clone(),
+            |model| black_box(tapegrad_step(&mut trainer, model, &mut opt, w)),
+            BatchSize::SmallInput,
+        );
+    });
+    if *PLAIN {
+        g.bench_function("tapegrad_plain", |b| {
+            let mut opt = Sgd::new(LR);
+            let mut tape = Tape::new();
+            b.iter_batched_ref(
+                || w.model.clone(),
+                |model| black_box(plain_step(&mut tape, model, &mut opt, w)),
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    g.bench_function("handwritten", |b| {
+        b.iter_batched_ref(
+            || initial.clone(),
+            |params| black_box(hand.step(params, &w.xs, &w.ys, &mut grads, LR)),
+            BatchSize::SmallInput,
+        );
+    });
+    g.bench_function("reverse", |b| {
+        b.iter_batched_ref(
+            || initial.clone(),
+            |params| black_box(reverse_step(&rev_tape, params, w)),
+            BatchSize::SmallInput,
+        );
+    });
+    g.finish();
+}
+
+fn demo(c: &mut Criterion) {
+    group(
+        c,
+        "demo_tanh",
+        &Workload::new(&[16, 16, 1], 100, Hidden::Tanh),
+    );
+    group(
+        c,
+        "demo_relu",
+        &Workload::new(&[16, 16, 1], 100, Hidden::Relu),
+    );
+}
+
+fn large(c: &mut Criterion) {
+    group(
+        c,
+        "large_tanh",
+        &Workload::new(&[64, 64, 1], 500, Hidden::Tanh),
+    );
+    group(
+        c,
+        "large_relu",
+        &Workload::new(&[64, 64, 1], 500, Hidden::Relu),
+    );
+}
+
+criterion_group! {
+    name = demo_benches;
+    config = Criterion::default()
+        .sample_size(50)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    targets = demo
+}
+criterion_group! {
+    name = large_benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(6));
+    targets = large
+}
+criterion_main!(demo_benches, large_benches);
