@@ -157,8 +157,9 @@ impl Index<Value<'_>> for Gradients {
 /// on the critical path of every node, so it is carried in a register (`pending`) instead.
 /// The sum is the same: node `i` is the last contributor to node `i - 1` either way.
 ///
-/// `grads[..keep]` are kept as they are and accumulated into (the rest start at 0): how the
-/// trainer sums parameter gradients over a batch recorded in pieces.
+/// With `keep > 0`, nodes `0..keep` must be leaves: their gradients `grads[..keep]` are kept as
+/// they are and accumulated into, and the loop stops above them (a leaf passes nothing on).
+/// That is how the trainer sums parameter gradients over a batch recorded in pieces.
 pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize) {
     debug_assert!(keep <= out && keep <= grads.len());
     grads.truncate(keep);
@@ -167,7 +168,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
     let (mut e, mut m) = nodes.ends_after(out);
     let (parent, partial) = (&nodes.parent[..e], &nodes.partial[..e]);
     let mut pending = 0.0; // owed to node i by node i + 1
-    for i in (0..=out).rev() {
+    for i in (keep..=out).rev() {
         let g = grads[i] + pending;
         grads[i] = g;
         pending = 0.0;
@@ -204,6 +205,9 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
             }
         }
         e = lo;
+    }
+    if keep > 0 {
+        grads[keep - 1] += pending;
     }
 }
 
@@ -277,20 +281,25 @@ impl Tape {
     }
 
     /// Like [`backward_into`](Tape::backward_into), but adds to the gradients of nodes
-    /// `0..keep` already in `grads` instead of starting them at 0. The trainer records a
-    /// batch in pieces, each with the parameters as nodes `0..keep`, and sums their
-    /// gradients this way, in the same order one sweep over the whole batch would.
-    /// `output` is recorded on this tape, after node `keep`; `grads` holds at least `keep`
-    /// gradients.
+    /// `0..keep`, which must be leaves, already in `grads` instead of starting them at 0
+    /// (unless `restart`, for the first piece). The trainer records a batch in pieces after
+    /// the parameters (nodes `0..keep`) and sums their gradients this way, in the same order
+    /// one sweep over the whole batch would. `output` is recorded on this tape after node
+    /// `keep`; without `restart`, `grads` holds at least `keep` gradients.
     pub(crate) fn backward_accumulate(
         &self,
         output: Value<'_>,
         grads: &mut Gradients,
         keep: usize,
+        restart: bool,
     ) {
         debug_assert!(output.tape().is_some_and(|t| std::ptr::eq(t, self)));
         grads.tape = self.id();
         grads.generation = self.generation();
+        if restart {
+            grads.grads.clear();
+            grads.grads.resize(keep, 0.0);
+        }
         sweep(
             &self.nodes(),
             output.index_unchecked() as usize,

@@ -50,8 +50,8 @@ use rand::{Rng, RngExt};
 use crate::error::Error;
 use crate::grad::Gradients;
 use crate::ops::affine;
-use crate::tape::Tape;
-use crate::value::Value;
+use crate::tape::{Op, Tape};
+use crate::value::{self, Value};
 
 // ---------------------------------------------------------------------------------------------
 // Activation
@@ -115,6 +115,19 @@ impl Activation {
             Activation::Sigmoid => x.sigmoid(),
             Activation::Linear => x,
         }
+    }
+
+    /// The operation, value and local derivative [`apply`](Activation::apply) records for
+    /// an input holding `x`; `None` for `Linear`, which records nothing.
+    #[inline]
+    pub(crate) fn local(self, x: f64) -> Option<(Op, f64, f64)> {
+        let (op, (y, d)) = match self {
+            Activation::Tanh => (Op::Tanh, value::tanh_local(x)),
+            Activation::Relu => (Op::Relu, value::relu_local(x)),
+            Activation::Sigmoid => (Op::Sigmoid, value::sigmoid_local(x)),
+            Activation::Linear => return None,
+        };
+        Some((op, y, d))
     }
 
     /// Applies the activation to a plain number, bit for bit the value

@@ -235,6 +235,62 @@ impl Nodes {
         n as u32
     }
 
+    /// Pushes one node with one edge, with the NaN rule of [`Tape::custom`].
+    #[inline]
+    pub(crate) fn push_unary(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
+        let d = if data.is_nan() { f64::NAN } else { d };
+        let idx = self.push_node(op, Arity::Unary, data);
+        self.parent.push(p);
+        self.partial.push(d);
+        idx
+    }
+
+    /// Records a neuron's weighted sum `data = Σ w[k]·x[k] + b` (computed by the caller,
+    /// left to right like [`affine`](crate::affine)) as one [`Op::Dot`] node and returns its
+    /// index. The weights and then the bias are the consecutive nodes `w_first..=w_first + n`
+    /// holding `w` and `b`; the inputs hold `x` and are the nodes `x_nodes`, or constants when
+    /// `x_nodes` is `None`.
+    ///
+    /// The edges are grouped (every weight, then every input, then the bias) where `affine`
+    /// interleaves them: each parent still gets exactly one edge with the same local
+    /// derivative, so backward computes the same sums. Callers guarantee the indices are on
+    /// this tape, before the new node.
+    pub(crate) fn push_affine(
+        &mut self,
+        data: f64,
+        w_first: u32,
+        w: &[f64],
+        x_nodes: Option<&[u32]>,
+        x: &[f64],
+    ) -> u32 {
+        debug_assert_eq!(w.len(), x.len());
+        let n = w.len() as u32;
+        let start = self.parent.len();
+        self.parent.extend(w_first..w_first + n);
+        self.partial.extend_from_slice(x);
+        if let Some(x_nodes) = x_nodes {
+            debug_assert_eq!(x_nodes.len(), x.len());
+            self.parent.extend_from_slice(x_nodes);
+            self.partial.extend_from_slice(w);
+        }
+        self.parent.push(w_first + n);
+        self.partial.push(1.0);
+        if data.is_nan() {
+            self.partial[start..].fill(f64::NAN);
+        }
+        let count = self.parent.len() - start;
+        let arity = match count {
+            1 => Arity::Unary,
+            2 => Arity::Binary,
+            _ => {
+                let count = u32::try_from(count).unwrap_or_else(|_| tape_full());
+                self.many.push(count);
+                Arity::Many
+            }
+        };
+        self.push_node(Op::Dot, arity, data)
+    }
+
     #[inline]
     fn push_node(&mut self, op: Op, arity: Arity, data: f64) -> u32 {
         let idx = self.next_index();
@@ -377,6 +433,28 @@ impl Tape {
         n.labels.clear();
     }
 
+    /// Removes every node after the first `len` (all of them if `len` is 0), keeping the
+    /// memory, like [`clear`](Tape::clear) for the tail only. The trainer keeps a model's
+    /// parameters at the start of its tape and records the batch after them, chunk by chunk.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.generation += 1;
+        let n = self.nodes.get_mut();
+        if len >= n.len() {
+            return;
+        }
+        let (e, m) = if len == 0 {
+            (0, 0)
+        } else {
+            n.ends_after(len - 1)
+        };
+        n.tag.truncate(len);
+        n.data.truncate(len);
+        n.parent.truncate(e);
+        n.partial.truncate(e);
+        n.many.truncate(m);
+        n.labels.retain(|&k, _| (k as usize) < len);
+    }
+
     /// Records a trainable leaf holding `data`.
     ///
     /// ```
@@ -454,12 +532,7 @@ impl Tape {
     /// Pushes one node with one edge. Callers have checked the parent is on this tape.
     #[inline]
     pub(crate) fn push1(&self, op: Op, data: f64, p: u32, d: f64) -> u32 {
-        let d = if data.is_nan() { f64::NAN } else { d };
-        let mut n = self.nodes.borrow_mut();
-        let idx = n.push_node(op, Arity::Unary, data);
-        n.parent.push(p);
-        n.partial.push(d);
-        idx
+        self.nodes.borrow_mut().push_unary(op, data, p, d)
     }
 
     /// Pushes one node with two edges. Callers have checked both parents are on this tape.
@@ -527,54 +600,12 @@ impl Tape {
         first
     }
 
-    /// Records a neuron's weighted sum `Σ w[k]·x[k] + b` as one [`Op::Dot`] node, like
-    /// [`affine`](crate::affine) but from plain slices: the weights and then the bias are
-    /// the consecutive nodes `w_first..=w_first + n` holding `w` and `b`; the inputs hold
-    /// `x` and are the nodes `x_nodes`, or constants when `x_nodes` is `None`. Returns the
-    /// node's index and value.
-    ///
-    /// The value is the same left-to-right sum as `affine`'s. The edges are grouped (every
-    /// weight, then every input, then the bias) instead of interleaved: each parent still
-    /// gets exactly one edge with the same local derivative, so backward computes the same
-    /// sums. Callers guarantee the indices are on this tape and before the new node.
-    pub(crate) fn push_affine(
-        &self,
-        w_first: u32,
-        w: &[f64],
-        b: f64,
-        x_nodes: Option<&[u32]>,
-        x: &[f64],
-    ) -> (u32, f64) {
-        debug_assert_eq!(w.len(), x.len());
-        let data = w.iter().zip(x).fold(0.0, |acc, (w, x)| acc + w * x) + b;
-        let n = w.len() as u32;
-        let mut nodes = self.nodes.borrow_mut();
-        let nodes = &mut *nodes;
-        let start = nodes.parent.len();
-        nodes.parent.extend(w_first..w_first + n);
-        nodes.partial.extend_from_slice(x);
-        if let Some(x_nodes) = x_nodes {
-            debug_assert_eq!(x_nodes.len(), x.len());
-            nodes.parent.extend_from_slice(x_nodes);
-            nodes.partial.extend_from_slice(w);
-        }
-        nodes.parent.push(w_first + n);
-        nodes.partial.push(1.0);
-        if data.is_nan() {
-            nodes.partial[start..].fill(f64::NAN);
-        }
-        let count = nodes.parent.len() - start;
-        let arity = match count {
-            1 => Arity::Unary,
-            2 => Arity::Binary,
-            _ => {
-                nodes
-                    .many
-                    .push(u32::try_from(count).unwrap_or_else(|_| tape_full()));
-                Arity::Many
-            }
-        };
-        (nodes.push_node(Op::Dot, arity, data), data)
+    /// Runs `f` with the node arrays borrowed mutably once, for recording many nodes in a
+    /// row. `f` must not touch the tape through a [`Value`] (that would panic: the tape is
+    /// borrowed).
+    #[inline]
+    pub(crate) fn with_nodes<R>(&self, f: impl FnOnce(&mut Nodes) -> R) -> R {
+        f(&mut self.nodes.borrow_mut())
     }
 
     pub(crate) fn id(&self) -> u64 {

@@ -334,18 +334,23 @@ impl Trainer {
         self.loss_data.clear();
         self.loss_data.resize(samples * nout, 0.0);
 
-        // The batch is recorded in chunks whose edges fit in cache, last chunk first. Each
-        // chunk's tape starts with the parameters (nodes 0..count), whose gradients carry
+        // The batch is recorded in chunks whose edges fit in cache, last chunk first, after
+        // the parameters (nodes 0..count, recorded once). The parameters' gradients carry
         // over from chunk to chunk, so they are summed in the very order one sweep over the
         // whole batch would sum them: the result is the same to the last bit.
-        let chunk = (CHUNK_EDGES / edges_per_sample(model)).clamp(1, samples);
+        let ce = std::env::var("TG_CHUNK")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(CHUNK_EDGES);
+        let chunk = (ce / edges_per_sample(model)).clamp(1, samples);
         let chunks = samples.div_ceil(chunk);
         let per_loss = (samples * nout) as f64;
+        self.tape.clear();
+        self.tape.push_vars(&self.params);
         for c in (0..chunks).rev() {
             let (lo, hi) = (c * chunk, ((c + 1) * chunk).min(samples));
-            self.tape.clear();
+            self.tape.truncate(count);
             let tape = &self.tape;
-            tape.push_vars(&self.params);
             self.loss_nodes.clear();
             for s in lo..hi {
                 self.scratch
@@ -370,8 +375,7 @@ impl Trainer {
             let part = losses.iter().fold(0.0, |acc, l| acc + l);
             let edges = self.loss_nodes.iter().map(|&i| (i, 1.0));
             let sum = Value::from_parts(tape, tape.push_edges(Op::Sum, part, edges), part);
-            let keep = if c + 1 == chunks { 0 } else { count };
-            tape.backward_accumulate(sum / per_loss, &mut self.grads, keep);
+            tape.backward_accumulate(sum / per_loss, &mut self.grads, count, c + 1 == chunks);
         }
         self.computed = count;
         Ok(self.loss_data.iter().fold(0.0, |acc, l| acc + l) / per_loss)
@@ -443,31 +447,54 @@ struct Scratch {
     act_data: Vec<f64>,
     next_nodes: Vec<u32>,
     next_data: Vec<f64>,
+    /// The current layer's weighted sums.
+    sums: Vec<f64>,
 }
 
 impl Scratch {
     /// Records one sample's forward pass: each neuron's weighted sum as one fused node (the
-    /// parameters are the tape's nodes `0..params.len()`, in order), then its activation.
-    /// Leaves the outputs' nodes and values in `act_nodes`/`act_data`.
+    /// parameters are the tape's nodes `0..params.len()`, in order), then its activation,
+    /// exactly the nodes [`Neuron::forward`] records. Leaves the outputs' nodes and values
+    /// in `act_nodes`/`act_data`.
     fn record_sample<M: Network>(&mut self, tape: &Tape, model: &M, params: &[f64], x: &[f64]) {
         self.act_nodes.clear();
         self.act_data.clear();
         self.act_data.extend_from_slice(x);
         let mut w_first = 0;
         for l in 0..model.layer_count() {
+            let layer = model.layer(l);
+            // The weighted sums first, in a loop of their own: each is a chain of dependent
+            // additions, and the processor overlaps the chains of neighbouring neurons.
+            self.sums.clear();
+            let mut o = w_first;
+            for neuron in layer {
+                let n = neuron.nin();
+                let dot = params[o..o + n]
+                    .iter()
+                    .zip(&self.act_data)
+                    .fold(0.0, |acc, (w, x)| acc + w * x);
+                self.sums.push(dot + params[o + n]); // affine's value, bit for bit
+                o += n + 1;
+            }
+            // Then the nodes, with the tape borrowed once for the layer. Layer 0 reads
+            // constants (no nodes); the others read the previous layer's outputs.
             self.next_nodes.clear();
             self.next_data.clear();
-            // Layer 0 reads constants (no nodes); the others read the previous outputs.
             let x_nodes = (l > 0).then_some(&self.act_nodes[..]);
-            for neuron in model.layer(l) {
-                let n = neuron.nin();
-                let (w, b) = (&params[w_first..w_first + n], params[w_first + n]);
-                let (idx, z) = tape.push_affine(w_first as u32, w, b, x_nodes, &self.act_data);
-                let out = neuron.activation().apply(Value::from_parts(tape, idx, z));
-                self.next_nodes.push(out.index_unchecked());
-                self.next_data.push(out.data());
-                w_first += n + 1;
-            }
+            tape.with_nodes(|nodes| {
+                for (neuron, &z) in layer.iter().zip(&self.sums) {
+                    let n = neuron.nin();
+                    let w = &params[w_first..w_first + n];
+                    let sum = nodes.push_affine(z, w_first as u32, w, x_nodes, &self.act_data);
+                    let (node, y) = match neuron.activation().local(z) {
+                        Some((op, y, d)) => (nodes.push_unary(op, y, sum, d), y),
+                        None => (sum, z),
+                    };
+                    self.next_nodes.push(node);
+                    self.next_data.push(y);
+                    w_first += n + 1;
+                }
+            });
             std::mem::swap(&mut self.act_nodes, &mut self.next_nodes);
             std::mem::swap(&mut self.act_data, &mut self.next_data);
         }

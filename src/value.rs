@@ -413,8 +413,8 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn tanh(self) -> Self {
-        let t = self.data.tanh();
-        self.unary(Op::Tanh, t, 1.0 - t * t)
+        let (t, d) = tanh_local(self.data);
+        self.unary(Op::Tanh, t, d)
     }
 
     /// The logistic function `1 / (1 + e^-x)`, computed without overflow. Derivative
@@ -429,16 +429,8 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn sigmoid(self) -> Self {
-        let x = self.data;
-        let e = (-x.abs()).exp();
-        let s = if x >= 0.0 {
-            1.0 / (1.0 + e)
-        } else if x < 0.0 {
-            e / (1.0 + e)
-        } else {
-            f64::NAN
-        };
-        self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
+        let (s, d) = sigmoid_local(self.data);
+        self.unary(Op::Sigmoid, s, d)
     }
 
     /// `max(x, 0)`, with NaN passed through. Derivative 1 for x > 0, else 0 (relu'(0) = 0).
@@ -451,14 +443,7 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn relu(self) -> Self {
-        let x = self.data;
-        let (y, d) = if x > 0.0 {
-            (x, 1.0)
-        } else if x.is_nan() {
-            (x, f64::NAN)
-        } else {
-            (0.0, 0.0)
-        };
+        let (y, d) = relu_local(self.data);
         self.unary(Op::Relu, y, d)
     }
 
@@ -518,5 +503,41 @@ impl<'t> Value<'t> {
     pub fn recip(self) -> Self {
         let r = 1.0 / self.data;
         self.unary(Op::Recip, r, -r * r)
+    }
+}
+
+// The activations' values and local derivatives, shared by `Value`'s methods and the
+// trainer, which records them without making `Value`s.
+
+/// `tanh x` and its derivative `1 - tanh²`.
+#[inline]
+pub(crate) fn tanh_local(x: f64) -> (f64, f64) {
+    let t = x.tanh();
+    (t, 1.0 - t * t)
+}
+
+/// The logistic function and its derivative, as documented on [`Value::sigmoid`].
+#[inline]
+pub(crate) fn sigmoid_local(x: f64) -> (f64, f64) {
+    let e = (-x.abs()).exp();
+    let s = if x >= 0.0 {
+        1.0 / (1.0 + e)
+    } else if x < 0.0 {
+        e / (1.0 + e)
+    } else {
+        f64::NAN
+    };
+    (s, e / ((1.0 + e) * (1.0 + e)))
+}
+
+/// `max(x, 0)` (NaN passed through) and its derivative, as documented on [`Value::relu`].
+#[inline]
+pub(crate) fn relu_local(x: f64) -> (f64, f64) {
+    if x > 0.0 {
+        (x, 1.0)
+    } else if x.is_nan() {
+        (x, f64::NAN)
+    } else {
+        (0.0, 0.0)
     }
 }
