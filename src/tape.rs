@@ -436,13 +436,17 @@ impl Tape {
     /// Removes every node after the first `len` (all of them if `len` is 0), keeping the
     /// memory, like [`clear`](Tape::clear) for the tail only. The trainer keeps a model's
     /// parameters at the start of its tape and records the batch after them, chunk by chunk.
-    pub(crate) fn truncate(&mut self, len: usize) {
+    ///
+    /// `leaves` promises that the first `len` nodes are all leaves (no edges to keep), which
+    /// saves a walk over the nodes removed.
+    pub(crate) fn truncate(&mut self, len: usize, leaves: bool) {
         self.generation += 1;
         let n = self.nodes.get_mut();
         if len >= n.len() {
             return;
         }
-        let (e, m) = if len == 0 {
+        debug_assert!(!leaves || n.tag[..len].iter().all(|t| t.arity == Arity::Leaf));
+        let (e, m) = if len == 0 || leaves {
             (0, 0)
         } else {
             n.ends_after(len - 1)

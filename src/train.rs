@@ -349,7 +349,7 @@ impl Trainer {
         self.tape.push_vars(&self.params);
         for c in (0..chunks).rev() {
             let (lo, hi) = (c * chunk, ((c + 1) * chunk).min(samples));
-            self.tape.truncate(count);
+            self.tape.truncate(count, true);
             let tape = &self.tape;
             self.loss_nodes.clear();
             for s in lo..hi {
