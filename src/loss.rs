@@ -71,8 +71,14 @@ fn fused<'t>(xs: &[Value<'t>], data: f64, partials: impl Iterator<Item = f64>) -
 /// assert_eq!(l.backward().wrt(p), 2.0);
 /// ```
 pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
-    let d = pred.data() - target;
-    pred.custom(0.5 * d * d, d)
+    let (loss, d) = mse_local(pred.data(), target);
+    pred.custom(loss, d)
+}
+
+/// [`mse`]'s value and derivative.
+fn mse_local(pred: f64, target: f64) -> (f64, f64) {
+    let d = pred - target;
+    (0.5 * d * d, d)
 }
 
 /// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
@@ -187,13 +193,19 @@ fn sigmoid(z: f64) -> f64 {
 /// ```
 #[track_caller]
 pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
+    let (loss, d) = bce_with_logits_local(z.data(), y);
+    z.custom(loss, d)
+}
+
+/// [`bce_with_logits`]'s value and derivative, and its panics.
+#[track_caller]
+fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
     check_probability_label(y, "bce_with_logits");
-    let x = z.data();
     let loss = x.max(0.0) - x * y + (-x.abs()).exp().ln_1p();
     // max(NaN, 0) is 0 in Rust: keep a NaN score NaN.
     let loss = if x.is_nan() { f64::NAN } else { loss };
     let d = (1.0 - y) * sigmoid(x) - y * sigmoid(-x);
-    z.custom(loss, d)
+    (loss, d)
 }
 
 /// Binary cross-entropy of a probability `p ∈ [0, 1]` (say, a sigmoid output) against a label
@@ -227,10 +239,16 @@ pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
 /// ```
 #[track_caller]
 pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
+    let (loss, d) = bce_local(p.data(), y);
+    p.custom(loss, d)
+}
+
+/// [`bce`]'s value and derivative, and its panics.
+#[track_caller]
+fn bce_local(x: f64, y: f64) -> (f64, f64) {
     check_probability_label(y, "bce");
-    let x = p.data();
     if x.is_nan() {
-        return p.custom(f64::NAN, f64::NAN);
+        return (f64::NAN, f64::NAN);
     }
     assert!(
         (0.0..=1.0).contains(&x),
@@ -253,7 +271,7 @@ pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
         loss -= (1.0 - y) * ln;
         d += (1.0 - y) / q;
     }
-    p.custom(loss, d)
+    (loss, d)
 }
 
 /// micrograd's max-margin (SVM) loss for a score against a label `y = ±1`:
@@ -278,20 +296,26 @@ pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
 /// ```
 #[track_caller]
 pub fn hinge(score: Value<'_>, y: f64) -> Value<'_> {
+    let (loss, d) = hinge_local(score.data(), y);
+    score.custom(loss, d)
+}
+
+/// [`hinge`]'s value and derivative, and its panics.
+#[track_caller]
+fn hinge_local(score: f64, y: f64) -> (f64, f64) {
     assert!(
         y == 1.0 || y == -1.0,
         "hinge: label y = {y} is not ±1; the max-margin loss takes labels -1 and 1 (map 0/1 \
          labels with 2y - 1, or use bce_with_logits)"
     );
-    let m = 1.0 - y * score.data();
-    let (loss, d) = if m > 0.0 {
+    let m = 1.0 - y * score;
+    if m > 0.0 {
         (m, -y)
     } else if m.is_nan() {
         (f64::NAN, f64::NAN)
     } else {
         (0.0, 0.0)
-    };
-    score.custom(loss, d)
+    }
 }
 
 /// micrograd's L2 regularisation: `alpha · Σ p²` over `params`.
@@ -372,6 +396,18 @@ impl Loss {
             Loss::Bce => bce(pred, y),
             Loss::BceWithLogits => bce_with_logits(pred, y),
             Loss::Hinge => hinge(pred, y),
+        }
+    }
+
+    /// The value and the local derivative [`apply`](Loss::apply) records for a prediction
+    /// holding `pred`, with the same panics.
+    #[track_caller]
+    pub(crate) fn local(self, pred: f64, y: f64) -> (f64, f64) {
+        match self {
+            Loss::Mse => mse_local(pred, y),
+            Loss::Bce => bce_local(pred, y),
+            Loss::BceWithLogits => bce_with_logits_local(pred, y),
+            Loss::Hinge => hinge_local(pred, y),
         }
     }
 

@@ -130,6 +130,17 @@ impl Activation {
         Some((op, y, d))
     }
 
+    /// The operation [`apply`](Activation::apply) records; `None` for `Linear`.
+    #[inline]
+    pub(crate) fn op(self) -> Option<Op> {
+        match self {
+            Activation::Tanh => Some(Op::Tanh),
+            Activation::Relu => Some(Op::Relu),
+            Activation::Sigmoid => Some(Op::Sigmoid),
+            Activation::Linear => None,
+        }
+    }
+
     /// Applies the activation to a plain number, bit for bit the value
     /// [`apply`](Activation::apply) records (it runs the same code on a constant that lives on
     /// no tape).

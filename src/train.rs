@@ -184,8 +184,10 @@ pub struct Trainer {
     params: Vec<f64>,
     /// Layer outputs while recording a sample.
     scratch: Scratch,
-    /// The current chunk's loss nodes, and every sample's (every output's) loss.
+    /// The current chunk's loss nodes, every sample's (every output's) loss, and the
+    /// current sample's losses' derivatives.
     loss_nodes: Vec<u32>,
+    loss_derivs: Vec<f64>,
     loss_data: Vec<f64>,
     /// How many leading gradients are valid parameter gradients (0 before the first step).
     computed: usize,
@@ -221,6 +223,7 @@ impl Trainer {
             params: Vec::new(),
             scratch: Scratch::default(),
             loss_nodes: Vec::new(),
+            loss_derivs: Vec::new(),
             loss_data: Vec::new(),
             computed: 0,
         }
@@ -353,21 +356,32 @@ impl Trainer {
             let tape = &self.tape;
             self.loss_nodes.clear();
             for s in lo..hi {
-                self.scratch
-                    .record_sample(tape, model, &self.params, xs[s].as_ref());
-                let out = &self.scratch;
+                let x = xs[s].as_ref();
+                self.scratch.forward(model, &self.params, x);
+                let preds = &self.scratch.outs[self.scratch.outs.len() - nout..];
                 let targets = &ys[s * nout..(s + 1) * nout];
-                for (o, ((&node, &pred), &y)) in out
-                    .act_nodes
-                    .iter()
-                    .zip(&out.act_data)
-                    .zip(targets)
-                    .enumerate()
-                {
-                    let l = self.loss.apply(Value::from_parts(tape, node, pred), y);
-                    self.loss_nodes.push(l.index_unchecked());
-                    self.loss_data[s * nout + o] = l.data();
+                self.loss_derivs.clear();
+                for (o, (&pred, &y)) in preds.iter().zip(targets).enumerate() {
+                    let (l, d) = self.loss.local(pred, y);
+                    self.loss_data[s * nout + o] = l;
+                    self.loss_derivs.push(d);
                 }
+                // A sample whose losses all have derivative 0 (a hinge margin already met)
+                // passes nothing back: backward would skip all of its nodes, so they are
+                // not recorded. The gradient is the same, bit for bit.
+                if self.loss_derivs.iter().all(|&d| d == 0.0) {
+                    continue;
+                }
+                self.scratch.record(tape, model, &self.params, x);
+                let outs = &self.scratch.nodes[self.scratch.nodes.len() - nout..];
+                let losses = &self.loss_data[s * nout..(s + 1) * nout];
+                tape.with_nodes(|nodes| {
+                    for ((&out, &l), &d) in outs.iter().zip(losses).zip(&self.loss_derivs) {
+                        // What `Loss::apply` records: `Value::custom(l, d)`.
+                        let node = nodes.push_unary(Op::Custom, l, out, d);
+                        self.loss_nodes.push(node);
+                    }
+                });
             }
             // loss::mean's nodes (one fused sum, then a division by the number of losses),
             // over this chunk's losses: backward gives each loss the same 1/n.
@@ -439,65 +453,86 @@ fn edges_per_sample<M: Network>(model: &M) -> usize {
     edges
 }
 
-/// Node indices and values of a layer's inputs and outputs while a sample is recorded:
-/// plain numbers, so the buffers outlive the tape's borrow and are reused.
+/// One sample's forward pass in plain numbers, then (if its gradient is needed) on the tape:
+/// the buffers hold numbers and node indices, never [`Value`]s, so they outlive the tape's
+/// borrow and are reused. Neurons are numbered layer after layer.
 #[derive(Default)]
 struct Scratch {
-    act_nodes: Vec<u32>,
-    act_data: Vec<f64>,
-    next_nodes: Vec<u32>,
-    next_data: Vec<f64>,
-    /// The current layer's weighted sums.
+    /// Every neuron's weighted sum, output, and activation's local derivative.
     sums: Vec<f64>,
+    outs: Vec<f64>,
+    derivs: Vec<f64>,
+    /// The node holding every neuron's output, once recorded.
+    nodes: Vec<u32>,
 }
 
 impl Scratch {
-    /// Records one sample's forward pass: each neuron's weighted sum as one fused node (the
-    /// parameters are the tape's nodes `0..params.len()`, in order), then its activation,
-    /// exactly the nodes [`Neuron::forward`] records. Leaves the outputs' nodes and values
-    /// in `act_nodes`/`act_data`.
-    fn record_sample<M: Network>(&mut self, tape: &Tape, model: &M, params: &[f64], x: &[f64]) {
-        self.act_nodes.clear();
-        self.act_data.clear();
-        self.act_data.extend_from_slice(x);
-        let mut w_first = 0;
+    /// Runs one sample through `model` (parameters `params`, in order) without a tape,
+    /// keeping what recording needs. The outputs are the last entries of `outs`.
+    fn forward<M: Network>(&mut self, model: &M, params: &[f64], x: &[f64]) {
+        self.sums.clear();
+        self.outs.clear();
+        self.derivs.clear();
+        let (mut w, mut prev) = (0, 0..0);
         for l in 0..model.layer_count() {
             let layer = model.layer(l);
-            // The weighted sums first, in a loop of their own: each is a chain of dependent
+            let start = self.sums.len();
+            let input = if l == 0 { x } else { &self.outs[prev] };
+            // The weighted sums in a loop of their own: each is a chain of dependent
             // additions, and the processor overlaps the chains of neighbouring neurons.
-            self.sums.clear();
-            let mut o = w_first;
             for neuron in layer {
                 let n = neuron.nin();
-                let dot = params[o..o + n]
+                let dot = params[w..w + n]
                     .iter()
-                    .zip(&self.act_data)
+                    .zip(input)
                     .fold(0.0, |acc, (w, x)| acc + w * x);
-                self.sums.push(dot + params[o + n]); // affine's value, bit for bit
-                o += n + 1;
+                self.sums.push(dot + params[w + n]); // `affine`'s value, bit for bit
+                w += n + 1;
             }
-            // Then the nodes, with the tape borrowed once for the layer. Layer 0 reads
-            // constants (no nodes); the others read the previous layer's outputs.
-            self.next_nodes.clear();
-            self.next_data.clear();
-            let x_nodes = (l > 0).then_some(&self.act_nodes[..]);
-            tape.with_nodes(|nodes| {
-                for (neuron, &z) in layer.iter().zip(&self.sums) {
-                    let n = neuron.nin();
-                    let w = &params[w_first..w_first + n];
-                    let sum = nodes.push_affine(z, w_first as u32, w, x_nodes, &self.act_data);
-                    let (node, y) = match neuron.activation().local(z) {
-                        Some((op, y, d)) => (nodes.push_unary(op, y, sum, d), y),
-                        None => (sum, z),
-                    };
-                    self.next_nodes.push(node);
-                    self.next_data.push(y);
-                    w_first += n + 1;
-                }
-            });
-            std::mem::swap(&mut self.act_nodes, &mut self.next_nodes);
-            std::mem::swap(&mut self.act_data, &mut self.next_data);
+            for (neuron, &z) in layer.iter().zip(&self.sums[start..]) {
+                let (y, d) = neuron
+                    .activation()
+                    .local(z)
+                    .map_or((z, 1.0), |(_, y, d)| (y, d));
+                self.outs.push(y);
+                self.derivs.push(d);
+            }
+            prev = start..self.outs.len();
         }
+    }
+
+    /// Records the sample last run by [`forward`](Scratch::forward) on `tape`, after the
+    /// parameters (nodes `0..params.len()`): per neuron, its weighted sum as one fused node,
+    /// then its activation (none for `Linear`), the very nodes [`Neuron::forward`] records.
+    /// Layer 0 reads the inputs as constants, adding no nodes.
+    fn record<M: Network>(&mut self, tape: &Tape, model: &M, params: &[f64], x: &[f64]) {
+        self.nodes.clear();
+        self.nodes.resize(self.outs.len(), 0);
+        tape.with_nodes(|nodes| {
+            let (mut w, mut prev) = (0, 0..0);
+            for l in 0..model.layer_count() {
+                let layer = model.layer(l);
+                let start = prev.end;
+                let (before, mine) = self.nodes.split_at_mut(start);
+                let (x_nodes, x_data) = if l == 0 {
+                    (None, x)
+                } else {
+                    (Some(&before[prev.clone()]), &self.outs[prev])
+                };
+                for (j, neuron) in layer.iter().enumerate() {
+                    let k = start + j;
+                    let n = neuron.nin();
+                    let weights = &params[w..w + n];
+                    let sum = nodes.push_affine(self.sums[k], w as u32, weights, x_nodes, x_data);
+                    mine[j] = match neuron.activation().op() {
+                        Some(op) => nodes.push_unary(op, self.outs[k], sum, self.derivs[k]),
+                        None => sum,
+                    };
+                    w += n + 1;
+                }
+                prev = start..start + layer.len();
+            }
+        });
     }
 }
 
