@@ -248,19 +248,18 @@ impl Nodes {
     /// Records a neuron's weighted sum `data = Σ w[k]·x[k] + b` (computed by the caller,
     /// left to right like [`affine`](crate::affine)) as one [`Op::Dot`] node and returns its
     /// index. The weights and then the bias are the consecutive nodes `w_first..=w_first + n`
-    /// holding `w` and `b`; the inputs hold `x` and are the nodes `x_nodes`, or constants when
-    /// `x_nodes` is `None`.
+    /// holding `w` and `b`; the inputs hold `x`, and `inputs` says which are nodes.
     ///
-    /// The edges are grouped (every weight, then every input, then the bias) where `affine`
-    /// interleaves them: each parent still gets exactly one edge with the same local
-    /// derivative, so backward computes the same sums. Callers guarantee the indices are on
-    /// this tape, before the new node.
+    /// The edges are grouped (every weight, then every input that is a node, then the bias)
+    /// where `affine` interleaves them: each parent still gets exactly one edge with the same
+    /// local derivative, so backward computes the same sums. Callers guarantee the indices
+    /// are on this tape, before the new node.
     pub(crate) fn push_affine(
         &mut self,
         data: f64,
         w_first: u32,
         w: &[f64],
-        x_nodes: Option<&[u32]>,
+        inputs: Inputs<'_>,
         x: &[f64],
     ) -> u32 {
         debug_assert_eq!(w.len(), x.len());
@@ -268,10 +267,18 @@ impl Nodes {
         let start = self.parent.len();
         self.parent.extend(w_first..w_first + n);
         self.partial.extend_from_slice(x);
-        if let Some(x_nodes) = x_nodes {
-            debug_assert_eq!(x_nodes.len(), x.len());
-            self.parent.extend_from_slice(x_nodes);
-            self.partial.extend_from_slice(w);
+        match inputs {
+            Inputs::Constants => {}
+            Inputs::Nodes(nodes) => {
+                debug_assert_eq!(nodes.len(), x.len());
+                self.parent.extend_from_slice(nodes);
+                self.partial.extend_from_slice(w);
+            }
+            Inputs::Some { at, nodes } => {
+                debug_assert_eq!(at.len(), nodes.len());
+                self.parent.extend_from_slice(nodes);
+                self.partial.extend(at.iter().map(|&k| w[k as usize]));
+            }
         }
         self.parent.push(w_first + n);
         self.partial.push(1.0);
@@ -298,6 +305,17 @@ impl Nodes {
         self.data.push(data);
         idx
     }
+}
+
+/// Which inputs of a weighted sum ([`Nodes::push_affine`]) are nodes, and so get an edge.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Inputs<'a> {
+    /// None: every input is a constant.
+    Constants,
+    /// Every one: input `k` is node `nodes[k]`.
+    Nodes(&'a [u32]),
+    /// Input `at[i]` is node `nodes[i]` (in increasing `at`); the others are constants.
+    Some { at: &'a [u32], nodes: &'a [u32] },
 }
 
 /// Node `i`'s incoming edges as `(parent, local derivative)`, given `starts` from

@@ -42,7 +42,7 @@ use crate::grad::Gradients;
 use crate::loss::Loss;
 use crate::nn::{Layer, Mlp, Module, Neuron};
 use crate::optim::{Optimizer, check_loss};
-use crate::tape::{Op, Tape};
+use crate::tape::{Inputs, Op, Tape};
 use crate::value::Value;
 
 mod sealed {
@@ -462,8 +462,11 @@ struct Scratch {
     sums: Vec<f64>,
     outs: Vec<f64>,
     derivs: Vec<f64>,
-    /// The node holding every neuron's output, once recorded.
+    /// The node holding every neuron's output, once recorded ([`SKIPPED`] if not).
     nodes: Vec<u32>,
+    /// The positions and nodes of the recorded outputs of the layer before.
+    alive_at: Vec<u32>,
+    alive_nodes: Vec<u32>,
 }
 
 impl Scratch {
@@ -503,38 +506,68 @@ impl Scratch {
 
     /// Records the sample last run by [`forward`](Scratch::forward) on `tape`, after the
     /// parameters (nodes `0..params.len()`): per neuron, its weighted sum as one fused node,
-    /// then its activation (none for `Linear`), the very nodes [`Neuron::forward`] records.
-    /// Layer 0 reads the inputs as constants, adding no nodes.
+    /// then its activation (none for `Linear`), the nodes [`Neuron::forward`] records, with
+    /// one exception. A hidden neuron whose activation has local derivative exactly 0 (a
+    /// relu at or below 0, a saturated tanh) passes nothing back to its sum, so neither
+    /// node is recorded, and the next layer takes its output as a constant: the gradient
+    /// is the same, bit for bit (in the plain loop, both nodes get gradient 0 and backward
+    /// skips them). Layer 0 reads the inputs as constants, adding no nodes.
     fn record<M: Network>(&mut self, tape: &Tape, model: &M, params: &[f64], x: &[f64]) {
         self.nodes.clear();
-        self.nodes.resize(self.outs.len(), 0);
+        self.nodes.resize(self.outs.len(), SKIPPED);
+        let last = model.layer_count() - 1;
         tape.with_nodes(|nodes| {
             let (mut w, mut prev) = (0, 0..0);
-            for l in 0..model.layer_count() {
+            for l in 0..=last {
                 let layer = model.layer(l);
                 let start = prev.end;
                 let (before, mine) = self.nodes.split_at_mut(start);
-                let (x_nodes, x_data) = if l == 0 {
-                    (None, x)
+                let x_data = if l == 0 { x } else { &self.outs[prev.clone()] };
+                let inputs = if l == 0 {
+                    Inputs::Constants
                 } else {
-                    (Some(&before[prev.clone()]), &self.outs[prev])
+                    let before = &before[prev.clone()];
+                    self.alive_at.clear();
+                    self.alive_nodes.clear();
+                    for (k, &node) in before.iter().enumerate() {
+                        if node != SKIPPED {
+                            self.alive_at.push(k as u32);
+                            self.alive_nodes.push(node);
+                        }
+                    }
+                    if self.alive_at.len() == before.len() {
+                        Inputs::Nodes(before)
+                    } else {
+                        Inputs::Some {
+                            at: &self.alive_at,
+                            nodes: &self.alive_nodes,
+                        }
+                    }
                 };
                 for (j, neuron) in layer.iter().enumerate() {
                     let k = start + j;
                     let n = neuron.nin();
                     let weights = &params[w..w + n];
-                    let sum = nodes.push_affine(self.sums[k], w as u32, weights, x_nodes, x_data);
-                    mine[j] = match neuron.activation().op() {
+                    w += n + 1;
+                    let op = neuron.activation().op();
+                    if op.is_some() && self.derivs[k] == 0.0 && l < last {
+                        continue; // passes nothing back: see above
+                    }
+                    let first = (w - n - 1) as u32;
+                    let sum = nodes.push_affine(self.sums[k], first, weights, inputs, x_data);
+                    mine[j] = match op {
                         Some(op) => nodes.push_unary(op, self.outs[k], sum, self.derivs[k]),
                         None => sum,
                     };
-                    w += n + 1;
                 }
                 prev = start..start + layer.len();
             }
         });
     }
 }
+
+/// Marks a neuron whose nodes were not recorded.
+const SKIPPED: u32 = u32::MAX;
 
 /// Checks a batch's shape before anything is recorded.
 fn check_batch<X: AsRef<[f64]>>(
