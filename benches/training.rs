@@ -204,6 +204,18 @@ fn group(c: &mut Criterion, name: &str, w: &Workload) {
             );
         });
     }
+    if w.xs.len() >= 500 {
+        // Optional data parallelism: the batch split over two threads (two tapes).
+        g.bench_function("tapegrad_2_threads", |b| {
+            let mut trainer = Trainer::new(Loss::Hinge).with_threads(2);
+            let mut opt = Sgd::new(LR);
+            b.iter_batched_ref(
+                || w.model.clone(),
+                |model| black_box(tapegrad_step(&mut trainer, model, &mut opt, w)),
+                BatchSize::SmallInput,
+            );
+        });
+    }
     g.bench_function("handwritten", |b| {
         b.iter_batched_ref(
             || initial.clone(),

@@ -8,8 +8,18 @@
 //! numbers, never [`Value`]s, so it has no lifetime. After the first step, a step of the same
 //! shape allocates nothing (`tests/alloc.rs` counts).
 //!
-//! It records the same nodes as the plain loop, with the same values and local derivatives,
-//! so it computes the same gradients (the tests compare them bit for bit).
+//! It computes the same loss and the same gradients as the plain loop, bit for bit (the tests
+//! compare them), with the same values and local derivatives on the same kinds of nodes. What
+//! differs is what it leaves out and how it orders the work:
+//!
+//! - it runs each sample forward in plain numbers first and records only what backward will
+//!   use: a sample whose losses all have derivative 0 (a hinge margin already met) is not
+//!   recorded at all, nor is a hidden neuron whose activation has derivative 0 (a relu at or
+//!   below 0); in the plain loop backward gives those nodes gradient 0 and skips them;
+//! - it records the batch in chunks that fit in cache, after the parameters, summing the
+//!   parameters' gradients across chunks in the order one sweep over the whole batch would;
+//! - a neuron's fused node lists its edges grouped (weights, inputs, bias) instead of
+//!   interleaved, which changes no sum.
 //!
 //! ```
 //! use rand::{SeedableRng, rngs::StdRng};
@@ -178,27 +188,39 @@ impl Network for Mlp {}
 /// ```
 pub struct Trainer {
     loss: Loss,
-    tape: Tape,
-    grads: Gradients,
-    /// The model's parameters in order: the data of nodes `0..params.len()`.
+    threads: usize,
+    /// The model's parameters in order: the data of nodes `0..params.len()` on every tape.
     params: Vec<f64>,
-    /// Layer outputs while recording a sample.
-    scratch: Scratch,
-    /// The current chunk's loss nodes, every sample's (every output's) loss, and the
-    /// current sample's losses' derivatives.
-    loss_nodes: Vec<u32>,
-    loss_derivs: Vec<f64>,
+    /// Every sample's (every output's) loss.
     loss_data: Vec<f64>,
+    /// One per thread (the first runs on the caller's), each with its own tape.
+    workers: Vec<Worker>,
+    /// The workers' gradients summed, when more than one ran.
+    summed: Vec<f64>,
+    /// How many workers ran the last step.
+    ran: usize,
     /// How many leading gradients are valid parameter gradients (0 before the first step).
     computed: usize,
+}
+
+/// What one thread needs to record and differentiate its share of a batch.
+#[derive(Default)]
+struct Worker {
+    tape: Tape,
+    grads: Gradients,
+    /// Layer outputs while recording a sample.
+    scratch: Scratch,
+    /// The current chunk's loss nodes, and the current sample's losses' derivatives.
+    loss_nodes: Vec<u32>,
+    loss_derivs: Vec<f64>,
 }
 
 impl fmt::Debug for Trainer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Trainer")
             .field("loss", &self.loss)
+            .field("threads", &self.threads)
             .field("parameters", &self.computed)
-            .field("nodes", &self.tape.len())
             .finish()
     }
 }
@@ -218,15 +240,67 @@ impl Trainer {
     pub fn new(loss: Loss) -> Self {
         Trainer {
             loss,
-            tape: Tape::new(),
-            grads: Gradients::new(),
+            threads: 1,
             params: Vec::new(),
-            scratch: Scratch::default(),
-            loss_nodes: Vec::new(),
-            loss_derivs: Vec::new(),
             loss_data: Vec::new(),
+            workers: Vec::new(),
+            summed: Vec::new(),
+            ran: 0,
             computed: 0,
         }
+    }
+
+    /// The same trainer splitting each batch over `threads` threads (one tape each, their
+    /// gradients summed). The losses are the same as on one thread; the gradients agree to
+    /// rounding (they are summed in another order).
+    ///
+    /// With more than one thread, each step starts its threads with
+    /// [`std::thread::scope`], which allocates: the zero-allocation promise is for one
+    /// thread. Starting a thread costs tens of microseconds, so only batches whose step takes
+    /// milliseconds can gain, and only with a core to spare (`PERFORMANCE.md` has figures).
+    ///
+    /// # Panics
+    /// If `threads` is 0.
+    ///
+    /// ```
+    /// use tapegrad::loss::Loss;
+    /// use tapegrad::nn::{Activation, Neuron};
+    /// use tapegrad::train::Trainer;
+    ///
+    /// let model = Neuron::from_parts(vec![0.5, -0.5], 0.1, Activation::Tanh);
+    /// let xs: Vec<[f64; 2]> = (0..100).map(|i| [f64::from(i).sin(), f64::from(i).cos()]).collect();
+    /// let ys: Vec<f64> = (0..100).map(|i| if i % 3 == 0 { 1.0 } else { -1.0 }).collect();
+    /// let mut one = Trainer::new(Loss::Hinge);
+    /// let mut two = Trainer::new(Loss::Hinge).with_threads(2);
+    /// assert_eq!(two.threads(), 2);
+    /// let loss = one.loss_and_gradients(&model, &xs, &ys)?;
+    /// assert_eq!(two.loss_and_gradients(&model, &xs, &ys)?, loss);
+    /// for (a, b) in one.gradients().iter().zip(two.gradients()) {
+    ///     assert!((a - b).abs() < 1e-12);
+    /// }
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        assert!(
+            threads > 0,
+            "Trainer::with_threads: give at least 1 thread, got 0"
+        );
+        self.threads = threads;
+        self
+    }
+
+    /// How many threads a step uses (1 unless set with
+    /// [`with_threads`](Trainer::with_threads)).
+    ///
+    /// ```
+    /// use tapegrad::{loss::Loss, train::Trainer};
+    /// assert_eq!(Trainer::new(Loss::Mse).threads(), 1);
+    /// ```
+    #[must_use]
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// The per-sample loss being averaged.
@@ -249,7 +323,7 @@ impl Trainer {
     /// # Errors
     /// As [`loss_and_gradients`](Trainer::loss_and_gradients) for the batch;
     /// [`Error::NonFinite`] if the loss is NaN or infinite (see
-    /// [`check_loss`](crate::optim::check_loss)); whatever
+    /// [`check_loss`]); whatever
     /// [`Optimizer::step`] reports. In every case the model is left unchanged.
     ///
     /// # Panics
@@ -279,13 +353,18 @@ impl Trainer {
         opt: &mut O,
     ) -> Result<f64, Error>
     where
-        M: Network,
+        M: Network + Sync,
         O: Optimizer + ?Sized,
-        X: AsRef<[f64]>,
+        X: AsRef<[f64]> + Sync,
     {
         let loss = self.loss_and_gradients(model, xs, ys)?;
         check_loss(opt.step_count(), loss)?;
-        opt.step(model, &self.grads.as_slice()[..self.computed])?;
+        let grads = if self.ran > 1 {
+            &self.summed[..self.computed]
+        } else {
+            &self.workers[0].grads.as_slice()[..self.computed]
+        };
+        opt.step(model, grads)?;
         Ok(loss)
     }
 
@@ -299,7 +378,8 @@ impl Trainer {
     /// `xs` has the wrong length. Nothing is recorded then.
     ///
     /// # Panics
-    /// If a target is outside the loss's domain (see [`loss`](crate::loss)).
+    /// If a target is outside the loss's domain (see [`loss`](crate::loss)); with several
+    /// threads, the panic is raised again on the caller's thread.
     ///
     /// ```
     /// use tapegrad::loss::Loss;
@@ -323,8 +403,8 @@ impl Trainer {
         ys: &[f64],
     ) -> Result<f64, Error>
     where
-        M: Network,
-        X: AsRef<[f64]>,
+        M: Network + Sync,
+        X: AsRef<[f64]> + Sync,
     {
         let (nin, nout) = (model.inputs(), model.outputs());
         check_batch(xs, ys, nin, nout)?;
@@ -336,60 +416,42 @@ impl Trainer {
         let samples = xs.len();
         self.loss_data.clear();
         self.loss_data.resize(samples * nout, 0.0);
-
-        // The batch is recorded in chunks whose edges fit in cache, last chunk first, after
-        // the parameters (nodes 0..count, recorded once). The parameters' gradients carry
-        // over from chunk to chunk, so they are summed in the very order one sweep over the
-        // whole batch would sum them: the result is the same to the last bit.
-        let ce = std::env::var("TG_CHUNK")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(CHUNK_EDGES);
-        let chunk = (ce / edges_per_sample(model)).clamp(1, samples);
-        let chunks = samples.div_ceil(chunk);
         let per_loss = (samples * nout) as f64;
-        self.tape.clear();
-        self.tape.push_vars(&self.params);
-        for c in (0..chunks).rev() {
-            let (lo, hi) = (c * chunk, ((c + 1) * chunk).min(samples));
-            self.tape.truncate(count, true);
-            let tape = &self.tape;
-            self.loss_nodes.clear();
-            for s in lo..hi {
-                let x = xs[s].as_ref();
-                self.scratch.forward(model, &self.params, x);
-                let preds = &self.scratch.outs[self.scratch.outs.len() - nout..];
-                let targets = &ys[s * nout..(s + 1) * nout];
-                self.loss_derivs.clear();
-                for (o, (&pred, &y)) in preds.iter().zip(targets).enumerate() {
-                    let (l, d) = self.loss.local(pred, y);
-                    self.loss_data[s * nout + o] = l;
-                    self.loss_derivs.push(d);
-                }
-                // A sample whose losses all have derivative 0 (a hinge margin already met)
-                // passes nothing back: backward would skip all of its nodes, so they are
-                // not recorded. The gradient is the same, bit for bit.
-                if self.loss_derivs.iter().all(|&d| d == 0.0) {
-                    continue;
-                }
-                self.scratch.record(tape, model, &self.params, x);
-                let outs = &self.scratch.nodes[self.scratch.nodes.len() - nout..];
-                let losses = &self.loss_data[s * nout..(s + 1) * nout];
-                tape.with_nodes(|nodes| {
-                    for ((&out, &l), &d) in outs.iter().zip(losses).zip(&self.loss_derivs) {
-                        // What `Loss::apply` records: `Value::custom(l, d)`.
-                        let node = nodes.push_unary(Op::Custom, l, out, d);
-                        self.loss_nodes.push(node);
-                    }
-                });
+
+        // Contiguous shares of the batch, one per thread.
+        let share = samples.div_ceil(self.threads.min(samples));
+        self.ran = samples.div_ceil(share);
+        while self.workers.len() < self.ran {
+            self.workers.push(Worker::default());
+        }
+        let (loss, params) = (self.loss, &self.params[..]);
+        let mut jobs = self.workers[..self.ran]
+            .iter_mut()
+            .zip(xs.chunks(share))
+            .zip(ys.chunks(share * nout))
+            .zip(self.loss_data.chunks_mut(share * nout));
+        if self.ran == 1 {
+            for (((worker, xs), ys), losses) in jobs {
+                worker.run(loss, model, params, xs, ys, losses, per_loss);
             }
-            // loss::mean's nodes (one fused sum, then a division by the number of losses),
-            // over this chunk's losses: backward gives each loss the same 1/n.
-            let losses = &self.loss_data[lo * nout..hi * nout];
-            let part = losses.iter().fold(0.0, |acc, l| acc + l);
-            let edges = self.loss_nodes.iter().map(|&i| (i, 1.0));
-            let sum = Value::from_parts(tape, tape.push_edges(Op::Sum, part, edges), part);
-            tape.backward_accumulate(sum / per_loss, &mut self.grads, count, c + 1 == chunks);
+        } else {
+            std::thread::scope(|scope| {
+                let mine = jobs.next();
+                for (((worker, xs), ys), losses) in jobs {
+                    scope.spawn(move || worker.run(loss, model, params, xs, ys, losses, per_loss));
+                }
+                if let Some((((worker, xs), ys), losses)) = mine {
+                    worker.run(loss, model, params, xs, ys, losses, per_loss);
+                }
+            });
+            self.summed.clear();
+            self.summed.resize(count, 0.0);
+            for worker in &self.workers[..self.ran] {
+                let grads = &worker.grads.as_slice()[..count];
+                for (total, g) in self.summed.iter_mut().zip(grads) {
+                    *total += g;
+                }
+            }
         }
         self.computed = count;
         Ok(self.loss_data.iter().fold(0.0, |acc, l| acc + l) / per_loss)
@@ -411,10 +473,17 @@ impl Trainer {
     /// ```
     #[must_use]
     pub fn gradients(&self) -> &[f64] {
-        &self.grads.as_slice()[..self.computed]
+        match self.ran {
+            0 => &[],
+            1 => &self.workers[0].grads.as_slice()[..self.computed],
+            _ => &self.summed[..self.computed],
+        }
     }
 
-    /// The tape the last step was recorded on (for its [`len`](Tape::len), say).
+    /// The tape the last step was recorded on (for its [`len`](Tape::len), say): the
+    /// parameters, then the last piece of the batch recorded (the first piece, as pieces are
+    /// recorded last to first; the whole batch when it is small). With several threads, the
+    /// first thread's tape. `None` before the first step.
     ///
     /// ```
     /// use tapegrad::loss::Loss;
@@ -423,14 +492,85 @@ impl Trainer {
     ///
     /// let model = Neuron::from_parts(vec![3.0], 0.0, Activation::Tanh);
     /// let mut trainer = Trainer::new(Loss::Mse);
+    /// assert!(trainer.tape().is_none());
     /// trainer.loss_and_gradients(&model, &[[1.0], [2.0]], &[1.0, 0.0])?;
     /// // 2 parameters; per sample an affine, a tanh and a loss node; a sum and a division.
-    /// assert_eq!(trainer.tape().len(), 2 + 2 * 3 + 2);
+    /// assert_eq!(trainer.tape().map(|t| t.len()), Some(2 + 2 * 3 + 2));
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     #[must_use]
-    pub fn tape(&self) -> &Tape {
-        &self.tape
+    pub fn tape(&self) -> Option<&Tape> {
+        self.workers.first().map(|w| &w.tape)
+    }
+}
+
+impl Worker {
+    /// Records and differentiates the batch (`xs`, `ys`), writing each sample's losses to
+    /// `losses` and leaving in `grads` the gradient of `Σ losses / per_loss` with respect to
+    /// the parameters (nodes `0..params.len()`).
+    #[allow(clippy::too_many_arguments)]
+    fn run<M: Network, X: AsRef<[f64]>>(
+        &mut self,
+        loss: Loss,
+        model: &M,
+        params: &[f64],
+        xs: &[X],
+        ys: &[f64],
+        losses: &mut [f64],
+        per_loss: f64,
+    ) {
+        let (count, nout, samples) = (params.len(), model.outputs(), xs.len());
+        // The batch is recorded in chunks whose edges fit in cache, last chunk first, after
+        // the parameters (nodes 0..count, recorded once). The parameters' gradients carry
+        // over from chunk to chunk, so they are summed in the very order one sweep over the
+        // whole batch would sum them: the result is the same to the last bit.
+        let chunk = (CHUNK_EDGES / edges_per_sample(model)).clamp(1, samples);
+        let chunks = samples.div_ceil(chunk);
+        self.tape.clear();
+        self.tape.push_vars(params);
+        for c in (0..chunks).rev() {
+            let (lo, hi) = (c * chunk, ((c + 1) * chunk).min(samples));
+            self.tape.truncate(count, true);
+            let tape = &self.tape;
+            self.loss_nodes.clear();
+            for s in lo..hi {
+                let x = xs[s].as_ref();
+                self.scratch.forward(model, params, x);
+                let preds = &self.scratch.outs[self.scratch.outs.len() - nout..];
+                let targets = &ys[s * nout..(s + 1) * nout];
+                let sample_losses = &mut losses[s * nout..(s + 1) * nout];
+                self.loss_derivs.clear();
+                for ((&pred, &y), l) in preds.iter().zip(targets).zip(sample_losses.iter_mut()) {
+                    let (value, d) = loss.local(pred, y);
+                    *l = value;
+                    self.loss_derivs.push(d);
+                }
+                // A sample whose losses all have derivative 0 (a hinge margin already met)
+                // passes nothing back: backward would skip all of its nodes, so they are
+                // not recorded. The gradient is the same, bit for bit.
+                if self.loss_derivs.iter().all(|&d| d == 0.0) {
+                    continue;
+                }
+                self.scratch.record(tape, model, params, x);
+                let outs = &self.scratch.nodes[self.scratch.nodes.len() - nout..];
+                tape.with_nodes(|nodes| {
+                    for ((&out, &l), &d) in outs.iter().zip(&*sample_losses).zip(&self.loss_derivs)
+                    {
+                        // What `Loss::apply` records: `Value::custom(l, d)`.
+                        let node = nodes.push_unary(Op::Custom, l, out, d);
+                        self.loss_nodes.push(node);
+                    }
+                });
+            }
+            // loss::mean's nodes (one fused sum, then a division by the number of losses),
+            // over this chunk's losses: backward gives each loss the same 1/n.
+            let part = losses[lo * nout..hi * nout]
+                .iter()
+                .fold(0.0, |acc, l| acc + l);
+            let edges = self.loss_nodes.iter().map(|&i| (i, 1.0));
+            let sum = Value::from_parts(tape, tape.push_edges(Op::Sum, part, edges), part);
+            tape.backward_accumulate(sum / per_loss, &mut self.grads, count, c + 1 == chunks);
+        }
     }
 }
 

@@ -311,3 +311,42 @@ fn bad_batches_are_errors_that_change_nothing() {
     assert_eq!(model.parameters(), before);
     assert_eq!(opt.step_count(), 0);
 }
+
+#[test]
+fn threads_give_the_same_losses_and_gradients_to_rounding() {
+    for (widths, points, hidden) in [
+        (&[16, 16, 1][..], 100, Activation::Relu),
+        (&[64, 64, 1][..], 30, Activation::Tanh),
+        (&[4, 1][..], 3, Activation::Tanh), // fewer samples than threads
+    ] {
+        let (xs, ys, model) = workload(widths, points, hidden);
+        let (plain_loss, plain_grads) = plain(&model, &xs, &ys, Loss::Hinge).unwrap();
+        for threads in [2, 3, 4] {
+            let mut trainer = Trainer::new(Loss::Hinge).with_threads(threads);
+            let loss = trainer.loss_and_gradients(&model, &xs, &ys).unwrap();
+            assert_eq!(
+                loss.to_bits(),
+                plain_loss.to_bits(),
+                "{widths:?} × {threads}"
+            );
+            assert_eq!(trainer.gradients().len(), plain_grads.len());
+            for (g, p) in trainer.gradients().iter().zip(&plain_grads) {
+                assert!((g - p).abs() <= 1e-12 * p.abs().max(1.0), "{g} vs {p}");
+            }
+        }
+    }
+    // Training on two threads follows the same path as on one, to rounding.
+    let (xs, ys, start) = workload(&[16, 16, 1], 100, Activation::Tanh);
+    let (mut one, mut two) = (start.clone(), start);
+    let (mut opt1, mut opt2) = (Sgd::new(0.05), Sgd::new(0.05));
+    let mut t1 = Trainer::new(Loss::Hinge);
+    let mut t2 = Trainer::new(Loss::Hinge).with_threads(2);
+    for _ in 0..10 {
+        let l1 = t1.step(&mut one, &xs, &ys, &mut opt1).unwrap();
+        let l2 = t2.step(&mut two, &xs, &ys, &mut opt2).unwrap();
+        assert!((l1 - l2).abs() < 1e-12);
+    }
+    for (p, q) in one.parameters().iter().zip(&two.parameters()) {
+        assert!((p - q).abs() < 1e-12);
+    }
+}
