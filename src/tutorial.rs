@@ -7,6 +7,7 @@
 //!    differences.
 //! 2. [`the_chain_rule_on_a_tape`]: a small expression, its backward trace, its graph picture.
 //! 3. [`why_the_order_matters`]: `b = a + a; c = b + b`, naive vs in topological order.
+//! 4. [`one_neuron`]: micrograd's tanh neuron by hand with the engine, then from `nn`.
 
 #[doc = include_str!("../docs/guide/01-a-value-and-its-derivative.md")]
 pub mod a_value_and_its_derivative {}
@@ -16,3 +17,6 @@ pub mod the_chain_rule_on_a_tape {}
 
 #[doc = include_str!("../docs/guide/03-why-the-order-matters.md")]
 pub mod why_the_order_matters {}
+
+#[doc = include_str!("../docs/guide/04-one-neuron.md")]
+pub mod one_neuron {}
