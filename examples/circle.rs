@@ -202,7 +202,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// One pass over `train` in batches: the plain loop of backprop, one SGD step per batch.
+/// One pass over `train` in batches (the last may be smaller): the plain loop of backprop, one
+/// SGD step per batch.
 fn train_epoch(
     model: &mut Mlp,
     opt: &mut Sgd,
@@ -341,9 +342,8 @@ impl Error for Message {}
 
 impl Config {
     /// The configuration the flags ask for, or `None` for `--help`.
-    fn from_args(args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
+    fn from_args(mut args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
         let mut cfg = Config::default();
-        let mut args = args;
         while let Some(arg) = args.next() {
             if arg == "--help" || arg == "-h" {
                 return Ok(None);
@@ -383,11 +383,10 @@ impl Config {
                     }
                     if 0.0 < n && n < 1.0 {
                         // Most likely a fraction: refuse rather than silently run at n%.
+                        let pct = (n * 1e4).round() / 100.0;
                         return Err(Message(format!(
                             "--noise is in percent, like the Playground's slider (0 to 50); \
-                             for {}% write --noise {}",
-                            n * 100.0,
-                            n * 100.0
+                             for {pct}% write --noise {pct}"
                         )));
                     }
                     cfg.noise_percent = n;
