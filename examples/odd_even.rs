@@ -113,6 +113,11 @@ const ACT1_SHOWN: [usize; 5] = [0, 10, 100, 1000, ACT1_EPOCHS];
 
 /// The user's network, 1 input → 1 relu unit → 1 sigmoid output, seeded. Every learning rate
 /// starts from these same parameters.
+///
+/// Seed 1 starts the relu unit alive (its weight is positive). The bias starts at 0, so a
+/// negative weight makes the unit dead for every x from the first step: 18 of seeds 0..30 do,
+/// and then nothing beats ln 2. Over the 12 live seeds and all five learning rates, the lowest
+/// loss reached is 0.67786, the best sigmoid(a·x + b).
 pub fn tiny_net() -> Result<Mlp, tapegrad::Error> {
     let mut rng = StdRng::seed_from_u64(1);
     Mlp::new(

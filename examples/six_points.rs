@@ -3,9 +3,9 @@
 //! A user trained this network by hand on six 2D points (class 0 up and to the left, class 1
 //! along the bottom) with sum-of-squares loss; the hand-written gradient was wrong, and the loss
 //! climbed from about 9.4 to 18.0. Here the tape computes the gradient. You will see a gradient
-//! check of it (backward against finite differences), the loss every few hundred steps of plain
-//! gradient descent falling steadily, the trained network's answer on each point, and its
-//! prediction for the new point (1, 5): class 0.
+//! check of it (backward against finite differences), the starting loss (and why the user's
+//! 9.4 cannot be this loss), the loss falling at every step of plain gradient descent, the
+//! trained network's answer on each point, and its prediction for the new point (1, 5): class 0.
 //!
 //! Run with `cargo run --release --example six_points`.
 
@@ -26,7 +26,8 @@ pub const STEPS: usize = 500;
 /// The new point to classify.
 pub const NEW_POINT: [f64; 2] = [1.0, 5.0];
 
-/// The network: 2 inputs → 3 sigmoid units → 1 sigmoid output, seeded.
+/// The network: 2 inputs → 3 sigmoid units → 1 sigmoid output, seeded. (Not a lucky seed:
+/// over seeds 0..30 the loss falls at every step and (1, 5) comes out class 0 every time.)
 pub fn six_net() -> Result<Mlp, tapegrad::Error> {
     let mut rng = StdRng::seed_from_u64(1);
     Mlp::new(
