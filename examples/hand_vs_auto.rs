@@ -397,18 +397,15 @@ pub fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
 /// The hand code's gradient(s) for each of the engine's parameters, in parameter order: one
 /// number, or for a bias kept per sample (bug (c)) the gradient of every sample's copy.
 pub fn hand_per_parameter(g: &HandGrads) -> Vec<Vec<f64>> {
-    let bias = |v: &[f64], j: usize| {
-        if v.len() > 3 || v.len() == 1 {
-            v.to_vec()
-        } else {
-            vec![v[j]]
-        }
-    };
     let mut out = Vec::with_capacity(13);
     for j in 0..3 {
         out.push(vec![g.w1[j][0]]);
         out.push(vec![g.w1[j][1]]);
-        out.push(bias(&g.b1, j));
+        if g.b1.len() == 3 {
+            out.push(vec![g.b1[j]]);
+        } else {
+            out.push(g.b1.clone()); // six copies, shared by the three neurons
+        }
     }
     for j in 0..3 {
         out.push(vec![g.w2[j]]);
@@ -556,8 +553,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         row(what, &start.gradients(&points, bugs), run.sse[STEPS]);
         if bugs == Bugs::NONE && run.sse[STEPS] > last {
             println!(
-                "  (the last fix raises the loss from {last:.4} to {:.4}: six per-sample biases \
-                 memorise the six points;\n   a seventh point would have no bias of its own.)",
+                "  (the last fix raises the loss from {last:.4} to {:.4}: a bias per sample lets \
+                 the network\n   memorise the six points, and a seventh point would have no \
+                 bias of its own.)",
                 run.sse[STEPS]
             );
         }
