@@ -288,8 +288,8 @@ impl<'t> Value<'t> {
         self.unary(Op::Exp, e, e)
     }
 
-    /// Natural logarithm. Derivative `1/x`; ln(0) = -inf with derivative +inf; for x < 0 the
-    /// value and derivative are NaN.
+    /// Natural logarithm. Derivative `1/x`; ln(0) = -inf with derivative +inf (at -0.0 too);
+    /// for x < 0 the value and derivative are NaN.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -297,10 +297,16 @@ impl<'t> Value<'t> {
     /// assert_eq!(x.ln().backward().wrt(x), 0.5);
     /// ```
     pub fn ln(self) -> Self {
-        self.unary(Op::Ln, self.data.ln(), 1.0 / self.data)
+        // ln(-0.0) is -inf as at +0.0, but 1/-0.0 is -inf: keep ln'(0) = +inf for both zeros.
+        let d = if self.data == 0.0 {
+            f64::INFINITY
+        } else {
+            1.0 / self.data
+        };
+        self.unary(Op::Ln, self.data.ln(), d)
     }
 
-    /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(0) = +inf.
+    /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(0) = +inf (at -0.0 too).
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -309,7 +315,9 @@ impl<'t> Value<'t> {
     /// ```
     pub fn sqrt(self) -> Self {
         let s = self.data.sqrt();
-        self.unary(Op::Sqrt, s, 0.5 / s)
+        // sqrt(-0.0) is -0.0, so 0.5 / s would be -inf there: keep sqrt'(0) = +inf.
+        let d = if s == 0.0 { f64::INFINITY } else { 0.5 / s };
+        self.unary(Op::Sqrt, s, d)
     }
 
     /// `self` to an integer power. Derivative `n·x^(n-1)`; by convention d/dx x^0 = 0, also
