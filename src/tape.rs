@@ -440,6 +440,26 @@ impl Tape {
     /// tape.clear();
     /// assert!(tape.is_empty());
     /// ```
+    ///
+    /// Using a value after its tape was cleared does not compile: the value still borrows the
+    /// tape, and `clear` needs it exclusively.
+    ///
+    /// ```compile_fail
+    /// let mut tape = tapegrad::Tape::new();
+    /// let x = tape.var(1.0);
+    /// tape.clear(); // error[E0502]: cannot borrow `tape` as mutable
+    /// let _ = x + 1.0;
+    /// ```
+    ///
+    /// Nor does using a value after its tape was dropped:
+    ///
+    /// ```compile_fail
+    /// let x = {
+    ///     let tape = tapegrad::Tape::new();
+    ///     tape.var(1.0) // error[E0597]: `tape` does not live long enough
+    /// };
+    /// let _ = x * 2.0;
+    /// ```
     pub fn clear(&mut self) {
         self.generation += 1;
         let n = self.nodes.get_mut();

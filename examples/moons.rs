@@ -1,0 +1,197 @@
+//! micrograd's demo notebook (`demo.ipynb`), reproduced: a 2 → 16 → 16 → 1 network learns to
+//! separate two interleaved half-moons.
+//!
+//! You will see the setup (100 points from scikit-learn's `make_moons` with noise 0.1, labels
+//! ±1; relu hidden layers, a linear output, 337 parameters), then the loss and accuracy as
+//! micrograd prints them, every 5 of the 100 full-batch SGD steps: the loss is the mean
+//! max-margin (hinge) loss plus 1e-4 times the sum of the squared parameters, and the learning
+//! rate falls from 1.0 to 0.1 (`1.0 - 0.9·k/100`). The accuracy climbs from about 50% to 100%,
+//! as it does in micrograd. Then the learned boundary is drawn in the terminal and written as
+//! an SVG under `target/tapegrad/`. `--seed N` picks another data set and initialisation.
+
+use std::error::Error;
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets::{self, Point};
+use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
+use tapegrad::plot::{self, BoundaryOptions, Bounds, MapOptions};
+use tapegrad::{Tape, loss};
+
+/// The seed of the data and the initial weights, micrograd's own number (its generators are
+/// not ours, so the points differ). Over seeds 0 to 19 this recipe ends at 100% accuracy on 18:
+/// seed 16 stops at 99% and seed 17 at 90% (with learning rate 1.0 some relu units die).
+const DEFAULT_SEED: u64 = 1337;
+const STEPS: usize = 100;
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let Some(seed) = seed_from_args()? else {
+        println!("usage: cargo run --release --example moons -- [--seed N]");
+        println!("  --seed N   seeds the data and the initial weights (default {DEFAULT_SEED})");
+        return Ok(());
+    };
+    let mut rng = StdRng::seed_from_u64(seed);
+    let points = datasets::moons(100, 0.1, &mut rng)?;
+    let mut model = Mlp::new(
+        2,
+        &[16, 16, 1],
+        Activation::Relu,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng,
+    )?;
+    println!("micrograd's demo: 100 moons points (noise 0.1, labels ±1), seed {seed}");
+    println!(
+        "network {:?}: relu hidden layers, linear output",
+        model.sizes()
+    );
+    println!("number of parameters {}", model.parameter_count());
+    println!("loss: mean hinge loss relu(1 − label·score) + 1e-4 · Σ parameter²");
+    println!("SGD on all 100 points at once, learning rate 1.0 − 0.9·step/100\n");
+
+    let schedule = LinearDecay::micrograd();
+    let mut opt = Sgd::new(schedule.rate(0));
+    let mut tape = Tape::new();
+    let start = Instant::now();
+    for step in 0..STEPS {
+        tape.clear();
+        let net = model.record(&tape);
+        // Forward: a score for every point, its hinge loss, and the L2 penalty.
+        let mut losses = Vec::with_capacity(points.len());
+        let mut right = 0;
+        for p in &points {
+            let score = net.forward_f64(&p.inputs())?[0];
+            right += usize::from((score.data() > 0.0) == (p.label > 0.0));
+            losses.push(loss::hinge(score, p.label));
+        }
+        let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
+        check_loss(step, total.data())?;
+        // Backward, then the update with this step's learning rate.
+        let grads = net.gradients(&total.backward());
+        opt.set_learning_rate(schedule.rate(step));
+        opt.step(&mut model, &grads)?;
+        if step % 5 == 0 || step == STEPS - 1 {
+            // As micrograd: the loss and accuracy of the model before this step's update.
+            let accuracy = 100.0 * right as f64 / points.len() as f64;
+            println!(
+                "step {step:>2} loss {:.4}, accuracy {accuracy:5.1}%",
+                total.data()
+            );
+        }
+    }
+    let elapsed = start.elapsed();
+
+    let score = |x: f64, y: f64| model.predict(&[x, y]).map_or(f64::NAN, |out| out[0]);
+    let right = points
+        .iter()
+        .filter(|p| (score(p.x, p.y) > 0.0) == (p.label > 0.0))
+        .count();
+    println!(
+        "\nafter {STEPS} steps: accuracy {:.1}% ({right}/{}), trained in {:.3} s",
+        100.0 * right as f64 / points.len() as f64,
+        points.len(),
+        elapsed.as_secs_f64()
+    );
+
+    let bounds = square_around(&points, 1.0);
+    let map = MapOptions {
+        width: 60,
+        height: 30,
+        bounds,
+        color: std::io::stdout().is_terminal(),
+    };
+    println!(
+        "\nThe decision boundary: + score above 0 (label +1), - at or below (label -1);\n\
+         o and x are the points labelled +1 and -1.\n"
+    );
+    print!("{}", plot::decision_map_terminal(score, &points, &map));
+
+    let path = output_dir()?.join("moons-boundary.svg");
+    let options = BoundaryOptions {
+        bounds,
+        ..BoundaryOptions::default()
+    };
+    let title = format!(
+        "moons after {STEPS} steps, accuracy {right}/{}",
+        points.len()
+    );
+    std::fs::write(
+        &path,
+        plot::decision_boundary_svg(score, &points, &title, &options),
+    )?;
+    println!("\nwrote {}; open it in a web browser", shown(&path));
+    Ok(())
+}
+
+/// The smallest square holding every point with `margin` to spare, so that the pictures keep
+/// the plane's proportions.
+fn square_around(points: &[Point], margin: f64) -> Bounds {
+    let b = Bounds::around(points, margin);
+    let half = 0.5 * (b.x_max - b.x_min).max(b.y_max - b.y_min);
+    let (cx, cy) = (0.5 * (b.x_min + b.x_max), 0.5 * (b.y_min + b.y_max));
+    Bounds::new(cx - half, cx + half, cy - half, cy + half)
+}
+
+/// `target/tapegrad/` in the crate's directory, created if missing.
+fn output_dir() -> std::io::Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tapegrad");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// A path relative to the current directory when it lies below it, else as it is.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// The seed from `--seed N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
+fn seed_from_args() -> Result<Option<u64>, Message> {
+    let mut seed = DEFAULT_SEED;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = match arg.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--seed" => args.next(),
+            _ => match arg.strip_prefix("--seed=") {
+                Some(v) => Some(v.to_string()),
+                None => {
+                    return Err(Message(format!(
+                        "unknown argument `{arg}`; the only flags are --seed N and --help"
+                    )));
+                }
+            },
+        };
+        let value = value.unwrap_or_default();
+        seed = value.parse().map_err(|_| {
+            Message(format!(
+                "--seed expects a whole number >= 0 (e.g. --seed 7); got `{value}`"
+            ))
+        })?;
+    }
+    Ok(Some(seed))
+}
+
+/// An error printed as its message alone (`main` shows a returned error with `Debug`).
+struct Message(String);
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for Message {}
