@@ -9,7 +9,10 @@
 //! Workloads: `demo` is micrograd's demo shape (2 → [16, 16, 1], 337 parameters, 100 points),
 //! `large` is 2 → [64, 64, 1] on 500 points; hidden layers tanh or relu, linear output.
 //!
-//! Run: `cargo bench --bench training` (a few minutes).
+//! On `large`, `tapegrad_2_threads` also times `Trainer::with_threads(2)`. With
+//! `TAPEGRAD_BENCH_PLAIN=1`, every group also times tapegrad's plain loop (`tapegrad_plain`).
+//!
+//! Run: `cargo bench --bench training` (about two minutes; figures in `PERFORMANCE.md`).
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
