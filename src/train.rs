@@ -578,7 +578,7 @@ impl Worker {
 /// 48 KiB of tape, which stays in a core's L1 or L2 cache between forward and backward. On
 /// the large benchmark (2 → [64, 64, 1], 500 points, about 50 MiB of edges in one piece)
 /// recording in chunks took the step from 2.5× to 1.5× the hand-written time; on micrograd's
-/// demo, 4 Ki edges measured a little faster than 16 Ki, and both than one piece.
+/// demo, 4 Ki edges measured a few percent faster than 16 Ki.
 const CHUNK_EDGES: usize = 4 * 1024;
 
 /// Edges one sample records: an affine node per neuron (a weight edge per input, an input
