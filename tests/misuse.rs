@@ -396,3 +396,70 @@ fn an_infinite_gradient_under_a_finite_loss_is_refused_by_the_optimizer() {
     assert_eq!(bits(&model.parameters()), bits(&before));
     assert_eq!(opt.step_count(), 0);
 }
+
+#[test]
+fn an_update_that_would_overflow_a_parameter_or_the_optimizer_state_is_refused() {
+    // Finite gradients can still make a non-finite update: lr·g past f64::MAX, a momentum
+    // velocity that overflows, or Adam's second moment g² (any |g| > 1.3e154), which would
+    // otherwise turn that parameter's step into 0 and freeze it for the rest of the run.
+    let huge = Neuron::from_parts(vec![1e308], 0.0, Linear);
+    // Each optimizer, a good step (so there is state to keep intact), then the refused one.
+    type Case = (Box<dyn Optimizer>, [f64; 2], [f64; 2], &'static str);
+    let cases: [Case; 3] = [
+        (
+            Box::new(Sgd::new(10.0)),
+            [0.0, 1.0],
+            [-1e308, 0.0],
+            "the update would make w0 inf",
+        ),
+        (
+            Box::new(Sgd::new(1e-300).with_momentum(0.9)),
+            [f64::MAX, 1.0],
+            [f64::MAX, 0.0],
+            "the update would make w0's velocity inf",
+        ),
+        (
+            Box::new(Adam::new(0.1)),
+            [0.0, 1.0],
+            [0.0, 1e200],
+            "the update would make b's second moment inf",
+        ),
+    ];
+    for (mut opt, good, bad, fragment) in cases {
+        let mut model = huge.clone();
+        opt.step(&mut model, &good).unwrap();
+        let before = model.parameters();
+        let err = opt.step(&mut model, &bad).unwrap_err();
+        let Error::NonFinite { step, .. } = &err else {
+            panic!("expected NonFinite, got {err:?}");
+        };
+        assert_eq!(*step, 1);
+        let message = err.to_string();
+        assert!(message.contains(fragment), "{message}");
+        assert!(
+            message.ends_with("the parameters were left unchanged"),
+            "{message}"
+        );
+        assert_eq!(bits(&model.parameters()), bits(&before));
+        assert_eq!(opt.step_count(), 1);
+        // The optimizer is still usable after the refused step.
+        opt.step(&mut model, &[0.0, 1.0]).unwrap();
+        assert!(model.parameters().iter().all(|p| p.is_finite()));
+    }
+}
+
+#[test]
+fn adam_with_a_huge_gradient_does_not_freeze_the_parameter_silently() {
+    // Before the check above, g = 1e200 made v = inf: the step was 0 instead of about lr, and
+    // every later step of that parameter was 0 too. Now the step is refused; a smaller but
+    // still enormous gradient (1e150, whose square is finite) moves the parameter by about lr.
+    let mut model = Neuron::from_parts(vec![0.0], 0.0, Linear);
+    let mut opt = Adam::new(0.1);
+    assert!(opt.step(&mut model, &[1e200, 0.0]).is_err());
+    opt.step(&mut model, &[1e150, 0.0]).unwrap();
+    assert!(
+        (model.weights()[0] + 0.1).abs() < 1e-9,
+        "{:?}",
+        model.weights()
+    );
+}
