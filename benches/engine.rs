@@ -55,7 +55,7 @@ fn chain(c: &mut Criterion) {
                     v = v * 1.000_000_1 + 1e-7;
                 }
                 if (n - 1) % 2 == 1 {
-                    v = v * 1.000_000_1;
+                    v *= 1.000_000_1;
                 }
                 tape.backward_into(v, &mut grads);
                 grads.wrt(x)
