@@ -10,8 +10,10 @@
 //! the fuzzer checks:
 //!
 //! 1. **No panic**, on any input (proptest turns a panic into a failure).
-//! 2. **Backward is a pure read**: two `backward` calls and a `backward_into` a reused store
-//!    give bit-identical gradients (`f64::to_bits`, so NaN compares too).
+//! 2. **Backward is a pure read**: two `backward` calls, a `backward_into` a reused store and
+//!    `backward_traced` give bit-identical gradients (`f64::to_bits`, so NaN compares too);
+//!    the trace prints, `to_dot` draws the graph and `check_gradients` reports, without
+//!    panicking.
 //! 3. **Values are `f64`'s**: each step's value equals a plain-`f64` oracle applied to the
 //!    values of the nodes before it (exactly, NaN matching NaN; sigmoid within 1.2e-16, as its
 //!    formula differs), and the same program run on constants (no tape nodes) gives the same
@@ -63,7 +65,7 @@ use std::cell::RefCell;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
-use tapegrad::{Gradients, Tape, Value, affine, dot, sum};
+use tapegrad::{Gradients, Tape, Value, affine, check_gradients, dot, sum};
 
 /// Inputs and constants where engines break.
 const EDGES: &[f64] = &[
@@ -763,6 +765,26 @@ fn check(program: &Program, stats: &RefCell<Stats>) -> Result<(), TestCaseError>
         tape.backward_into(y, &mut store);
         prop_assert_eq!(bits(g.as_slice()), bits(again.as_slice()));
         prop_assert_eq!(bits(g.as_slice()), bits(store.as_slice()));
+        // The teaching tools take any graph too, and the trace's sweep is the same sweep.
+        let (traced, trace) = y.backward_traced();
+        prop_assert_eq!(bits(g.as_slice()), bits(traced.as_slice()));
+        for step in trace.steps() {
+            prop_assert!(same(step.grad, g.as_slice()[step.node]), "trace step {}", step.node);
+        }
+        let _ = trace.to_string();
+        prop_assert!(y.to_dot(Some(&g)).starts_with("digraph"));
+        // So does the gradient check, whose backward is this backward.
+        let report = check_gradients(
+            |v| {
+                let t = v[0].tape().expect("inputs are recorded");
+                run(program, t, v.to_vec())[out]
+            },
+            &program.inputs,
+        );
+        for (c, &x) in report.inputs.iter().zip(&vars) {
+            prop_assert!(same(c.analytic, g.wrt(x)));
+        }
+        let _ = report.to_string();
 
         let reach = reaching(program, out);
         let y0 = y.data();
