@@ -769,7 +769,11 @@ fn check(program: &Program, stats: &RefCell<Stats>) -> Result<(), TestCaseError>
         let (traced, trace) = y.backward_traced();
         prop_assert_eq!(bits(g.as_slice()), bits(traced.as_slice()));
         for step in trace.steps() {
-            prop_assert!(same(step.grad, g.as_slice()[step.node]), "trace step {}", step.node);
+            prop_assert!(
+                same(step.grad, g.as_slice()[step.node]),
+                "trace step {}",
+                step.node
+            );
         }
         let _ = trace.to_string();
         prop_assert!(y.to_dot(Some(&g)).starts_with("digraph"));
@@ -904,7 +908,7 @@ fn fuzz_random_graphs_over_every_op_and_edge_values() {
     let config = Config {
         cases: cases(),
         source_file: Some(file!()),
-        failure_persistence: Some(Box::new(FileFailurePersistence::SourceParallel(
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
             "proptest-regressions",
         ))),
         ..Config::default()
