@@ -28,12 +28,13 @@ pub enum Error {
     },
     /// A network or layer was asked to have no layers or no neurons or no inputs.
     EmptyNetwork(String),
-    /// Training produced a NaN or infinite loss or gradient; parameters were left untouched.
+    /// Training produced a NaN or infinite loss or gradient, or an update that would make a
+    /// parameter or an optimizer's state NaN or infinite; parameters were left untouched.
     NonFinite {
         /// The training step (or epoch) at which it happened.
         step: usize,
-        /// The offending value: the loss, or the first non-finite gradient (the hint says
-        /// which).
+        /// The offending value: the loss, the first non-finite gradient, or the value an
+        /// update would have produced (the hint says which).
         loss: f64,
         /// The likely cause and what to try.
         hint: String,

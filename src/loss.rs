@@ -37,15 +37,28 @@ use crate::value::Value;
 pub const BCE_EPS: f64 = 1e-12;
 
 /// The tape shared by the recorded values among `xs` (`None` if all are constants).
-fn tape_of<'t>(xs: &[Value<'t>]) -> Option<&'t Tape> {
-    xs.iter().find_map(|v| v.tape())
+///
+/// # Panics
+/// If they are recorded on different tapes, naming `what` (the loss the caller called).
+#[track_caller]
+fn tape_of<'t>(xs: &[Value<'t>], what: &str) -> Option<&'t Tape> {
+    let tape = xs.iter().find_map(|v| v.tape())?;
+    for v in xs {
+        v.assert_tape(tape, what);
+    }
+    Some(tape)
 }
 
 /// Records `data` with the given local derivatives as one node on the values' tape, or a
 /// constant if none of them is recorded.
 #[track_caller]
-fn fused<'t>(xs: &[Value<'t>], data: f64, partials: impl Iterator<Item = f64>) -> Value<'t> {
-    match tape_of(xs) {
+fn fused<'t>(
+    what: &str,
+    xs: &[Value<'t>],
+    data: f64,
+    partials: impl Iterator<Item = f64>,
+) -> Value<'t> {
+    match tape_of(xs, what) {
         None => Value::constant(data),
         Some(t) => {
             let parents: Vec<(Value<'t>, f64)> = xs.iter().copied().zip(partials).collect();
@@ -118,7 +131,7 @@ pub fn sum_of_squares<'t>(preds: &[Value<'t>], targets: &[f64]) -> Result<Value<
         .zip(targets)
         .fold(0.0, |acc, (p, t)| acc + (p.data() - t) * (p.data() - t));
     let partials = preds.iter().zip(targets).map(|(p, t)| 2.0 * (p.data() - t));
-    Ok(fused(preds, data, partials))
+    Ok(fused("loss::sum_of_squares", preds, data, partials))
 }
 
 /// The mean `(x[0] + … + x[n−1]) / n`, for averaging per-sample losses.
@@ -150,6 +163,7 @@ pub fn mean<'t>(xs: &[Value<'t>]) -> Result<Value<'t>, Error> {
             "mean of no values: give at least one loss to average".into(),
         ));
     }
+    tape_of(xs, "loss::mean");
     Ok(crate::sum(xs) / xs.len() as f64)
 }
 
@@ -343,7 +357,7 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
     );
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
     let partials = params.iter().map(|p| 2.0 * alpha * p.data());
-    fused(params, data, partials)
+    fused("loss::l2_penalty", params, data, partials)
 }
 
 /// A per-sample loss chosen by name, for example from a command line flag: `mse`, `bce`,

@@ -161,7 +161,7 @@ pub fn sum<'t>(xs: &[Value<'t>]) -> Value<'t> {
 /// ```
 #[track_caller]
 pub fn dot<'t>(a: &[Value<'t>], b: &[Value<'t>]) -> Value<'t> {
-    affine(a, b, Value::constant(0.0))
+    weighted_sum("dot", a, b, Value::constant(0.0))
 }
 
 /// `Σ w[i]·x[i] + bias`: a neuron's weighted sum, recorded as **one** node with up to
@@ -191,10 +191,20 @@ pub fn affine<'t>(
     inputs: &[Value<'t>],
     bias: impl Into<Value<'t>>,
 ) -> Value<'t> {
-    let bias = bias.into();
+    weighted_sum("affine", weights, inputs, bias.into())
+}
+
+/// [`affine`], with panic messages naming `what` (the function the caller called).
+#[track_caller]
+fn weighted_sum<'t>(
+    what: &str,
+    weights: &[Value<'t>],
+    inputs: &[Value<'t>],
+    bias: Value<'t>,
+) -> Value<'t> {
     assert!(
         weights.len() == inputs.len(),
-        "affine: expected as many inputs as weights, got {} weights and {} inputs",
+        "{what}: expected as many inputs as weights, got {} weights and {} inputs",
         weights.len(),
         inputs.len()
     );
@@ -203,7 +213,7 @@ pub fn affine<'t>(
         .zip(inputs)
         .fold(0.0, |acc, (w, x)| acc + w.data() * x.data())
         + bias.data();
-    match common_tape("affine", &[weights, inputs, &[bias]]) {
+    match common_tape(what, &[weights, inputs, &[bias]]) {
         None => Value::constant(data),
         Some(t) => {
             let pairs = weights.iter().zip(inputs).flat_map(|(w, x)| {

@@ -2,8 +2,9 @@
 //!
 //! An optimizer takes a model (anything implementing [`Module`]) and its gradients in
 //! parameter order (from [`Recorded::gradients`](crate::nn::Recorded::gradients)) and updates
-//! the parameters in place. It checks the gradients **before** touching any parameter: a
-//! wrong length or a NaN/infinite gradient is an error and leaves the model unchanged.
+//! the parameters in place. It checks the gradients and the update **before** touching any
+//! parameter: a wrong length, a NaN/infinite gradient, or an update that would make a
+//! parameter or the optimizer's state NaN/infinite is an error and leaves the model unchanged.
 //!
 //! The training loop stays plain: forward, loss, backward, update.
 //!
@@ -63,7 +64,9 @@ pub trait Optimizer {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] if `grads` has the wrong length; [`Error::NonFinite`] if a
-    /// gradient is NaN or infinite; [`Error::InvalidArgument`] if the optimizer's state was
+    /// gradient is NaN or infinite, or the update would make a parameter or the optimizer's
+    /// state NaN or infinite (say `lr·g` beyond `f64::MAX`, or Adam's `g²` for |g| > 1.3e154);
+    /// [`Error::InvalidArgument`] if the optimizer's state was
     /// built for a model with a different number of parameters (see
     /// [`reset`](Optimizer::reset)). In every case `model` and the optimizer are unchanged.
     ///
@@ -162,10 +165,7 @@ pub fn validate_gradients(model: &dyn Module, grads: &[f64], step: usize) -> Res
     }
     if let Some(i) = grads.iter().position(|g| !g.is_finite()) {
         let g = grads[i];
-        let name = model
-            .named_parameters()
-            .get_index(i)
-            .map_or_else(|| format!("#{i}"), |(k, _)| k.clone());
+        let name = parameter_name(model, i);
         return Err(Error::NonFinite {
             step,
             loss: g,
@@ -177,6 +177,53 @@ pub fn validate_gradients(model: &dyn Module, grads: &[f64], step: usize) -> Res
         });
     }
     Ok(())
+}
+
+/// Parameter `i`'s name, for messages (allocates: error paths only).
+fn parameter_name(model: &dyn Module, i: usize) -> String {
+    model
+        .named_parameters()
+        .get_index(i)
+        .map_or_else(|| format!("#{i}"), |(k, _)| k.clone())
+}
+
+/// Refuses a step whose update would make a parameter, or the optimizer's state for it, NaN
+/// or infinite, before anything changes. Finite gradients can do that: `lr·g` past
+/// `f64::MAX`, a momentum velocity that overflows, or Adam's `g²` for |g| > 1.3e154, which
+/// would turn the parameter's step into 0 and freeze it for the rest of the run.
+///
+/// `update(i, p)` computes parameter `i`'s update from its value `p` exactly as the step will
+/// and returns the first non-finite result, if any: what it is (`""` for the parameter itself,
+/// else a suffix like `"'s velocity"`) and its value.
+fn check_update(
+    model: &dyn Module,
+    grads: &[f64],
+    step: usize,
+    update: impl Fn(usize, f64) -> Option<(&'static str, f64)>,
+) -> Result<(), Error> {
+    let mut found = None;
+    let mut i = 0;
+    model.visit_parameters(&mut |p| {
+        if found.is_none() {
+            found = update(i, p).map(|(what, value)| (i, what, value));
+        }
+        i += 1;
+    });
+    let Some((i, what, value)) = found else {
+        return Ok(());
+    };
+    let name = parameter_name(model, i);
+    Err(Error::NonFinite {
+        step,
+        loss: value,
+        hint: format!(
+            "with gradient {g:e}, the update would make {name}{what} {value} (parameter {i} of \
+             {n}); the learning rate is probably too high (try a smaller one), or the gradients \
+             are far too large; the parameters were left unchanged",
+            g = grads[i],
+            n = grads.len(),
+        ),
+    })
 }
 
 /// Checks a training step's loss: `Ok` if it is finite, else [`Error::NonFinite`] naming the
@@ -331,7 +378,23 @@ impl Optimizer for Sgd {
     /// ```
     fn step(&mut self, model: &mut dyn Module, grads: &[f64]) -> Result<(), Error> {
         validate_gradients(model, grads, self.steps)?;
-        let lr = self.lr;
+        let (lr, mu) = (self.lr, self.momentum);
+        if mu != 0.0 {
+            check_state(self.velocity.len(), grads.len())?;
+        }
+        let velocity = &self.velocity;
+        check_update(model, grads, self.steps, |i, p| {
+            let v = if mu == 0.0 {
+                grads[i]
+            } else {
+                mu * velocity.get(i).copied().unwrap_or(0.0) + grads[i]
+            };
+            if !v.is_finite() {
+                return Some(("'s velocity", v));
+            }
+            let new = p - lr * v;
+            (!new.is_finite()).then_some(("", new))
+        })?;
         let mut i = 0;
         if self.momentum == 0.0 {
             model.visit_parameters_mut(&mut |p| {
@@ -339,7 +402,6 @@ impl Optimizer for Sgd {
                 i += 1;
             });
         } else {
-            check_state(self.velocity.len(), grads.len())?;
             if self.velocity.is_empty() {
                 self.velocity = vec![0.0; grads.len()];
             }
@@ -535,14 +597,29 @@ impl Optimizer for Adam {
     fn step(&mut self, model: &mut dyn Module, grads: &[f64]) -> Result<(), Error> {
         validate_gradients(model, grads, self.steps)?;
         check_state(self.m.len(), grads.len())?;
+        let (b1, b2, eps, lr) = (self.beta1, self.beta2, self.eps, self.lr);
+        let (beta1_t, beta2_t) = (self.beta1_t * b1, self.beta2_t * b2);
+        let (c1, c2) = (1.0 - beta1_t, 1.0 - beta2_t);
+        let (m, v) = (&self.m, &self.v);
+        check_update(model, grads, self.steps, |i, p| {
+            let g = grads[i];
+            let mi = b1 * m.get(i).copied().unwrap_or(0.0) + (1.0 - b1) * g;
+            let vi = b2 * v.get(i).copied().unwrap_or(0.0) + (1.0 - b2) * g * g;
+            if !mi.is_finite() {
+                return Some(("'s first moment", mi));
+            }
+            if !vi.is_finite() {
+                return Some(("'s second moment", vi));
+            }
+            let new = p - lr * (mi / c1) / ((vi / c2).sqrt() + eps);
+            (!new.is_finite()).then_some(("", new))
+        })?;
         if self.m.is_empty() {
             self.m = vec![0.0; grads.len()];
             self.v = vec![0.0; grads.len()];
         }
-        self.beta1_t *= self.beta1;
-        self.beta2_t *= self.beta2;
-        let (b1, b2, eps, lr) = (self.beta1, self.beta2, self.eps, self.lr);
-        let (c1, c2) = (1.0 - self.beta1_t, 1.0 - self.beta2_t);
+        self.beta1_t = beta1_t;
+        self.beta2_t = beta2_t;
         let (m, v) = (&mut self.m, &mut self.v);
         let mut i = 0;
         model.visit_parameters_mut(&mut |p| {

@@ -417,3 +417,193 @@ fn a_zero_gradient_path_does_not_turn_infinity_into_nan() {
     let y = (x.sqrt() - 1.0).relu() + x * 2.0;
     assert_eq!(y.backward().wrt(x), 2.0);
 }
+
+#[test]
+fn f64_operands_in_every_arrangement_over_all_pairs_of_the_edge_sweep() {
+    // The operators with a plain f64 on either side and the assign forms, through their own
+    // impls (a swapped operand in `f64 - Value` or `f64 / Value` would pass every test that
+    // goes through Value::constant).
+    type OnF64Right = for<'t> fn(Value<'t>, f64) -> Value<'t>;
+    type OnF64Left = for<'t> fn(f64, Value<'t>) -> Value<'t>;
+    type Assign = for<'t> fn(&mut Value<'t>, Value<'t>);
+    type AssignF64 = for<'t> fn(&mut Value<'t>, f64);
+    let ops: [(&str, OnF64Right, OnF64Left, Assign, AssignF64); 4] = [
+        (
+            "+",
+            |a, b| a + b,
+            |a, b| a + b,
+            |a, b| *a += b,
+            |a, b| *a += b,
+        ),
+        (
+            "-",
+            |a, b| a - b,
+            |a, b| a - b,
+            |a, b| *a -= b,
+            |a, b| *a -= b,
+        ),
+        (
+            "*",
+            |a, b| a * b,
+            |a, b| a * b,
+            |a, b| *a *= b,
+            |a, b| *a *= b,
+        ),
+        (
+            "/",
+            |a, b| a / b,
+            |a, b| a / b,
+            |a, b| *a /= b,
+            |a, b| *a /= b,
+        ),
+    ];
+    for ((name, right, left, assign, assign_f64), reference) in ops.into_iter().zip(binary_ops()) {
+        assert_eq!(name, reference.name);
+        for &a in SWEEP {
+            for &b in SWEEP {
+                let want = (reference.value)(a, b);
+                let (da, db) = if want.is_nan() {
+                    (f64::NAN, f64::NAN)
+                } else {
+                    (reference.grads)(a, b)
+                };
+                let tape = Tape::new();
+                let (va, vb) = (tape.var(a), tape.var(b));
+                let mut both = va;
+                assign(&mut both, vb);
+                let mut left_only = va;
+                assign_f64(&mut left_only, b);
+                for (form, y, x, d) in [
+                    ("v ∘ f64", right(va, b), va, da),
+                    ("f64 ∘ v", left(a, vb), vb, db),
+                    ("v ∘= v (lhs)", both, va, da),
+                    ("v ∘= v (rhs)", both, vb, db),
+                    ("v ∘= f64", left_only, va, da),
+                ] {
+                    assert!(
+                        same(y.data(), want),
+                        "{a:e} {name} {b:e} as {form}: {} but f64 gives {want}",
+                        y.data()
+                    );
+                    let g = y.backward().wrt(x);
+                    assert!(
+                        close(g, d, 1e-14),
+                        "{a:e} {name} {b:e} as {form}: gradient {g}, documented {d}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn more_integer_and_real_powers_over_the_edge_sweep() {
+    // x^n and x^c with the documented derivative n·x^(n-1) (0 for n = 0), the NaN rule on top.
+    for n in [-3, -1, 1, 2, 4] {
+        for &x in SWEEP {
+            let tape = Tape::new();
+            let v = tape.var(x);
+            let y = v.powi(n);
+            let want = x.powi(n);
+            let d = if want.is_nan() {
+                f64::NAN
+            } else {
+                f64::from(n) * x.powi(n - 1)
+            };
+            assert!(same(y.data(), want), "{x:e}.powi({n}) = {}", y.data());
+            let g = y.backward().wrt(v);
+            assert!(close(g, d, 1e-14), "{x:e}.powi({n})' = {g}, documented {d}");
+        }
+    }
+    for c in [0.5, -0.5, 1.0, -1.0, 3.0, 1e-3] {
+        for &x in SWEEP {
+            let tape = Tape::new();
+            let v = tape.var(x);
+            let y = v.powf(c);
+            let want = x.powf(c);
+            let d = if want.is_nan() {
+                f64::NAN
+            } else {
+                c * x.powf(c - 1.0)
+            };
+            assert!(same(y.data(), want), "{x:e}.powf({c}) = {}", y.data());
+            let g = y.backward().wrt(v);
+            assert!(close(g, d, 1e-14), "{x:e}.powf({c})' = {g}, documented {d}");
+        }
+    }
+    // Where both are defined, powf(0.5) and sqrt agree, conventions at ±0 included.
+    for &x in SWEEP {
+        let tape = Tape::new();
+        let v = tape.var(x);
+        let (p, s) = (v.powf(0.5), v.sqrt());
+        if x.is_finite() && x >= 0.0 {
+            assert!(close(p.data(), s.data(), 1e-15), "{x:e}");
+            assert!(
+                close(p.backward().wrt(v), s.backward().wrt(v), 1e-14),
+                "{x:e}"
+            );
+        }
+    }
+}
+
+#[test]
+fn fused_and_custom_nodes_over_all_pairs_of_the_edge_sweep() {
+    // sum, dot, affine and both custom forms: the value is the left-to-right f64 sum, the
+    // gradients are the documented partials, and a NaN result passes NaN to every input.
+    for &a in SWEEP {
+        for &b in SWEEP {
+            let tape = Tape::new();
+            let (va, vb) = (tape.var(a), tape.var(b));
+            // The documented partials; None for an input that does not reach the node.
+            let cases: [(&str, Value, f64, [Option<f64>; 2]); 5] = [
+                (
+                    "sum",
+                    tapegrad::sum(&[va, vb]),
+                    (0.0 + a) + b,
+                    [Some(1.0), Some(1.0)],
+                ),
+                (
+                    "dot",
+                    tapegrad::dot(&[va], &[vb]),
+                    (0.0 + a * b) + 0.0,
+                    [Some(b), Some(a)],
+                ),
+                (
+                    "affine with a constant input",
+                    tapegrad::affine(&[va, vb], &[Value::constant(2.0), va], 0.5),
+                    ((0.0 + a * 2.0) + b * a) + 0.5,
+                    [Some(2.0 + b), Some(a)],
+                ),
+                (
+                    "Tape::custom",
+                    tape.custom(a - b, &[(va, 1.0), (vb, -1.0), (Value::constant(9.0), 5.0)]),
+                    a - b,
+                    [Some(1.0), Some(-1.0)],
+                ),
+                (
+                    "Value::custom",
+                    va.custom(a * 3.0, 3.0),
+                    a * 3.0,
+                    [Some(3.0), None],
+                ),
+            ];
+            for (name, y, want, grads) in cases {
+                assert!(same(y.data(), want), "{name}({a:e}, {b:e}) = {}", y.data());
+                let g = y.backward();
+                for (x, d) in [(va, grads[0]), (vb, grads[1])] {
+                    // An input that does not reach the node keeps gradient 0, even for NaN.
+                    let d = match d {
+                        None => 0.0,
+                        Some(_) if want.is_nan() => f64::NAN,
+                        Some(d) => d,
+                    };
+                    assert!(
+                        close(g.wrt(x), d, 1e-14),
+                        "{name}({a:e}, {b:e}): gradient {} but documented {d}",
+                        g.wrt(x)
+                    );
+                }
+            }
+        }
+    }
+}

@@ -354,3 +354,152 @@ fn every_scalar_loss_is_one_node() {
         assert_eq!(v.op(), Some(Op::Custom), "{l}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every loss over an edge sweep
+// ---------------------------------------------------------------------------------------------
+
+/// Finite scores where naive formulas overflow, underflow or cancel.
+const SCORES: &[f64] = &[
+    0.0,
+    -0.0,
+    5e-324,
+    -1e-300,
+    1e-8,
+    1.0,
+    -1.0,
+    37.0,
+    -37.0,
+    40.0,
+    710.0,
+    -710.0,
+    1000.0,
+    -1000.0,
+    1e20,
+    -1e20,
+    1e300,
+    -1e300,
+    f64::MAX,
+    f64::MIN,
+];
+
+#[test]
+fn bce_with_logits_is_finite_and_bounded_at_every_finite_logit() {
+    let tape = Tape::new();
+    for &z in SCORES {
+        for y in [0.0, 1.0, 0.5, 0.3] {
+            let x = tape.var(z);
+            let l = loss::bce_with_logits(x, y);
+            let g = l.backward().wrt(x);
+            // 0 ≤ loss ≤ |z| + ln 2, and the gradient sigmoid(z) − y lies in [−1, 1].
+            assert!(
+                l.data() >= 0.0 && l.data() <= z.abs() + 2f64.ln(),
+                "z {z:e} y {y}: loss {}",
+                l.data()
+            );
+            assert!((-1.0..=1.0).contains(&g), "z {z:e} y {y}: gradient {g}");
+        }
+    }
+    // The right label costs nothing in the far tail, the wrong one costs |z| exactly.
+    for z in [1e20, f64::MAX] {
+        let x = tape.var(z);
+        assert_eq!(loss::bce_with_logits(x, 1.0).data(), 0.0);
+        let wrong = loss::bce_with_logits(x, 0.0);
+        assert_eq!((wrong.data(), wrong.backward().wrt(x)), (z, 1.0));
+    }
+    // An infinite logit (a diverged network) never passes for a finite loss: check_loss
+    // stops the run.
+    for z in [f64::INFINITY, f64::NEG_INFINITY] {
+        for y in [0.0, 1.0, 0.5] {
+            let l = loss::bce_with_logits(tape.var(z), y).data();
+            assert!(!l.is_finite(), "z {z} y {y}: loss {l}");
+        }
+    }
+}
+
+#[test]
+fn bce_is_finite_and_clamped_at_every_probability() {
+    let tape = Tape::new();
+    let max_loss = -BCE_EPS.ln();
+    let ps = [
+        0.0,
+        -0.0,
+        5e-324,
+        1e-300,
+        1e-13,
+        BCE_EPS,
+        1e-6,
+        0.5,
+        1.0 - 1e-6,
+        1.0 - 1e-12,
+        1.0 - f64::EPSILON / 2.0, // the largest f64 below 1
+        1.0,
+    ];
+    for p in ps {
+        for y in [0.0, 1.0, 0.5, 0.3] {
+            let x = tape.var(p);
+            let l = loss::bce(x, y);
+            let g = l.backward().wrt(x);
+            assert!(
+                (0.0..=max_loss).contains(&l.data()),
+                "p {p:e} y {y}: loss {}",
+                l.data()
+            );
+            assert!(
+                g.is_finite() && g.abs() <= 1.0 / BCE_EPS,
+                "p {p:e} y {y}: {g}"
+            );
+        }
+        // y·ln(p) with y = 0 contributes exactly 0 at every p, p = 0 included, and
+        // (1 − y)·ln(1 − p) with y = 1 likewise: a right answer at the edge costs 0.
+        if p == 0.0 {
+            assert_eq!(loss::bce(tape.var(p), 0.0).data(), 0.0);
+        }
+        if p == 1.0 {
+            assert_eq!(loss::bce(tape.var(p), 1.0).data(), 0.0);
+        }
+    }
+    // Through a saturated sigmoid: finite all the way back to the logit, and pointing the
+    // right way (the wrong label pushes z towards it; the right one at most leaves it).
+    for z in [40.0, -40.0, 1000.0, -1000.0] {
+        for y in [0.0, 1.0] {
+            let x = tape.var(z);
+            let l = loss::bce(x.sigmoid(), y);
+            let g = l.backward().wrt(x);
+            assert!(
+                l.data().is_finite() && g.is_finite(),
+                "z {z} y {y}: {l} {g}"
+            );
+            let wrong = (z > 0.0) != (y > 0.5);
+            if wrong {
+                assert!(
+                    g * z > 0.0 || z.abs() >= 1000.0,
+                    "z {z} y {y}: gradient {g}"
+                );
+            } else {
+                assert!(g * z <= 0.0, "z {z} y {y}: gradient {g}");
+            }
+        }
+    }
+}
+
+#[test]
+fn hinge_and_mse_are_finite_wherever_their_values_are() {
+    let tape = Tape::new();
+    for &s in SCORES {
+        for y in [1.0, -1.0] {
+            let x = tape.var(s);
+            let l = loss::hinge(x, y);
+            let g = l.backward().wrt(x);
+            let margin = 1.0 - y * s;
+            assert_eq!(l.data(), margin.max(0.0), "s {s:e} y {y}");
+            assert_eq!(g, if margin > 0.0 { -y } else { 0.0 }, "s {s:e} y {y}");
+        }
+        // ½·(s − t)² is finite while |s − t| ≤ 1e154 or so; its gradient s − t always is.
+        let x = tape.var(s);
+        let l = loss::mse(x, 0.5);
+        let g = l.backward().wrt(x);
+        assert_eq!(g, s - 0.5);
+        assert_eq!(l.data().is_finite(), (s - 0.5).abs() < 1e154, "s {s:e}");
+    }
+}

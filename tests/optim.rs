@@ -213,6 +213,35 @@ fn non_finite_gradients_are_rejected_before_any_change() {
 }
 
 #[test]
+fn updates_that_would_overflow_are_rejected_before_any_change() {
+    // Finite gradients, non-finite updates: the model and the whole optimizer state (moments,
+    // velocity, β^t, step count) stay bit for bit as they were.
+    let n = mlp().parameter_count();
+    let mut huge = vec![0.5; n];
+    huge[8] = 1e200; // its square overflows Adam's second moment
+    let mut max = vec![0.5; n];
+    max[8] = f64::MAX; // lr·g overflows for lr > 1
+    for (err, what) in [
+        (
+            assert_rejected(Adam::new(0.1), &huge),
+            "b's second moment inf",
+        ),
+        (assert_rejected(Sgd::new(10.0), &max), "b -inf"),
+        (
+            assert_rejected(Sgd::new(10.0).with_momentum(0.9), &max),
+            "b -inf",
+        ),
+    ] {
+        assert!(
+            err.to_string().contains(&format!(
+                "the update would make layer0.neuron2.{what} (parameter 8 of 13)"
+            )),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn wrong_gradient_length_is_rejected_before_any_change() {
     for bad in [vec![0.5; 12], vec![0.5; 14], vec![]] {
         let got = bad.len();

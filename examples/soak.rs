@@ -1,0 +1,260 @@
+//! A memory soak: does a long training run stay flat? micrograd's moons network (2 → 16 → 16
+//! → 1, relu, 337 parameters) trains for 100,000 full-batch SGD steps on 100 points, with the
+//! plain training loop: one tape, `tape.clear()` at the start of every step, record, forward,
+//! loss, backward, update.
+//!
+//! You will see, at steps 1,000, 10,000 and 100,000, the tape's node count after the step,
+//! the process's resident memory (read from `/proc/self/statm`, so Linux only), the loss and
+//! the accuracy; then the change of the node count and of the resident memory from step
+//! 1,000 to the last step. The run fails (exit code 1) if either changed by more than 5%: a
+//! tape that is not cleared, or memory kept per step, shows up here long before it would in
+//! a test. It takes a minute or two in release.
+//!
+//! ```sh
+//! cargo run --release --example soak                      # 100,000 steps, 5% tolerance
+//! cargo run --release --example soak -- --steps 20000 --tolerance 2
+//! ```
+
+use std::error::Error;
+use std::fmt;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets;
+use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
+use tapegrad::{Tape, loss};
+
+/// The step everything is compared with: after the first allocations have settled.
+const BASELINE: usize = 1_000;
+const SEED: u64 = 1337;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One measurement, taken right after a step.
+struct Sample {
+    step: usize,
+    nodes: usize,
+    rss: u64,
+    loss: f64,
+    accuracy: f64,
+}
+
+/// Trains, samples, reports; `Ok(false)` if memory was not flat.
+fn run() -> Result<bool, Box<dyn Error>> {
+    let Some(args) = Args::parse()? else {
+        println!("usage: cargo run --release --example soak -- [--steps N] [--tolerance PCT]");
+        println!("  --steps N        training steps, at least {BASELINE} (default 100000)");
+        println!("  --tolerance PCT  allowed change from step {BASELINE}, percent (default 5)");
+        return Ok(true);
+    };
+    let page = page_size()?;
+    let mut rng = StdRng::seed_from_u64(SEED);
+    let points = datasets::moons(100, 0.1, &mut rng)?;
+    let mut model = Mlp::new(
+        2,
+        &[16, 16, 1],
+        Activation::Relu,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng,
+    )?;
+    let checkpoints: Vec<usize> = [BASELINE, 10_000, 100_000, args.steps]
+        .into_iter()
+        .filter(|&s| s <= args.steps)
+        .collect();
+    println!(
+        "soak: {} steps of {:?} ({} parameters) on {} moons points, plain SGD loop with \
+         tape.clear() each step",
+        args.steps,
+        model.sizes(),
+        model.parameter_count(),
+        points.len()
+    );
+    println!("rss before training: {}", kib(rss(page)?));
+    println!();
+    println!("     step    nodes    resident        loss  accuracy");
+
+    let schedule = LinearDecay::micrograd();
+    let mut opt = Sgd::new(schedule.rate(0));
+    let mut tape = Tape::new();
+    let mut samples: Vec<Sample> = Vec::new();
+    let start = Instant::now();
+    for step in 1..=args.steps {
+        tape.clear();
+        let net = model.record(&tape);
+        let mut losses = Vec::with_capacity(points.len());
+        let mut right = 0;
+        for p in &points {
+            let score = net.forward_f64(&p.inputs())?[0];
+            right += usize::from((score.data() > 0.0) == (p.label > 0.0));
+            losses.push(loss::hinge(score, p.label));
+        }
+        let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
+        check_loss(step, total.data())?;
+        let grads = net.gradients(&total.backward());
+        opt.set_learning_rate(schedule.rate(step - 1));
+        opt.step(&mut model, &grads)?;
+        if checkpoints.contains(&step) && samples.last().is_none_or(|s| s.step != step) {
+            let s = Sample {
+                step,
+                nodes: tape.len(),
+                rss: rss(page)?,
+                loss: total.data(),
+                accuracy: 100.0 * right as f64 / points.len() as f64,
+            };
+            println!(
+                "{:>9} {:>8} {:>11} {:>11.6} {:>8.1}%",
+                s.step,
+                s.nodes,
+                kib(s.rss),
+                s.loss,
+                s.accuracy
+            );
+            samples.push(s);
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    println!();
+    println!(
+        "{} steps in {elapsed:.1} s ({:.0} µs a step)",
+        args.steps,
+        1e6 * elapsed / args.steps as f64
+    );
+
+    let (first, last) = (&samples[0], &samples[samples.len() - 1]);
+    let node_change = percent(first.nodes as f64, last.nodes as f64);
+    let rss_change = percent(first.rss as f64, last.rss as f64);
+    println!(
+        "from step {} to step {}: node count {:+.2}%, resident memory {:+.2}% \
+         (tolerance ±{}%)",
+        first.step, last.step, node_change, rss_change, args.tolerance
+    );
+    let flat = node_change.abs() <= args.tolerance && rss_change.abs() <= args.tolerance;
+    if flat {
+        println!("memory is flat");
+    } else {
+        println!("MEMORY GREW: beyond the tolerance");
+    }
+    Ok(flat)
+}
+
+/// `100 · (to − from) / from`.
+fn percent(from: f64, to: f64) -> f64 {
+    100.0 * (to - from) / from
+}
+
+fn kib(bytes: u64) -> String {
+    format!("{} KiB", bytes / 1024)
+}
+
+/// The resident set size in bytes: the second field of `/proc/self/statm`, in pages.
+fn rss(page: u64) -> Result<u64, Box<dyn Error>> {
+    let statm = std::fs::read_to_string("/proc/self/statm")
+        .map_err(|e| format!("cannot read /proc/self/statm ({e}); the soak needs Linux"))?;
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|f| f.parse().ok())
+        .ok_or_else(|| format!("unexpected /proc/self/statm: `{}`", statm.trim()))?;
+    Ok(pages * page)
+}
+
+/// The page size, from the auxiliary vector (`AT_PAGESZ` in `/proc/self/auxv`): no libc
+/// call needed.
+fn page_size() -> Result<u64, Box<dyn Error>> {
+    const AT_PAGESZ: u64 = 6;
+    let auxv = std::fs::read("/proc/self/auxv")
+        .map_err(|e| format!("cannot read /proc/self/auxv ({e}); the soak needs Linux"))?;
+    let word = size_of::<usize>();
+    let read = |b: &[u8]| -> u64 {
+        let mut buf = [0u8; 8];
+        buf[..word].copy_from_slice(b);
+        u64::from_ne_bytes(buf)
+    };
+    auxv.chunks_exact(2 * word)
+        .map(|pair| (read(&pair[..word]), read(&pair[word..])))
+        .find(|&(key, _)| key == AT_PAGESZ)
+        .map(|(_, value)| value)
+        .ok_or_else(|| "no AT_PAGESZ in /proc/self/auxv".into())
+}
+
+struct Args {
+    steps: usize,
+    tolerance: f64,
+}
+
+impl Args {
+    /// The flags, or `None` for `--help`.
+    fn parse() -> Result<Option<Args>, Message> {
+        let mut args = Args {
+            steps: 100_000,
+            tolerance: 5.0,
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) => (f.to_string(), Some(v.to_string())),
+                None => (arg.clone(), None),
+            };
+            if flag == "--help" || flag == "-h" {
+                return Ok(None);
+            }
+            let value = inline.or_else(|| it.next()).unwrap_or_default();
+            match flag.as_str() {
+                "--steps" => {
+                    args.steps =
+                        value
+                            .parse()
+                            .ok()
+                            .filter(|&s| s >= BASELINE)
+                            .ok_or_else(|| {
+                                Message(format!(
+                                    "--steps expects a whole number ≥ {BASELINE}; got `{value}`"
+                                ))
+                            })?;
+                }
+                "--tolerance" => {
+                    args.tolerance = value
+                        .parse()
+                        .ok()
+                        .filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                        .ok_or_else(|| {
+                            Message(format!(
+                                "--tolerance expects a percentage ≥ 0 (e.g. 5); got `{value}`"
+                            ))
+                        })?;
+                }
+                _ => {
+                    return Err(Message(format!(
+                        "unknown argument `{arg}`; the flags are --steps N, --tolerance PCT \
+                         and --help"
+                    )));
+                }
+            }
+        }
+        Ok(Some(args))
+    }
+}
+
+/// An error printed as its message alone.
+#[derive(Debug)]
+struct Message(String);
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for Message {}

@@ -1,0 +1,186 @@
+//! Memory over long training, the part a test can check in well under a second: the plain
+//! training loop (one tape, `tape.clear()` at the start of every step) records the same
+//! number of nodes at every step, and keeps exactly the same number of heap bytes alive from
+//! one step to the next, so the tape's capacity does not grow after the first step.
+//!
+//! Live heap bytes are counted by a global allocator wrapping the system one, per thread (the
+//! test harness's other threads do not disturb the count). The process's resident memory
+//! over 100,000 steps is measured by `examples/soak.rs`, not here: it takes a minute or two.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets::{self, Point};
+use tapegrad::nn::{Activation, Init, Mlp};
+use tapegrad::optim::{Optimizer, Sgd, check_loss};
+use tapegrad::{Error, Tape, loss};
+
+struct Counting;
+
+thread_local! {
+    /// Bytes allocated minus bytes freed by this thread.
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+}
+
+fn count(delta: isize) {
+    let _ = LIVE.try_with(|c| c.set(c.get() + delta));
+}
+
+fn live_bytes() -> isize {
+    LIVE.with(Cell::get)
+}
+
+// SAFETY: every call is forwarded to `System` unchanged; only a counter is updated.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            count(layout.size() as isize);
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        count(-(layout.size() as isize));
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            count(new_size as isize - layout.size() as isize);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// micrograd's moons network and data, as in `examples/moons.rs` and `examples/soak.rs`.
+fn setup() -> (Mlp, Vec<Point>) {
+    let mut rng = StdRng::seed_from_u64(1337);
+    let points = datasets::moons(100, 0.1, &mut rng).unwrap();
+    let model = Mlp::new(
+        2,
+        &[16, 16, 1],
+        Activation::Relu,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng,
+    )
+    .unwrap();
+    (model, points)
+}
+
+/// One plain training step on `tape`: record, forward, hinge loss plus L2, backward, SGD.
+/// Clears the tape first when `clear` is set. Returns the loss.
+fn step(
+    model: &mut Mlp,
+    points: &[Point],
+    tape: &mut Tape,
+    opt: &mut Sgd,
+    k: usize,
+    clear: bool,
+) -> Result<f64, Error> {
+    use tapegrad::nn::Module;
+    if clear {
+        tape.clear();
+    }
+    let net = model.record(tape);
+    let mut losses = Vec::with_capacity(points.len());
+    for p in points {
+        losses.push(loss::hinge(net.forward_f64(&p.inputs())?[0], p.label));
+    }
+    let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
+    check_loss(k, total.data())?;
+    let grads = net.gradients(&total.backward());
+    opt.step(model, &grads)?;
+    Ok(total.data())
+}
+
+/// Nodes one step records: the 337 parameters; per point 16 + 16 neurons of an affine node
+/// and a relu node, one linear output neuron (an affine node) and its hinge loss (66 nodes,
+/// 6,600 for 100 points); the mean (a fused sum and a division), the L2 penalty and the sum
+/// of the two.
+const NODES_PER_STEP: usize = 337 + 100 * (2 * 16 + 2 * 16 + 1 + 1) + 2 + 1 + 1;
+
+#[test]
+fn two_hundred_steps_record_the_same_nodes_and_keep_the_same_heap() {
+    let (mut model, points) = setup();
+    let mut opt = Sgd::new(0.1);
+    let mut tape = Tape::new();
+    // Room for every record up front, so that these vectors do not count as growth.
+    let (mut nodes, mut live, mut losses) = (
+        Vec::with_capacity(200),
+        Vec::with_capacity(200),
+        Vec::with_capacity(200),
+    );
+    let start = live_bytes();
+    for k in 0..200 {
+        let l = step(&mut model, &points, &mut tape, &mut opt, k, true).unwrap();
+        losses.push(l);
+        nodes.push(tape.len());
+        live.push(live_bytes() - start);
+    }
+    assert_eq!(NODES_PER_STEP, 6941);
+    assert!(
+        nodes.iter().all(|&n| n == NODES_PER_STEP),
+        "node counts per step: {:?}",
+        &nodes[..10]
+    );
+    // The first step allocates the tape's arrays; every later step reuses them and frees
+    // everything else it allocated, to the byte.
+    assert!(live[0] > 0);
+    assert!(
+        live.iter().all(|&b| b == live[0]),
+        "live heap bytes after steps 1, 2, 100, 200: {}, {}, {}, {}",
+        live[0],
+        live[1],
+        live[99],
+        live[199]
+    );
+    // The tape's arrays: at least a value, a tag and an edge's worth per node.
+    let floor = isize::try_from(NODES_PER_STEP * tapegrad::bytes_per_node(0)).unwrap();
+    assert!(
+        live[0] >= floor,
+        "{} live bytes, fewer than {floor}",
+        live[0]
+    );
+    // And it was training: the loss fell.
+    assert!(
+        losses[199] < 0.5 * losses[0],
+        "{} → {}",
+        losses[0],
+        losses[199]
+    );
+}
+
+#[test]
+fn forgetting_tape_clear_is_visible_in_both_measures() {
+    // The negative control: without clear, nodes and live bytes grow every step, so the test
+    // above would see a leak.
+    let (mut model, points) = setup();
+    let mut opt = Sgd::new(0.1);
+    let mut tape = Tape::new();
+    let mut seen = Vec::with_capacity(3);
+    let start = live_bytes();
+    for k in 0..3 {
+        step(&mut model, &points, &mut tape, &mut opt, k, false).unwrap();
+        seen.push((tape.len(), live_bytes() - start));
+    }
+    assert_eq!(
+        seen.iter().map(|s| s.0).collect::<Vec<_>>(),
+        [NODES_PER_STEP, 2 * NODES_PER_STEP, 3 * NODES_PER_STEP]
+    );
+    assert!(seen[2].1 > seen[0].1, "live bytes {seen:?}");
+}

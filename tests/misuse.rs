@@ -1,0 +1,465 @@
+//! Misuse gets a clear message, never a wrong number.
+//!
+//! Gathered here: values from two tapes reaching every entry point (each message names what
+//! the caller called), gradients from a cleared or another tape read through a network,
+//! empty networks and layers, wrong input counts, and training runs whose loss or gradients
+//! go NaN or infinite (an error naming the step, the parameters untouched bit for bit).
+//!
+//! Covered elsewhere and not repeated: a value used after its tape was cleared or dropped does
+//! not compile (the two `compile_fail` doctests on `Tape::clear`, E0502 and E0597); backward of
+//! a constant on no tape gives all-zero gradients and `Gradients::wrt` on another tape's value
+//! or after a clear panics (`tests/engine.rs`, module `misuse`, and
+//! `backward_of_a_constant_is_all_zeros`); optimizers refusing NaN or wrong-length gradients
+//! with the model and their state unchanged (`tests/optim.rs`); a CSV file with a bad row
+//! (`tests/datasets.rs`, every error with its line number); labels outside a loss's domain
+//! (`tests/losses.rs`).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::nn::Activation::{Linear, Relu, Tanh};
+use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
+use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
+use tapegrad::{Error, Tape, Value, affine, dot, loss, sum};
+
+/// The message of the panic `f` raises.
+fn panic_message(f: impl FnOnce()) -> String {
+    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .expect("a panic with a message")
+}
+
+fn bits(xs: &[f64]) -> Vec<u64> {
+    xs.iter().map(|x| x.to_bits()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two tapes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn mixing_two_tapes_panics_naming_what_was_called() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let (a, b) = (t1.var(1.0), t2.var(2.0));
+    type Case<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    /// The name the message must give, and the misuse.
+    macro_rules! case {
+        ($what:expr, assign $op:tt) => {
+            ($what, Box::new(|| {
+                let mut x = a;
+                x $op b;
+                let _ = x;
+            }) as Box<dyn Fn() + '_>)
+        };
+        ($what:expr, $misuse:expr) => {
+            ($what, Box::new(|| {
+                let _ = $misuse;
+            }) as Box<dyn Fn() + '_>)
+        };
+    }
+    let cases: Vec<Case> = vec![
+        case!("+", a + b),
+        case!("-", a - b),
+        case!("*", a * b),
+        case!("/", a / b),
+        case!("+", assign +=),
+        case!("-", assign -=),
+        case!("*", assign *=),
+        case!("/", assign /=),
+        case!("pow", a.pow(b)),
+        case!("+", [a, b].into_iter().sum::<Value>()),
+        case!("*", [a, b].iter().product::<Value>()),
+        case!("sum", sum(&[a, b])),
+        case!("dot", dot(&[a, a], &[a, b])),
+        case!("affine", affine(&[a], &[a], b)),
+        case!("Tape::custom", t1.custom(0.0, &[(b, 1.0)])),
+        case!("loss::mean", loss::mean(&[a, b])),
+        case!(
+            "loss::sum_of_squares",
+            loss::sum_of_squares(&[a, b], &[0.0, 0.0])
+        ),
+        case!("loss::l2_penalty", loss::l2_penalty(&[a, b], 0.1)),
+    ];
+    let before = (t1.len(), t2.len());
+    for (what, f) in cases {
+        assert_eq!(
+            panic_message(f),
+            format!(
+                "`{what}` combined values from two different tapes; record every value of one \
+                 computation on the same Tape"
+            )
+        );
+    }
+    // Nothing was recorded by the refused operations.
+    assert_eq!((t1.len(), t2.len()), before);
+}
+
+#[test]
+fn a_network_fed_another_tapes_inputs_panics() {
+    let model = Neuron::from_parts(vec![1.0, 2.0], 0.5, Tanh);
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let net = model.record(&t1);
+    let xs = t2.vars(&[1.0, 2.0]);
+    let msg = panic_message(|| {
+        let _ = net.forward(&xs);
+    });
+    assert!(
+        msg.ends_with(
+            "combined values from two different tapes; record every value of one \
+                       computation on the same Tape"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn gradients_from_a_cleared_or_another_tape_panic_through_a_network() {
+    let model = Neuron::from_parts(vec![2.0], 1.0, Linear);
+    let mut tape = Tape::new();
+    // A Gradients store keeps no borrow of its tape, so it can outlive a clear: last step's
+    // gradients read against this step's parameters would be the wrong numbers.
+    let stale = {
+        let net = model.record(&tape);
+        let y = net.forward_f64(&[3.0]).unwrap();
+        let g = y.backward();
+        assert_eq!(net.gradients(&g), [3.0, 1.0]);
+        g
+    };
+    tape.clear();
+    let net = model.record(&tape);
+    assert_eq!(
+        panic_message(|| {
+            let _ = net.gradients(&stale);
+        }),
+        "Gradients::wrt: the tape was cleared after these gradients were computed; they \
+         describe values that no longer exist"
+    );
+    let other = Tape::new();
+    let foreign = (other.var(1.0) * 2.0).backward();
+    assert_eq!(
+        panic_message(|| {
+            let _ = net.gradients(&foreign);
+        }),
+        "Gradients::wrt: the value is recorded on a different tape than the output these \
+         gradients were computed for"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Networks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn empty_networks_and_layers_are_errors_saying_what_is_missing() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let zero_input_neuron = Neuron::from_parts(vec![], 0.5, Relu);
+    let cases: [(Result<(), Error>, &str); 7] = [
+        (
+            Mlp::new(2, &[], Tanh, Linear, Init::Micrograd, &mut rng).map(drop),
+            "empty network: an Mlp needs at least one layer; `sizes` was empty",
+        ),
+        (
+            Mlp::new(0, &[3], Tanh, Linear, Init::Micrograd, &mut rng).map(drop),
+            "empty network: an Mlp needs at least one input (nin was 0)",
+        ),
+        (
+            Mlp::from_layers(vec![]).map(drop),
+            "empty network: an Mlp needs at least one layer (none were given)",
+        ),
+        (
+            Layer::new(0, 3, Tanh, Init::Micrograd, &mut rng).map(drop),
+            "empty network: a layer needs at least one input (nin was 0)",
+        ),
+        (
+            Layer::new(3, 0, Tanh, Init::Micrograd, &mut rng).map(drop),
+            "empty network: a layer needs at least one neuron (nout was 0)",
+        ),
+        (
+            Layer::from_neurons(vec![]).map(drop),
+            "empty network: a layer needs at least one neuron (none were given)",
+        ),
+        (
+            Layer::from_neurons(vec![zero_input_neuron.clone()]).map(drop),
+            "empty network: a layer needs at least one input (its neurons take none)",
+        ),
+    ];
+    for (result, message) in cases {
+        assert_eq!(result.unwrap_err().to_string(), message);
+    }
+    // A lone neuron with no inputs is allowed, as documented: it is its bias.
+    assert_eq!(zero_input_neuron.predict(&[]).unwrap(), 0.5);
+}
+
+#[test]
+fn wrong_input_counts_say_expected_and_got_and_record_nothing() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Micrograd, &mut rng).unwrap();
+    let tape = Tape::new();
+    let net = mlp.record(&tape);
+    let recorded = tape.len();
+    assert_eq!(recorded, 13);
+    for (inputs, message) in [
+        (&[1.0, 2.0, 3.0][..], "expected 2 inputs, got 3"),
+        (&[1.0][..], "expected 2 inputs, got 1"),
+        (&[][..], "expected 2 inputs, got 0"),
+    ] {
+        assert_eq!(net.forward_f64(inputs).unwrap_err().to_string(), message);
+        assert_eq!(mlp.predict(inputs).unwrap_err().to_string(), message);
+        assert_eq!(tape.len(), recorded, "a refused forward recorded nodes");
+    }
+    let layer = &mlp.layers()[1];
+    assert_eq!(
+        layer.predict(&[1.0, 2.0]).unwrap_err().to_string(),
+        "expected 3 inputs, got 2"
+    );
+    assert_eq!(
+        layer.neurons()[0]
+            .predict(&[1.0; 4])
+            .unwrap_err()
+            .to_string(),
+        "expected 3 inputs, got 4"
+    );
+    assert_eq!(
+        mlp.forward(&net.params()[1..], &[Value::constant(1.0); 2])
+            .unwrap_err()
+            .to_string(),
+        "expected 13 parameters, got 12"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// NaN and infinity in training
+// ---------------------------------------------------------------------------------------------
+
+/// How a training loop stopped.
+#[derive(Debug)]
+struct Stopped {
+    step: usize,
+    error: Error,
+    /// The parameters before the failing step.
+    before: Vec<f64>,
+}
+
+/// Trains `model` on `data` with mean squared error until `check_loss` or the optimizer
+/// refuses a step, for at most `steps` steps.
+fn train_until_refused(
+    model: &mut Mlp,
+    data: &[([f64; 2], f64)],
+    opt: &mut dyn Optimizer,
+    steps: usize,
+) -> Option<Stopped> {
+    let mut tape = Tape::new();
+    for step in 0..steps {
+        tape.clear();
+        let before = model.parameters();
+        let net = model.record(&tape);
+        let losses: Vec<Value> = data
+            .iter()
+            .map(|(x, y)| loss::mse(net.forward_f64(x).unwrap()[0], *y))
+            .collect();
+        let total = loss::mean(&losses).unwrap();
+        let result = match check_loss(step, total.data()) {
+            Ok(()) => {
+                let grads = net.gradients(&total.backward());
+                opt.step(model, &grads)
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(error) = result {
+            return Some(Stopped {
+                step,
+                error,
+                before,
+            });
+        }
+    }
+    None
+}
+
+fn linear_mlp() -> Mlp {
+    let mut rng = StdRng::seed_from_u64(5);
+    Mlp::new(2, &[4, 1], Linear, Linear, Init::Micrograd, &mut rng).unwrap()
+}
+
+const DATA: [([f64; 2], f64); 4] = [
+    ([1.0, 2.0], 1.0),
+    ([-1.5, 0.5], -1.0),
+    ([3.0, -2.0], 0.5),
+    ([0.5, 4.0], 2.0),
+];
+
+#[test]
+fn a_diverging_run_stops_at_the_step_that_overflows_with_the_parameters_untouched() {
+    // A linear network with a learning rate far too high: every step multiplies the error, until
+    // the loss overflows.
+    let mut model = linear_mlp();
+    let mut opt = Sgd::new(1.0);
+    let stopped =
+        train_until_refused(&mut model, &DATA, &mut opt, 10_000).expect("the run diverges");
+    let Error::NonFinite { step, loss, hint } = &stopped.error else {
+        panic!("expected NonFinite, got {:?}", stopped.error);
+    };
+    assert_eq!(*step, stopped.step);
+    assert!(stopped.step > 3, "diverged at once: step {}", stopped.step);
+    assert!(!loss.is_finite());
+    assert!(
+        hint.contains("learning rate is probably too high"),
+        "{hint}"
+    );
+    assert!(
+        stopped
+            .error
+            .to_string()
+            .starts_with(&format!("non-finite value {loss} at step {step}: ")),
+        "{}",
+        stopped.error
+    );
+    // The refused step changed nothing: the model is as it was before it, every number
+    // finite, and the optimizer counted only the steps that succeeded.
+    assert_eq!(bits(&model.parameters()), bits(&stopped.before));
+    assert!(model.parameters().iter().all(|p| p.is_finite()));
+    assert_eq!(opt.step_count(), stopped.step);
+}
+
+#[test]
+fn a_nan_in_the_data_stops_training_at_that_step_with_the_parameters_untouched() {
+    let mut data = DATA.to_vec();
+    data[2].0[1] = f64::NAN;
+    for mut opt in [
+        Box::new(Sgd::new(0.01)) as Box<dyn Optimizer>,
+        Box::new(Adam::new(0.01)),
+    ] {
+        let mut model = linear_mlp();
+        let before = model.parameters();
+        let stopped = train_until_refused(&mut model, &data, opt.as_mut(), 10).unwrap();
+        assert_eq!(stopped.step, 0);
+        assert_eq!(
+            stopped.error.to_string(),
+            "non-finite value NaN at step 0: the loss is NaN; the learning rate is probably too \
+             high (try a smaller one), or the data holds NaN or infinite values"
+        );
+        assert_eq!(bits(&model.parameters()), bits(&before));
+        assert_eq!(opt.step_count(), 0);
+    }
+}
+
+#[test]
+fn nan_gradients_that_skip_check_loss_are_still_refused_by_the_optimizer() {
+    // The same NaN data, but the loop forgets check_loss: the optimizer checks the gradients
+    // itself, before touching any parameter.
+    let mut model = linear_mlp();
+    let before = model.parameters();
+    let tape = Tape::new();
+    let net = model.record(&tape);
+    let x = net.forward_f64(&[1.0, f64::NAN]).unwrap()[0];
+    let grads = net.gradients(&loss::mse(x, 1.0).backward());
+    drop(net);
+    // layer0.neuron0.w1 is multiplied by the NaN input; w0 is not, but the NaN output passes
+    // NaN back to every parameter.
+    assert!(grads.iter().all(|g| g.is_nan()));
+    let mut opt = Adam::new(0.01);
+    let err = opt.step(&mut model, &grads).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "non-finite value NaN at step 0: the gradient of layer0.neuron0.w0 (parameter 0 of 17) \
+         is NaN; the learning rate is probably too high (try a smaller one), or the inputs hold \
+         NaN or infinite values; the parameters were left unchanged"
+    );
+    assert_eq!(bits(&model.parameters()), bits(&before));
+}
+
+#[test]
+fn an_infinite_gradient_under_a_finite_loss_is_refused_by_the_optimizer() {
+    // loss = sqrt(prediction) at a prediction of exactly 0: the loss is 0, finite, so
+    // check_loss passes, but sqrt'(0) = +inf reaches every parameter.
+    let mut model = Neuron::from_parts(vec![1.0, -1.0], 0.0, Linear);
+    let before = model.parameters();
+    let tape = Tape::new();
+    let net = model.record(&tape);
+    let l = net.forward_f64(&[2.0, 2.0]).unwrap().sqrt();
+    assert_eq!(l.data(), 0.0);
+    check_loss(7, l.data()).unwrap();
+    let grads = net.gradients(&l.backward());
+    drop(net);
+    assert_eq!(grads, [f64::INFINITY; 3]);
+    let mut opt = Sgd::new(0.1).with_momentum(0.9);
+    let err = opt.step(&mut model, &grads).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "non-finite value inf at step 0: the gradient of w0 (parameter 0 of 3) is inf"
+        ),
+        "{err}"
+    );
+    assert_eq!(bits(&model.parameters()), bits(&before));
+    assert_eq!(opt.step_count(), 0);
+}
+
+#[test]
+fn an_update_that_would_overflow_a_parameter_or_the_optimizer_state_is_refused() {
+    // Finite gradients can still make a non-finite update: lr·g past f64::MAX, a momentum
+    // velocity that overflows, or Adam's second moment g² (any |g| > 1.3e154), which would
+    // otherwise turn that parameter's step into 0 and freeze it for the rest of the run.
+    let huge = Neuron::from_parts(vec![1e308], 0.0, Linear);
+    // Each optimizer, a good step (so there is state to keep intact), then the refused one.
+    type Case = (Box<dyn Optimizer>, [f64; 2], [f64; 2], &'static str);
+    let cases: [Case; 3] = [
+        (
+            Box::new(Sgd::new(10.0)),
+            [0.0, 1.0],
+            [-1e308, 0.0],
+            "the update would make w0 inf",
+        ),
+        (
+            Box::new(Sgd::new(1e-300).with_momentum(0.9)),
+            [f64::MAX, 1.0],
+            [f64::MAX, 0.0],
+            "the update would make w0's velocity inf",
+        ),
+        (
+            Box::new(Adam::new(0.1)),
+            [0.0, 1.0],
+            [0.0, 1e200],
+            "the update would make b's second moment inf",
+        ),
+    ];
+    for (mut opt, good, bad, fragment) in cases {
+        let mut model = huge.clone();
+        opt.step(&mut model, &good).unwrap();
+        let before = model.parameters();
+        let err = opt.step(&mut model, &bad).unwrap_err();
+        let Error::NonFinite { step, .. } = &err else {
+            panic!("expected NonFinite, got {err:?}");
+        };
+        assert_eq!(*step, 1);
+        let message = err.to_string();
+        assert!(message.contains(fragment), "{message}");
+        assert!(
+            message.ends_with("the parameters were left unchanged"),
+            "{message}"
+        );
+        assert_eq!(bits(&model.parameters()), bits(&before));
+        assert_eq!(opt.step_count(), 1);
+        // The optimizer is still usable after the refused step.
+        opt.step(&mut model, &[0.0, 1.0]).unwrap();
+        assert!(model.parameters().iter().all(|p| p.is_finite()));
+    }
+}
+
+#[test]
+fn adam_with_a_huge_gradient_does_not_freeze_the_parameter_silently() {
+    // Before the check above, g = 1e200 made v = inf: the step was 0 instead of about lr, and
+    // every later step of that parameter was 0 too. Now the step is refused; a smaller but
+    // still enormous gradient (1e150, whose square is finite) moves the parameter by about lr.
+    let mut model = Neuron::from_parts(vec![0.0], 0.0, Linear);
+    let mut opt = Adam::new(0.1);
+    assert!(opt.step(&mut model, &[1e200, 0.0]).is_err());
+    opt.step(&mut model, &[1e150, 0.0]).unwrap();
+    assert!(
+        (model.weights()[0] + 0.1).abs() < 1e-9,
+        "{:?}",
+        model.weights()
+    );
+}
