@@ -40,7 +40,7 @@
 //!
 //! This loop allocates a little every step (the recorded parameters, each layer's outputs, the
 //! losses, the gradients). Where speed matters, [`Trainer`](crate::train::Trainer) runs the
-//! same step (same nodes, same gradients, bit for bit) with no allocation after the first.
+//! same step (same loss and gradients, bit for bit) with no allocation after the first.
 //!
 //! Printing a model shows its shape, like micrograd's reprs:
 //! `Mlp of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [LinearNeuron(2)]]`.
