@@ -193,7 +193,15 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
                 }
             };
             match arity {
-                Arity::Unary => pass(parent[lo], partial[lo]),
+                Arity::Unary => {
+                    // The first contribution: assign, so no `0.0 + x` sits on the chain.
+                    let p = parent[lo] as usize;
+                    if p + 1 == i {
+                        pending = partial[lo] * g;
+                    } else {
+                        grads[p] += partial[lo] * g;
+                    }
+                }
                 Arity::Binary => {
                     pass(parent[lo], partial[lo]);
                     pass(parent[lo + 1], partial[lo + 1]);
