@@ -285,12 +285,7 @@ impl Tape {
             output.tape().is_some_and(|t| std::ptr::eq(t, self)),
             "Tape::backward_into: the output is recorded on a different tape"
         );
-        sweep(
-            &self.nodes(),
-            output.index_unchecked() as usize,
-            &mut grads.grads,
-            0,
-        );
+        self.backward_accumulate(output, grads, 0, true);
     }
 
     /// Like [`backward_into`](Tape::backward_into), but adds to the gradients of nodes

@@ -282,20 +282,29 @@ impl Nodes {
         }
         self.parent.push(w_first + n);
         self.partial.push(1.0);
+        self.finish_edges(Op::Dot, data, start)
+    }
+
+    /// Records the node whose edges were pushed from `start` on: applies the NaN rule of
+    /// [`Tape::custom`] to them and sets its arity from their count.
+    ///
+    /// # Panics
+    /// When the node has more than `u32::MAX` parents.
+    fn finish_edges(&mut self, op: Op, data: f64, start: usize) -> u32 {
         if data.is_nan() {
             self.partial[start..].fill(f64::NAN);
         }
-        let count = self.parent.len() - start;
-        let arity = match count {
+        let arity = match self.parent.len() - start {
+            0 => Arity::Leaf,
             1 => Arity::Unary,
             2 => Arity::Binary,
-            _ => {
+            count => {
                 let count = u32::try_from(count).unwrap_or_else(|_| tape_full());
                 self.many.push(count);
                 Arity::Many
             }
         };
-        self.push_node(Op::Dot, arity, data)
+        self.push_node(op, arity, data)
     }
 
     #[inline]
@@ -603,25 +612,13 @@ impl Tape {
         data: f64,
         edges: impl Iterator<Item = (u32, f64)>,
     ) -> u32 {
-        let nan = data.is_nan();
         let mut n = self.nodes.borrow_mut();
         let start = n.parent.len();
         for (p, d) in edges {
             n.parent.push(p);
-            n.partial.push(if nan { f64::NAN } else { d });
+            n.partial.push(d);
         }
-        let count = n.parent.len() - start;
-        let arity = match count {
-            0 => Arity::Leaf,
-            1 => Arity::Unary,
-            2 => Arity::Binary,
-            _ => {
-                let count = u32::try_from(count).unwrap_or_else(|_| tape_full());
-                n.many.push(count);
-                Arity::Many
-            }
-        };
-        n.push_node(op, arity, data)
+        n.finish_edges(op, data, start)
     }
 
     /// Records `data.len()` trainable leaves with consecutive indices, without making
