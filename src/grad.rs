@@ -4,6 +4,7 @@
 //! of the values: calling backward twice gives two identical stores, never doubled
 //! gradients, and there is no `zero_grad` to forget.
 
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Index;
 
@@ -166,63 +167,107 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
     grads.truncate(keep);
     grads.resize(out + 1, 0.0);
     grads[out] = 1.0;
-    let (mut e, mut m) = nodes.ends_after(out);
-    let (parent, partial) = (&nodes.parent[..e], &nodes.partial[..e]);
-    let mut pending = 0.0; // owed to node i by node i + 1
-    for i in (keep..=out).rev() {
-        let g = grads[i] + pending;
-        grads[i] = g;
-        pending = 0.0;
-        let arity = nodes.tag[i].arity;
-        let lo = match arity {
-            Arity::Leaf => continue,
-            Arity::Unary => e - 1,
-            Arity::Binary => e - 2,
-            Arity::Many => {
-                m -= 1;
-                e - nodes.many[m] as usize
-            }
+    // Cells: the loop walks the gradients in order and adds to earlier ones at the same
+    // time, without an index (and its bounds check) for the walk.
+    let cells = Cell::from_mut(&mut grads[..=out]).as_slice_of_cells();
+    let end = nodes.ends_after(out);
+    // Cursors: node i's edges end at `e` in `partial` and at `q` in `parent`.
+    let (mut e, mut q, mut m) = (end.partial, end.parent, end.many);
+    let (parent, partial) = (&nodes.parent[..q], &nodes.partial[..e]);
+    let walk = (keep..out + 1)
+        .zip(&cells[keep..])
+        .zip(&nodes.tag[keep..=out]);
+    let mut pending: f64 = 0.0; // owed to node i by node i + 1
+    for ((i, slot), tag) in walk.rev() {
+        // In a chain nothing else adds to node i: its gradient is `+0.0 + pending`, which
+        // is `pending` bit for bit unless `pending` is −0.0. Skipping the addition takes its
+        // 4 cycles off every chain step's critical path (the branch is predicted; without
+        // [`cold_path`] the compiler makes it a blend that costs more than the add).
+        let stored = slot.get();
+        let g = if stored.to_bits() == 0 && pending.to_bits() != NEG_ZERO {
+            pending
+        } else {
+            cold_path();
+            stored + pending
         };
-        if g != 0.0 {
-            let mut pass = |p: u32, d: f64| {
-                let p = p as usize;
-                if p + 1 == i {
-                    pending += d * g;
-                } else {
-                    grads[p] += d * g;
-                }
-            };
-            match arity {
-                Arity::Unary => {
-                    // The first contribution: assign, so no `0.0 + x` sits on the chain.
-                    let p = parent[lo] as usize;
+        slot.set(g);
+        pending = 0.0;
+        let arity = tag.arity;
+        // The commonest node first, tested on its own: a `match` alone compiles to a jump
+        // table, an indirect branch on every node.
+        if arity == Arity::Prev {
+            // The one input is node i - 1, visited next: carry the contribution there in
+            // `pending`. Assigned, not added, so no `0.0 + x` sits on the chain.
+            e -= 1;
+            if g != 0.0 {
+                pending = partial[e] * g;
+            } else {
+                cold_path();
+            }
+            continue;
+        }
+        let add = |p: usize, c: f64| cells[p].set(cells[p].get() + c);
+        match arity {
+            Arity::Leaf | Arity::Prev => {}
+            Arity::Unary => {
+                e -= 1;
+                q -= 1;
+                if g != 0.0 {
+                    let (p, c) = (parent[q] as usize, partial[e] * g);
                     if p + 1 == i {
-                        pending = partial[lo] * g;
+                        pending = c;
                     } else {
-                        grads[p] += partial[lo] * g;
+                        add(p, c);
                     }
                 }
-                Arity::Binary => {
-                    pass(parent[lo], partial[lo]);
-                    pass(parent[lo + 1], partial[lo + 1]);
+            }
+            Arity::Binary => {
+                e -= 2;
+                q -= 2;
+                if g != 0.0 {
+                    let mut pass = |p: u32, d: f64| {
+                        let p = p as usize;
+                        if p + 1 == i {
+                            pending += d * g;
+                        } else {
+                            add(p, d * g);
+                        }
+                    };
+                    pass(parent[q], partial[e]);
+                    pass(parent[q + 1], partial[e + 1]);
                 }
-                _ => {
+            }
+            Arity::Many => {
+                m -= 1;
+                let k = nodes.many[m] as usize;
+                e -= k;
+                q -= k;
+                if g != 0.0 {
                     // A many-input node (a neuron, a sum) writes straight to memory: its
                     // edges go to many different nodes, and testing each one for `i - 1`
                     // cost about 4% of micrograd's demo training step (interleaved runs of
                     // `benches/training.rs`'s workload, 4 rounds).
-                    for (&p, &d) in parent[lo..e].iter().zip(&partial[lo..e]) {
-                        grads[p as usize] += d * g;
+                    for (&p, &d) in parent[q..q + k].iter().zip(&partial[e..e + k]) {
+                        add(p as usize, d * g);
                     }
                 }
             }
         }
-        e = lo;
     }
     if keep > 0 {
         grads[keep - 1] += pending;
     }
 }
+
+/// Marks the branch it is called from as rarely taken (`std::hint::cold_path`, stable only
+/// since Rust 1.95): the compiler then keeps a real branch there instead of computing both
+/// sides and blending them.
+#[cold]
+#[inline(always)]
+fn cold_path() {}
+
+/// The bits of −0.0.
+const NEG_ZERO: u64 = 0x8000_0000_0000_0000;
 
 impl<'t> Value<'t> {
     /// Computes d(self)/d(v) for every value `v` recorded before `self`, in one reverse sweep

@@ -1,11 +1,14 @@
 //! The tape: an arena that records every scalar operation as one node.
 //!
 //! Storage is struct-of-arrays. Node `i` has a value `data[i]` and a two-byte tag `tag[i]`
-//! (its operation and how many parents it has); its incoming edges follow those of node
-//! `i - 1` in the parallel arrays `parent` (`u32`) and `partial` (`f64`): "node `i` depends on
-//! node `parent[e]` with local derivative `partial[e]`", computed at forward time, right beside
-//! the value. There is no per-node offset: the backward sweep walks the edges from the end,
-//! stepping back by each node's arity. A leaf costs 10 bytes, each parent 12 more.
+//! (its operation and how many parents it has); the local derivatives of its incoming edges,
+//! computed at forward time right beside the value, follow those of node `i - 1` in `partial`
+//! (`f64`), and their parents follow in `parent` (`u32`). One kind of edge stores no parent:
+//! a one-input node whose input is the node just before it ([`Arity::Prev`]), the commonest
+//! edge there is (every step of a chain, every activation after its weighted sum). There is no
+//! per-node offset: the backward sweep walks both arrays from the end, stepping back by each
+//! node's arity. A leaf costs 10 bytes, each parent 12 more, and an input that is the node
+//! before 8.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
@@ -28,6 +31,10 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// 10 bytes, a unary op 22, a binary op 34, and a neuron with `n` inputs (one fused node
 /// with `2n + 1` parents) `14 + 12·(2n + 1)`, where separate multiplies and adds would take
 /// `2n` binary nodes (`68n` bytes).
+///
+/// One case is cheaper than this count: a unary op whose input is the node recorded just
+/// before it (each step of a chain like `v = v * a + b`, an activation applied to the
+/// weighted sum before it) stores no parent index, 18 bytes.
 ///
 /// ```
 /// assert_eq!(tapegrad::bytes_per_node(0), 10);
@@ -147,6 +154,8 @@ impl fmt::Display for Op {
 #[repr(u8)]
 pub(crate) enum Arity {
     Leaf,
+    /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
+    Prev,
     Unary,
     Binary,
     /// Three or more parents; the count is the node's entry in `Nodes::many`.
@@ -162,14 +171,17 @@ pub(crate) struct Tag {
 
 /// The recorded graph, struct-of-arrays. Edges are packed in node order with no per-node
 /// offset: a sweep from the last node down recovers each node's edges from its arity alone
-/// (a cursor that steps back 0, 1, 2 or `many[k]` edges). What backward reads (`tag`,
-/// `parent`, `partial`, `many`) is kept apart from what only printing reads (`data`,
+/// (two cursors, one in `partial` and one in `parent`, that step back 0, 1, 2 or `many[k]`
+/// edges; an [`Arity::Prev`] node steps back one in `partial` only). What backward reads
+/// (`tag`, `parent`, `partial`, `many`) is kept apart from what only printing reads (`data`,
 /// `labels`).
 #[derive(Default)]
 pub(crate) struct Nodes {
     pub(crate) tag: Vec<Tag>,
     pub(crate) data: Vec<f64>,
+    /// The parent of every edge except those of [`Arity::Prev`] nodes.
     pub(crate) parent: Vec<u32>,
+    /// The local derivative of every edge.
     pub(crate) partial: Vec<f64>,
     /// Edge counts of the nodes with `Arity::Many`, in node order.
     pub(crate) many: Vec<u32>,
@@ -182,42 +194,59 @@ impl Nodes {
         self.data.len()
     }
 
-    /// Where the edges of nodes `0..=out` end in `parent`/`partial`, and how many entries of
-    /// `many` they use: found by stepping back over the nodes after `out` (none, when `out`
-    /// is the last node, as a loss usually is).
-    pub(crate) fn ends_after(&self, out: usize) -> (usize, usize) {
-        let (mut e, mut m) = (self.parent.len(), self.many.len());
+    /// Where the edges of nodes `0..=out` end in `partial` and in `parent`, and how many
+    /// entries of `many` they use: found by stepping back over the nodes after `out` (none,
+    /// when `out` is the last node, as a loss usually is).
+    pub(crate) fn ends_after(&self, out: usize) -> Ends {
+        let mut end = Ends {
+            partial: self.partial.len(),
+            parent: self.parent.len(),
+            many: self.many.len(),
+        };
         for t in self.tag[out + 1..].iter().rev() {
-            match t.arity {
-                Arity::Leaf => {}
-                Arity::Unary => e -= 1,
-                Arity::Binary => e -= 2,
+            let (partials, parents) = match t.arity {
+                Arity::Leaf => (0, 0),
+                Arity::Prev => (1, 0),
+                Arity::Unary => (1, 1),
+                Arity::Binary => (2, 2),
                 Arity::Many => {
-                    m -= 1;
-                    e -= self.many[m] as usize;
-                }
-            }
-        }
-        (e, m)
-    }
-
-    /// Start of every node's edges (`len() + 1` entries), for tools that visit nodes out of
-    /// sweep order. One forward pass; not used by backward.
-    pub(crate) fn edge_starts(&self) -> Vec<usize> {
-        let mut starts = Vec::with_capacity(self.len() + 1);
-        let (mut e, mut m) = (0, 0);
-        starts.push(0);
-        for t in &self.tag {
-            e += match t.arity {
-                Arity::Leaf => 0,
-                Arity::Unary => 1,
-                Arity::Binary => 2,
-                Arity::Many => {
-                    m += 1;
-                    self.many[m - 1] as usize
+                    end.many -= 1;
+                    let k = self.many[end.many] as usize;
+                    (k, k)
                 }
             };
-            starts.push(e);
+            end.partial -= partials;
+            end.parent -= parents;
+        }
+        end
+    }
+
+    /// Start of every node's edges in `partial` and `parent` (`len() + 1` entries each),
+    /// for tools that visit nodes out of sweep order. One forward pass; not used by backward.
+    pub(crate) fn edge_starts(&self) -> EdgeStarts {
+        let mut starts = EdgeStarts {
+            partial: Vec::with_capacity(self.len() + 1),
+            parent: Vec::with_capacity(self.len() + 1),
+        };
+        let (mut e, mut q, mut m) = (0, 0, 0);
+        starts.partial.push(0);
+        starts.parent.push(0);
+        for t in &self.tag {
+            let (partials, parents) = match t.arity {
+                Arity::Leaf => (0, 0),
+                Arity::Prev => (1, 0),
+                Arity::Unary => (1, 1),
+                Arity::Binary => (2, 2),
+                Arity::Many => {
+                    m += 1;
+                    let k = self.many[m - 1] as usize;
+                    (k, k)
+                }
+            };
+            e += partials;
+            q += parents;
+            starts.partial.push(e);
+            starts.parent.push(q);
         }
         starts
     }
@@ -226,7 +255,7 @@ impl Nodes {
     ///
     /// # Panics
     /// When the tape already holds `u32::MAX` nodes.
-    #[inline]
+    #[inline(always)]
     fn next_index(&self) -> u32 {
         let n = self.data.len();
         if n >= u32::MAX as usize {
@@ -235,12 +264,16 @@ impl Nodes {
         n as u32
     }
 
-    /// Pushes one node with one edge, with the NaN rule of [`Tape::custom`].
-    #[inline]
+    /// Pushes one node with one edge, with the NaN rule of [`Tape::custom`]. When the
+    /// parent is the node just before, the edge stores no parent ([`Arity::Prev`]).
+    #[inline(always)]
     pub(crate) fn push_unary(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
         let d = if data.is_nan() { f64::NAN } else { d };
-        let idx = self.push_node(op, Arity::Unary, data);
-        self.parent.push(p);
+        let prev = p as usize + 1 == self.data.len();
+        let idx = self.push_node(op, if prev { Arity::Prev } else { Arity::Unary }, data);
+        if !prev {
+            self.parent.push(p);
+        }
         self.partial.push(d);
         idx
     }
@@ -264,7 +297,7 @@ impl Nodes {
     ) -> u32 {
         debug_assert_eq!(w.len(), x.len());
         let n = w.len() as u32;
-        let start = self.parent.len();
+        let start = self.partial.len();
         self.parent.extend(w_first..w_first + n);
         self.partial.extend_from_slice(x);
         match inputs {
@@ -285,7 +318,8 @@ impl Nodes {
         self.finish_edges(Op::Dot, data, start)
     }
 
-    /// Records the node whose edges were pushed from `start` on: applies the NaN rule of
+    /// Records the node whose edges were pushed from `start` on (a position in `partial`;
+    /// each of them pushed a parent too): applies the NaN rule of
     /// [`Tape::custom`] to them and sets its arity from their count.
     ///
     /// # Panics
@@ -294,7 +328,8 @@ impl Nodes {
         if data.is_nan() {
             self.partial[start..].fill(f64::NAN);
         }
-        let arity = match self.parent.len() - start {
+        // Every edge pushed since `start` has a parent: `parent` grew by as much as `partial`.
+        let arity = match self.partial.len() - start {
             0 => Arity::Leaf,
             1 => Arity::Unary,
             2 => Arity::Binary,
@@ -307,7 +342,7 @@ impl Nodes {
         self.push_node(op, arity, data)
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_node(&mut self, op: Op, arity: Arity, data: f64) -> u32 {
         let idx = self.next_index();
         self.tag.push(Tag { op, arity });
@@ -327,14 +362,39 @@ pub(crate) enum Inputs<'a> {
     Some { at: &'a [u32], nodes: &'a [u32] },
 }
 
+/// Where the edges of a prefix of the nodes end, from [`Nodes::ends_after`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ends {
+    pub(crate) partial: usize,
+    pub(crate) parent: usize,
+    pub(crate) many: usize,
+}
+
+/// Where every node's edges start, from [`Nodes::edge_starts`].
+pub(crate) struct EdgeStarts {
+    partial: Vec<usize>,
+    parent: Vec<usize>,
+}
+
 /// Node `i`'s incoming edges as `(parent, local derivative)`, given `starts` from
 /// [`Nodes::edge_starts`].
 pub(crate) fn edges_of<'a>(
     nodes: &'a Nodes,
-    starts: &[usize],
+    starts: &'a EdgeStarts,
     i: usize,
 ) -> impl Iterator<Item = (usize, f64)> + 'a {
-    (starts[i]..starts[i + 1]).map(|e| (nodes.parent[e] as usize, nodes.partial[e]))
+    let partials = starts.partial[i]..starts.partial[i + 1];
+    let prev = nodes.tag[i].arity == Arity::Prev;
+    let mut q = starts.parent[i];
+    partials.map(move |e| {
+        let p = if prev {
+            i - 1
+        } else {
+            q += 1;
+            nodes.parent[q - 1] as usize
+        };
+        (p, nodes.partial[e])
+    })
 }
 
 #[cold]
@@ -493,16 +553,20 @@ impl Tape {
             return;
         }
         debug_assert!(!leaves || n.tag[..len].iter().all(|t| t.arity == Arity::Leaf));
-        let (e, m) = if len == 0 || leaves {
-            (0, 0)
+        let end = if len == 0 || leaves {
+            Ends {
+                partial: 0,
+                parent: 0,
+                many: 0,
+            }
         } else {
             n.ends_after(len - 1)
         };
         n.tag.truncate(len);
         n.data.truncate(len);
-        n.parent.truncate(e);
-        n.partial.truncate(e);
-        n.many.truncate(m);
+        n.parent.truncate(end.parent);
+        n.partial.truncate(end.partial);
+        n.many.truncate(end.many);
         n.labels.retain(|&k, _| (k as usize) < len);
     }
 
@@ -581,7 +645,7 @@ impl Tape {
     }
 
     /// Pushes one node with one edge. Callers have checked the parent is on this tape.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push1(&self, op: Op, data: f64, p: u32, d: f64) -> u32 {
         self.nodes.borrow_mut().push_unary(op, data, p, d)
     }
@@ -613,7 +677,7 @@ impl Tape {
         edges: impl Iterator<Item = (u32, f64)>,
     ) -> u32 {
         let mut n = self.nodes.borrow_mut();
-        let start = n.parent.len();
+        let start = n.partial.len();
         for (p, d) in edges {
             n.parent.push(p);
             n.partial.push(d);

@@ -210,7 +210,7 @@ impl<'t> Value<'t> {
     }
 
     /// Records a node with one input (`self`), given its value and local derivative.
-    #[inline]
+    #[inline(always)]
     fn unary(self, op: Op, data: f64, d: f64) -> Self {
         match self.tape {
             Some(t) => Value::from_parts(t, t.push1(op, data, self.idx, d), data),
@@ -220,7 +220,7 @@ impl<'t> Value<'t> {
 
     /// Records a node with inputs `self` and `other`, given its value and the local
     /// derivatives with respect to each.
-    #[inline]
+    #[inline(always)]
     #[track_caller]
     fn binary(self, other: Self, op: Op, data: f64, da: f64, db: f64) -> Self {
         match (self.tape, other.tape) {

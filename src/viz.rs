@@ -4,7 +4,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::grad::Gradients;
-use crate::tape::{Nodes, Op, edges_of};
+use crate::tape::{EdgeStarts, Nodes, Op, edges_of};
 use crate::value::Value;
 
 /// The name a node is printed under: its label, or `#index`.
@@ -17,7 +17,7 @@ fn node_name(nodes: &Nodes, i: usize) -> String {
 
 /// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
 /// sweep: no recursion.
-fn reaching(nodes: &Nodes, starts: &[usize], out: usize) -> Vec<bool> {
+fn reaching(nodes: &Nodes, starts: &EdgeStarts, out: usize) -> Vec<bool> {
     let mut reach = vec![false; out + 1];
     reach[out] = true;
     for i in (0..=out).rev() {

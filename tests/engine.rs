@@ -607,6 +607,38 @@ mod contract {
         assert_eq!(g.wrt(side).to_bits(), 0.0f64.to_bits());
     }
 
+    /// A gradient is `+0.0` plus its contributions in IEEE arithmetic, whether an edge goes to
+    /// the node just before (stored without a parent index, its contribution carried in a
+    /// register) or further back: down to the sign of a zero.
+    #[test]
+    fn gradients_are_plus_zero_plus_their_contributions_down_to_the_sign_of_zero() {
+        let tape = Tape::new();
+        let x = tape.var(1.5);
+        let far = tape.var(2.0);
+        let y = x * 0.0; // d/dx = +0
+        let z = y * -3.0; // parent just before: dz/dy = -3
+        let w = far + 1.0; // an unrelated node in between
+        let out = z * 2.0 + w * 0.0; // z is not the node just before
+        let g = out.backward();
+        assert_eq!(g.wrt(z).to_bits(), 2.0f64.to_bits());
+        assert_eq!(g.wrt(y).to_bits(), (-6.0f64).to_bits());
+        // +0 × (−6) = −0, and +0 + (−0) = +0.
+        assert_eq!(g.wrt(x).to_bits(), 0.0f64.to_bits());
+        // w reaches the output with local derivative 0: 0 × 1 = +0, and so for far.
+        assert_eq!(g.wrt(w).to_bits(), 0.0f64.to_bits());
+        assert_eq!(g.wrt(far).to_bits(), 0.0f64.to_bits());
+
+        // A nonzero gradient carried from the node just before is exact: a chain of 60
+        // halvings ends at 2⁻⁶⁰.
+        let t = Tape::new();
+        let a = t.var(1.0);
+        let mut v = a;
+        for _ in 0..60 {
+            v *= 0.5;
+        }
+        assert_eq!(v.backward().wrt(a), 0.5f64.powi(60));
+    }
+
     #[test]
     fn values_created_after_the_output_have_zero_gradient() {
         let tape = Tape::new();
