@@ -173,10 +173,10 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
     let end = nodes.ends_after(out);
     // Cursors: node i's edges end at `e` in `partial` and at `q` in `parent`.
     let (mut e, mut q, mut m) = (end.partial, end.parent, end.many);
-    let (parent, partial) = (&nodes.parent[..q], &nodes.partial[..e]);
+    let (parent, partial) = (&nodes.parents()[..q], &nodes.partials()[..e]);
     let walk = (keep..out + 1)
         .zip(&cells[keep..])
-        .zip(&nodes.tag[keep..=out]);
+        .zip(&nodes.tags()[keep..=out]);
     let mut pending: f64 = 0.0; // owed to node i by node i + 1
     for ((i, slot), tag) in walk.rev() {
         // In a chain nothing else adds to node i: its gradient is `+0.0 + pending`, which
@@ -192,7 +192,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         };
         slot.set(g);
         pending = 0.0;
-        let arity = tag.arity;
+        let arity = tag.arity();
         // The commonest node first, tested on its own: a `match` alone compiles to a jump
         // table, an indirect branch on every node.
         if arity == Arity::Prev {

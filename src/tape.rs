@@ -1,13 +1,13 @@
 //! The tape: an arena that records every scalar operation as one node.
 //!
-//! Storage is struct-of-arrays. Node `i` has a value `data[i]` and a two-byte tag `tag[i]`
+//! Storage is struct-of-arrays. Node `i` has a value `data[i]` and a one-byte tag `tag[i]`
 //! (its operation and how many parents it has); the local derivatives of its incoming edges,
 //! computed at forward time right beside the value, follow those of node `i - 1` in `partial`
 //! (`f64`), and their parents follow in `parent` (`u32`). One kind of edge stores no parent:
 //! a one-input node whose input is the node just before it ([`Arity::Prev`]), the commonest
 //! edge there is (every step of a chain, every activation after its weighted sum). There is no
 //! per-node offset: the backward sweep walks both arrays from the end, stepping back by each
-//! node's arity. A leaf costs 10 bytes, each parent 12 more, and an input that is the node
+//! node's arity. A leaf costs 9 bytes, each parent 12 more, and an input that is the node
 //! before 8.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
@@ -26,21 +26,21 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// Bytes the tape stores for one node with `parents` incoming edges, not counting optional
 /// labels or the gradient buffer (8 bytes per node, held by [`Gradients`](crate::Gradients)).
 ///
-/// A node costs its value (8 bytes) and a tag (2), plus per parent an index (4) and a local
-/// derivative (8); a node with more than two parents stores its count too (4). So a leaf is
-/// 10 bytes, a unary op 22, a binary op 34, and a neuron with `n` inputs (one fused node
-/// with `2n + 1` parents) `14 + 12·(2n + 1)`, where separate multiplies and adds would take
-/// `2n` binary nodes (`68n` bytes).
+/// A node costs its value (8 bytes) and a tag (1: its op and arity), plus per parent an
+/// index (4) and a local derivative (8); a node with more than two parents stores its count
+/// too (4). So a leaf is 9 bytes, a unary op 21, a binary op 33, and a neuron with `n`
+/// inputs (one fused node with `2n + 1` parents) `13 + 12·(2n + 1)`, where separate
+/// multiplies and adds would take `2n` binary nodes (`66n` bytes).
 ///
 /// One case is cheaper than this count: a unary op whose input is the node recorded just
 /// before it (each step of a chain like `v = v * a + b`, an activation applied to the
-/// weighted sum before it) stores no parent index, 18 bytes.
+/// weighted sum before it) stores no parent index, 17 bytes.
 ///
 /// ```
-/// assert_eq!(tapegrad::bytes_per_node(0), 10);
-/// assert_eq!(tapegrad::bytes_per_node(1), 22);
-/// assert_eq!(tapegrad::bytes_per_node(2), 34);
-/// assert_eq!(tapegrad::bytes_per_node(5), 74);
+/// assert_eq!(tapegrad::bytes_per_node(0), 9);
+/// assert_eq!(tapegrad::bytes_per_node(1), 21);
+/// assert_eq!(tapegrad::bytes_per_node(2), 33);
+/// assert_eq!(tapegrad::bytes_per_node(5), 73);
 /// ```
 #[must_use]
 pub const fn bytes_per_node(parents: usize) -> usize {
@@ -57,6 +57,7 @@ pub const fn bytes_per_node(parents: usize) -> usize {
 /// sweep itself never looks at it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
+#[repr(u8)]
 pub enum Op {
     /// A trainable leaf made by [`Tape::var`].
     Var,
@@ -162,12 +163,71 @@ pub(crate) enum Arity {
     Many,
 }
 
-/// A node's operation and arity, two bytes.
+/// Every [`Op`], in declaration order: `OPS[op as usize] == op`.
+const OPS: [Op; 23] = [
+    Op::Var,
+    Op::Const,
+    Op::Add,
+    Op::Sub,
+    Op::Mul,
+    Op::Div,
+    Op::Neg,
+    Op::Powi,
+    Op::Powf,
+    Op::Pow,
+    Op::Exp,
+    Op::Ln,
+    Op::Sqrt,
+    Op::Tanh,
+    Op::Sigmoid,
+    Op::Relu,
+    Op::Abs,
+    Op::Sin,
+    Op::Cos,
+    Op::Recip,
+    Op::Sum,
+    Op::Dot,
+    Op::Custom,
+];
+
+const _: () = {
+    let mut k = 0;
+    while k < OPS.len() {
+        assert!(OPS[k] as usize == k, "OPS out of order");
+        k += 1;
+    }
+    assert!(OPS.len() <= 32, "an op must fit in 5 bits");
+};
+
+/// A node's operation (low 5 bits) and arity (high 3 bits) in one byte.
 #[derive(Clone, Copy)]
-pub(crate) struct Tag {
-    pub(crate) op: Op,
-    pub(crate) arity: Arity,
+pub(crate) struct Tag(u8);
+
+impl Tag {
+    #[inline(always)]
+    pub(crate) const fn new(op: Op, arity: Arity) -> Tag {
+        Tag(op as u8 | (arity as u8) << 5)
+    }
+
+    #[inline(always)]
+    pub(crate) fn op(self) -> Op {
+        OPS[usize::from(self.0 & 31)]
+    }
+
+    #[inline(always)]
+    pub(crate) fn arity(self) -> Arity {
+        match self.0 >> 5 {
+            0 => Arity::Leaf,
+            1 => Arity::Prev,
+            2 => Arity::Unary,
+            3 => Arity::Binary,
+            _ => Arity::Many,
+        }
+    }
 }
+
+/// What fills the room of `Nodes::tag` past the recorded nodes.
+const FILLER: Tag = Tag::new(Op::Var, Arity::Leaf);
 
 /// The recorded graph, struct-of-arrays. Edges are packed in node order with no per-node
 /// offset: a sweep from the last node down recovers each node's edges from its arity alone
@@ -175,14 +235,28 @@ pub(crate) struct Tag {
 /// edges; an [`Arity::Prev`] node steps back one in `partial` only). What backward reads
 /// (`tag`, `parent`, `partial`, `many`) is kept apart from what only printing reads (`data`,
 /// `labels`).
+///
+/// The arrays are kept longer than what is recorded, their extra room filled with
+/// placeholders, and the counts `len`, `edges` and `parents` say how much is in use. Recording
+/// a node is then a few plain stores after one test for room, with no call on the way: each
+/// `Vec::push` tests its own capacity and may call its allocator, and the value being
+/// recorded had to be saved to the stack around those calls, a store and a reload on the
+/// critical path of every step of a chain (recording a chain node, best of many runs: about
+/// 3.1 → 2.4 ns).
 #[derive(Default)]
 pub(crate) struct Nodes {
-    pub(crate) tag: Vec<Tag>,
-    pub(crate) data: Vec<f64>,
+    /// Nodes recorded: `tag[..len]` and `data[..len]`.
+    len: usize,
+    /// Edges recorded: `partial[..edges]`.
+    edges: usize,
+    /// Parents recorded: `parent[..parents]` (`Arity::Prev` edges store none).
+    parents: usize,
+    tag: Vec<Tag>,
+    data: Vec<f64>,
     /// The parent of every edge except those of [`Arity::Prev`] nodes.
-    pub(crate) parent: Vec<u32>,
+    parent: Vec<u32>,
     /// The local derivative of every edge.
-    pub(crate) partial: Vec<f64>,
+    partial: Vec<f64>,
     /// Edge counts of the nodes with `Arity::Many`, in node order.
     pub(crate) many: Vec<u32>,
     pub(crate) labels: HashMap<u32, String>,
@@ -191,7 +265,103 @@ pub(crate) struct Nodes {
 impl Nodes {
     #[inline]
     pub(crate) fn len(&self) -> usize {
-        self.data.len()
+        self.len
+    }
+
+    /// Every recorded node's tag.
+    #[inline]
+    pub(crate) fn tags(&self) -> &[Tag] {
+        &self.tag[..self.len]
+    }
+
+    /// Every recorded node's value.
+    #[inline]
+    pub(crate) fn values(&self) -> &[f64] {
+        &self.data[..self.len]
+    }
+
+    /// Every recorded edge's parent (none for `Arity::Prev` edges).
+    #[inline]
+    pub(crate) fn parents(&self) -> &[u32] {
+        &self.parent[..self.parents]
+    }
+
+    /// Every recorded edge's local derivative.
+    #[inline]
+    pub(crate) fn partials(&self) -> &[f64] {
+        &self.partial[..self.edges]
+    }
+
+    /// Forgets every node, keeping the room.
+    pub(crate) fn clear(&mut self) {
+        self.len = 0;
+        self.edges = 0;
+        self.parents = 0;
+        self.many.clear();
+        self.labels.clear();
+    }
+
+    /// Forgets every node after the first `len`, keeping the room. `leaves` promises that
+    /// the first `len` nodes have no edges.
+    pub(crate) fn truncate(&mut self, len: usize, leaves: bool) {
+        if len >= self.len {
+            return;
+        }
+        debug_assert!(!leaves || self.tags()[..len].iter().all(|t| t.arity() == Arity::Leaf));
+        let end = if len == 0 || leaves {
+            Ends {
+                partial: 0,
+                parent: 0,
+                many: 0,
+            }
+        } else {
+            self.ends_after(len - 1)
+        };
+        self.len = len;
+        self.edges = end.partial;
+        self.parents = end.parent;
+        self.many.truncate(end.many);
+        self.labels.retain(|&k, _| (k as usize) < len);
+    }
+
+    /// Makes room for `nodes` more nodes and `edges` more edges.
+    ///
+    /// # Panics
+    /// When the tape would hold more than `u32::MAX` nodes.
+    #[inline]
+    pub(crate) fn reserve(&mut self, nodes: usize, edges: usize) {
+        if self.len + nodes > self.tag.len()
+            || self.len + nodes > self.data.len()
+            || self.edges + edges > self.partial.len()
+            || self.parents + edges > self.parent.len()
+        {
+            self.grow(nodes, edges);
+        }
+    }
+
+    /// At least doubles the room that is short, so recording stays amortized O(1).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, nodes: usize, edges: usize) {
+        fn room(used: usize, more: usize, now: usize) -> usize {
+            let need = used.checked_add(more).unwrap_or_else(|| tape_full());
+            if need <= now {
+                now
+            } else {
+                need.max(now.saturating_mul(2)).max(64)
+            }
+        }
+        let limit = u32::MAX as usize;
+        if self.len.saturating_add(nodes) > limit {
+            tape_full();
+        }
+        let node_room = room(self.len, nodes, self.tag.len().min(self.data.len())).min(limit);
+        self.tag.resize(node_room.max(self.tag.len()), FILLER);
+        self.data.resize(node_room.max(self.data.len()), 0.0);
+        let edge_room = room(self.edges, edges, self.partial.len());
+        self.partial.resize(edge_room, 0.0);
+        let parent_room = room(self.parents, edges, self.parent.len());
+        self.parent.resize(parent_room, 0);
     }
 
     /// Where the edges of nodes `0..=out` end in `partial` and in `parent`, and how many
@@ -199,12 +369,12 @@ impl Nodes {
     /// when `out` is the last node, as a loss usually is).
     pub(crate) fn ends_after(&self, out: usize) -> Ends {
         let mut end = Ends {
-            partial: self.partial.len(),
-            parent: self.parent.len(),
+            partial: self.edges,
+            parent: self.parents,
             many: self.many.len(),
         };
-        for t in self.tag[out + 1..].iter().rev() {
-            let (partials, parents) = match t.arity {
+        for t in self.tags()[out + 1..].iter().rev() {
+            let (partials, parents) = match t.arity() {
                 Arity::Leaf => (0, 0),
                 Arity::Prev => (1, 0),
                 Arity::Unary => (1, 1),
@@ -225,14 +395,14 @@ impl Nodes {
     /// for tools that visit nodes out of sweep order. One forward pass; not used by backward.
     pub(crate) fn edge_starts(&self) -> EdgeStarts {
         let mut starts = EdgeStarts {
-            partial: Vec::with_capacity(self.len() + 1),
-            parent: Vec::with_capacity(self.len() + 1),
+            partial: Vec::with_capacity(self.len + 1),
+            parent: Vec::with_capacity(self.len + 1),
         };
         let (mut e, mut q, mut m) = (0, 0, 0);
         starts.partial.push(0);
         starts.parent.push(0);
-        for t in &self.tag {
-            let (partials, parents) = match t.arity {
+        for t in self.tags() {
+            let (partials, parents) = match t.arity() {
                 Arity::Leaf => (0, 0),
                 Arity::Prev => (1, 0),
                 Arity::Unary => (1, 1),
@@ -251,31 +421,131 @@ impl Nodes {
         starts
     }
 
-    /// Index the next node will get.
-    ///
-    /// # Panics
-    /// When the tape already holds `u32::MAX` nodes.
-    #[inline(always)]
-    fn next_index(&self) -> u32 {
-        let n = self.data.len();
-        if n >= u32::MAX as usize {
-            tape_full();
-        }
-        n as u32
+    /// Pushes one leaf.
+    #[inline]
+    pub(crate) fn push_leaf(&mut self, op: Op, data: f64) -> u32 {
+        self.reserve(1, 0);
+        self.push_node(op, Arity::Leaf, data)
+    }
+
+    /// Pushes `data.len()` trainable leaves with consecutive indices and returns the index
+    /// of the first.
+    pub(crate) fn push_vars(&mut self, data: &[f64]) -> u32 {
+        self.reserve(data.len(), 0);
+        let (first, end) = (self.len, self.len + data.len());
+        self.tag[first..end].fill(Tag::new(Op::Var, Arity::Leaf));
+        self.data[first..end].copy_from_slice(data);
+        self.len = end;
+        first as u32
     }
 
     /// Pushes one node with one edge, with the NaN rule of [`Tape::custom`]. When the
     /// parent is the node just before, the edge stores no parent ([`Arity::Prev`]).
+    ///
+    /// The hot path of every chain: one test for room, then stores. When there is no room,
+    /// a call that is never taken after warm-up grows the arrays and records the node.
     #[inline(always)]
     pub(crate) fn push_unary(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
         let d = if data.is_nan() { f64::NAN } else { d };
-        let prev = p as usize + 1 == self.data.len();
-        let idx = self.push_node(op, if prev { Arity::Prev } else { Arity::Unary }, data);
-        if !prev {
-            self.parent.push(p);
+        let (n, e, q) = (self.len, self.edges, self.parents);
+        if n < self.tag.len() && n < self.data.len() && e < self.partial.len() {
+            let prev = p as usize + 1 == n;
+            let arity = if prev {
+                Arity::Prev
+            } else if q < self.parent.len() {
+                self.parent[q] = p;
+                self.parents = q + 1;
+                Arity::Unary
+            } else {
+                return self.push_unary_slow(op, data, p, d);
+            };
+            self.tag[n] = Tag::new(op, arity);
+            self.data[n] = data;
+            self.partial[e] = d;
+            self.len = n + 1;
+            self.edges = e + 1;
+            n as u32
+        } else {
+            self.push_unary_slow(op, data, p, d)
         }
-        self.partial.push(d);
-        idx
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_unary_slow(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
+        self.grow(1, 1);
+        self.push_unary(op, data, p, d)
+    }
+
+    /// Pushes one node with two edges, with the NaN rule of [`Tape::custom`].
+    #[inline(always)]
+    pub(crate) fn push_binary(
+        &mut self,
+        op: Op,
+        data: f64,
+        p0: u32,
+        d0: f64,
+        p1: u32,
+        d1: f64,
+    ) -> u32 {
+        let (d0, d1) = if data.is_nan() {
+            (f64::NAN, f64::NAN)
+        } else {
+            (d0, d1)
+        };
+        let (n, e, q) = (self.len, self.edges, self.parents);
+        if n < self.tag.len()
+            && n < self.data.len()
+            && e + 1 < self.partial.len()
+            && q + 1 < self.parent.len()
+        {
+            self.tag[n] = Tag::new(op, Arity::Binary);
+            self.data[n] = data;
+            self.partial[e] = d0;
+            self.partial[e + 1] = d1;
+            self.parent[q] = p0;
+            self.parent[q + 1] = p1;
+            self.len = n + 1;
+            self.edges = e + 2;
+            self.parents = q + 2;
+            n as u32
+        } else {
+            self.push_binary_slow(op, data, [p0, p1], [d0, d1])
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_binary_slow(&mut self, op: Op, data: f64, p: [u32; 2], d: [f64; 2]) -> u32 {
+        self.grow(1, 2);
+        self.push_binary(op, data, p[0], d[0], p[1], d[1])
+    }
+
+    /// Pushes one edge of a node being recorded (see [`finish_edges`](Nodes::finish_edges)).
+    #[inline]
+    fn push_edge(&mut self, p: u32, d: f64) {
+        self.reserve(0, 1);
+        self.parent[self.parents] = p;
+        self.partial[self.edges] = d;
+        self.parents += 1;
+        self.edges += 1;
+    }
+
+    /// Pushes one node with the given edges (each with a parent).
+    ///
+    /// # Panics
+    /// When the node would have more than `u32::MAX` parents.
+    pub(crate) fn push_edges(
+        &mut self,
+        op: Op,
+        data: f64,
+        edges: impl Iterator<Item = (u32, f64)>,
+    ) -> u32 {
+        let start = self.edges;
+        for (p, d) in edges {
+            self.push_edge(p, d);
+        }
+        self.finish_edges(op, data, start)
     }
 
     /// Records a neuron's weighted sum `data = Σ w[k]·x[k] + b` (computed by the caller,
@@ -296,40 +566,56 @@ impl Nodes {
         x: &[f64],
     ) -> u32 {
         debug_assert_eq!(w.len(), x.len());
-        let n = w.len() as u32;
-        let start = self.partial.len();
-        self.parent.extend(w_first..w_first + n);
-        self.partial.extend_from_slice(x);
+        let n = w.len();
+        let linked = match inputs {
+            Inputs::Constants => 0,
+            Inputs::Nodes(nodes) => nodes.len(),
+            Inputs::Some { nodes, .. } => nodes.len(),
+        };
+        let count = n + linked + 1;
+        self.reserve(1, count);
+        let (start, q) = (self.edges, self.parents);
+        let (parent, partial) = (
+            &mut self.parent[q..q + count],
+            &mut self.partial[start..start + count],
+        );
+        for (slot, w) in parent[..n].iter_mut().zip(w_first..) {
+            *slot = w;
+        }
+        partial[..n].copy_from_slice(x);
         match inputs {
             Inputs::Constants => {}
             Inputs::Nodes(nodes) => {
                 debug_assert_eq!(nodes.len(), x.len());
-                self.parent.extend_from_slice(nodes);
-                self.partial.extend_from_slice(w);
+                parent[n..n + linked].copy_from_slice(nodes);
+                partial[n..n + linked].copy_from_slice(w);
             }
             Inputs::Some { at, nodes } => {
                 debug_assert_eq!(at.len(), nodes.len());
-                self.parent.extend_from_slice(nodes);
-                self.partial.extend(at.iter().map(|&k| w[k as usize]));
+                parent[n..n + linked].copy_from_slice(nodes);
+                for (slot, &k) in partial[n..n + linked].iter_mut().zip(at) {
+                    *slot = w[k as usize];
+                }
             }
         }
-        self.parent.push(w_first + n);
-        self.partial.push(1.0);
+        parent[count - 1] = w_first + n as u32;
+        partial[count - 1] = 1.0;
+        self.edges += count;
+        self.parents += count;
         self.finish_edges(Op::Dot, data, start)
     }
 
     /// Records the node whose edges were pushed from `start` on (a position in `partial`;
-    /// each of them pushed a parent too): applies the NaN rule of
-    /// [`Tape::custom`] to them and sets its arity from their count.
+    /// each of them pushed a parent too): applies the NaN rule of [`Tape::custom`] to them
+    /// and sets its arity from their count.
     ///
     /// # Panics
     /// When the node has more than `u32::MAX` parents.
     fn finish_edges(&mut self, op: Op, data: f64, start: usize) -> u32 {
         if data.is_nan() {
-            self.partial[start..].fill(f64::NAN);
+            self.partial[start..self.edges].fill(f64::NAN);
         }
-        // Every edge pushed since `start` has a parent: `parent` grew by as much as `partial`.
-        let arity = match self.partial.len() - start {
+        let arity = match self.edges - start {
             0 => Arity::Leaf,
             1 => Arity::Unary,
             2 => Arity::Binary,
@@ -339,15 +625,18 @@ impl Nodes {
                 Arity::Many
             }
         };
+        self.reserve(1, 0);
         self.push_node(op, arity, data)
     }
 
+    /// Records a node whose edges are in place. Callers have made room for it.
     #[inline(always)]
     fn push_node(&mut self, op: Op, arity: Arity, data: f64) -> u32 {
-        let idx = self.next_index();
-        self.tag.push(Tag { op, arity });
-        self.data.push(data);
-        idx
+        let n = self.len;
+        self.tag[n] = Tag::new(op, arity);
+        self.data[n] = data;
+        self.len = n + 1;
+        n as u32
     }
 }
 
@@ -384,16 +673,16 @@ pub(crate) fn edges_of<'a>(
     i: usize,
 ) -> impl Iterator<Item = (usize, f64)> + 'a {
     let partials = starts.partial[i]..starts.partial[i + 1];
-    let prev = nodes.tag[i].arity == Arity::Prev;
+    let prev = nodes.tags()[i].arity() == Arity::Prev;
     let mut q = starts.parent[i];
     partials.map(move |e| {
         let p = if prev {
             i - 1
         } else {
             q += 1;
-            nodes.parent[q - 1] as usize
+            nodes.parents()[q - 1] as usize
         };
-        (p, nodes.partial[e])
+        (p, nodes.partials()[e])
     })
 }
 
@@ -408,7 +697,8 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 10 bytes a node plus 12 per parent; see [`bytes_per_node`].
+/// Memory: 9 bytes a node plus 12 per parent (8 for an input that is the node just before);
+/// see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -467,13 +757,7 @@ impl Tape {
     #[must_use]
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
         let tape = Tape::new();
-        {
-            let mut n = tape.nodes.borrow_mut();
-            n.tag.reserve(nodes);
-            n.data.reserve(nodes);
-            n.parent.reserve(edges);
-            n.partial.reserve(edges);
-        }
+        tape.nodes.borrow_mut().reserve(nodes, edges);
         tape
     }
 
@@ -531,13 +815,7 @@ impl Tape {
     /// ```
     pub fn clear(&mut self) {
         self.generation += 1;
-        let n = self.nodes.get_mut();
-        n.tag.clear();
-        n.data.clear();
-        n.parent.clear();
-        n.partial.clear();
-        n.many.clear();
-        n.labels.clear();
+        self.nodes.get_mut().clear();
     }
 
     /// Removes every node after the first `len` (all of them if `len` is 0), keeping the
@@ -548,26 +826,7 @@ impl Tape {
     /// saves a walk over the nodes removed.
     pub(crate) fn truncate(&mut self, len: usize, leaves: bool) {
         self.generation += 1;
-        let n = self.nodes.get_mut();
-        if len >= n.len() {
-            return;
-        }
-        debug_assert!(!leaves || n.tag[..len].iter().all(|t| t.arity == Arity::Leaf));
-        let end = if len == 0 || leaves {
-            Ends {
-                partial: 0,
-                parent: 0,
-                many: 0,
-            }
-        } else {
-            n.ends_after(len - 1)
-        };
-        n.tag.truncate(len);
-        n.data.truncate(len);
-        n.parent.truncate(end.parent);
-        n.partial.truncate(end.partial);
-        n.many.truncate(end.many);
-        n.labels.retain(|&k, _| (k as usize) < len);
+        self.nodes.get_mut().truncate(len, leaves);
     }
 
     /// Records a trainable leaf holding `data`.
@@ -607,7 +866,7 @@ impl Tape {
     }
 
     fn leaf(&self, op: Op, data: f64) -> Value<'_> {
-        let idx = self.nodes.borrow_mut().push_node(op, Arity::Leaf, data);
+        let idx = self.nodes.borrow_mut().push_leaf(op, data);
         Value::from_parts(self, idx, data)
     }
 
@@ -651,18 +910,11 @@ impl Tape {
     }
 
     /// Pushes one node with two edges. Callers have checked both parents are on this tape.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push2(&self, op: Op, data: f64, p0: u32, d0: f64, p1: u32, d1: f64) -> u32 {
-        let (d0, d1) = if data.is_nan() {
-            (f64::NAN, f64::NAN)
-        } else {
-            (d0, d1)
-        };
-        let mut n = self.nodes.borrow_mut();
-        let idx = n.push_node(op, Arity::Binary, data);
-        n.parent.extend_from_slice(&[p0, p1]);
-        n.partial.extend_from_slice(&[d0, d1]);
-        idx
+        self.nodes
+            .borrow_mut()
+            .push_binary(op, data, p0, d0, p1, d1)
     }
 
     /// Pushes one node with the given edges. Callers have checked every parent is on this
@@ -676,31 +928,17 @@ impl Tape {
         data: f64,
         edges: impl Iterator<Item = (u32, f64)>,
     ) -> u32 {
-        let mut n = self.nodes.borrow_mut();
-        let start = n.partial.len();
-        for (p, d) in edges {
-            n.parent.push(p);
-            n.partial.push(d);
-        }
-        n.finish_edges(op, data, start)
+        self.nodes.borrow_mut().push_edges(op, data, edges)
     }
 
     /// Records `data.len()` trainable leaves with consecutive indices, without making
     /// [`Value`]s; returns the index of the first. Used by the trainer to put a model's
     /// parameters on the tape in one go.
+    ///
+    /// # Panics
+    /// When the tape would hold more than `u32::MAX` nodes.
     pub(crate) fn push_vars(&self, data: &[f64]) -> u32 {
-        let mut n = self.nodes.borrow_mut();
-        let first = n.next_index();
-        if data.len() > (u32::MAX - first) as usize {
-            tape_full();
-        }
-        let leaf = Tag {
-            op: Op::Var,
-            arity: Arity::Leaf,
-        };
-        n.tag.extend(std::iter::repeat_n(leaf, data.len()));
-        n.data.extend_from_slice(data);
-        first
+        self.nodes.borrow_mut().push_vars(data)
     }
 
     /// Runs `f` with the node arrays borrowed mutably once, for recording many nodes in a
@@ -728,7 +966,7 @@ impl Tape {
     }
 
     pub(crate) fn op_of(&self, idx: u32) -> Op {
-        self.nodes.borrow().tag[idx as usize].op
+        self.nodes.borrow().tags()[idx as usize].op()
     }
 
     pub(crate) fn label_of(&self, idx: u32) -> Option<String> {

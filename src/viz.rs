@@ -87,9 +87,9 @@ impl Value<'_> {
                 s,
                 "  \"n{i}\" [shape=record, label=\"{{ {} | data {:.4}{grad} }}\"];",
                 escape(&node_name(&nodes, i)),
-                nodes.data[i]
+                nodes.values()[i]
             );
-            let op = nodes.tag[i].op;
+            let op = nodes.tags()[i].op();
             if !matches!(op, Op::Var | Op::Const) {
                 let _ = writeln!(
                     s,
@@ -149,8 +149,8 @@ impl Value<'_> {
             steps.push(TraceStep {
                 node: i,
                 name: node_name(&nodes, i),
-                op: nodes.tag[i].op,
-                data: nodes.data[i],
+                op: nodes.tags()[i].op(),
+                data: nodes.values()[i],
                 grad: g[i],
                 passes,
             });
