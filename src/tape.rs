@@ -579,8 +579,8 @@ impl Nodes {
             &mut self.parent[q..q + count],
             &mut self.partial[start..start + count],
         );
-        for (slot, w) in parent[..n].iter_mut().zip(w_first..) {
-            *slot = w;
+        for (k, slot) in parent[..n].iter_mut().enumerate() {
+            *slot = w_first + k as u32;
         }
         partial[..n].copy_from_slice(x);
         match inputs {
