@@ -5,15 +5,17 @@
 //! Each iteration clears one reused `Tape` (which keeps its memory) and sweeps into one reused
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
-//! Run with `cargo bench --bench engine`.
+//! Run with `cargo bench --bench engine`. At the end it prints the chain's throughput per size
+//! and its cost per node at 10⁷ against 10⁴, from criterion's medians.
+
+#[path = "common/summary.rs"]
+mod summary;
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{
-    BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
-};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use tapegrad::{Gradients, Tape, Value, sum};
@@ -40,9 +42,12 @@ fn chain(c: &mut Criterion) {
     for n in SIZES.into_iter().chain([10_000_000]) {
         let mut tape = Tape::with_capacity(n, n);
         let mut grads = Gradients::new();
+        // Twenty samples where they fit in the time: the machine's speed drifts within a
+        // run, and the median of more samples drifts less.
         group
             .throughput(Throughput::Elements(n as u64))
-            .measurement_time(measurement_time(n));
+            .measurement_time(measurement_time(n))
+            .sample_size(if n >= 10_000_000 { 10 } else { 20 });
         group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
             b.iter(|| {
                 tape.clear();
@@ -137,5 +142,42 @@ fn wide(c: &mut Criterion) {
     group.finish();
 }
 
+/// The chain's targets, from the medians criterion wrote during this run.
+fn print_summary(results: &summary::Results) {
+    let per_node = |n: usize| {
+        results
+            .median("chain", &n.to_string())
+            .map(|s| s / n as f64)
+    };
+    let sizes: Vec<(usize, f64)> = SIZES
+        .into_iter()
+        .chain([10_000_000])
+        .filter_map(|n| per_node(n).map(|t| (n, t)))
+        .collect();
+    if sizes.is_empty() {
+        return;
+    }
+    println!("\nSummary (criterion medians, this run): chain, forward + backward");
+    for &(n, t) in &sizes {
+        let rate = 1e-6 / t;
+        let v = summary::verdict(rate >= 150.0);
+        println!(
+            "  {n:>10} nodes: {:>5.2} ns a node, {rate:>5.0} M nodes/s (≥ 150: {v})",
+            t * 1e9
+        );
+    }
+    if let (Some(small), Some(big)) = (per_node(10_000), per_node(10_000_000)) {
+        let r = big / small;
+        let v = summary::verdict(r <= 1.5);
+        println!("  cost per node at 10⁷ ÷ at 10⁴: {r:.2}× (≤ 1.5: {v})");
+    }
+}
+
 criterion_group!(benches, chain, wide);
-criterion_main!(benches);
+
+fn main() {
+    let results = summary::Results::start();
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_summary(&results);
+}

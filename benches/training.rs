@@ -12,15 +12,19 @@
 //! On `large`, `tapegrad_2_threads` also times `Trainer::with_threads(2)`. With
 //! `TAPEGRAD_BENCH_PLAIN=1`, every group also times tapegrad's plain loop (`tapegrad_plain`).
 //!
-//! Run: `cargo bench --bench training` (about two minutes; figures in `PERFORMANCE.md`).
+//! Run: `cargo bench --bench training` (about two minutes; figures in `PERFORMANCE.md`). At the
+//! end it prints the comparisons from criterion's medians: tapegrad against the
+//! hand-written step and against `reverse`, and the two-thread speed-up.
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
+#[path = "common/summary.rs"]
+mod summary;
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group};
 use rand::{SeedableRng, rngs::StdRng};
 
 use handwritten::{HandMlp, Hidden};
@@ -278,4 +282,52 @@ criterion_group! {
         .measurement_time(Duration::from_secs(6));
     targets = large
 }
-criterion_main!(demo_benches, large_benches);
+/// The comparisons, from the medians criterion wrote during this run.
+fn print_summary(results: &summary::Results) {
+    use summary::{time, verdict};
+    let mut lines = Vec::new();
+    for (group, limit) in [
+        ("demo_tanh", 2.0),
+        ("demo_relu", 2.0),
+        ("large_tanh", 2.5),
+        ("large_relu", 2.5),
+    ] {
+        let m = |f: &str| results.median(group, f);
+        let Some(tg) = m("tapegrad") else { continue };
+        let mut line = format!("{group:<11} tapegrad {:>9}", time(tg));
+        if let Some(hand) = m("handwritten") {
+            let r = tg / hand;
+            let v = verdict(r <= limit);
+            line += &format!(
+                " | hand-written {:>9}, tapegrad ÷ hand-written {r:.2}× (≤ {limit}: {v})",
+                time(hand)
+            );
+        }
+        if let Some(rev) = m("reverse") {
+            let r = rev / tg;
+            let v = verdict(r >= 3.0);
+            line += &format!(
+                " | reverse {:>9}, reverse ÷ tapegrad {r:.1}× (≥ 3: {v})",
+                time(rev)
+            );
+        }
+        if let Some(two) = m("tapegrad_2_threads") {
+            line += &format!(" | 2 threads {}, {:.2}× faster", time(two), tg / two);
+        }
+        lines.push(line);
+    }
+    if !lines.is_empty() {
+        println!("\nSummary (criterion medians, this run):");
+        for l in lines {
+            println!("  {l}");
+        }
+    }
+}
+
+fn main() {
+    let results = summary::Results::start();
+    demo_benches();
+    large_benches();
+    Criterion::default().configure_from_args().final_summary();
+    print_summary(&results);
+}
