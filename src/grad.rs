@@ -193,14 +193,19 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         slot.set(g);
         pending = 0.0;
         let arity = tag.arity();
-        // The commonest node first, tested on its own: a `match` alone compiles to a jump
-        // table, an indirect branch on every node.
-        if arity == Arity::Prev {
+        // The commonest nodes first, tested on their own: a `match` alone compiles to a
+        // jump table, an indirect branch on every node.
+        if matches!(arity, Arity::Prev | Arity::PrevUnit) {
             // The one input is node i - 1, visited next: carry the contribution there in
             // `pending`. Assigned, not added, so no `0.0 + x` sits on the chain.
-            e -= 1;
+            let d = if arity == Arity::Prev {
+                e -= 1;
+                partial[e]
+            } else {
+                1.0
+            };
             if g != 0.0 {
-                pending = partial[e] * g;
+                pending = d * g;
             } else {
                 cold_path();
             }
@@ -208,12 +213,17 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         }
         let add = |p: usize, c: f64| cells[p].set(cells[p].get() + c);
         match arity {
-            Arity::Leaf | Arity::Prev => {}
-            Arity::Unary => {
-                e -= 1;
+            Arity::Leaf | Arity::Prev | Arity::PrevUnit => {}
+            Arity::Unary | Arity::UnaryUnit => {
                 q -= 1;
+                let d = if arity == Arity::Unary {
+                    e -= 1;
+                    partial[e]
+                } else {
+                    1.0
+                };
                 if g != 0.0 {
-                    let (p, c) = (parent[q] as usize, partial[e] * g);
+                    let (p, c) = (parent[q] as usize, d * g);
                     if p + 1 == i {
                         pending = c;
                     } else {
@@ -221,9 +231,14 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
                     }
                 }
             }
-            Arity::Binary => {
-                e -= 2;
+            Arity::Binary | Arity::BinaryUnit => {
                 q -= 2;
+                let (d0, d1) = if arity == Arity::Binary {
+                    e -= 2;
+                    (partial[e], partial[e + 1])
+                } else {
+                    (1.0, 1.0)
+                };
                 if g != 0.0 {
                     let mut pass = |p: u32, d: f64| {
                         let p = p as usize;
@@ -233,8 +248,8 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
                             add(p, d * g);
                         }
                     };
-                    pass(parent[q], partial[e]);
-                    pass(parent[q + 1], partial[e + 1]);
+                    pass(parent[q], d0);
+                    pass(parent[q + 1], d1);
                 }
             }
             Arity::Many => {

@@ -5,10 +5,11 @@
 //! computed at forward time right beside the value, follow those of node `i - 1` in `partial`
 //! (`f64`), and their parents follow in `parent` (`u32`). One kind of edge stores no parent:
 //! a one-input node whose input is the node just before it ([`Arity::Prev`]), the commonest
-//! edge there is (every step of a chain, every activation after its weighted sum). There is no
-//! per-node offset: the backward sweep walks both arrays from the end, stepping back by each
-//! node's arity. A leaf costs 9 bytes, each parent 12 more, and an input that is the node
-//! before 8.
+//! edge there is (every step of a chain, every activation after its weighted sum), and no
+//! local derivative is stored when it is exactly 1 (every addition): the arity says what is
+//! implied. There is no per-node offset: the backward sweep walks both arrays from the end,
+//! stepping back by what each node's arity stores. A leaf costs 9 bytes, each parent up to
+//! 12 more.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
@@ -32,9 +33,12 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// inputs (one fused node with `2n + 1` parents) `13 + 12·(2n + 1)`, where separate
 /// multiplies and adds would take `2n` binary nodes (`66n` bytes).
 ///
-/// One case is cheaper than this count: a unary op whose input is the node recorded just
-/// before it (each step of a chain like `v = v * a + b`, an activation applied to the
-/// weighted sum before it) stores no parent index, 17 bytes.
+/// Two common cases store less than this count:
+/// - an input that is the node recorded just before (each step of a chain like
+///   `v = v * a + b`, an activation applied to the weighted sum before it) stores no index;
+/// - a local derivative of exactly 1 (every addition) is not stored either.
+///
+/// So `v * a` on the node before takes 17 bytes, `v + b` 9, and `x + y` 17.
 ///
 /// ```
 /// assert_eq!(tapegrad::bytes_per_node(0), 9);
@@ -150,17 +154,42 @@ impl fmt::Display for Op {
     }
 }
 
-/// How many parents a node has.
+/// How many parents a node has, and which of its edges' parents and local derivatives are
+/// implied rather than stored: a parent that is the node just before (`Prev…`), a local
+/// derivative of exactly 1 (`…Unit`: every addition).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Arity {
     Leaf,
     /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
     Prev,
+    /// One parent, node `i - 1`, local derivative 1: nothing stored.
+    PrevUnit,
     Unary,
+    /// One stored parent, local derivative 1.
+    UnaryUnit,
     Binary,
+    /// Two stored parents, both local derivatives 1.
+    BinaryUnit,
     /// Three or more parents; the count is the node's entry in `Nodes::many`.
     Many,
+}
+
+impl Arity {
+    /// How many entries of `partial` and of `parent` a node of this arity uses; for `Many`,
+    /// `many` of each.
+    #[inline]
+    pub(crate) fn stored(self, many: usize) -> (usize, usize) {
+        match self {
+            Arity::Leaf | Arity::PrevUnit => (0, 0),
+            Arity::Prev => (1, 0),
+            Arity::Unary => (1, 1),
+            Arity::UnaryUnit => (0, 1),
+            Arity::Binary => (2, 2),
+            Arity::BinaryUnit => (0, 2),
+            Arity::Many => (many, many),
+        }
+    }
 }
 
 /// Every [`Op`], in declaration order: `OPS[op as usize] == op`.
@@ -219,8 +248,11 @@ impl Tag {
         match self.0 >> 5 {
             0 => Arity::Leaf,
             1 => Arity::Prev,
-            2 => Arity::Unary,
-            3 => Arity::Binary,
+            2 => Arity::PrevUnit,
+            3 => Arity::Unary,
+            4 => Arity::UnaryUnit,
+            5 => Arity::Binary,
+            6 => Arity::BinaryUnit,
             _ => Arity::Many,
         }
     }
@@ -374,17 +406,14 @@ impl Nodes {
             many: self.many.len(),
         };
         for t in self.tags()[out + 1..].iter().rev() {
-            let (partials, parents) = match t.arity() {
-                Arity::Leaf => (0, 0),
-                Arity::Prev => (1, 0),
-                Arity::Unary => (1, 1),
-                Arity::Binary => (2, 2),
-                Arity::Many => {
-                    end.many -= 1;
-                    let k = self.many[end.many] as usize;
-                    (k, k)
-                }
+            let arity = t.arity();
+            let many = if arity == Arity::Many {
+                end.many -= 1;
+                self.many[end.many] as usize
+            } else {
+                0
             };
+            let (partials, parents) = arity.stored(many);
             end.partial -= partials;
             end.parent -= parents;
         }
@@ -402,17 +431,14 @@ impl Nodes {
         starts.partial.push(0);
         starts.parent.push(0);
         for t in self.tags() {
-            let (partials, parents) = match t.arity() {
-                Arity::Leaf => (0, 0),
-                Arity::Prev => (1, 0),
-                Arity::Unary => (1, 1),
-                Arity::Binary => (2, 2),
-                Arity::Many => {
-                    m += 1;
-                    let k = self.many[m - 1] as usize;
-                    (k, k)
-                }
+            let arity = t.arity();
+            let many = if arity == Arity::Many {
+                m += 1;
+                self.many[m - 1] as usize
+            } else {
+                0
             };
+            let (partials, parents) = arity.stored(many);
             e += partials;
             q += parents;
             starts.partial.push(e);
@@ -440,30 +466,36 @@ impl Nodes {
     }
 
     /// Pushes one node with one edge, with the NaN rule of [`Tape::custom`]. When the
-    /// parent is the node just before, the edge stores no parent ([`Arity::Prev`]).
+    /// parent is the node just before, the edge stores no parent ([`Arity::Prev`]); when the
+    /// local derivative is exactly 1, it stores no derivative (`…Unit`).
     ///
     /// The hot path of every chain: one test for room, then stores. When there is no room,
     /// a call that is never taken after warm-up grows the arrays and records the node.
     #[inline(always)]
     pub(crate) fn push_unary(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
+        // Tested on the caller's `d` (a constant for most operations, so this folds away).
+        let unit = d == 1.0 && !data.is_nan();
         let d = if data.is_nan() { f64::NAN } else { d };
         let (n, e, q) = (self.len, self.edges, self.parents);
-        if n < self.tag.len() && n < self.data.len() && e < self.partial.len() {
-            let prev = p as usize + 1 == n;
-            let arity = if prev {
-                Arity::Prev
-            } else if q < self.parent.len() {
+        if n < self.tag.len()
+            && n < self.data.len()
+            && e < self.partial.len()
+            && q < self.parent.len()
+        {
+            if !unit {
+                self.partial[e] = d;
+                self.edges = e + 1;
+            }
+            let arity = if p as usize + 1 == n {
+                if unit { Arity::PrevUnit } else { Arity::Prev }
+            } else {
                 self.parent[q] = p;
                 self.parents = q + 1;
-                Arity::Unary
-            } else {
-                return self.push_unary_slow(op, data, p, d);
+                if unit { Arity::UnaryUnit } else { Arity::Unary }
             };
             self.tag[n] = Tag::new(op, arity);
             self.data[n] = data;
-            self.partial[e] = d;
             self.len = n + 1;
-            self.edges = e + 1;
             n as u32
         } else {
             self.push_unary_slow(op, data, p, d)
@@ -488,6 +520,7 @@ impl Nodes {
         p1: u32,
         d1: f64,
     ) -> u32 {
+        let unit = d0 == 1.0 && d1 == 1.0 && !data.is_nan();
         let (d0, d1) = if data.is_nan() {
             (f64::NAN, f64::NAN)
         } else {
@@ -499,14 +532,19 @@ impl Nodes {
             && e + 1 < self.partial.len()
             && q + 1 < self.parent.len()
         {
-            self.tag[n] = Tag::new(op, Arity::Binary);
+            let arity = if unit {
+                Arity::BinaryUnit
+            } else {
+                self.partial[e] = d0;
+                self.partial[e + 1] = d1;
+                self.edges = e + 2;
+                Arity::Binary
+            };
+            self.tag[n] = Tag::new(op, arity);
             self.data[n] = data;
-            self.partial[e] = d0;
-            self.partial[e + 1] = d1;
             self.parent[q] = p0;
             self.parent[q + 1] = p1;
             self.len = n + 1;
-            self.edges = e + 2;
             self.parents = q + 2;
             n as u32
         } else {
@@ -672,17 +710,25 @@ pub(crate) fn edges_of<'a>(
     starts: &'a EdgeStarts,
     i: usize,
 ) -> impl Iterator<Item = (usize, f64)> + 'a {
-    let partials = starts.partial[i]..starts.partial[i + 1];
-    let prev = nodes.tags()[i].arity() == Arity::Prev;
-    let mut q = starts.parent[i];
-    partials.map(move |e| {
-        let p = if prev {
-            i - 1
+    let (e, q) = (starts.partial[i], starts.parent[i]);
+    let (partials, parents) = (starts.partial[i + 1] - e, starts.parent[i + 1] - q);
+    let count = match nodes.tags()[i].arity() {
+        Arity::Prev | Arity::PrevUnit => 1,
+        _ => partials.max(parents),
+    };
+    (0..count).map(move |k| {
+        // Implied parents are the node just before; implied derivatives are 1.
+        let p = if parents > 0 {
+            nodes.parents()[q + k] as usize
         } else {
-            q += 1;
-            nodes.parents()[q - 1] as usize
+            i - 1
         };
-        (p, nodes.partials()[e])
+        let d = if partials > 0 {
+            nodes.partials()[e + k]
+        } else {
+            1.0
+        };
+        (p, d)
     })
 }
 
@@ -697,8 +743,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 9 bytes a node plus 12 per parent (8 for an input that is the node just before);
-/// see [`bytes_per_node`].
+/// Memory: 9 bytes a node plus at most 12 per parent; see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
