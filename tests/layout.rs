@@ -1,0 +1,612 @@
+//! The tape's packed layout, from the outside: every kind of node the tape stores (a leaf;
+//! one input that is the node just before, with or without a stored local derivative; one
+//! stored input, with or without one; two stored inputs, with or without; many) is recorded,
+//! differentiated, traced and drawn with the right parents and local derivatives, implied
+//! ones included. Backward of an intermediate value sees only the nodes before it whatever
+//! was recorded after; clearing and recording again reuses the memory with the same results
+//! bit for bit; the NaN rule holds for the nodes whose derivative 1 is implied; and no
+//! gradient is ever −0.0 (it is `+0.0` plus its contributions).
+
+use std::collections::BTreeSet;
+
+use tapegrad::loss::{self, Loss};
+use tapegrad::nn::{Activation, Module, Neuron};
+use tapegrad::train::Trainer;
+use tapegrad::{Gradients, Op, Tape, Value, affine, dot, sum};
+
+/// Step of the central differences.
+const H: f64 = 1e-6;
+
+/// `(f(x + h·eᵢ) - f(x - h·eᵢ)) / 2h`.
+fn central_difference(f: &impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f64 {
+    let mut xs = x.to_vec();
+    xs[i] = x[i] + H;
+    let hi = f(&xs);
+    xs[i] = x[i] - H;
+    let lo = f(&xs);
+    (hi - lo) / (2.0 * H)
+}
+
+/// The bits of every gradient, so that `assert_eq!` tells −0.0 from +0.0 and compares NaNs.
+fn bits(g: &Gradients) -> Vec<u64> {
+    g.as_slice().iter().map(|x| x.to_bits()).collect()
+}
+
+/// One step of a backward trace: `(node, grad, [(parent, local derivative)])`.
+type Step = (usize, f64, Vec<(usize, f64)>);
+
+/// Every step of `out`'s backward trace.
+fn trace_of(out: Value<'_>) -> Vec<Step> {
+    let (_, trace) = out.backward_traced();
+    trace
+        .steps()
+        .iter()
+        .map(|s| {
+            let passes = s.passes.iter().map(|p| (p.parent, p.local)).collect();
+            (s.node, s.grad, passes)
+        })
+        .collect()
+}
+
+/// The `parent -> operation` edges of `out`'s Graphviz picture, as `(parent, node)`.
+fn dot_edges(out: Value<'_>) -> BTreeSet<(usize, usize)> {
+    out.to_dot(None)
+        .lines()
+        .filter_map(|l| {
+            let (from, to) = l.trim().strip_suffix(';')?.split_once(" -> ")?;
+            let from = from.strip_prefix("\"n")?.strip_suffix('"')?;
+            let to = to.strip_prefix("\"op")?.strip_suffix('"')?;
+            Some((from.parse().ok()?, to.parse().ok()?))
+        })
+        .collect()
+}
+
+/// A graph with one node of every kind the tape stores, the kind in the comment.
+fn every_kind<'t>(tape: &'t Tape, x: f64, y: f64) -> Vec<Value<'t>> {
+    let x = tape.var(x); // 0: leaf
+    let y = tape.var(y); // 1: leaf
+    let a = y * 3.0; // 2: input 1 is the node before, derivative 3 stored
+    let b = a + 2.0; // 3: input 2 is the node before, derivative 1 implied
+    let c = x * 4.0; // 4: one stored input (0), derivative 4
+    let d = y + 1.0; // 5: one stored input (1), derivative 1 implied
+    let e = x * b; // 6: two stored inputs (0, 3), derivatives b and x
+    let f = c + d; // 7: two stored inputs (4, 5), derivatives 1 implied
+    let s = sum(&[e, f, a]); // 8: many (6, 7, 2), derivatives 1 stored
+    vec![x, y, a, b, c, d, e, f, s]
+}
+
+/// [`every_kind`]'s output in plain `f64`.
+fn every_kind_f64(v: &[f64]) -> f64 {
+    let (x, y) = (v[0], v[1]);
+    let a = y * 3.0;
+    x * (a + 2.0) + (x * 4.0 + (y + 1.0)) + a
+}
+
+#[test]
+fn every_kind_of_node_differentiates_exactly_and_agrees_with_finite_differences() {
+    for tape in tapes() {
+        let v = every_kind(&tape, 1.5, -0.5);
+        let s = v[8];
+        assert_eq!(s.data(), 5.75);
+        assert_eq!(s.data(), every_kind_f64(&[1.5, -0.5]));
+        let g = s.backward();
+        // ds/de = ds/df = 1; de/db = x = 1.5; da: 1 from s and 1.5 through b; dx = 4 + b;
+        // dy = 3·2.5 + 1.
+        let expected = [4.5, 8.5, 2.5, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(g.as_slice(), &expected);
+        for (i, &v) in v[..2].iter().enumerate() {
+            let numeric = central_difference(&every_kind_f64, &[1.5, -0.5], i);
+            assert!((g.wrt(v) - numeric).abs() < 1e-6, "d/dx{i}: {numeric}");
+        }
+        // backward_into into a reused store gives the same.
+        let mut into = Gradients::new();
+        tape.backward_into(s, &mut into);
+        assert_eq!(bits(&into), bits(&g));
+    }
+}
+
+#[test]
+fn the_trace_shows_every_parent_and_local_derivative_implied_ones_included() {
+    for tape in tapes() {
+        let v = every_kind(&tape, 1.5, -0.5);
+        let expected: Vec<Step> = vec![
+            (8, 1.0, vec![(6, 1.0), (7, 1.0), (2, 1.0)]),
+            (7, 1.0, vec![(4, 1.0), (5, 1.0)]), // both 1s implied
+            (6, 1.0, vec![(0, 0.5), (3, 1.5)]),
+            (5, 1.0, vec![(1, 1.0)]), // 1 implied
+            (4, 1.0, vec![(0, 4.0)]),
+            (3, 1.5, vec![(2, 1.0)]), // parent 2 and 1 implied
+            (2, 2.5, vec![(1, 3.0)]), // parent 1 implied
+            (1, 8.5, vec![]),
+            (0, 4.5, vec![]),
+        ];
+        assert_eq!(trace_of(v[8]), expected);
+        // Each intermediate output's trace is the tail of what it reaches.
+        assert_eq!(
+            trace_of(v[3]),
+            vec![
+                (3, 1.0, vec![(2, 1.0)]),
+                (2, 1.0, vec![(1, 3.0)]),
+                (1, 3.0, vec![]),
+            ]
+        );
+        assert_eq!(
+            trace_of(v[5]),
+            vec![(5, 1.0, vec![(1, 1.0)]), (1, 1.0, vec![])]
+        );
+        let (_, trace) = v[8].backward_traced();
+        let ops: Vec<Op> = trace.steps().iter().map(|s| s.op).collect();
+        assert_eq!(
+            ops,
+            [
+                Op::Sum,
+                Op::Add,
+                Op::Mul,
+                Op::Add,
+                Op::Mul,
+                Op::Add,
+                Op::Mul,
+                Op::Var,
+                Op::Var
+            ]
+        );
+    }
+}
+
+#[test]
+fn to_dot_draws_every_edge_implied_parents_included() {
+    for tape in tapes() {
+        let v = every_kind(&tape, 1.5, -0.5);
+        let edges: BTreeSet<(usize, usize)> = [
+            (6, 8),
+            (7, 8),
+            (2, 8),
+            (4, 7),
+            (5, 7),
+            (0, 6),
+            (3, 6),
+            (1, 5),
+            (0, 4),
+            (2, 3),
+            (1, 2),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(dot_edges(v[8]), edges);
+        // Only what reaches the value: b reaches back through a to y, never to x.
+        assert_eq!(dot_edges(v[3]), [(2, 3), (1, 2)].into_iter().collect());
+        let dot = v[3].to_dot(None);
+        assert!(dot.contains("\"n1\""));
+        assert!(!dot.contains("\"n0\""));
+    }
+}
+
+/// `Tape::custom` with one or two edges stores them as they are, even a derivative of 1 on
+/// the node just before: the sweep and the trace read them like any other.
+#[test]
+fn custom_nodes_with_one_or_two_unit_edges_keep_their_parents() {
+    for tape in tapes() {
+        let x = tape.var(2.0); // 0
+        let y = tape.var(3.0); // 1
+        let u = tape.custom(10.0, &[(y, 1.0)]); // 2: the node before, 1 stored
+        let v = tape.custom(20.0, &[(x, 1.0)]); // 3: further back
+        let w = tape.custom(30.0, &[(v, 1.0), (u, 1.0)]); // 4: the node before first
+        let k = tape.custom(7.0, &[]); // 5: no edge at all
+        let z = tape.custom(1.0, &[(w, 2.0), (Value::constant(5.0), 9.0), (k, 1.0)]); // 6
+        assert_eq!(tape.len(), 7);
+        let g = z.backward();
+        assert_eq!(g.as_slice(), &[2.0, 2.0, 2.0, 2.0, 2.0, 1.0, 1.0]);
+        assert_eq!(
+            trace_of(z),
+            vec![
+                (6, 1.0, vec![(4, 2.0), (5, 1.0)]),
+                (5, 1.0, vec![]),
+                (4, 2.0, vec![(3, 1.0), (2, 1.0)]),
+                (3, 2.0, vec![(0, 1.0)]),
+                (2, 2.0, vec![(1, 1.0)]),
+                (1, 2.0, vec![]),
+                (0, 2.0, vec![]),
+            ]
+        );
+        let edges: BTreeSet<_> = [(4, 6), (5, 6), (3, 4), (2, 4), (0, 3), (1, 2)]
+            .into_iter()
+            .collect();
+        assert_eq!(dot_edges(z), edges);
+        // The same derivatives through the operators (implied 1s) give the same gradients.
+        let t2 = Tape::new();
+        let (x2, y2) = (t2.var(2.0), t2.var(3.0));
+        let u2 = y2 + 7.0;
+        let v2 = x2 + 18.0;
+        let w2 = v2 + u2;
+        let k2 = t2.var(7.0);
+        let z2 = w2 * 2.0 + k2;
+        assert_eq!(z2.backward().wrt_all(&[x2, y2, k2]), [2.0, 2.0, 1.0]);
+    }
+}
+
+/// One value's gradients, trace and picture, as bits and text.
+fn observe(out: Value<'_>) -> (Vec<u64>, String, String) {
+    let (g, trace) = out.backward_traced();
+    (
+        bits(&g),
+        format!("{trace}\n{trace:?}"),
+        out.to_dot(Some(&g)),
+    )
+}
+
+/// Records one node of every kind after the nodes in `v`, reaching back to any of them.
+fn record_more<'t>(tape: &'t Tape, v: &mut Vec<Value<'t>>, last: usize) {
+    type Kind<'a, 't> = &'a dyn Fn(&[Value<'t>]) -> Value<'t>;
+    let n = v.len();
+    let kinds: [Kind<'_, 't>; 11] = [
+        &|v| v[v.len() - 1] * 1.5,                       // the node before, stored
+        &|v| v[v.len() - 1] + 0.25,                      // the node before, 1 implied
+        &|v| v[0] * -2.0,                                // stored input
+        &|v| v[1] - 1.0,                                 // stored input, 1 implied
+        &|v| v[v.len() - 1] * v[0],                      // two stored inputs
+        &|v| v[2] + v[v.len() - 1],                      // two, 1s implied
+        &|v| sum(&[v[0], v[1], v[v.len() - 1]]),         // many
+        &|v| dot(&v[..2], &v[2..4]),                     // many
+        &|v| tape.custom(0.5, &[(v[v.len() - 1], 1.0)]), // custom, one edge
+        &|v| tape.custom(0.5, &[(v[1], 1.0), (v[0], 1.0)]), // custom, two edges
+        &|_| tape.var(9.0),                              // a leaf
+    ];
+    for k in 0..kinds.len() {
+        let kind = kinds[(k + last) % kinds.len()];
+        let x = kind(&v[..]);
+        v.push(x);
+    }
+    assert_eq!(v.len(), n + kinds.len());
+}
+
+/// Backward of a value reads the nodes up to it only: recording more nodes of any kind
+/// afterwards changes none of its gradients, traces or pictures, bit for bit.
+#[test]
+fn backward_of_an_intermediate_value_ignores_every_kind_of_node_recorded_later() {
+    let fresh = Tape::new();
+    let prefix = every_kind(&fresh, 1.5, -0.5);
+    let reference: Vec<_> = prefix.iter().map(|&v| observe(v)).collect();
+    for last in 0..11 {
+        let tape = Tape::new();
+        let mut v = every_kind(&tape, 1.5, -0.5);
+        for _ in 0..=last {
+            record_more(&tape, &mut v, last);
+        }
+        for (i, r) in reference.iter().enumerate() {
+            assert_eq!(&observe(v[i]), r, "node {i}, suffix {last}");
+        }
+        // The suffix itself: every node of it differentiates to the end.
+        let out = v[v.len() - 1];
+        let g = out.backward();
+        assert_eq!(g.as_slice().len(), v.len());
+        assert_eq!(g.wrt(out), 1.0);
+    }
+}
+
+/// A long graph of every kind, interleaved so that each array runs out of room at a
+/// different node.
+fn long_graph(tape: &Tape, seed: usize, len: usize) -> Vec<Value<'_>> {
+    let mut v = every_kind(tape, 0.75 + seed as f64 * 0.125, -0.5);
+    let mut last = seed;
+    while v.len() < len {
+        record_more(tape, &mut v, last);
+        last += 1;
+        // Keep values small: a chain of products would overflow.
+        let t = v[v.len() - 1].tanh();
+        v.push(t);
+    }
+    v
+}
+
+fn observe_all(v: &[Value<'_>]) -> Vec<(Vec<u64>, String, String)> {
+    let picks = [v.len() - 1, v.len() / 2, 8, 3];
+    picks.iter().map(|&i| observe(v[i])).collect()
+}
+
+#[test]
+fn clear_and_record_again_gives_the_same_bits_as_a_fresh_tape() {
+    let sizes = [300, 20, 300, 700, 5];
+    let expected: Vec<_> = sizes
+        .iter()
+        .enumerate()
+        .map(|(seed, &len)| {
+            let t = Tape::new();
+            observe_all(&long_graph(&t, seed, len))
+        })
+        .collect();
+    let caps = [
+        None,
+        Some((0, 0)),
+        Some((1, 0)),
+        Some((0, 1)),
+        Some((3, 1000)),
+        Some((1000, 3)),
+    ];
+    for cap in caps {
+        let mut tape = cap.map_or_else(Tape::new, |(n, e)| Tape::with_capacity(n, e));
+        for round in 0..2 {
+            for (seed, &len) in sizes.iter().enumerate() {
+                tape.clear();
+                assert!(tape.is_empty());
+                let v = long_graph(&tape, seed, len);
+                assert_eq!(tape.len(), v.len());
+                assert_eq!(
+                    observe_all(&v),
+                    expected[seed],
+                    "{cap:?}, round {round}, {seed}"
+                );
+            }
+        }
+    }
+}
+
+/// A gradients store reused across cleared tapes of different sizes starts afresh each time.
+#[test]
+fn backward_into_after_clear_matches_a_fresh_backward() {
+    let mut tape = Tape::new();
+    let mut grads = Gradients::new();
+    for len in [200, 10, 400, 10] {
+        tape.clear();
+        let v = long_graph(&tape, len, len);
+        for &i in &[v.len() - 1, 5, 2] {
+            tape.backward_into(v[i], &mut grads);
+            assert_eq!(bits(&grads), bits(&v[i].backward()), "{len} {i}");
+        }
+    }
+}
+
+/// A graph on a fresh tape: its output, and the inputs whose gradient is checked.
+type Case = for<'t> fn(&'t Tape) -> (Value<'t>, Vec<Value<'t>>);
+
+/// Tapes to record a case on: a new one (whose first nodes take the path that makes room)
+/// and ones with room already (made with room, or cleared after a bigger graph), where
+/// recording takes the fast path.
+fn tapes() -> Vec<Tape> {
+    let mut warm = Tape::new();
+    let _ = long_graph(&warm, 1, 300);
+    warm.clear();
+    vec![Tape::new(), Tape::with_capacity(100, 100), warm]
+}
+
+/// If a node's value is NaN, every local derivative it records is NaN: a NaN node whose
+/// derivative would be an implied 1 (an addition, a custom derivative of 1) passes NaN back,
+/// to every input, finite ones too.
+#[test]
+fn a_nan_node_passes_nan_even_where_a_derivative_of_1_would_be_implied() {
+    let cases: [(&str, Case); 9] = [
+        ("the node before, + c", |t| {
+            let x = t.var(f64::NAN);
+            (x + 1.0, vec![x])
+        }),
+        ("the node before, custom 1", |t| {
+            let x = t.var(2.0);
+            (x.custom(f64::NAN, 1.0), vec![x])
+        }),
+        ("stored, + c", |t| {
+            let x = t.var(f64::NAN);
+            let _ = t.var(2.0);
+            (x + 3.0, vec![x])
+        }),
+        ("two stored, x + y", |t| {
+            let x = t.var(f64::NAN);
+            let y = t.var(2.0);
+            let _ = t.var(0.0);
+            (x + y, vec![x, y])
+        }),
+        ("two stored, y + x on the node before", |t| {
+            let y = t.var(2.0);
+            let x = t.var(f64::NAN);
+            (y + x, vec![x, y])
+        }),
+        ("custom, one edge of 1", |t| {
+            let x = t.var(2.0);
+            let _ = t.var(0.0);
+            (t.custom(f64::NAN, &[(x, 1.0)]), vec![x])
+        }),
+        ("custom, two edges of 1", |t| {
+            let x = t.var(2.0);
+            let y = t.var(3.0);
+            (t.custom(f64::NAN, &[(x, 1.0), (y, 1.0)]), vec![x, y])
+        }),
+        ("sum", |t| {
+            let x = t.var(2.0);
+            let n = t.var(f64::NAN);
+            (sum(&[x, x, n]), vec![x, n])
+        }),
+        ("affine", |t| {
+            let w = t.var(2.0);
+            let n = t.var(f64::NAN);
+            let b = t.var(1.0);
+            (affine(&[w], &[n], b), vec![w, n, b])
+        }),
+    ];
+    for ((name, case), tape) in cases
+        .iter()
+        .flat_map(|c| tapes().into_iter().map(move |t| (c, t)))
+    {
+        let (out, inputs) = case(&tape);
+        assert!(out.data().is_nan(), "{name}");
+        let g = out.backward();
+        for (i, v) in inputs.into_iter().enumerate() {
+            assert!(g.wrt(v).is_nan(), "{name}: input {i} got {}", g.wrt(v));
+        }
+        let (node, grad, passes) = trace_of(out).remove(0);
+        assert_eq!((node, grad), (tape.len() - 1, 1.0), "{name}");
+        assert!(
+            !passes.is_empty() && passes.iter().all(|(_, d)| d.is_nan()),
+            "{name}: {passes:?}"
+        );
+    }
+    // A NaN node at the end of a chain of implied 1s: NaN all the way down.
+    let t = Tape::new();
+    let x = t.var(1.0);
+    let mut v = x;
+    for _ in 0..5 {
+        v += 1.0;
+    }
+    let n = v.custom(f64::NAN, 1.0);
+    let out = n + 1.0;
+    let g = out.backward();
+    assert_eq!(g.as_slice().len(), 8);
+    assert!(
+        g.as_slice()[..7].iter().all(|d| d.is_nan()),
+        "{:?}",
+        g.as_slice()
+    );
+    // ... but a NaN node whose gradient is exactly 0 passes nothing back.
+    let t = Tape::new();
+    let x = t.var(f64::NAN);
+    let y = x + 1.0;
+    let z = t.var(4.0);
+    let out = t.custom(1.0, &[(y, 0.0), (z, 1.0)]);
+    let g = out.backward();
+    assert_eq!(bits(&g), [0, 0, 1.0f64.to_bits(), 1.0f64.to_bits()]);
+    // A finite node with a NaN derivative passes NaN too.
+    let t = Tape::new();
+    let x = t.var(1.0);
+    let y = x.custom(5.0, f64::NAN) + 1.0;
+    assert!(y.backward().wrt(x).is_nan());
+}
+
+/// No gradient is ever −0.0: each is `+0.0` plus its contributions, and `+0.0 + −0.0` is
+/// `+0.0`, whether the −0.0 comes from the node just before (carried in a register) or from
+/// further back, through every kind of node.
+#[test]
+fn no_gradient_is_negative_zero_through_any_kind_of_node() {
+    // Each case: an output, and a value whose only contributions are −0.0.
+    let cases: [(&str, Case); 8] = [
+        ("the node before", |t| {
+            let nz = t.var(-0.0);
+            (nz * -0.0, vec![nz])
+        }),
+        ("stored", |t| {
+            let x = t.var(1.5);
+            let _ = t.var(1.0);
+            (x * -0.0, vec![x])
+        }),
+        ("two, one the node before", |t| {
+            let nz = t.var(-0.0);
+            let p = t.var(1.5) + 0.5;
+            (p * nz, vec![p])
+        }),
+        ("two stored", |t| {
+            let x = t.var(1.5);
+            let nz = t.var(-0.0);
+            let _ = t.var(1.0);
+            (x * nz, vec![x])
+        }),
+        ("two, both the node before", |t| {
+            let q = t.var(1.5) * -0.0; // −0.0
+            (q * q, vec![q])
+        }),
+        ("many", |t| {
+            let x = t.var(1.5);
+            let nz = t.var(-0.0);
+            (dot(&[x, nz], &[nz, x]), vec![x])
+        }),
+        ("custom, the node before", |t| {
+            let y = t.var(1.5) + 1.0;
+            (t.custom(1.0, &[(y, -0.0)]), vec![y])
+        }),
+        ("custom, two", |t| {
+            let x = t.var(1.5);
+            let nz = t.var(-0.0);
+            (t.custom(1.0, &[(x, -0.0), (nz, -0.0)]), vec![x, nz])
+        }),
+    ];
+    for ((name, case), tape) in cases
+        .iter()
+        .flat_map(|c| tapes().into_iter().map(move |t| (c, t)))
+    {
+        let (out, zeros) = case(&tape);
+        let g = out.backward();
+        for (i, d) in g.as_slice().iter().enumerate() {
+            assert!(*d != 0.0 || d.to_bits() == 0, "{name}: node {i} got −0.0");
+        }
+        for v in zeros {
+            assert_eq!(g.wrt(v).to_bits(), 0, "{name}");
+        }
+    }
+    // A −0.0 from the node before onto a nonzero gradient leaves it as it is.
+    let t = Tape::new();
+    let x = t.var(1.0);
+    let y = x * -0.0; // the node before: contributes −0.0 to x
+    let out = t.custom(0.0, &[(x, 2.0), (y, 1.0)]);
+    assert_eq!(out.backward().wrt(x).to_bits(), 2.0f64.to_bits());
+}
+
+/// A node's gradient adds the contributions of the nodes after it in the order the sweep
+/// visits them, the node just after it last. With a cancellation the order shows: `(−1e16 +
+/// 1e16) + 1` is 1, `(1 − 1e16) + 1e16` is 0.
+#[test]
+fn the_contribution_of_the_node_just_after_is_added_last() {
+    for (kind, tape) in (0..4).flat_map(|k| tapes().into_iter().map(move |t| (k, t))) {
+        let t = tape.var(0.0); // 0
+        let p = match kind {
+            0 => t + 0.0,                       // the node before, 1 implied
+            1 => t * 1.0,                       // the node before, 1 implied
+            2 => t.custom(0.0, 1.0),            // the node before, 1 implied
+            _ => tape.custom(0.0, &[(t, 1.0)]), // one stored edge, 1 stored
+        }; // 1
+        let q = t * 1e16; // 2
+        let r = t * -1e16; // 3
+        let out = sum(&[p, q, r]); // visits r, q, then p
+        assert_eq!(out.backward().wrt(t), 1.0, "kind {kind}");
+    }
+    // Two edges to the node before: added together first, then to what it had.
+    for tape in tapes() {
+        let t = tape.var(0.0);
+        let p = tape.custom(0.0, &[(t, 1.0), (t, 1.0)]); // 1: both to node 0
+        let q = t * 1e16;
+        let r = t * -1e16;
+        let out = sum(&[p, q, r]);
+        assert_eq!(out.backward().wrt(t), 2.0);
+    }
+}
+
+/// The trainer records a batch after the parameters in chunks and accumulates the
+/// parameters' gradients across them (backward with nodes kept). A linear neuron under MSE
+/// whose every loss has derivative exactly 1 records the loss on the node just before with
+/// the derivative implied; the last chunk's samples all have derivative 0 and record
+/// nothing but an empty sum. The gradients equal the plain loop's bit for bit and the
+/// formula's, and stay the same over repeated calls (the tape truncated and reused).
+#[test]
+fn the_trainer_accumulates_chunks_with_implied_unit_derivatives_bit_for_bit() {
+    let (w, b) = (2.0, 0.5);
+    let model = Neuron::from_parts(vec![w], b, Activation::Linear);
+    let samples = 3000; // three chunks of at most 1365 samples (3 edges each)
+    let xs: Vec<[f64; 1]> = (0..samples)
+        .map(|s| [f64::from(s % 97) / 64.0 - 0.5])
+        .collect();
+    let ys: Vec<f64> = xs
+        .iter()
+        .enumerate()
+        .map(|(s, x)| {
+            let pred = (0.0 + w * x[0]) + b;
+            if s >= 2730 { pred } else { pred - 1.0 } // derivative 0, or exactly 1
+        })
+        .collect();
+    // The plain loop of the `nn` docs.
+    let tape = Tape::new();
+    let net = model.record(&tape);
+    let losses: Vec<Value<'_>> = xs
+        .iter()
+        .zip(&ys)
+        .map(|(x, &y)| Loss::Mse.apply(net.forward_f64(x).unwrap(), y))
+        .collect();
+    let mean = loss::mean(&losses).unwrap();
+    let plain = net.gradients(&mean.backward());
+    // The formula: dL/dw = Σ x / n over the samples with derivative 1, dL/db = 2730 / n.
+    let n = f64::from(samples);
+    let dw: f64 = xs[..2730].iter().map(|x| x[0]).sum::<f64>() / n;
+    assert!((plain[0] - dw).abs() < 1e-12, "{} vs {dw}", plain[0]);
+    assert!((plain[1] - 2730.0 / n).abs() < 1e-12);
+    let mut trainer = Trainer::new(Loss::Mse);
+    for _ in 0..3 {
+        let loss = trainer.loss_and_gradients(&model, &xs, &ys).unwrap();
+        assert_eq!(loss.to_bits(), mean.data().to_bits());
+        let got: Vec<u64> = trainer.gradients().iter().map(|g| g.to_bits()).collect();
+        let want: Vec<u64> = plain.iter().map(|g| g.to_bits()).collect();
+        assert_eq!(got, want);
+    }
+}
