@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::ops::Index;
 
-use crate::tape::{Arity, Nodes, Tape};
+use crate::tape::{Arity, Nodes, Tag, Tape};
 use crate::value::Value;
 
 /// The gradient of one output with respect to every value recorded before it on its tape.
@@ -176,7 +176,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
     let (parent, partial) = (&nodes.parents()[..q], &nodes.partials()[..e]);
     let walk = (keep..out + 1)
         .zip(&cells[keep..])
-        .zip(&nodes.tags()[keep..=out]);
+        .zip(&nodes.tag_bytes()[keep..=out]);
     let mut pending: f64 = 0.0; // owed to node i by node i + 1
     for ((i, slot), tag) in walk.rev() {
         // In a chain nothing else adds to node i: its gradient is `+0.0 + pending`, which
@@ -192,7 +192,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         };
         slot.set(g);
         pending = 0.0;
-        let arity = tag.arity();
+        let arity = Tag(*tag).arity();
         // The commonest nodes first, tested on their own: a `match` alone compiles to a
         // jump table, an indirect branch on every node.
         if matches!(arity, Arity::Prev | Arity::PrevUnit) {

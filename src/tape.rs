@@ -230,7 +230,7 @@ const _: () = {
 
 /// A node's operation (low 5 bits) and arity (high 3 bits) in one byte.
 #[derive(Clone, Copy)]
-pub(crate) struct Tag(u8);
+pub(crate) struct Tag(pub(crate) u8);
 
 impl Tag {
     #[inline(always)]
@@ -258,8 +258,10 @@ impl Tag {
     }
 }
 
-/// What fills the room of `Nodes::tag` past the recorded nodes.
-const FILLER: Tag = Tag::new(Op::Var, Arity::Leaf);
+const _: () = assert!(
+    Tag::new(Op::Var, Arity::Leaf).0 == 0,
+    "zeroed room must read as leaves"
+);
 
 /// The recorded graph, struct-of-arrays. Edges are packed in node order with no per-node
 /// offset: a sweep from the last node down recovers each node's edges from its arity alone
@@ -283,7 +285,8 @@ pub(crate) struct Nodes {
     edges: usize,
     /// Parents recorded: `parent[..parents]` (`Arity::Prev` edges store none).
     parents: usize,
-    tag: Vec<Tag>,
+    /// Each node's [`Tag`], as its byte.
+    tag: Vec<u8>,
     data: Vec<f64>,
     /// The parent of every edge except those of [`Arity::Prev`] nodes.
     parent: Vec<u32>,
@@ -300,10 +303,16 @@ impl Nodes {
         self.len
     }
 
-    /// Every recorded node's tag.
+    /// Every recorded node's tag, as bytes (see [`Tag`]).
     #[inline]
-    pub(crate) fn tags(&self) -> &[Tag] {
+    pub(crate) fn tag_bytes(&self) -> &[u8] {
         &self.tag[..self.len]
+    }
+
+    /// Node `i`'s tag.
+    #[inline]
+    pub(crate) fn tag(&self, i: usize) -> Tag {
+        Tag(self.tag_bytes()[i])
     }
 
     /// Every recorded node's value.
@@ -339,7 +348,7 @@ impl Nodes {
         if len >= self.len {
             return;
         }
-        debug_assert!(!leaves || self.tags()[..len].iter().all(|t| t.arity() == Arity::Leaf));
+        debug_assert!(!leaves || (0..len).all(|i| self.tag(i).arity() == Arity::Leaf));
         let end = if len == 0 || leaves {
             Ends {
                 partial: 0,
@@ -388,12 +397,12 @@ impl Nodes {
             tape_full();
         }
         let node_room = room(self.len, nodes, self.tag.len().min(self.data.len())).min(limit);
-        self.tag.resize(node_room.max(self.tag.len()), FILLER);
-        self.data.resize(node_room.max(self.data.len()), 0.0);
+        regrow(&mut self.tag, self.len, node_room);
+        regrow(&mut self.data, self.len, node_room);
         let edge_room = room(self.edges, edges, self.partial.len());
-        self.partial.resize(edge_room, 0.0);
+        regrow(&mut self.partial, self.edges, edge_room);
         let parent_room = room(self.parents, edges, self.parent.len());
-        self.parent.resize(parent_room, 0);
+        regrow(&mut self.parent, self.parents, parent_room);
     }
 
     /// Where the edges of nodes `0..=out` end in `partial` and in `parent`, and how many
@@ -405,8 +414,8 @@ impl Nodes {
             parent: self.parents,
             many: self.many.len(),
         };
-        for t in self.tags()[out + 1..].iter().rev() {
-            let arity = t.arity();
+        for &t in self.tag_bytes()[out + 1..].iter().rev() {
+            let arity = Tag(t).arity();
             let many = if arity == Arity::Many {
                 end.many -= 1;
                 self.many[end.many] as usize
@@ -430,8 +439,8 @@ impl Nodes {
         let (mut e, mut q, mut m) = (0, 0, 0);
         starts.partial.push(0);
         starts.parent.push(0);
-        for t in self.tags() {
-            let arity = t.arity();
+        for &t in self.tag_bytes() {
+            let arity = Tag(t).arity();
             let many = if arity == Arity::Many {
                 m += 1;
                 self.many[m - 1] as usize
@@ -459,7 +468,7 @@ impl Nodes {
     pub(crate) fn push_vars(&mut self, data: &[f64]) -> u32 {
         self.reserve(data.len(), 0);
         let (first, end) = (self.len, self.len + data.len());
-        self.tag[first..end].fill(Tag::new(Op::Var, Arity::Leaf));
+        self.tag[first..end].fill(Tag::new(Op::Var, Arity::Leaf).0);
         self.data[first..end].copy_from_slice(data);
         self.len = end;
         first as u32
@@ -493,7 +502,7 @@ impl Nodes {
                 self.parents = q + 1;
                 if unit { Arity::UnaryUnit } else { Arity::Unary }
             };
-            self.tag[n] = Tag::new(op, arity);
+            self.tag[n] = Tag::new(op, arity).0;
             self.data[n] = data;
             self.len = n + 1;
             n as u32
@@ -540,7 +549,7 @@ impl Nodes {
                 self.edges = e + 2;
                 Arity::Binary
             };
-            self.tag[n] = Tag::new(op, arity);
+            self.tag[n] = Tag::new(op, arity).0;
             self.data[n] = data;
             self.parent[q] = p0;
             self.parent[q + 1] = p1;
@@ -671,7 +680,7 @@ impl Nodes {
     #[inline(always)]
     fn push_node(&mut self, op: Op, arity: Arity, data: f64) -> u32 {
         let n = self.len;
-        self.tag[n] = Tag::new(op, arity);
+        self.tag[n] = Tag::new(op, arity).0;
         self.data[n] = data;
         self.len = n + 1;
         n as u32
@@ -687,6 +696,18 @@ pub(crate) enum Inputs<'a> {
     Nodes(&'a [u32]),
     /// Input `at[i]` is node `nodes[i]` (in increasing `at`); the others are constants.
     Some { at: &'a [u32], nodes: &'a [u32] },
+}
+
+/// Makes `v` at least `room` long, keeping its first `used` entries. The new array comes from
+/// the allocator already zeroed (`vec![0; n]`), and zero is every array's placeholder (a leaf's
+/// tag, a 0.0, parent 0), so the operating system commits its pages only when recording
+/// writes to them: room reserved but never used costs address space, not memory.
+fn regrow<T: Copy + Default>(v: &mut Vec<T>, used: usize, room: usize) {
+    if room > v.len() {
+        let mut fresh = vec![T::default(); room];
+        fresh[..used].copy_from_slice(&v[..used]);
+        *v = fresh;
+    }
 }
 
 /// Where the edges of a prefix of the nodes end, from [`Nodes::ends_after`].
@@ -712,7 +733,7 @@ pub(crate) fn edges_of<'a>(
 ) -> impl Iterator<Item = (usize, f64)> + 'a {
     let (e, q) = (starts.partial[i], starts.parent[i]);
     let (partials, parents) = (starts.partial[i + 1] - e, starts.parent[i + 1] - q);
-    let count = match nodes.tags()[i].arity() {
+    let count = match nodes.tag(i).arity() {
         Arity::Prev | Arity::PrevUnit => 1,
         _ => partials.max(parents),
     };
@@ -1011,7 +1032,7 @@ impl Tape {
     }
 
     pub(crate) fn op_of(&self, idx: u32) -> Op {
-        self.nodes.borrow().tags()[idx as usize].op()
+        self.nodes.borrow().tag(idx as usize).op()
     }
 
     pub(crate) fn label_of(&self, idx: u32) -> Option<String> {

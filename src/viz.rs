@@ -89,7 +89,7 @@ impl Value<'_> {
                 escape(&node_name(&nodes, i)),
                 nodes.values()[i]
             );
-            let op = nodes.tags()[i].op();
+            let op = nodes.tag(i).op();
             if !matches!(op, Op::Var | Op::Const) {
                 let _ = writeln!(
                     s,
@@ -149,7 +149,7 @@ impl Value<'_> {
             steps.push(TraceStep {
                 node: i,
                 name: node_name(&nodes, i),
-                op: nodes.tags()[i].op(),
+                op: nodes.tag(i).op(),
                 data: nodes.values()[i],
                 grad: g[i],
                 passes,
