@@ -568,14 +568,20 @@ impl Nodes {
         self.push_binary(op, data, p[0], d[0], p[1], d[1])
     }
 
-    /// Pushes one edge of a node being recorded (see [`finish_edges`](Nodes::finish_edges)).
+    /// Pushes one edge of a node being recorded (see [`finish_edges`](Nodes::finish_edges)):
+    /// one test for room, which fails only if the caller reserved too little.
     #[inline]
     fn push_edge(&mut self, p: u32, d: f64) {
-        self.reserve(0, 1);
-        self.parent[self.parents] = p;
-        self.partial[self.edges] = d;
-        self.parents += 1;
-        self.edges += 1;
+        let (e, q) = (self.edges, self.parents);
+        if let (Some(slot_p), Some(slot_d)) = (self.parent.get_mut(q), self.partial.get_mut(e)) {
+            *slot_p = p;
+            *slot_d = d;
+            self.parents = q + 1;
+            self.edges = e + 1;
+        } else {
+            self.grow(0, 1);
+            self.push_edge(p, d);
+        }
     }
 
     /// Pushes one node with the given edges (each with a parent).
@@ -589,6 +595,8 @@ impl Nodes {
         edges: impl Iterator<Item = (u32, f64)>,
     ) -> u32 {
         let start = self.edges;
+        let (least, most) = edges.size_hint();
+        self.reserve(0, most.unwrap_or(least));
         for (p, d) in edges {
             self.push_edge(p, d);
         }
