@@ -655,9 +655,20 @@ impl Nodes {
         }
         parent[count - 1] = w_first + n as u32;
         partial[count - 1] = 1.0;
+        // What `finish_edges` does, without its second test for room.
+        if data.is_nan() {
+            partial.fill(f64::NAN);
+        }
         self.edges += count;
         self.parents += count;
-        self.finish_edges(Op::Dot, data, start)
+        let arity = if count == 2 {
+            Arity::Binary
+        } else {
+            self.many
+                .push(u32::try_from(count).unwrap_or_else(|_| tape_full()));
+            Arity::Many
+        };
+        self.push_node(Op::Dot, arity, data)
     }
 
     /// Records the node whose edges were pushed from `start` on (a position in `partial`;
