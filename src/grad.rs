@@ -195,14 +195,14 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         let arity = Tag(*tag).arity();
         // The commonest nodes first, tested on their own: a `match` alone compiles to a
         // jump table, an indirect branch on every node.
-        if matches!(arity, Arity::Prev | Arity::PrevUnit) {
+        if arity.is_prev() {
             // The one input is node i - 1, visited next: carry the contribution there in
             // `pending`. Assigned, not added, so no `0.0 + x` sits on the chain.
-            let d = if arity == Arity::Prev {
+            let d = if arity.is_unit() {
+                1.0
+            } else {
                 e -= 1;
                 partial[e]
-            } else {
-                1.0
             };
             if g != 0.0 {
                 pending = d * g;

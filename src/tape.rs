@@ -157,25 +157,41 @@ impl fmt::Display for Op {
 /// How many parents a node has, and which of its edges' parents and local derivatives are
 /// implied rather than stored: a parent that is the node just before (`Prev…`), a local
 /// derivative of exactly 1 (`…Unit`: every addition).
+///
+/// The codes come in pairs that differ in the low bit, the `…Unit` form odd, so the sweep can
+/// test "one input, the node just before" as `code >> 1 == 1` and "implied derivative" as the
+/// low bit: a `match` over all eight compiles to a jump table, an indirect branch per node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Arity {
-    Leaf,
-    /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
-    Prev,
-    /// One parent, node `i - 1`, local derivative 1: nothing stored.
-    PrevUnit,
-    Unary,
-    /// One stored parent, local derivative 1.
-    UnaryUnit,
-    Binary,
-    /// Two stored parents, both local derivatives 1.
-    BinaryUnit,
+    Leaf = 0,
     /// Three or more parents; the count is the node's entry in `Nodes::many`.
-    Many,
+    Many = 1,
+    /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
+    Prev = 2,
+    /// One parent, node `i - 1`, local derivative 1: nothing stored.
+    PrevUnit = 3,
+    Unary = 4,
+    /// One stored parent, local derivative 1.
+    UnaryUnit = 5,
+    Binary = 6,
+    /// Two stored parents, both local derivatives 1.
+    BinaryUnit = 7,
 }
 
 impl Arity {
+    /// `Prev` or `PrevUnit`.
+    #[inline(always)]
+    pub(crate) fn is_prev(self) -> bool {
+        self as u8 >> 1 == 1
+    }
+
+    /// For a pair other than `Leaf`/`Many`: the `…Unit` form.
+    #[inline(always)]
+    pub(crate) fn is_unit(self) -> bool {
+        self as u8 & 1 == 1
+    }
+
     /// How many entries of `partial` and of `parent` a node of this arity uses; for `Many`,
     /// `many` of each.
     #[inline]
@@ -247,13 +263,13 @@ impl Tag {
     pub(crate) fn arity(self) -> Arity {
         match self.0 >> 5 {
             0 => Arity::Leaf,
-            1 => Arity::Prev,
-            2 => Arity::PrevUnit,
-            3 => Arity::Unary,
-            4 => Arity::UnaryUnit,
-            5 => Arity::Binary,
-            6 => Arity::BinaryUnit,
-            _ => Arity::Many,
+            1 => Arity::Many,
+            2 => Arity::Prev,
+            3 => Arity::PrevUnit,
+            4 => Arity::Unary,
+            5 => Arity::UnaryUnit,
+            6 => Arity::Binary,
+            _ => Arity::BinaryUnit,
         }
     }
 }
