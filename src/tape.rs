@@ -612,7 +612,8 @@ impl Nodes {
     ) -> u32 {
         let start = self.edges;
         let (least, most) = edges.size_hint();
-        self.reserve(0, most.unwrap_or(least));
+        // Room for the node too, so a full tape panics before any edge is pushed.
+        self.reserve(1, most.unwrap_or(least));
         for (p, d) in edges {
             self.push_edge(p, d);
         }
@@ -644,6 +645,7 @@ impl Nodes {
             Inputs::Some { nodes, .. } => nodes.len(),
         };
         let count = n + linked + 1;
+        let count32 = u32::try_from(count).unwrap_or_else(|_| tape_full());
         self.reserve(1, count);
         let (start, q) = (self.edges, self.parents);
         let (parent, partial) = (
@@ -680,8 +682,7 @@ impl Nodes {
         let arity = if count == 2 {
             Arity::Binary
         } else {
-            self.many
-                .push(u32::try_from(count).unwrap_or_else(|_| tape_full()));
+            self.many.push(count32);
             Arity::Many
         };
         self.push_node(Op::Dot, arity, data)
@@ -702,7 +703,13 @@ impl Nodes {
             1 => Arity::Unary,
             2 => Arity::Binary,
             count => {
-                let count = u32::try_from(count).unwrap_or_else(|_| tape_full());
+                let Ok(count) = u32::try_from(count) else {
+                    // Forget the edges (each pushed a parent), so a caught panic leaves no
+                    // edge without its node.
+                    self.edges = start;
+                    self.parents -= count;
+                    tape_full();
+                };
                 self.many.push(count);
                 Arity::Many
             }
