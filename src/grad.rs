@@ -198,12 +198,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         if arity.is_prev() {
             // The one input is node i - 1, visited next: carry the contribution there in
             // `pending`. Assigned, not added, so no `0.0 + x` sits on the chain.
-            let d = if arity.is_unit() {
-                1.0
-            } else {
-                e -= 1;
-                partial[e]
-            };
+            let [d] = derivs(partial, &mut e, arity.is_unit());
             if g != 0.0 {
                 pending = d * g;
             } else {
@@ -216,12 +211,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
             Arity::Leaf | Arity::Prev | Arity::PrevUnit => {}
             Arity::Unary | Arity::UnaryUnit => {
                 q -= 1;
-                let d = if arity == Arity::Unary {
-                    e -= 1;
-                    partial[e]
-                } else {
-                    1.0
-                };
+                let [d] = derivs(partial, &mut e, arity.is_unit());
                 if g != 0.0 {
                     let (p, c) = (parent[q] as usize, d * g);
                     if p + 1 == i {
@@ -233,12 +223,7 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
             }
             Arity::Binary | Arity::BinaryUnit => {
                 q -= 2;
-                let (d0, d1) = if arity == Arity::Binary {
-                    e -= 2;
-                    (partial[e], partial[e + 1])
-                } else {
-                    (1.0, 1.0)
-                };
+                let [d0, d1] = derivs(partial, &mut e, arity.is_unit());
                 if g != 0.0 {
                     let mut pass = |p: u32, d: f64| {
                         let p = p as usize;
@@ -271,6 +256,19 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
     }
     if keep > 0 {
         grads[keep - 1] += pending;
+    }
+}
+
+/// The local derivatives of a node with `N` edges whose stored derivatives end at `*e` in
+/// `partial`: all 1 for a `…Unit` arity (nothing stored), otherwise read from there, stepping
+/// the cursor back.
+#[inline(always)]
+fn derivs<const N: usize>(partial: &[f64], e: &mut usize, unit: bool) -> [f64; N] {
+    if unit {
+        [1.0; N]
+    } else {
+        *e -= N;
+        std::array::from_fn(|k| partial[*e + k])
     }
 }
 

@@ -645,7 +645,10 @@ impl Nodes {
             Inputs::Some { nodes, .. } => nodes.len(),
         };
         let count = n + linked + 1;
-        let count32 = u32::try_from(count).unwrap_or_else(|_| tape_full());
+        // Checked before any edge is written (see `finish_edges`).
+        if u32::try_from(count).is_err() {
+            tape_full();
+        }
         self.reserve(1, count);
         let (start, q) = (self.edges, self.parents);
         let (parent, partial) = (
@@ -673,27 +676,19 @@ impl Nodes {
         }
         parent[count - 1] = w_first + n as u32;
         partial[count - 1] = 1.0;
-        // What `finish_edges` does, without its second test for room.
-        if data.is_nan() {
-            partial.fill(f64::NAN);
-        }
         self.edges += count;
         self.parents += count;
-        let arity = if count == 2 {
-            Arity::Binary
-        } else {
-            self.many.push(count32);
-            Arity::Many
-        };
-        self.push_node(Op::Dot, arity, data)
+        self.finish_edges(Op::Dot, data, start)
     }
 
     /// Records the node whose edges were pushed from `start` on (a position in `partial`;
     /// each of them pushed a parent too): applies the NaN rule of [`Tape::custom`] to them
-    /// and sets its arity from their count.
+    /// and sets its arity from their count. Callers made room for the node before pushing
+    /// its edges.
     ///
     /// # Panics
     /// When the node has more than `u32::MAX` parents.
+    #[inline(always)]
     fn finish_edges(&mut self, op: Op, data: f64, start: usize) -> u32 {
         if data.is_nan() {
             self.partial[start..self.edges].fill(f64::NAN);
@@ -714,7 +709,6 @@ impl Nodes {
                 Arity::Many
             }
         };
-        self.reserve(1, 0);
         self.push_node(op, arity, data)
     }
 
