@@ -502,16 +502,18 @@ impl Nodes {
         let unit = d == 1.0 && !data.is_nan();
         let d = if data.is_nan() { f64::NAN } else { d };
         let (n, e, q) = (self.len, self.edges, self.parents);
+        let prev = p as usize + 1 == n;
+        // Room only in the arrays written to: a chain step writes no parent index.
         if n < self.tag.len()
             && n < self.data.len()
-            && e < self.partial.len()
-            && q < self.parent.len()
+            && (unit || e < self.partial.len())
+            && (prev || q < self.parent.len())
         {
             if !unit {
                 self.partial[e] = d;
                 self.edges = e + 1;
             }
-            let arity = if p as usize + 1 == n {
+            let arity = if prev {
                 if unit { Arity::PrevUnit } else { Arity::Prev }
             } else {
                 self.parent[q] = p;
