@@ -489,6 +489,9 @@ impl<'t> Value<'t> {
 impl Tape {
     /// Like [`Value::backward`], but writes into `grads`, reusing its memory: after the first
     /// call, a training loop that reuses its tape and its `Gradients` does not allocate here.
+    /// Nor does it zero the old gradients first: only the slots that some edge of the graph
+    /// reaches are zeroed, so a long chain's gradients are written once and never read back.
+    /// The result is the same as a fresh store's, bit for bit.
     ///
     /// # Panics
     /// If `output` is recorded on a different tape (a constant on no tape gives all zeros).
