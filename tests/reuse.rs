@@ -5,7 +5,8 @@
 
 use tapegrad::{Gradients, Tape, Value, sum};
 
-/// Fills `store` with NaN for `n` nodes: every gradient of a chain whose derivatives are NaN.
+/// Fills `store` with NaN for `n` nodes (every gradient of a chain whose derivatives are NaN),
+/// then clears `tape` for the graph under test.
 fn poison(tape: &mut Tape, store: &mut Gradients, n: usize) {
     tape.clear();
     let mut v = tape.var(1.0);
@@ -16,6 +17,7 @@ fn poison(tape: &mut Tape, store: &mut Gradients, n: usize) {
     let slice = store.as_slice();
     assert_eq!(slice.len(), n);
     assert!(slice[..n - 1].iter().all(|g| g.is_nan()));
+    tape.clear();
 }
 
 fn bits(xs: &[f64]) -> Vec<u64> {
@@ -60,7 +62,6 @@ fn a_chain_into_a_poisoned_store_equals_a_fresh_one() {
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 300_000);
-    tape.clear();
     let x = tape.var(0.5);
     let mut v = x;
     for _ in 0..100_000 {
@@ -77,7 +78,6 @@ fn far_near_and_leaf_edges_into_a_poisoned_store_equal_a_fresh_one() {
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 300_000);
-    tape.clear();
     let (out, nodes) = far_and_near(&tape, 200_000);
     assert_like_fresh(&tape, out, &mut store);
     // From an output in the middle: the slots after it are cut off, the rest match.
@@ -87,9 +87,7 @@ fn far_near_and_leaf_edges_into_a_poisoned_store_equal_a_fresh_one() {
     assert!(cut < tape.len());
     assert_eq!(store.as_slice().len(), cut);
     // A bigger graph than the store holds: stale slots below, new zeroed ones above.
-    tape.clear();
     poison(&mut tape, &mut store, 60_000);
-    tape.clear();
     let (out, _) = far_and_near(&tape, 150_000);
     assert_like_fresh(&tape, out, &mut store);
 }
@@ -101,7 +99,6 @@ fn edges_two_back_zero_the_store_piece_by_piece() {
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 250_000);
-    tape.clear();
     let (a, b) = (tape.var(0.3), tape.var(0.4));
     let (mut prev, mut cur) = (a, b);
     for _ in 0..100_000 {
@@ -123,7 +120,6 @@ fn a_fused_sum_over_everything_into_a_poisoned_store_equals_a_fresh_one() {
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 100_000);
-    tape.clear();
     let mut nodes: Vec<Value<'_>> = (0..32)
         .map(|k| tape.var(1.0 + f64::from(k) / 32.0))
         .collect();
@@ -152,7 +148,6 @@ fn an_output_that_reaches_nothing_leaves_every_other_gradient_zero() {
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 1_000);
-    tape.clear();
     let xs = tape.vars(&[1.0; 500]);
     let y = tape.var(2.0);
     tape.backward_into(y, &mut store);
