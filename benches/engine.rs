@@ -5,8 +5,11 @@
 //! Each iteration clears one reused `Tape` (which keeps its memory) and sweeps into one reused
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
+//! The chain runs twice: on a tape that stores node values (the default, which the teaching
+//! tools need) and on one made [without values](tapegrad::Tape::without_values).
+//!
 //! Run with `cargo bench --bench engine`. At the end it prints the chain's throughput per size
-//! and its cost per node at 10⁷ against 10⁴, from criterion's medians.
+//! and its cost per node at 10⁷ against 10⁴, from criterion's medians, for both tapes.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -37,10 +40,22 @@ fn measurement_time(n: usize) -> Duration {
 /// A chain of n nodes: one leaf, then alternately `v * 1.0000001` and `v + 1e-7`. Every node
 /// depends on the one before it: the deepest graph there is. Sizes 10³ … 10⁷.
 fn chain(c: &mut Criterion) {
-    let mut group = c.benchmark_group("chain");
+    chain_on(c, "chain", Tape::with_capacity);
+}
+
+/// The same chain on a tape made [without values](Tape::without_values), which stores 5 bytes
+/// a chain node on average instead of 13.
+fn chain_without_values(c: &mut Criterion) {
+    chain_on(c, "chain_without_values", |n, e| {
+        Tape::with_capacity(n, e).without_values()
+    });
+}
+
+fn chain_on(c: &mut Criterion, name: &str, make: fn(usize, usize) -> Tape) {
+    let mut group = c.benchmark_group(name);
     configure(&mut group);
     for n in SIZES.into_iter().chain([10_000_000]) {
-        let mut tape = Tape::with_capacity(n, n);
+        let mut tape = make(n, n);
         let mut grads = Gradients::new();
         // Twenty samples where they fit in the time: the machine's speed drifts within a
         // run, and the median of more samples drifts less.
@@ -142,13 +157,21 @@ fn wide(c: &mut Criterion) {
     group.finish();
 }
 
-/// The chain's targets, from the medians criterion wrote during this run.
+/// The chain's targets, from the medians criterion wrote during this run, for each tape.
 fn print_summary(results: &summary::Results) {
-    let per_node = |n: usize| {
-        results
-            .median("chain", &n.to_string())
-            .map(|s| s / n as f64)
-    };
+    for (group, title) in [
+        ("chain", "chain, forward + backward"),
+        (
+            "chain_without_values",
+            "chain on a tape without values, forward + backward",
+        ),
+    ] {
+        print_chain(results, group, title);
+    }
+}
+
+fn print_chain(results: &summary::Results, group: &str, title: &str) {
+    let per_node = |n: usize| results.median(group, &n.to_string()).map(|s| s / n as f64);
     let sizes: Vec<(usize, f64)> = SIZES
         .into_iter()
         .chain([10_000_000])
@@ -157,7 +180,7 @@ fn print_summary(results: &summary::Results) {
     if sizes.is_empty() {
         return;
     }
-    println!("\nSummary (criterion medians, this run): chain, forward + backward");
+    println!("\nSummary (criterion medians, this run): {title}");
     for &(n, t) in &sizes {
         let rate = 1e-6 / t;
         let v = summary::verdict(rate >= 150.0);
@@ -173,7 +196,7 @@ fn print_summary(results: &summary::Results) {
     }
 }
 
-criterion_group!(benches, chain, wide);
+criterion_group!(benches, chain, chain_without_values, wide);
 
 fn main() {
     let results = summary::Results::start();

@@ -17,6 +17,19 @@ fn node_name(nodes: &Nodes, i: usize) -> String {
 
 /// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
 /// sweep: no recursion.
+/// The tape's node values, which every teaching tool prints.
+///
+/// # Panics
+/// When the tape was made [without values](crate::Tape::without_values).
+fn values_or_panic<'n>(nodes: &'n Nodes, tool: &str) -> &'n [f64] {
+    nodes.values().unwrap_or_else(|| {
+        panic!(
+            "{tool}: this tape was made with Tape::without_values, so it holds no node values \
+             to print; record the graph on a Tape::new() to draw or trace it"
+        )
+    })
+}
+
 fn reaching(nodes: &Nodes, starts: &EdgeStarts, out: usize) -> Vec<bool> {
     let mut reach = vec![false; out + 1];
     reach[out] = true;
@@ -53,6 +66,9 @@ impl Value<'_> {
     ///
     /// A constant on no tape gives a graph with the one value.
     ///
+    /// # Panics
+    /// When the value's tape was made [without values](crate::Tape::without_values).
+    ///
     /// ```
     /// let tape = tapegrad::Tape::new();
     /// let a = tape.var(2.0).with_label("a");
@@ -75,6 +91,7 @@ impl Value<'_> {
             return s;
         };
         let nodes = tape.nodes();
+        let values = values_or_panic(&nodes, "Value::to_dot");
         let out = self.index_unchecked() as usize;
         let starts = nodes.edge_starts();
         let reach = reaching(&nodes, &starts, out);
@@ -87,7 +104,7 @@ impl Value<'_> {
                 s,
                 "  \"n{i}\" [shape=record, label=\"{{ {} | data {:.4}{grad} }}\"];",
                 escape(&node_name(&nodes, i)),
-                nodes.values()[i]
+                values[i]
             );
             let op = nodes.tag(i).op();
             if !matches!(op, Op::Var | Op::Const) {
@@ -110,6 +127,9 @@ impl Value<'_> {
     /// (local derivative × upstream gradient). Print the result to read the chain rule as it
     /// happens.
     ///
+    /// # Panics
+    /// When the value's tape was made [without values](crate::Tape::without_values).
+    ///
     /// ```
     /// let tape = tapegrad::Tape::new();
     /// let x = tape.var(3.0).with_label("x");
@@ -127,6 +147,7 @@ impl Value<'_> {
             return (grads, BackwardTrace { steps: Vec::new() });
         };
         let nodes = tape.nodes();
+        let values = values_or_panic(&nodes, "Value::backward_traced");
         let g = grads.as_slice();
         let out = self.index_unchecked() as usize;
         let starts = nodes.edge_starts();
@@ -150,7 +171,7 @@ impl Value<'_> {
                 node: i,
                 name: node_name(&nodes, i),
                 op: nodes.tag(i).op(),
-                data: nodes.values()[i],
+                data: values[i],
                 grad: g[i],
                 passes,
             });

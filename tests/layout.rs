@@ -340,6 +340,77 @@ fn clear_and_record_again_gives_the_same_bits_as_a_fresh_tape() {
     }
 }
 
+/// A tape made without values gives every value the same number and every gradient the same
+/// bits as one with values, through every kind of node, whether the tape had room or had to
+/// make it, before and after `clear`; it stores no values, so the teaching tools refuse it
+/// (tested in `tests/teaching.rs`).
+#[test]
+fn a_tape_without_values_gives_the_same_numbers_and_gradients_bit_for_bit() {
+    let sizes = [300, 20, 700, 5];
+    let expected: Vec<_> = sizes
+        .iter()
+        .enumerate()
+        .map(|(seed, &len)| {
+            let t = Tape::new();
+            let v = long_graph(&t, seed, len);
+            let data: Vec<u64> = v.iter().map(|x| x.data().to_bits()).collect();
+            let grads: Vec<_> = [v.len() - 1, v.len() / 2, 3]
+                .iter()
+                .map(|&i| bits(&v[i].backward()))
+                .collect();
+            (data, grads)
+        })
+        .collect();
+    let caps = [
+        None,
+        Some((0, 0)),
+        Some((1, 0)),
+        Some((3, 1000)),
+        Some((1000, 3)),
+    ];
+    for cap in caps {
+        let mut tape = cap
+            .map_or_else(Tape::new, |(n, e)| Tape::with_capacity(n, e))
+            .without_values();
+        for round in 0..2 {
+            for (seed, &len) in sizes.iter().enumerate() {
+                tape.clear();
+                assert!(!tape.stores_values(), "clear keeps the setting");
+                let v = long_graph(&tape, seed, len);
+                let data: Vec<u64> = v.iter().map(|x| x.data().to_bits()).collect();
+                let mut grads = Gradients::new();
+                let mut got = Vec::new();
+                for &i in &[v.len() - 1, v.len() / 2, 3] {
+                    tape.backward_into(v[i], &mut grads);
+                    got.push(bits(&grads));
+                }
+                assert_eq!(
+                    (data, got),
+                    expected[seed],
+                    "{cap:?}, round {round}, {seed}"
+                );
+            }
+        }
+    }
+}
+
+/// `without_values` on a tape that holds nodes drops their values; recording goes on.
+#[test]
+fn without_values_on_a_recorded_tape_drops_the_values_and_recording_goes_on() {
+    let tape = Tape::new();
+    let n = long_graph(&tape, 2, 100).len();
+    assert!(tape.stores_values());
+    let tape = tape.without_values();
+    assert!(!tape.stores_values());
+    assert_eq!(tape.len(), n);
+    let x = tape.var(0.5);
+    let y = (x * x).tanh() + x;
+    let g = y.backward();
+    assert_eq!(g.as_slice().len(), n + 4);
+    assert_eq!(g.wrt(x), 1.0 + 2.0 * 0.5 * (1.0 - 0.25f64.tanh().powi(2)));
+    assert!(format!("{tape:?}").contains("values: false"));
+}
+
 /// A gradients store reused across cleared tapes of different sizes starts afresh each time.
 #[test]
 fn backward_into_after_clear_matches_a_fresh_backward() {

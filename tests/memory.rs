@@ -184,3 +184,39 @@ fn forgetting_tape_clear_is_visible_in_both_measures() {
     );
     assert!(seen[2].1 > seen[0].1, "live bytes {seen:?}");
 }
+
+/// The heap a tape holds is what `bytes_per_node` counts: 9 bytes a node (tag and value) and
+/// 12 an edge (index and local derivative). A tape made without values holds 1 byte a node,
+/// and recording does not make room for values on it.
+#[test]
+fn a_tape_without_values_holds_8_bytes_a_node_less() {
+    let start = live_bytes();
+    let full = Tape::with_capacity(1000, 500);
+    let full_bytes = live_bytes() - start;
+    let lean = Tape::with_capacity(1000, 500).without_values();
+    let lean_bytes = live_bytes() - start - full_bytes;
+    assert_eq!(full_bytes, 1000 * 9 + 500 * 12);
+    assert_eq!(lean_bytes, 1000 + 500 * 12);
+    drop((full, lean));
+    assert_eq!(live_bytes(), start);
+
+    // A chain of 10,001 nodes (half of them store a local derivative), recorded on tapes that
+    // make their room as they go: the same room, but for the values (at least one a node,
+    // and less than two, as room at least doubles).
+    let chain = |tape: &Tape| {
+        let mut v = tape.var(0.5);
+        for _ in 0..5000 {
+            v = v * 1.000_000_1 + 1e-7;
+        }
+        assert_eq!(tape.len(), 10_001);
+    };
+    let full = Tape::new();
+    chain(&full);
+    let full_bytes = live_bytes() - start;
+    let lean = Tape::new().without_values();
+    chain(&lean);
+    let lean_bytes = live_bytes() - start - full_bytes;
+    let values = full_bytes - lean_bytes;
+    assert!((8 * 10_001..8 * 20_002).contains(&values), "{values}");
+    assert_eq!(values % 8, 0);
+}

@@ -463,3 +463,33 @@ fn adam_with_a_huge_gradient_does_not_freeze_the_parameter_silently() {
         model.weights()
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A tape without values
+
+/// The teaching tools print every node's value, so a tape made without values makes them
+/// panic with a message that names both tools' caller and the way out; a constant on no tape
+/// still draws and traces.
+#[test]
+fn teaching_tools_refuse_a_tape_without_values_and_say_why() {
+    let tape = Tape::new().without_values();
+    let x = tape.var(2.0);
+    let y = x * x + 1.0;
+    for (tool, msg) in [
+        ("Value::to_dot", panic_message(|| drop(y.to_dot(None)))),
+        (
+            "Value::backward_traced",
+            panic_message(|| drop(y.backward_traced())),
+        ),
+    ] {
+        assert!(msg.starts_with(tool), "{msg}");
+        assert!(msg.contains("Tape::without_values"), "{msg}");
+        assert!(msg.contains("Tape::new()"), "{msg}");
+    }
+    // The values themselves and backward are unaffected.
+    assert_eq!(y.data(), 5.0);
+    assert_eq!(y.backward().wrt(x), 4.0);
+    let c = Value::from(3.0);
+    assert!(c.to_dot(None).contains("data 3.0000"));
+    assert!(c.backward_traced().1.steps().is_empty());
+}
