@@ -9,7 +9,8 @@
 //! local derivative is stored when it is exactly 1 (every addition): the arity says what is
 //! implied. There is no per-node offset: the backward sweep walks both arrays from the end,
 //! stepping back by what each node's arity stores. A leaf costs 9 bytes, each parent up to
-//! 12 more.
+//! 12 more. A tape made [without values](Tape::without_values) leaves `data` empty and
+//! saves the 8 bytes a node: only printing reads values.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
@@ -543,11 +544,10 @@ impl Nodes {
         // Tested on the caller's `d` (a constant for most operations, so this folds away).
         let unit = d == 1.0;
         let (len, e) = (self.len, self.edges);
-        debug_assert!((p as usize) < len, "a parent is recorded before its child");
-        // Parents come before their children, so `len <= p + 1` means `len == p + 1`; as an
-        // inequality, it does not let the compiler use `len` in place of `p + 1` below.
         let n = p as usize + 1;
-        if len <= n
+        // `len == n`, compared in 32 bits (a tape holds fewer than 2³² nodes): compared as
+        // `usize`, the compiler would use `len` in place of `n` below.
+        if len as u32 == p.wrapping_add(1)
             && !data.is_nan()
             && n < self.tag.len()
             && self.value_room(n + 1)
@@ -572,6 +572,14 @@ impl Nodes {
     /// NaN value (its edge gets a NaN derivative), or a full array.
     #[inline(never)]
     fn push_unary_other(&mut self, op: Op, data: f64, p: u32, d: f64) -> u32 {
+        // No public API can make this happen: values borrow their tape, and only `&mut Tape`
+        // can shorten it. Checked here, off the inlined path, so a bug cannot record a node
+        // whose parent comes after it.
+        assert!(
+            (p as usize) < self.len,
+            "tapegrad bug: node {p} is used as a parent, but the tape holds only {} nodes",
+            self.len
+        );
         self.reserve(1, 1);
         let d = if data.is_nan() { f64::NAN } else { d };
         let unit = d == 1.0;
@@ -933,10 +941,11 @@ impl Tape {
     /// with one store less. Backward, gradients and every [`Value`]'s own
     /// [`data`](Value::data) are unchanged; only the teaching tools, which print every
     /// node's value, refuse such a tape ([`Value::to_dot`], [`Value::backward_traced`]).
-    /// Values already recorded are dropped; [`clear`](Tape::clear) keeps the setting.
+    /// On a tape that already holds nodes, the values stored so far are freed and the nodes
+    /// stay; [`clear`](Tape::clear) keeps the setting.
     ///
-    /// Use it where speed or memory counts and nothing prints the graph: a chain step
-    /// (`v * a`, then `+ b`) takes 5 bytes on average instead of 13.
+    /// Use it where speed or memory counts and nothing prints the graph: a node of a chain
+    /// of `v * a` and `+ b` takes 5 bytes on average instead of 13.
     ///
     /// ```
     /// let tape = tapegrad::Tape::with_capacity(1000, 1000).without_values();
@@ -1173,5 +1182,44 @@ impl Tape {
 
     pub(crate) fn label_of(&self, idx: u32) -> Option<String> {
         self.nodes.borrow().labels.get(&idx).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parent at or past the tape's end, which no public API can make, is refused and
+    /// never recorded: after a clear, with room left from before (stale tags), and at the
+    /// largest index, where `p + 1` wraps in 32 bits.
+    #[test]
+    fn a_parent_past_the_end_is_refused() {
+        for (len, p) in [(1, 5), (1, 1), (0, u32::MAX), (3, u32::MAX - 1)] {
+            let mut nodes = Nodes::default();
+            nodes.reserve(16, 16);
+            for _ in 0..8 {
+                let x = nodes.push_leaf(Op::Var, 1.0);
+                nodes.push_unary(Op::Exp, 1.0, x, 2.0);
+            }
+            nodes.clear();
+            for _ in 0..len {
+                nodes.push_leaf(Op::Var, 1.0);
+            }
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                nodes.push_unary(Op::Exp, 1.0, p, 2.0)
+            }));
+            let message = caught.expect_err("a parent past the end must panic");
+            let message = message
+                .downcast_ref::<String>()
+                .expect("a formatted message");
+            assert_eq!(
+                message,
+                &format!(
+                    "tapegrad bug: node {p} is used as a parent, but the tape holds only {len} \
+                     nodes"
+                )
+            );
+            assert_eq!(nodes.len(), len, "nothing recorded");
+        }
     }
 }

@@ -15,8 +15,6 @@ fn node_name(nodes: &Nodes, i: usize) -> String {
     }
 }
 
-/// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
-/// sweep: no recursion.
 /// The tape's node values, which every teaching tool prints.
 ///
 /// # Panics
@@ -30,6 +28,8 @@ fn values_or_panic<'n>(nodes: &'n Nodes, tool: &str) -> &'n [f64] {
     })
 }
 
+/// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
+/// sweep: no recursion.
 fn reaching(nodes: &Nodes, starts: &EdgeStarts, out: usize) -> Vec<bool> {
     let mut reach = vec![false; out + 1];
     reach[out] = true;
@@ -142,10 +142,12 @@ impl Value<'_> {
     /// ```
     #[must_use]
     pub fn backward_traced(self) -> (Gradients, BackwardTrace) {
-        let grads = self.backward();
         let Some(tape) = self.tape() else {
-            return (grads, BackwardTrace { steps: Vec::new() });
+            return (self.backward(), BackwardTrace { steps: Vec::new() });
         };
+        // Refused before any work.
+        values_or_panic(&tape.nodes(), "Value::backward_traced");
+        let grads = self.backward();
         let nodes = tape.nodes();
         let values = values_or_panic(&nodes, "Value::backward_traced");
         let g = grads.as_slice();

@@ -343,7 +343,7 @@ fn clear_and_record_again_gives_the_same_bits_as_a_fresh_tape() {
 /// A tape made without values gives every value the same number and every gradient the same
 /// bits as one with values, through every kind of node, whether the tape had room or had to
 /// make it, before and after `clear`; it stores no values, so the teaching tools refuse it
-/// (tested in `tests/teaching.rs`).
+/// (tested in `tests/misuse.rs`).
 #[test]
 fn a_tape_without_values_gives_the_same_numbers_and_gradients_bit_for_bit() {
     let sizes = [300, 20, 700, 5];
