@@ -7,8 +7,10 @@ use tapegrad::{
     check_gradients_with, dot, sum,
 };
 
-/// Step of the central differences.
-const H: f64 = 1e-6;
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::central_difference;
+
 /// Tolerance of a gradient against its central difference, relative plus absolute.
 const FD_TOL: f64 = 1e-6;
 
@@ -34,16 +36,6 @@ fn assert_within(actual: f64, expected: f64, tol: f64) {
         "expected {expected:?}, got {actual:?} (difference {:e})",
         actual - expected
     );
-}
-
-/// `(f(x + h·eᵢ) - f(x - h·eᵢ)) / 2h`.
-fn central_difference(f: &impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f64 {
-    let mut xs = x.to_vec();
-    xs[i] = x[i] + H;
-    let hi = f(&xs);
-    xs[i] = x[i] - H;
-    let lo = f(&xs);
-    (hi - lo) / (2.0 * H)
 }
 
 /// Records `f` on a fresh tape at each point and compares it with `reference`, the same

@@ -68,6 +68,10 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use tapegrad::{Gradients, Tape, Value, affine, check_gradients, dot, sum};
 
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::bits;
+
 /// Inputs and constants where engines break.
 const EDGES: &[f64] = &[
     0.0,
@@ -653,10 +657,6 @@ struct Stats {
 
 fn same(a: f64, b: f64) -> bool {
     (a.is_nan() && b.is_nan()) || a.to_bits() == b.to_bits()
-}
-
-fn bits(xs: &[f64]) -> Vec<u64> {
-    xs.iter().map(|x| x.to_bits()).collect()
 }
 
 /// Every number entering step `s` (node `len`): the nodes it reads and its plain constants.

@@ -14,23 +14,9 @@ use tapegrad::nn::{Activation, Module, Neuron};
 use tapegrad::train::Trainer;
 use tapegrad::{Gradients, Op, Tape, Value, affine, dot, sum};
 
-/// Step of the central differences.
-const H: f64 = 1e-6;
-
-/// `(f(x + h·eᵢ) - f(x - h·eᵢ)) / 2h`.
-fn central_difference(f: &impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f64 {
-    let mut xs = x.to_vec();
-    xs[i] = x[i] + H;
-    let hi = f(&xs);
-    xs[i] = x[i] - H;
-    let lo = f(&xs);
-    (hi - lo) / (2.0 * H)
-}
-
-/// The bits of every gradient, so that `assert_eq!` tells −0.0 from +0.0 and compares NaNs.
-fn bits(g: &Gradients) -> Vec<u64> {
-    g.as_slice().iter().map(|x| x.to_bits()).collect()
-}
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::{bits, central_difference};
 
 /// One step of a backward trace: `(node, grad, [(parent, local derivative)])`.
 type Step = (usize, f64, Vec<(usize, f64)>);
@@ -101,7 +87,7 @@ fn every_kind_of_node_differentiates_exactly_and_agrees_with_finite_differences(
         // backward_into into a reused store gives the same.
         let mut into = Gradients::new();
         tape.backward_into(s, &mut into);
-        assert_eq!(bits(&into), bits(&g));
+        assert_eq!(bits(into.as_slice()), bits(g.as_slice()));
     }
 }
 
@@ -228,7 +214,7 @@ fn custom_nodes_with_one_or_two_unit_edges_keep_their_parents() {
 fn observe(out: Value<'_>) -> (Vec<u64>, String, String) {
     let (g, trace) = out.backward_traced();
     (
-        bits(&g),
+        bits(g.as_slice()),
         format!("{trace}\n{trace:?}"),
         out.to_dot(Some(&g)),
     )
@@ -356,7 +342,7 @@ fn a_tape_without_values_gives_the_same_numbers_and_gradients_bit_for_bit() {
             let data: Vec<u64> = v.iter().map(|x| x.data().to_bits()).collect();
             let grads: Vec<_> = [v.len() - 1, v.len() / 2, 3]
                 .iter()
-                .map(|&i| bits(&v[i].backward()))
+                .map(|&i| bits(v[i].backward().as_slice()))
                 .collect();
             (data, grads)
         })
@@ -382,7 +368,7 @@ fn a_tape_without_values_gives_the_same_numbers_and_gradients_bit_for_bit() {
                 let mut got = Vec::new();
                 for &i in &[v.len() - 1, v.len() / 2, 3] {
                     tape.backward_into(v[i], &mut grads);
-                    got.push(bits(&grads));
+                    got.push(bits(grads.as_slice()));
                 }
                 assert_eq!(
                     (data, got),
@@ -421,7 +407,11 @@ fn backward_into_after_clear_matches_a_fresh_backward() {
         let v = long_graph(&tape, len, len);
         for &i in &[v.len() - 1, 5, 2] {
             tape.backward_into(v[i], &mut grads);
-            assert_eq!(bits(&grads), bits(&v[i].backward()), "{len} {i}");
+            assert_eq!(
+                bits(grads.as_slice()),
+                bits(v[i].backward().as_slice()),
+                "{len} {i}"
+            );
         }
     }
 }
@@ -531,7 +521,10 @@ fn a_nan_node_passes_nan_even_where_a_derivative_of_1_would_be_implied() {
     let z = t.var(4.0);
     let out = t.custom(1.0, &[(y, 0.0), (z, 1.0)]);
     let g = out.backward();
-    assert_eq!(bits(&g), [0, 0, 1.0f64.to_bits(), 1.0f64.to_bits()]);
+    assert_eq!(
+        bits(g.as_slice()),
+        [0, 0, 1.0f64.to_bits(), 1.0f64.to_bits()]
+    );
     // A finite node with a NaN derivative passes NaN too.
     let t = Tape::new();
     let x = t.var(1.0);

@@ -22,6 +22,10 @@ use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Tape, Value, affine, dot, loss, sum};
 
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::bits;
+
 /// The message of the panic `f` raises.
 fn panic_message(f: impl FnOnce()) -> String {
     let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
@@ -30,10 +34,6 @@ fn panic_message(f: impl FnOnce()) -> String {
         .cloned()
         .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
         .expect("a panic with a message")
-}
-
-fn bits(xs: &[f64]) -> Vec<u64> {
-    xs.iter().map(|x| x.to_bits()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,13 +8,13 @@ use tapegrad::optim::{
     Adam, Constant, LinearDecay, Optimizer, Schedule, Sgd, check_loss, validate_gradients,
 };
 
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::bits;
+
 fn neuron(params: &[f64]) -> Neuron {
     let (w, b) = params.split_at(params.len() - 1);
     Neuron::from_parts(w.to_vec(), b[0], Activation::Linear)
-}
-
-fn bits(xs: &[f64]) -> Vec<u64> {
-    xs.iter().map(|x| x.to_bits()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------

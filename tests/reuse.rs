@@ -5,6 +5,10 @@
 
 use tapegrad::{Gradients, Tape, Value, sum};
 
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::bits;
+
 /// Fills `store` with NaN for `n` nodes (every gradient of a chain whose derivatives are NaN),
 /// then clears `tape` for the graph under test.
 fn poison(tape: &mut Tape, store: &mut Gradients, n: usize) {
@@ -18,10 +22,6 @@ fn poison(tape: &mut Tape, store: &mut Gradients, n: usize) {
     assert_eq!(slice.len(), n);
     assert!(slice[..n - 1].iter().all(|g| g.is_nan()));
     tape.clear();
-}
-
-fn bits(xs: &[f64]) -> Vec<u64> {
-    xs.iter().map(|x| x.to_bits()).collect()
 }
 
 /// Differentiates `out` into the poisoned `store` and into a fresh one; they must agree bit
