@@ -511,9 +511,9 @@ impl Tape {
     /// ```
     #[track_caller]
     pub fn backward_into(&self, output: Value<'_>, grads: &mut Gradients) {
-        grads.tape = self.id();
-        grads.generation = self.generation();
         if output.tape().is_none() {
+            grads.tape = self.id();
+            grads.generation = self.generation();
             grads.grads.clear();
             return;
         }

@@ -595,10 +595,7 @@ impl Nodes {
             self.parents = q + 1;
             if unit { Arity::UnaryUnit } else { Arity::Unary }
         };
-        self.tag[n] = Tag::new(op, arity).0;
-        self.set_value(n, data);
-        self.len = n + 1;
-        n as u32
+        self.push_node(op, arity, data)
     }
 
     /// Pushes one node with two edges, with the NaN rule of [`Tape::custom`]: inlined when

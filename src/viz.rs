@@ -145,11 +145,10 @@ impl Value<'_> {
         let Some(tape) = self.tape() else {
             return (self.backward(), BackwardTrace { steps: Vec::new() });
         };
-        // Refused before any work.
-        values_or_panic(&tape.nodes(), "Value::backward_traced");
-        let grads = self.backward();
+        // Refused before any work; backward only reads the tape, so it can run meanwhile.
         let nodes = tape.nodes();
         let values = values_or_panic(&nodes, "Value::backward_traced");
+        let grads = self.backward();
         let g = grads.as_slice();
         let out = self.index_unchecked() as usize;
         let starts = nodes.edge_starts();
