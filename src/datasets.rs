@@ -191,6 +191,20 @@ impl fmt::Display for Playground {
 impl FromStr for Playground {
     type Err = Error;
 
+    /// Parses `circle`, `xor`, `gauss` (or `gaussian`) or `spiral`, ignoring case and
+    /// surrounding spaces.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] naming the accepted values.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// assert_eq!(" Gaussian ".parse::<Playground>()?, Playground::Gauss);
+    /// let err = "moons".parse::<Playground>().unwrap_err();
+    /// assert!(err.to_string().contains("circle"));
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "circle" => Ok(Playground::Circle),
@@ -223,8 +237,9 @@ pub struct Split<T = Point> {
 
 /// Splits `items` in order: the first ⌊len · `train_fraction`⌋ go to `train`, the rest to `test`
 /// (as the Playground does; shuffle first if the order means anything). Nothing is lost or
-/// duplicated. The product is rounded down after adding 1e-9, so `0.29` of 100 items gives 29
-/// despite floating-point error.
+/// duplicated. A product within a few units in the last place of a whole number counts as
+/// that number, so `0.29` of 100 items (28.999999999999996 in `f64`) gives 29; any other is
+/// rounded down, so `0.3333333333` of 3 items gives 0.
 ///
 /// ```
 /// let s = tapegrad::datasets::split((0..10).collect(), 0.3)?;
@@ -242,8 +257,15 @@ pub fn split<T>(mut items: Vec<T>, train_fraction: f64) -> Result<Split<T>, Erro
         )));
     }
     let len = items.len();
+    let product = len as f64 * train_fraction;
+    let whole = product.round();
+    let cut = if whole - product <= 4.0 * f64::EPSILON * whole {
+        whole
+    } else {
+        product.floor()
+    };
     // The float-to-int cast saturates; min(len) keeps a fraction of 1 from overshooting.
-    let cut = ((len as f64 * train_fraction + 1e-9).floor() as usize).min(len);
+    let cut = (cut as usize).min(len);
     let test = items.split_off(cut);
     Ok(Split { train: items, test })
 }
@@ -559,7 +581,19 @@ pub fn odd_even() -> Vec<(f64, f64)> {
 /// assert_eq!(test[0], (11.0, 1.0));
 /// assert_eq!(test[244], (255.0, 1.0));
 /// ```
+///
+/// # Panics
+/// If the range reaches past 2^53 (9,007,199,254,740,992): an `f64` holds every whole number
+/// only up to there, and 2^53 + 1 would become the even 2^53 with the label of an odd number.
+#[track_caller]
 pub fn odd_even_range(range: RangeInclusive<u64>) -> Vec<(f64, f64)> {
+    const EXACT: u64 = 1 << 53;
+    assert!(
+        range.is_empty() || *range.end() <= EXACT,
+        "odd_even_range: every number must be at most 2^53 = {EXACT} to be exact as an f64 \
+         input, got a range ending at {}",
+        range.end()
+    );
     range.map(|k| (k as f64, (k % 2) as f64)).collect()
 }
 

@@ -82,22 +82,29 @@ impl Gradients {
         let Some(tape) = v.tape() else {
             return 0.0;
         };
-        if self.tape != 0 {
-            assert!(
-                tape.id() == self.tape,
-                "Gradients::wrt: the value is recorded on a different tape than the output \
-                 these gradients were computed for"
-            );
-            assert!(
-                tape.generation() == self.generation,
-                "Gradients::wrt: the tape was cleared after these gradients were computed; \
-                 they describe values that no longer exist"
-            );
-        }
+        self.assert_describes(tape, "Gradients::wrt");
         self.grads
             .get(v.index_unchecked() as usize)
             .copied()
             .unwrap_or(0.0)
+    }
+
+    /// Panics, with a message starting with `what`, unless these gradients were computed
+    /// on `tape` since its last clear (or are an empty store, whose every lookup is 0).
+    #[track_caller]
+    pub(crate) fn assert_describes(&self, tape: &Tape, what: &str) {
+        if self.tape != 0 {
+            assert!(
+                tape.id() == self.tape,
+                "{what}: the value is recorded on a different tape than the output these \
+                 gradients were computed for"
+            );
+            assert!(
+                tape.generation() == self.generation,
+                "{what}: the tape was cleared after these gradients were computed; they \
+                 describe values that no longer exist"
+            );
+        }
     }
 
     /// The gradients of several values at once, in order.

@@ -35,6 +35,16 @@ impl Default for GradCheckConfig {
 }
 
 /// The comparison for one input in a [`GradCheckReport`].
+///
+/// ```
+/// // d/dx x³ at x = 2 is 12; the central difference agrees to about eps².
+/// let report = tapegrad::check_gradients(|x| x[0].powi(3), &[2.0]);
+/// let check = report.inputs[0];
+/// assert_eq!((check.at, check.analytic), (2.0, 12.0));
+/// assert!((check.numeric - 12.0).abs() < 1e-6);
+/// assert_eq!(check.abs_error, (check.analytic - check.numeric).abs());
+/// assert!(check.passed);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct InputCheck {
     /// The input's value.
@@ -53,6 +63,15 @@ pub struct InputCheck {
 
 /// The result of a gradient check: one [`InputCheck`] per input, and the verdict.
 /// `Display` prints a table.
+///
+/// ```
+/// let report = tapegrad::check_gradients(|x| x[0] * x[1], &[3.0, -2.0]);
+/// assert_eq!(report.output, -6.0);
+/// assert_eq!(report.inputs.len(), 2);
+/// assert_eq!(report.inputs[1].analytic, 3.0); // d(xy)/dy = x
+/// assert!(report.passed());
+/// assert!(report.to_string().contains("PASS"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradCheckReport {
     /// The function's value at the inputs.
@@ -142,8 +161,9 @@ impl fmt::Display for GradCheckReport {
 /// Compares the reverse-mode gradient of `f` at `inputs` with central finite differences,
 /// using PyTorch's default tolerances ([`GradCheckConfig::default`]).
 ///
-/// `f` receives one recorded [`Value`] per input (on a fresh tape each call) and returns the
-/// scalar to differentiate. It must be a pure function of its inputs.
+/// `f` receives one recorded [`Value`] per input (on an empty tape each call: one tape,
+/// cleared between calls) and returns the scalar to differentiate. It must be a pure
+/// function of its inputs.
 ///
 /// ```
 /// use tapegrad::check_gradients;
@@ -163,7 +183,9 @@ where
 /// [`check_gradients`] with your own step and tolerances.
 ///
 /// # Panics
-/// If `config.eps` is not a positive finite number.
+/// If `config.eps` is not a positive finite number, or `config.atol` or `config.rtol` is not
+/// a finite number ≥ 0 (a NaN tolerance would fail every input, an infinite one pass them
+/// all).
 ///
 /// ```
 /// use tapegrad::{check_gradients_with, GradCheckConfig};
@@ -173,6 +195,7 @@ where
 /// assert!(r.passed());
 /// assert!((r.inputs[0].numeric - 12.0).abs() < 1e-6);
 /// ```
+#[track_caller]
 pub fn check_gradients_with<F>(f: F, inputs: &[f64], config: GradCheckConfig) -> GradCheckReport
 where
     F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
@@ -182,6 +205,12 @@ where
         "check_gradients_with: eps must be a positive finite number, got {}",
         config.eps
     );
+    for (name, tol) in [("atol", config.atol), ("rtol", config.rtol)] {
+        assert!(
+            tol.is_finite() && tol >= 0.0,
+            "check_gradients_with: {name} must be a finite number >= 0, got {tol}"
+        );
+    }
     let mut tape = Tape::new();
     let eval = |tape: &mut Tape, xs: &[f64]| -> f64 {
         tape.clear();

@@ -395,7 +395,8 @@ impl Loss {
     /// The loss of one prediction against its label: calls the function of the same name.
     ///
     /// # Panics
-    /// As that function, for a label outside its domain.
+    /// As that function: for a label outside its domain, or, with [`Loss::Bce`], a
+    /// prediction not in [0, 1].
     ///
     /// ```
     /// use tapegrad::{Tape, loss::Loss};

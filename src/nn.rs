@@ -586,6 +586,9 @@ pub trait Forward: Module {
     /// [`Error::ParameterCount`] if `params` has the wrong length, [`Error::InputSize`] if
     /// `inputs` does.
     ///
+    /// # Panics
+    /// If `params` and `inputs` hold values recorded on different tapes.
+    ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Forward, Neuron}};
     ///
@@ -711,6 +714,9 @@ impl<'t, M: Forward> Recorded<'_, 't, M> {
     ///
     /// # Errors
     /// [`Error::InputSize`] if the model takes a different number of inputs.
+    ///
+    /// # Panics
+    /// If `inputs` hold values recorded on another tape than the parameters.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};

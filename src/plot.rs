@@ -82,6 +82,9 @@ impl Bounds {
     /// A side of zero width (one point, or all on a line) is widened by 1 more on each side,
     /// and no points at all gives [`Bounds::PLAYGROUND`]. Non-finite coordinates are ignored.
     ///
+    /// # Panics
+    /// If `margin` is negative, infinite or NaN (the bounds would be inverted or unusable).
+    ///
     /// ```
     /// use tapegrad::datasets::Point;
     /// use tapegrad::plot::Bounds;
@@ -89,7 +92,12 @@ impl Bounds {
     /// let points = [Point::new(-1.0, 0.0, 1.0), Point::new(2.0, 1.0, -1.0)];
     /// assert_eq!(Bounds::around(&points, 0.5), Bounds::new(-1.5, 2.5, -0.5, 1.5));
     /// ```
+    #[track_caller]
     pub fn around(points: &[Point], margin: f64) -> Self {
+        assert!(
+            margin.is_finite() && margin >= 0.0,
+            "Bounds::around: margin must be a finite number >= 0, got {margin}"
+        );
         let finite = points.iter().filter(|p| p.x.is_finite() && p.y.is_finite());
         let mut b = Bounds::new(
             f64::INFINITY,

@@ -9,7 +9,7 @@
 //! local derivative is stored when it is exactly 1 (every addition): the arity says what is
 //! implied. There is no per-node offset: the backward sweep walks both arrays from the end,
 //! stepping back by what each node's arity stores. A leaf costs 9 bytes, each parent up to
-//! 12 more. A tape made [without values](Tape::without_values) leaves `data` empty and
+//! 12 more, and a node with more than two parents 4 more for their count. A tape made [without values](Tape::without_values) leaves `data` empty and
 //! saves the 8 bytes a node: only printing reads values.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
@@ -63,6 +63,17 @@ pub const fn bytes_per_node(parents: usize) -> usize {
 
 /// What produced a node. Used by printing, the backward trace and graph export; the backward
 /// sweep itself never looks at it.
+///
+/// ```
+/// use tapegrad::{Op, Tape};
+///
+/// let tape = Tape::new();
+/// let x = tape.var(0.5);
+/// let y = (x * 2.0).tanh();
+/// assert_eq!(x.op(), Some(Op::Var));
+/// assert_eq!(y.op(), Some(Op::Tanh));
+/// assert_eq!(Op::Mul.to_string(), "*"); // the symbol graphs and traces print
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 #[repr(u8)]
@@ -868,7 +879,8 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 9 bytes a node plus at most 12 per parent; see [`bytes_per_node`]. A tape made
+/// Memory: 9 bytes a node plus at most 12 per parent, and 4 for the count of a node with
+/// more than two parents; see [`bytes_per_node`]. A tape made
 /// [`without_values`](Tape::without_values) stores 1 byte a node plus the edges, for speed,
 /// but cannot be drawn or traced.
 ///

@@ -204,7 +204,6 @@ pub struct Trainer {
 }
 
 /// What one thread needs to record and differentiate its share of a batch.
-#[derive(Default)]
 struct Worker {
     tape: Tape,
     grads: Gradients,
@@ -327,7 +326,10 @@ impl Trainer {
     /// [`Optimizer::step`] reports. In every case the model is left unchanged.
     ///
     /// # Panics
-    /// If a target is outside the loss's domain (see [`loss`](crate::loss)).
+    /// If a target is outside the loss's domain, or, with [`Loss::Bce`], a prediction is not
+    /// in [0, 1] (a model whose output is not a sigmoid, say; see [`loss`](crate::loss)).
+    /// With several threads, the panic is raised again on the caller's thread, with its
+    /// message.
     ///
     /// ```
     /// use tapegrad::loss::Loss;
@@ -378,8 +380,10 @@ impl Trainer {
     /// `xs` has the wrong length. Nothing is recorded then.
     ///
     /// # Panics
-    /// If a target is outside the loss's domain (see [`loss`](crate::loss)); with several
-    /// threads, the panic is raised again on the caller's thread.
+    /// If a target is outside the loss's domain, or, with [`Loss::Bce`], a prediction is not
+    /// in [0, 1] (a model whose output is not a sigmoid, say; see [`loss`](crate::loss)).
+    /// With several threads, the panic is raised again on the caller's thread, with its
+    /// message.
     ///
     /// ```
     /// use tapegrad::loss::Loss;
@@ -435,15 +439,31 @@ impl Trainer {
                 worker.run(loss, model, params, xs, ys, losses, per_loss);
             }
         } else {
-            std::thread::scope(|scope| {
+            let panicked = std::thread::scope(|scope| {
                 let mine = jobs.next();
-                for (((worker, xs), ys), losses) in jobs {
-                    scope.spawn(move || worker.run(loss, model, params, xs, ys, losses, per_loss));
-                }
+                let handles: Vec<_> = jobs
+                    .map(|(((worker, xs), ys), losses)| {
+                        scope.spawn(move || {
+                            worker.run(loss, model, params, xs, ys, losses, per_loss);
+                        })
+                    })
+                    .collect();
                 if let Some((((worker, xs), ys), losses)) = mine {
                     worker.run(loss, model, params, xs, ys, losses, per_loss);
                 }
+                // Joined here, not by the scope, which would replace a worker's panic
+                // message with "a scoped thread panicked".
+                let mut first = None;
+                for handle in handles {
+                    if let Err(payload) = handle.join() {
+                        first.get_or_insert(payload);
+                    }
+                }
+                first
             });
+            if let Some(payload) = panicked {
+                std::panic::resume_unwind(payload);
+            }
             self.summed.clear();
             self.summed.resize(count, 0.0);
             for worker in &self.workers[..self.ran] {
@@ -485,6 +505,9 @@ impl Trainer {
     /// recorded last to first; the whole batch when it is small). With several threads, the
     /// first thread's tape. `None` before the first step.
     ///
+    /// The trainer's tapes are made [without values](Tape::without_values): nothing prints
+    /// the trainer's graph, so it skips storing every node's value.
+    ///
     /// ```
     /// use tapegrad::loss::Loss;
     /// use tapegrad::nn::{Activation, Neuron};
@@ -496,11 +519,26 @@ impl Trainer {
     /// trainer.loss_and_gradients(&model, &[[1.0], [2.0]], &[1.0, 0.0])?;
     /// // 2 parameters; per sample an affine, a tanh and a loss node; a sum and a division.
     /// assert_eq!(trainer.tape().map(|t| t.len()), Some(2 + 2 * 3 + 2));
+    /// assert_eq!(trainer.tape().map(|t| t.stores_values()), Some(false));
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     #[must_use]
     pub fn tape(&self) -> Option<&Tape> {
         self.workers.first().map(|w| &w.tape)
+    }
+}
+
+impl Default for Worker {
+    /// Its tape stores no node values: nothing prints the trainer's graph, and a node is
+    /// recorded with one store less.
+    fn default() -> Self {
+        Worker {
+            tape: Tape::new().without_values(),
+            grads: Gradients::default(),
+            scratch: Scratch::default(),
+            loss_nodes: Vec::new(),
+            loss_derivs: Vec::new(),
+        }
     }
 }
 

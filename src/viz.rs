@@ -67,7 +67,9 @@ impl Value<'_> {
     /// A constant on no tape gives a graph with the one value.
     ///
     /// # Panics
-    /// When the value's tape was made [without values](crate::Tape::without_values).
+    /// When the value's tape was made [without values](crate::Tape::without_values), or
+    /// `grads` were computed on another tape or before the tape was last cleared (as
+    /// [`Gradients::wrt`]).
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -79,6 +81,7 @@ impl Value<'_> {
     /// assert!(dot.contains("\"n0\" -> \"op1\""));
     /// ```
     #[must_use]
+    #[track_caller]
     pub fn to_dot(self, grads: Option<&Gradients>) -> String {
         let mut s =
             String::from("digraph tapegrad {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
@@ -90,6 +93,9 @@ impl Value<'_> {
             );
             return s;
         };
+        if let Some(g) = grads {
+            g.assert_describes(tape, "Value::to_dot");
+        }
         let nodes = tape.nodes();
         let values = values_or_panic(&nodes, "Value::to_dot");
         let out = self.index_unchecked() as usize;
@@ -182,6 +188,16 @@ impl Value<'_> {
 }
 
 /// One gradient contribution in a [`BackwardTrace`]: `parent += local × upstream`.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let x = tape.var(3.0).with_label("x");
+/// let y = (x * 4.0).with_label("y");
+/// let (_, trace) = y.backward_traced();
+/// let pass = &trace.steps()[0].passes[0]; // what y passes to x
+/// assert_eq!((pass.parent, pass.parent_name.as_str()), (0, "x"));
+/// assert_eq!((pass.local, pass.upstream, pass.contribution), (4.0, 1.0, 4.0));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TracePass {
     /// Index of the parent receiving the contribution.
@@ -197,6 +213,19 @@ pub struct TracePass {
 }
 
 /// One node visited by the backward sweep in a [`BackwardTrace`].
+///
+/// ```
+/// use tapegrad::{Op, Tape};
+///
+/// let tape = Tape::new();
+/// let x = tape.var(3.0).with_label("x");
+/// let y = (x * x).with_label("y");
+/// let (_, trace) = y.backward_traced();
+/// let first = &trace.steps()[0]; // the sweep starts at the output
+/// assert_eq!((first.node, first.name.as_str(), first.op), (1, "y", Op::Mul));
+/// assert_eq!((first.data, first.grad), (9.0, 1.0));
+/// assert_eq!(first.passes.len(), 2); // x is both inputs of x * x
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceStep {
     /// The node's index on the tape.

@@ -315,6 +315,16 @@ fn split_cuts_at_floor_of_fraction() {
         }
     );
     assert_eq!(split(vec![1, 2], 1.0).unwrap().train, [1, 2]);
+    // Only rounding error is forgiven: 0.3333333333 of 3 is 0.9999999999, rounded down.
+    assert_eq!(split(vec![1, 2, 3], 0.3333333333).unwrap().train, []);
+    assert_eq!(split(vec![1, 2, 3], 1.0 / 3.0).unwrap().train, [1]);
+    assert_eq!(
+        split((0..1000).collect::<Vec<_>>(), 0.7)
+            .unwrap()
+            .train
+            .len(),
+        700
+    );
     assert_eq!(split(Vec::<i32>::new(), 0.5).unwrap().train, []);
     for bad in [-0.1, 1.5, f64::NAN] {
         assert!(matches!(
@@ -426,6 +436,26 @@ fn odd_even_is_exact() {
     assert!(test.iter().all(|&(x, l)| l == x % 2.0));
     let (a, b) = (5, 4);
     assert!(odd_even_range(a..=b).is_empty());
+    // Up to 2^53 every number is exact; past it, 2^53 + 1 would become an even input
+    // labelled odd, so such a range is refused.
+    let top = 1u64 << 53;
+    assert_eq!(
+        odd_even_range(top - 1..=top),
+        [(top as f64 - 1.0, 1.0), (top as f64, 0.0)]
+    );
+    let refused = std::panic::catch_unwind(|| odd_even_range(top..=top + 1));
+    let payload = refused.expect_err("a range past 2^53 must panic");
+    let msg = payload
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    assert!(
+        msg.starts_with("odd_even_range: every number must be at most 2^53"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("got a range ending at 9007199254740993"),
+        "{msg}"
+    );
 }
 
 #[test]

@@ -241,6 +241,27 @@ mod every_op {
         }
     }
 
+    /// `i32::MIN - 1` is not an `i32`, so n·x^(n−1) takes the exponent as an `f64` there
+    /// (it used to wrap to x^i32::MAX in release builds, -inf at x = 2, and to overflow in
+    /// debug builds).
+    #[test]
+    fn powi_of_the_most_negative_exponent() {
+        let n = f64::from(i32::MIN);
+        for (x0, value, d) in [
+            (2.0, 0.0, 0.0),
+            (0.5, f64::INFINITY, f64::NEG_INFINITY),
+            (1.0, 1.0, n),
+            (-1.0, 1.0, -n),
+        ] {
+            let tape = Tape::new();
+            let x = tape.var(x0);
+            let y = x.powi(i32::MIN);
+            let g = y.backward().wrt(x);
+            assert_eq!(y.data(), value, "x = {x0}");
+            assert_eq!(g, d, "x = {x0}");
+        }
+    }
+
     #[test]
     fn powf() {
         for c in [-1.5, -0.5, 0.0, 0.5, 1.0, 2.0, 3.7] {

@@ -20,7 +20,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Relu, Tanh};
 use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
-use tapegrad::{Error, Tape, Value, affine, dot, loss, sum};
+use tapegrad::{Error, Gradients, Tape, Value, affine, dot, loss, sum};
 
 #[path = "common/numeric.rs"]
 mod numeric;
@@ -492,4 +492,118 @@ fn teaching_tools_refuse_a_tape_without_values_and_say_why() {
     let c = Value::from(3.0);
     assert!(c.to_dot(None).contains("data 3.0000"));
     assert!(c.backward_traced().1.steps().is_empty());
+}
+
+/// `to_dot` checks its gradients as `Gradients::wrt` does: gradients of another tape, or
+/// from before a clear, would print other values' numbers as these nodes' gradients.
+#[test]
+fn to_dot_refuses_gradients_of_another_tape_or_from_before_a_clear() {
+    let (mut a, b) = (Tape::new(), Tape::new());
+    let gb = (b.var(1.0) * 100.0).backward();
+    {
+        let x = a.var(2.0);
+        let y = x * 3.0;
+        let msg = panic_message(|| drop(y.to_dot(Some(&gb))));
+        assert!(
+            msg.starts_with("Value::to_dot: the value is recorded on a different tape"),
+            "{msg}"
+        );
+        // Its own gradients draw: x's gradient is 3.
+        assert!(
+            y.to_dot(Some(&y.backward()))
+                .contains("data 2.0000 | grad 3.0000")
+        );
+    }
+    let old = {
+        let x = a.var(1.0);
+        (x * 7.0).backward()
+    };
+    a.clear();
+    let x = a.var(1.0);
+    let y = x * 2.0;
+    let msg = panic_message(|| drop(y.to_dot(Some(&old))));
+    assert!(
+        msg.starts_with("Value::to_dot: the tape was cleared"),
+        "{msg}"
+    );
+    // An empty store reads as zeros, as with `wrt`.
+    assert!(y.to_dot(Some(&Gradients::new())).contains("grad 0.0000"));
+}
+
+/// A gradient check with a step or tolerance that cannot mean anything is refused by name:
+/// a NaN tolerance would fail every input and an infinite one pass them all.
+#[test]
+fn gradient_check_settings_are_validated() {
+    use tapegrad::{GradCheckConfig, check_gradients_with};
+    let base = GradCheckConfig::default();
+    let cases = [
+        (
+            GradCheckConfig { eps: 0.0, ..base },
+            "eps must be a positive finite number, got 0",
+        ),
+        (
+            GradCheckConfig {
+                eps: f64::NAN,
+                ..base
+            },
+            "eps must be a positive finite number, got NaN",
+        ),
+        (
+            GradCheckConfig {
+                atol: f64::NAN,
+                ..base
+            },
+            "atol must be a finite number >= 0, got NaN",
+        ),
+        (
+            GradCheckConfig {
+                atol: f64::INFINITY,
+                ..base
+            },
+            "atol must be a finite number >= 0, got inf",
+        ),
+        (
+            GradCheckConfig { rtol: -1.0, ..base },
+            "rtol must be a finite number >= 0, got -1",
+        ),
+    ];
+    for (config, expected) in cases {
+        let msg = panic_message(|| drop(check_gradients_with(|x| x[0] * x[0], &[1.0], config)));
+        assert_eq!(msg, format!("check_gradients_with: {expected}"));
+    }
+    // Zero tolerances are allowed (only an exact match passes), and kept in the report.
+    let exact = GradCheckConfig {
+        eps: 0.5,
+        atol: 0.0,
+        rtol: 0.0,
+    };
+    let report = check_gradients_with(|x| x[0] * 0.5, &[1.0], exact);
+    assert_eq!(report.config, exact);
+    // 0.5 · x with a step of 0.5: (0.75 − 0.25) / 1, exactly the analytic 0.5.
+    assert_eq!(
+        (report.inputs[0].numeric, report.inputs[0].passed),
+        (0.5, true)
+    );
+}
+
+/// A worker thread's panic reaches the caller with its own message (the scope alone would
+/// replace it with "a scoped thread panicked"), as it does on one thread.
+#[test]
+fn a_threaded_trainer_raises_the_workers_own_panic_message() {
+    use tapegrad::loss::Loss;
+    use tapegrad::train::Trainer;
+    let model = Neuron::from_parts(vec![0.5], 0.0, Linear);
+    let xs: Vec<[f64; 1]> = (0..8).map(|i| [f64::from(i)]).collect();
+    // The bad label is in the second half of the batch: the spawned thread's share.
+    let mut ys = vec![1.0; 8];
+    ys[6] = 2.0;
+    for threads in [1, 2] {
+        let mut trainer = Trainer::new(Loss::Hinge).with_threads(threads);
+        let msg = panic_message(|| drop(trainer.loss_and_gradients(&model, &xs, &ys)));
+        assert!(
+            msg.starts_with("hinge: label y = 2 is not ±1"),
+            "{threads} threads: {msg}"
+        );
+        assert!(trainer.gradients().is_empty(), "no gradients after a panic");
+    }
 }

@@ -186,6 +186,18 @@ fn bounds_around_points() {
         Bounds::new(0.0, 2.0, 1.0, 3.0)
     );
     assert_eq!(Bounds::around(&[], 1.0), Bounds::PLAYGROUND);
+    // A margin that would invert the bounds, or make them unusable, is refused by name.
+    for bad in [-3.0, f64::NAN, f64::INFINITY] {
+        let payload = std::panic::catch_unwind(|| Bounds::around(&points, bad))
+            .expect_err("a bad margin must panic");
+        let msg = payload
+            .downcast_ref::<String>()
+            .expect("a formatted message");
+        assert_eq!(
+            msg,
+            &format!("Bounds::around: margin must be a finite number >= 0, got {bad}")
+        );
+    }
 }
 
 // ---- SVG structure -----------------------------------------------------------------------
