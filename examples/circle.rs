@@ -150,7 +150,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         ..MapOptions::default()
     };
     println!("\nThe decision boundary over [-6, 6]²: + the network says blue (+1), - orange (-1);");
-    println!("o and x are the blue and orange training points.\n");
+    println!("o and x are the blue and orange training points, * a cell holding both.\n");
     print!("{}", plot::decision_map_terminal(score, &data.train, &map));
     let log_curve: Vec<f64> = train_curve.iter().map(|l| l.log10()).collect();
     println!(
@@ -192,8 +192,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         shown(&boundary)
     );
 
+    // On stderr: the one line that differs from run to run, so stdout stays reproducible.
     let examples = cfg.epochs * data.train.len();
-    println!(
+    eprintln!(
         "\ntrained {} epochs ({examples} examples, {} SGD steps) in {:.3} s, loss evaluation included",
         cfg.epochs,
         cfg.epochs * data.train.len().div_ceil(cfg.batch),
@@ -289,10 +290,14 @@ fn print_setup(cfg: &Config, model: &Mlp, data: &datasets::Split) {
         data.train.len(),
         data.test.len()
     );
+    let hidden = if cfg.hidden.is_empty() {
+        "no hidden layer".to_string()
+    } else {
+        format!("{} hidden", cfg.activation)
+    };
     println!(
-        "network {} ({} hidden, tanh output, {} parameters), Playground init (seed {})",
+        "network {} ({hidden}, tanh output, {} parameters), Playground init (seed {})",
         shape(model),
-        cfg.activation,
         model.parameter_count(),
         cfg.seed
     );

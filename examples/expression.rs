@@ -3,10 +3,15 @@
 //! You will see the value of `g` and its gradients with respect to the inputs `a` and `b`
 //! (micrograd prints 24.7041, 138.8338 and 645.5773), a gradient check that compares them with
 //! finite differences, the backward sweep traced node by node (each line is the chain rule:
-//! parent += local derivative × upstream gradient), and a Graphviz file of the graph.
-//! Render it with `dot -Tsvg expression.dot -o expression.svg`.
+//! parent += local derivative × upstream gradient), and a Graphviz file of the graph,
+//! written to `target/tapegrad/expression.dot`. Render it with
+//! `dot -Tsvg target/tapegrad/expression.dot -o expression.svg`.
+
+#[path = "common/no_args.rs"]
+mod no_args;
 
 use std::error::Error;
+use std::path::Path;
 
 use tapegrad::{Tape, Value, check_gradients};
 
@@ -27,6 +32,10 @@ fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    no_args::expect_none(
+        "expression",
+        "micrograd's README expression, differentiated on a tape.",
+    );
     let tape = Tape::new();
     let a = tape.var(-4.0).with_label("a");
     let b = tape.var(2.0).with_label("b");
@@ -44,8 +53,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("The backward sweep, last node first (parent += local × upstream):");
     print!("{trace}");
 
-    let path = "expression.dot";
-    std::fs::write(path, g.to_dot(Some(&grads)))?;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tapegrad");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("expression.dot"), g.to_dot(Some(&grads)))?;
+    let path = "target/tapegrad/expression.dot";
     println!("\nwrote {path}; render it with: dot -Tsvg {path} -o expression.svg");
     Ok(())
 }

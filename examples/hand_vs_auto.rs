@@ -19,6 +19,9 @@
 //!
 //! Run it with `cargo run --release --example hand_vs_auto`.
 
+#[path = "common/no_args.rs"]
+mod no_args;
+
 use std::error::Error;
 
 use rand::{SeedableRng, rngs::StdRng};
@@ -430,6 +433,10 @@ pub fn agrees(engine: f64, hand: f64) -> bool {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    no_args::expect_none(
+        "hand_vs_auto",
+        "Backprop by hand versus the engine, replaying a real bug report.",
+    );
     let points = datasets::six_points();
     let model = initial_network();
     let names: Vec<String> = model.named_parameters().into_keys().collect();

@@ -91,11 +91,12 @@ fn main() -> Result<(), Box<dyn Error>> {
         .filter(|p| (score(p.x, p.y) > 0.0) == (p.label > 0.0))
         .count();
     println!(
-        "\nafter {STEPS} steps: accuracy {:.1}% ({right}/{}), trained in {:.3} s",
+        "\nafter {STEPS} steps: accuracy {:.1}% ({right}/{})",
         100.0 * right as f64 / points.len() as f64,
         points.len(),
-        elapsed.as_secs_f64()
     );
+    // On stderr: the one line that differs from run to run, so stdout stays reproducible.
+    eprintln!("trained in {:.3} s", elapsed.as_secs_f64());
 
     let bounds = square_around(&points, 1.0);
     let map = MapOptions {
@@ -106,7 +107,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     println!(
         "\nThe decision boundary: + score above 0 (label +1), - at or below (label -1);\n\
-         o and x are the points labelled +1 and -1.\n"
+         o and x are the points labelled +1 and -1, * a cell holding both.\n"
     );
     print!("{}", plot::decision_map_terminal(score, &points, &map));
 

@@ -11,6 +11,9 @@
 //!
 //! Run it with `cargo run --release --example neuron`.
 
+#[path = "common/no_args.rs"]
+mod no_args;
+
 use std::error::Error;
 use std::path::Path;
 use std::process::Command;
@@ -22,6 +25,10 @@ use tapegrad::nn::{Activation, Module, Neuron};
 const BIAS: f64 = 6.881_373_587_019_543;
 
 fn main() -> Result<(), Box<dyn Error>> {
+    no_args::expect_none(
+        "neuron",
+        "One neuron's backward pass, step by step: micrograd's tanh neuron.",
+    );
     // The neuron written out, one operation per line, every value labelled.
     let tape = Tape::new();
     let x1 = tape.var(2.0).with_label("x1");

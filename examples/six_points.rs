@@ -9,6 +9,9 @@
 //!
 //! Run with `cargo run --release --example six_points`.
 
+#[path = "common/no_args.rs"]
+mod no_args;
+
 use std::error::Error;
 
 use rand::{SeedableRng, rngs::StdRng};
@@ -89,6 +92,10 @@ pub fn six_gradient_check(model: &Mlp) -> GradCheckReport {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    no_args::expect_none(
+        "six_points",
+        "Six points, a 2 → 3 → 1 sigmoid network, and a loss that goes down.",
+    );
     let points = six_points();
     let start = six_net()?;
     println!("Six points, class 0: (3, 4) (2, 6) (1, 6); class 1: (1, 1) (2, 1) (3, 1)");

@@ -169,6 +169,7 @@ impl Value<'_> {
                 .map(|(p, local)| TracePass {
                     parent: p,
                     parent_name: node_name(&nodes, p),
+                    parent_data: values[p],
                     local,
                     upstream: g[i],
                     contribution: local * g[i],
@@ -195,7 +196,7 @@ impl Value<'_> {
 /// let y = (x * 4.0).with_label("y");
 /// let (_, trace) = y.backward_traced();
 /// let pass = &trace.steps()[0].passes[0]; // what y passes to x
-/// assert_eq!((pass.parent, pass.parent_name.as_str()), (0, "x"));
+/// assert_eq!((pass.parent, pass.parent_name.as_str(), pass.parent_data), (0, "x", 3.0));
 /// assert_eq!((pass.local, pass.upstream, pass.contribution), (4.0, 1.0, 4.0));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -204,6 +205,8 @@ pub struct TracePass {
     pub parent: usize,
     /// The parent's label, or `#index`.
     pub parent_name: String,
+    /// The parent's value.
+    pub parent_data: f64,
     /// The local derivative d(node)/d(parent), recorded at forward time.
     pub local: f64,
     /// The node's own (complete) gradient d(output)/d(node).
@@ -274,18 +277,44 @@ impl BackwardTrace {
     }
 }
 
-/// `= a * b`, `= relu(a)`, `= / of f and a constant`, `(leaf)`: how a step's node was made.
+/// `= a * b`, `= relu(a)`, `= f / a constant`, `(leaf)`: how a step's node was made.
 fn describe(s: &TraceStep) -> String {
     let names: Vec<&str> = s.passes.iter().map(|p| p.parent_name.as_str()).collect();
     let sym = s.op.symbol();
-    match (s.op, names.as_slice()) {
-        (Op::Var, _) => "(leaf)".to_string(),
-        (Op::Const, _) => "(constant)".to_string(),
-        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b]) => format!("= {a} {sym} {b}"),
-        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a]) => {
-            format!("= {sym} of {a} and a constant")
+    match (s.op, names.as_slice(), s.passes.as_slice()) {
+        (Op::Var, ..) => "(leaf)".to_string(),
+        (Op::Const, ..) => "(constant)".to_string(),
+        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b], _) => {
+            format!("= {a} {sym} {b}")
         }
-        (_, names) => format!("= {sym}({})", names.join(", ")),
+        // `x * c` records c itself as x's local derivative (NaN only on a NaN node).
+        (Op::Mul, [a], [pass]) if !pass.local.is_nan() => format!("= {a} * {}", num(pass.local)),
+        (Op::Add | Op::Mul, [a], _) => format!("= {a} {sym} a constant"),
+        (Op::Sub | Op::Div, [a], [pass]) => match constant_first(s.op, s.data, pass) {
+            Some(true) => format!("= a constant {sym} {a}"),
+            Some(false) => format!("= {a} {sym} a constant"),
+            None => format!("= {sym} of {a} and a constant"),
+        },
+        (Op::Pow, [a], _) => format!("= {sym} of {a} and a constant"),
+        (_, names, _) => format!("= {sym}({})", names.join(", ")),
+    }
+}
+
+/// Whether the constant of a one-input `-` or `/` node came first (`c - x`, `c / x`), read
+/// from the local derivative recorded for `x`, which is what the two orders record
+/// differently (`Value`'s `Sub` and `Div`): `x - c` records 1 and `c - x` records −1;
+/// `x / c` records `1 / c` and `c / x` records `-(c / x) / x`, which is `-(data / x)` to the
+/// bit. `None` where the derivative cannot tell: a NaN node (its derivative is NaN), or a
+/// derivative of 0 (`x / ±inf` and `0 / x` both record a zero).
+fn constant_first(op: Op, data: f64, pass: &TracePass) -> Option<bool> {
+    let local = pass.local;
+    match op {
+        Op::Sub if local == 1.0 => Some(false),
+        Op::Sub if local == -1.0 => Some(true),
+        Op::Div if !local.is_nan() && local != 0.0 => {
+            Some(local.to_bits() == (-(data / pass.parent_data)).to_bits())
+        }
+        _ => None,
     }
 }
 

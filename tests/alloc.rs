@@ -350,3 +350,26 @@ fn threads_give_the_same_losses_and_gradients_to_rounding() {
         assert!((p - q).abs() < 1e-12);
     }
 }
+
+/// A sample whose losses all have derivative 0 is skipped; one where only some do is not.
+/// Output 0 meets the hinge margin (score 2, derivative 0), output 1 does not (score 0.5,
+/// derivative −1), so only output 1's neuron gets a gradient: −0.5 each for its weight and
+/// bias (the mean over two losses).
+#[test]
+fn a_sample_with_some_zero_loss_derivatives_still_passes_the_others_back() {
+    use tapegrad::nn::{Layer, Neuron};
+    let layer = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![
+            Neuron::from_parts(vec![2.0], 0.0, Activation::Linear),
+            Neuron::from_parts(vec![0.5], 0.0, Activation::Linear),
+        ])
+        .unwrap(),
+    ])
+    .unwrap();
+    let (xs, ys) = ([[1.0]], [1.0, 1.0]);
+    let mut trainer = Trainer::new(Loss::Hinge);
+    assert_eq!(trainer.loss_and_gradients(&layer, &xs, &ys).unwrap(), 0.25);
+    assert_eq!(trainer.gradients(), &[0.0, 0.0, -0.5, -0.5]);
+    let (plain_loss, plain_grads) = plain(&layer, &xs, &ys, Loss::Hinge).unwrap();
+    assert_eq!((plain_loss, &plain_grads[..]), (0.25, trainer.gradients()));
+}

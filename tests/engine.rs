@@ -1132,10 +1132,11 @@ mod teaching {
         out.backward_traced()
     }
 
-    fn pass(parent: usize, name: &str, local: f64, upstream: f64) -> TracePass {
+    fn pass(parent: usize, name: &str, data: f64, local: f64, upstream: f64) -> TracePass {
         TracePass {
             parent,
             parent_name: name.to_string(),
+            parent_data: data,
             local,
             upstream,
             contribution: local * upstream,
@@ -1161,7 +1162,7 @@ mod teaching {
                 Op::Mul,
                 9.0,
                 1.0,
-                vec![pass(3, "w", -3.0, 1.0), pass(3, "w", -3.0, 1.0)],
+                vec![pass(3, "w", -3.0, -3.0, 1.0), pass(3, "w", -3.0, -3.0, 1.0)],
             ),
             step(
                 3,
@@ -1169,7 +1170,7 @@ mod teaching {
                 Op::Add,
                 -3.0,
                 -6.0,
-                vec![pass(2, "z", 1.0, -6.0), pass(0, "x", 1.0, -6.0)],
+                vec![pass(2, "z", -6.0, 1.0, -6.0), pass(0, "x", 3.0, 1.0, -6.0)],
             ),
             step(
                 2,
@@ -1177,12 +1178,55 @@ mod teaching {
                 Op::Mul,
                 -6.0,
                 -6.0,
-                vec![pass(0, "x", -2.0, -6.0), pass(1, "y", 3.0, -6.0)],
+                vec![pass(0, "x", 3.0, -2.0, -6.0), pass(1, "y", -2.0, 3.0, -6.0)],
             ),
             step(1, "y", Op::Var, -2.0, -18.0, vec![]),
             step(0, "x", Op::Var, 3.0, 6.0, vec![]),
         ];
         assert_eq!(trace.steps(), expected.as_slice());
+    }
+
+    /// A node with one input and a constant says which side the constant is on (`f / 2` and
+    /// `10 / f` look alike otherwise), and shows a multiplier's value, which is its local
+    /// derivative exactly.
+    #[test]
+    fn backward_trace_tells_which_side_a_constant_is_on() {
+        let tape = Tape::new();
+        let f = tape.var(49.0).with_label("f");
+        let cases: [(&str, Value<'_>, &str); 9] = [
+            ("f / 2", f / 2.0, "= f / a constant"),
+            ("10 / f", 10.0 / f, "= a constant / f"),
+            ("-10 / f", -10.0 / f, "= a constant / f"),
+            ("f / -0.5", f / -0.5, "= f / a constant"),
+            ("f - 1", f - 1.0, "= f - a constant"),
+            ("1 - f", 1.0 - f, "= a constant - f"),
+            ("3 * f", 3.0 * f, "= f * 3"),
+            ("f + 1", f + 1.0, "= f + a constant"),
+            // 0 / f records a local derivative of -0: either order could have made it.
+            ("0 / f", 0.0 / f, "= / of f and a constant"),
+        ];
+        for (what, node, expected) in cases {
+            let (_, trace) = node.with_label("y").backward_traced();
+            let first = trace
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                first.starts_with(&format!("y {expected}  data")),
+                "{what}: {first}"
+            );
+        }
+        // A zero input divided: 1 / 0 is inf, and its derivative -inf / 0 is -inf.
+        let z = tape.var(0.0).with_label("z");
+        let (_, trace) = (1.0 / z).with_label("y").backward_traced();
+        assert!(
+            trace
+                .to_string()
+                .starts_with("y = a constant / z  data inf"),
+            "{trace}"
+        );
     }
 
     #[test]
@@ -1208,7 +1252,7 @@ x (leaf)  data 3  grad 6
         let (_, t) = (x / 4.0).backward_traced();
         assert_eq!(
             t.to_string(),
-            "#1 = / of #0 and a constant  data 0.125000  grad 1 (start: d#1/d#1 = 1)\n    \
+            "#1 = #0 / a constant  data 0.125000  grad 1 (start: d#1/d#1 = 1)\n    \
              #0 += 0.250000 × 1 = 0.250000\n#0 (leaf)  data 0.500000  grad 0.250000\n"
         );
     }
@@ -1223,7 +1267,7 @@ x (leaf)  data 3  grad 6
         let nodes: Vec<usize> = trace.steps().iter().map(|s| s.node).collect();
         // y(#4) → b(#1) and a*3 (#3) → relu(#2) has gradient 3 but passes 0 → a is skipped.
         assert_eq!(nodes, vec![4, 3, 2, 1]);
-        assert_eq!(trace.steps()[2].passes, vec![pass(0, "#0", 0.0, 3.0)]);
+        assert_eq!(trace.steps()[2].passes, vec![pass(0, "#0", -1.0, 0.0, 3.0)]);
     }
 
     #[test]
@@ -1257,5 +1301,26 @@ x (leaf)  data 3  grad 6
         );
         assert!(report.passed(), "{report}");
         assert!(report.worst_abs_error() < 1e-8, "{report}");
+    }
+
+    /// The verdict is `|analytic − numeric| ≤ atol + rtol·|numeric|` (1e-5 + 1e-3·|numeric|
+    /// by default), pinned on both sides: d/dx x² at x = 3 recorded 1% too large (6.06,
+    /// error 0.06 > 0.006) fails, 0.01% too large (6.0006, error 0.0006 < 0.006) passes.
+    #[test]
+    fn gradient_check_draws_the_line_at_its_tolerance() {
+        let scaled = |factor: f64| {
+            check_gradients(
+                move |x| x[0].custom(x[0].data().powi(2), 2.0 * x[0].data() * factor),
+                &[3.0],
+            )
+        };
+        let off = scaled(1.01);
+        assert!(!off.passed(), "{off}");
+        assert_close(off.inputs[0].abs_error, 0.06, 1e-8);
+        let close = scaled(1.0001);
+        assert!(close.passed(), "{close}");
+        // Just outside and just inside 1e-5 + 1e-3·6 = 0.006010.
+        assert!(!scaled(1.0 + 0.00602 / 6.0).passed());
+        assert!(scaled(1.0 + 0.00600 / 6.0).passed());
     }
 }

@@ -374,3 +374,55 @@ fn debug_is_short() {
         "Sgd { lr: 0.1, momentum: 0.9, steps: 1 }"
     );
 }
+
+/// `reset` forgets the bias correction too: the next step is a first step again, moving by
+/// lr · g / (|g| + eps) (m̂ = g and v̂ = g² on a first step), not by what a fourth step would.
+#[test]
+fn adam_after_reset_takes_a_first_step_again() {
+    let mut used = neuron(&[1.0]);
+    let mut opt = Adam::new(0.1);
+    for _ in 0..3 {
+        opt.step(&mut used, &[2.0]).unwrap();
+    }
+    opt.reset();
+    let mut fresh = neuron(&[1.0]);
+    opt.step(&mut fresh, &[2.0]).unwrap();
+    let want = 1.0 - 0.1 * 2.0 / (2.0 + 1e-8);
+    assert_eq!(fresh.bias(), want);
+    // The same as a new optimizer's first step, bit for bit.
+    let mut again = neuron(&[1.0]);
+    Adam::new(0.1).step(&mut again, &[2.0]).unwrap();
+    assert_eq!(bits(&fresh.parameters()), bits(&again.parameters()));
+}
+
+/// Momentum SGD's `reset` forgets the velocity: the next step on a model of the same size is
+/// plain `p − lr·g`.
+#[test]
+fn momentum_sgd_after_reset_forgets_its_velocity() {
+    let mut model = neuron(&[1.0, 1.0]);
+    let mut opt = Sgd::new(0.5).with_momentum(0.9);
+    opt.step(&mut model, &[1.0, 1.0]).unwrap();
+    opt.step(&mut model, &[1.0, 1.0]).unwrap();
+    opt.reset();
+    let mut fresh = neuron(&[1.0, 1.0]);
+    opt.step(&mut fresh, &[2.0, -2.0]).unwrap();
+    assert_eq!(fresh.parameters(), vec![0.0, 2.0]);
+}
+
+/// Adam's check that an update stays finite tests the update it will apply: a huge parameter
+/// moved toward 0 is accepted, one pushed past f64::MAX is refused and left untouched.
+#[test]
+fn adam_refuses_exactly_the_updates_that_overflow() {
+    let mut toward_zero = neuron(&[1e308]);
+    Adam::new(1e308).step(&mut toward_zero, &[1.0]).unwrap();
+    // 1e308 − 1e308 · 1 / (1 + 1e-8): about 1e300, far from the start and finite.
+    assert!(toward_zero.bias().abs() < 1e301, "{}", toward_zero.bias());
+    let mut past_max = neuron(&[1e308]);
+    let err = Adam::new(1e308).step(&mut past_max, &[-1.0]).unwrap_err();
+    assert!(
+        matches!(&err, Error::NonFinite { loss, hint, .. }
+            if loss.is_infinite() && hint.contains("parameters were left unchanged")),
+        "{err}"
+    );
+    assert_eq!(past_max.bias().to_bits(), 1e308f64.to_bits());
+}

@@ -3,11 +3,13 @@
 //! The tests run the examples' own functions (the example files are included as modules), so
 //! the numbers an example prints are the numbers checked here.
 
-#[allow(dead_code)]
+// Both examples bring their own copy of `examples/common/no_args.rs`, which only their
+// `main` uses.
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/odd_even.rs"]
 mod odd_even;
 
-#[allow(dead_code)]
+#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/six_points.rs"]
 mod six_points;
 
@@ -80,6 +82,15 @@ fn act1_bounds_are_right() {
     let monotone = odd_even::best_monotone_loss();
     assert!((monotone - 0.554_517_744).abs() < 1e-9, "{monotone}");
     assert!(monotone < fitted && fitted < std::f64::consts::LN_2);
+    // The network's own best turns its relu off up to 9: p = 5/9 there, p ≈ 0 at 10, so
+    // the loss is 0.9 · H(5/9), between the two bounds and still 6 of 10 right.
+    let best = odd_even::relu_off_below_ten().unwrap();
+    let loss = odd_even::mean_bce(&best).unwrap();
+    let h = -(5.0 / 9.0 * (5.0f64 / 9.0).ln() + 4.0 / 9.0 * (4.0f64 / 9.0).ln());
+    assert!((loss - 0.9 * h).abs() < 1e-12, "{loss}");
+    assert!((loss - 0.618_265).abs() < 1e-6, "{loss}");
+    assert!(monotone < loss && loss < fitted);
+    assert_eq!(score(&best, &numbers(1..=10, 1.0), 0.5).unwrap(), (6, 10));
 }
 
 // ---------------------------------------------------------------------------------------------
