@@ -9,8 +9,9 @@
 //! local derivative is stored when it is exactly 1 (every addition): the arity says what is
 //! implied. There is no per-node offset: the backward sweep walks both arrays from the end,
 //! stepping back by what each node's arity stores. A leaf costs 9 bytes, each parent up to
-//! 12 more, and a node with more than two parents 4 more for their count. A tape made [without values](Tape::without_values) leaves `data` empty and
-//! saves the 8 bytes a node: only printing reads values.
+//! 12 more, and a node with more than two parents 4 more for their count. A tape made
+//! [without values](Tape::without_values) leaves `data` empty and saves the 8 bytes a node:
+//! only printing reads values.
 //!
 //! **Invariant the backward sweep relies on:** a node's parents always exist before the node
 //! itself, so creation order on the tape is a topological order. Backward is therefore one

@@ -339,11 +339,13 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn powi(self, n: i32) -> Self {
-        let d = match n.checked_sub(1) {
-            _ if n == 0 => 0.0,
-            Some(m) => f64::from(n) * self.data.powi(m),
+        let d = if n == 0 {
+            0.0
+        } else if let Some(m) = n.checked_sub(1) {
+            f64::from(n) * self.data.powi(m)
+        } else {
             // n = i32::MIN: n - 1 is not an i32, but it is an f64.
-            None => f64::from(n) * self.data.powf(f64::from(n) - 1.0),
+            f64::from(n) * self.data.powf(f64::from(n) - 1.0)
         };
         self.unary(Op::Powi, self.data.powi(n), d)
     }

@@ -279,24 +279,28 @@ impl BackwardTrace {
 
 /// `= a * b`, `= relu(a)`, `= f / a constant`, `(leaf)`: how a step's node was made.
 fn describe(s: &TraceStep) -> String {
-    let names: Vec<&str> = s.passes.iter().map(|p| p.parent_name.as_str()).collect();
     let sym = s.op.symbol();
-    match (s.op, names.as_slice(), s.passes.as_slice()) {
-        (Op::Var, ..) => "(leaf)".to_string(),
-        (Op::Const, ..) => "(constant)".to_string(),
-        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b], _) => {
-            format!("= {a} {sym} {b}")
+    match (s.op, s.passes.as_slice()) {
+        (Op::Var, _) => "(leaf)".to_string(),
+        (Op::Const, _) => "(constant)".to_string(),
+        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b]) => {
+            format!("= {} {sym} {}", a.parent_name, b.parent_name)
         }
         // `x * c` records c itself as x's local derivative (NaN only on a NaN node).
-        (Op::Mul, [a], [pass]) if !pass.local.is_nan() => format!("= {a} * {}", num(pass.local)),
-        (Op::Add | Op::Mul, [a], _) => format!("= {a} {sym} a constant"),
-        (Op::Sub | Op::Div, [a], [pass]) => match constant_first(s.op, s.data, pass) {
-            Some(true) => format!("= a constant {sym} {a}"),
-            Some(false) => format!("= {a} {sym} a constant"),
-            None => format!("= {sym} of {a} and a constant"),
-        },
-        (Op::Pow, [a], _) => format!("= {sym} of {a} and a constant"),
-        (_, names, _) => format!("= {sym}({})", names.join(", ")),
+        (Op::Mul, [p]) if !p.local.is_nan() => format!("= {} * {}", p.parent_name, num(p.local)),
+        (Op::Add | Op::Mul, [p]) => format!("= {} {sym} a constant", p.parent_name),
+        (Op::Sub | Op::Div | Op::Pow, [p]) => {
+            let a = &p.parent_name;
+            match constant_first(s.op, s.data, p) {
+                Some(true) => format!("= a constant {sym} {a}"),
+                Some(false) => format!("= {a} {sym} a constant"),
+                None => format!("= {sym} of {a} and a constant"),
+            }
+        }
+        (_, passes) => {
+            let names: Vec<&str> = passes.iter().map(|p| p.parent_name.as_str()).collect();
+            format!("= {sym}({})", names.join(", "))
+        }
     }
 }
 
@@ -304,8 +308,8 @@ fn describe(s: &TraceStep) -> String {
 /// from the local derivative recorded for `x`, which is what the two orders record
 /// differently (`Value`'s `Sub` and `Div`): `x - c` records 1 and `c - x` records −1;
 /// `x / c` records `1 / c` and `c / x` records `-(c / x) / x`, which is `-(data / x)` to the
-/// bit. `None` where the derivative cannot tell: a NaN node (its derivative is NaN), or a
-/// derivative of 0 (`x / ±inf` and `0 / x` both record a zero).
+/// bit. `None` where the derivative cannot tell: a NaN node (its derivative is NaN), a
+/// derivative of 0 (`x / ±inf` and `0 / x` both record a zero), and every `pow`.
 fn constant_first(op: Op, data: f64, pass: &TracePass) -> Option<bool> {
     let local = pass.local;
     match op {
