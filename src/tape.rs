@@ -357,19 +357,16 @@ impl Nodes {
         (!self.no_values).then(|| &self.data[..self.len])
     }
 
-    /// Whether there is room for the values of nodes `..end` (always, when values are not
-    /// stored).
-    #[inline(always)]
-    fn value_room(&self, end: usize) -> bool {
-        self.no_values || end <= self.data.len()
-    }
-
-    /// Stores node `n`'s value, unless values are not stored. Callers tested
-    /// [`value_room`](Nodes::value_room).
+    /// Stores node `n`'s value, unless values are not stored. Callers tested that `n` is
+    /// below `tag.len()`, and `data` is at least as long as `tag` when values are stored
+    /// (kept by [`grow`](Nodes::grow)), empty when not: so one bounds test says both
+    /// whether to store and that there is room.
     #[inline(always)]
     fn set_value(&mut self, n: usize, data: f64) {
-        if !self.no_values {
-            self.data[n] = data;
+        if let Some(slot) = self.data.get_mut(n) {
+            *slot = data;
+        } else {
+            debug_assert!(self.no_values, "the values array is shorter than the tags");
         }
     }
 
@@ -430,7 +427,6 @@ impl Nodes {
     #[inline]
     pub(crate) fn reserve(&mut self, nodes: usize, edges: usize) {
         if self.len + nodes > self.tag.len()
-            || !self.value_room(self.len + nodes)
             || self.edges + edges > self.partial.len()
             || self.parents + edges > self.parent.len()
         {
@@ -454,15 +450,11 @@ impl Nodes {
         if self.len.saturating_add(nodes) > limit {
             tape_full();
         }
-        let now = if self.no_values {
-            self.tag.len()
-        } else {
-            self.tag.len().min(self.data.len())
-        };
-        let node_room = room(self.len, nodes, now).min(limit);
+        let node_room = room(self.len, nodes, self.tag.len()).min(limit);
         regrow(&mut self.tag, self.len, node_room);
         if !self.no_values {
-            regrow(&mut self.data, self.len, node_room);
+            // At least as long as `tag` (see `set_value`).
+            regrow(&mut self.data, self.len, self.tag.len());
         }
         let edge_room = room(self.edges, edges, self.partial.len());
         regrow(&mut self.partial, self.edges, edge_room);
@@ -562,10 +554,8 @@ impl Nodes {
         if len as u32 == p.wrapping_add(1)
             && !data.is_nan()
             && n < self.tag.len()
-            && self.value_room(n + 1)
             && (unit || e < self.partial.len())
         {
-            // The value first: a store before it would make the compiler test its room again.
             self.set_value(n, data);
             if !unit {
                 self.partial[e] = d;
@@ -626,7 +616,6 @@ impl Nodes {
         let (n, e, q) = (self.len, self.edges, self.parents);
         if !data.is_nan()
             && n < self.tag.len()
-            && self.value_room(n + 1)
             && (unit || e + 1 < self.partial.len())
             && q + 1 < self.parent.len()
         {
