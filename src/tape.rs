@@ -174,32 +174,34 @@ impl fmt::Display for Op {
 /// implied rather than stored: a parent that is the node just before (`Prev…`), a local
 /// derivative of exactly 1 (`…Unit`: every addition).
 ///
-/// The codes come in pairs that differ in the low bit, the `…Unit` form odd, so the sweep can
-/// test "one input, the node just before" as `code >> 1 == 1` and "implied derivative" as the
-/// low bit: a `match` over all eight compiles to a jump table, an indirect branch per node.
+/// The codes come in pairs that differ in the low bit, the `…Unit` form odd, and the `Prev…`
+/// pair comes last, so the sweep can test "one input, the node just before" as one unsigned
+/// comparison of the tag byte (`code >= 6`: two instructions, where `code >> 1 == 1` took
+/// four) and "implied derivative" as the low bit: a `match` over all eight compiles to a jump
+/// table, an indirect branch per node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub(crate) enum Arity {
     Leaf = 0,
     /// Three or more parents; the count is the node's entry in `Nodes::many`.
     Many = 1,
-    /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
-    Prev = 2,
-    /// One parent, node `i - 1`, local derivative 1: nothing stored.
-    PrevUnit = 3,
-    Unary = 4,
+    Unary = 2,
     /// One stored parent, local derivative 1.
-    UnaryUnit = 5,
-    Binary = 6,
+    UnaryUnit = 3,
+    Binary = 4,
     /// Two stored parents, both local derivatives 1.
-    BinaryUnit = 7,
+    BinaryUnit = 5,
+    /// One parent, node `i - 1`: the edge has a local derivative but no stored parent.
+    Prev = 6,
+    /// One parent, node `i - 1`, local derivative 1: nothing stored.
+    PrevUnit = 7,
 }
 
 impl Arity {
     /// `Prev` or `PrevUnit`.
     #[inline(always)]
     pub(crate) fn is_prev(self) -> bool {
-        self as u8 >> 1 == 1
+        self as u8 >= Arity::Prev as u8
     }
 
     /// For a pair other than `Leaf`/`Many`: the `…Unit` form.
@@ -280,12 +282,12 @@ impl Tag {
         match self.0 >> 5 {
             0 => Arity::Leaf,
             1 => Arity::Many,
-            2 => Arity::Prev,
-            3 => Arity::PrevUnit,
-            4 => Arity::Unary,
-            5 => Arity::UnaryUnit,
-            6 => Arity::Binary,
-            _ => Arity::BinaryUnit,
+            2 => Arity::Unary,
+            3 => Arity::UnaryUnit,
+            4 => Arity::Binary,
+            5 => Arity::BinaryUnit,
+            6 => Arity::Prev,
+            _ => Arity::PrevUnit,
         }
     }
 }
