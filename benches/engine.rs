@@ -6,10 +6,13 @@
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
 //! The chain runs twice: on a tape that stores node values (the default, which the teaching
-//! tools need) and on one made [without values](tapegrad::Tape::without_values).
+//! tools need) and on one made [without values](tapegrad::Tape::without_values). A third group,
+//! `chain_floor`, is no autodiff at all: plain loops over slices that compute the same numbers
+//! and move the same bytes as the default tape, so a slow moment of the machine shows in it too.
 //!
 //! Run with `cargo bench --bench engine`. At the end it prints the chain's throughput per size
-//! and its cost per node at 10⁷ against 10⁴, from criterion's medians, for both tapes.
+//! and its cost per node at 10⁷ against 10⁴, from criterion's medians, for both tapes, and the
+//! default tape's time against the plain loops of the same run.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -79,6 +82,68 @@ fn chain_on(c: &mut Criterion, name: &str, make: fn(usize, usize) -> Tape) {
                 }
                 tape.backward_into(v, &mut grads);
                 grads.wrt(x)
+            });
+        });
+    }
+    group.finish();
+}
+
+/// Tag bytes the plain loops write (any two distinct bytes: the loops only move them).
+const MUL: u8 = 1;
+const ADD: u8 = 2;
+
+/// The chain with no engine: the same arithmetic, the same bytes written forward (a tag byte
+/// and a value per node, a local derivative per multiply) and the same bytes read and written
+/// backward (tags and derivatives read, a gradient written per node), in plain loops over
+/// preallocated slices. What the default tape costs above this is the engine's own work.
+fn chain_floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("chain_floor");
+    configure(&mut group);
+    for n in SIZES.into_iter().chain([10_000_000]) {
+        let pairs = (n - 1) / 2;
+        let mut tag = vec![0u8; n];
+        let mut data = vec![0.0f64; n];
+        let mut partial = vec![0.0f64; pairs];
+        let mut grads = vec![0.0f64; n];
+        group
+            .throughput(Throughput::Elements(n as u64))
+            .measurement_time(measurement_time(n))
+            .sample_size(if n >= 10_000_000 { 10 } else { 20 });
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                let mut v = black_box(0.5);
+                data[0] = v;
+                tag[0] = 0;
+                let nodes = tag[1..]
+                    .chunks_exact_mut(2)
+                    .zip(data[1..].chunks_exact_mut(2));
+                for ((t, d), p) in nodes.zip(&mut partial) {
+                    v *= 1.000_000_1;
+                    d[0] = v;
+                    *p = 1.000_000_1;
+                    t[0] = MUL;
+                    v += 1e-7;
+                    d[1] = v;
+                    t[1] = ADD;
+                }
+                black_box((&mut tag, &mut data, &mut partial));
+                // Backward: every node's gradient written once, the multiplies' derivatives
+                // and every tag read.
+                let (mut g, mut seen) = (1.0, 0u8);
+                let nodes = grads[1..]
+                    .chunks_exact_mut(2)
+                    .zip(tag[1..].chunks_exact(2))
+                    .zip(&partial)
+                    .rev();
+                for ((gs, t), &p) in nodes {
+                    seen ^= t[0] ^ t[1];
+                    gs[1] = g;
+                    gs[0] = g;
+                    g *= p;
+                }
+                grads[0] = g;
+                black_box(seen);
+                g
             });
         });
     }
@@ -159,19 +224,47 @@ fn wide(c: &mut Criterion) {
 
 /// The chain's targets, from the medians criterion wrote during this run, for each tape.
 fn print_summary(results: &summary::Results) {
-    for (group, title) in [
-        ("chain", "chain, forward + backward"),
-        (
-            "chain_without_values",
-            "chain on a tape without values, forward + backward",
-        ),
-    ] {
-        print_chain(results, group, title);
+    print_floor(results);
+    print_chain(results, "chain", "chain, forward + backward", true);
+    print_chain(
+        results,
+        "chain_without_values",
+        "chain on a tape without values, forward + backward",
+        false,
+    );
+}
+
+/// The plain loops' throughput per size, for reading the chain's figures against.
+fn print_floor(results: &summary::Results) {
+    let sizes: Vec<(usize, f64)> = SIZES
+        .into_iter()
+        .chain([10_000_000])
+        .filter_map(|n| {
+            let s = results.median("chain_floor", &n.to_string())?;
+            Some((n, s / n as f64))
+        })
+        .collect();
+    if sizes.is_empty() {
+        return;
+    }
+    println!(
+        "\nSummary (criterion medians, this run): the chain's bytes moved by plain loops, no engine"
+    );
+    for (n, t) in sizes {
+        println!(
+            "  {n:>10} nodes: {:>5.2} ns a node, {:>5.0} M nodes/s",
+            t * 1e9,
+            1e-6 / t
+        );
     }
 }
 
-fn print_chain(results: &summary::Results, group: &str, title: &str) {
-    let per_node = |n: usize| results.median(group, &n.to_string()).map(|s| s / n as f64);
+/// `against_floor`: also print the time against the plain loops, which move this tape's bytes
+/// (the default tape's; a tape without values moves fewer).
+fn print_chain(results: &summary::Results, group: &str, title: &str, against_floor: bool) {
+    let median =
+        |group: &str, n: usize| results.median(group, &n.to_string()).map(|s| s / n as f64);
+    let per_node = |n: usize| median(group, n);
     let sizes: Vec<(usize, f64)> = SIZES
         .into_iter()
         .chain([10_000_000])
@@ -184,8 +277,12 @@ fn print_chain(results: &summary::Results, group: &str, title: &str) {
     for &(n, t) in &sizes {
         let rate = 1e-6 / t;
         let v = summary::verdict(rate >= 150.0);
+        let floor = median("chain_floor", n)
+            .filter(|_| against_floor)
+            .map(|f| format!(", {:.2}× the plain loops", t / f))
+            .unwrap_or_default();
         println!(
-            "  {n:>10} nodes: {:>5.2} ns a node, {rate:>5.0} M nodes/s (≥ 150: {v})",
+            "  {n:>10} nodes: {:>5.2} ns a node, {rate:>5.0} M nodes/s (≥ 150: {v}){floor}",
             t * 1e9
         );
     }
@@ -196,7 +293,7 @@ fn print_chain(results: &summary::Results, group: &str, title: &str) {
     }
 }
 
-criterion_group!(benches, chain, chain_without_values, wide);
+criterion_group!(benches, chain, chain_without_values, chain_floor, wide);
 
 fn main() {
     let results = summary::Results::start();
