@@ -6,13 +6,14 @@
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
 //! The chain runs twice: on a tape that stores node values (the default, which the teaching
-//! tools need) and on one made [without values](tapegrad::Tape::without_values). A third group,
-//! `chain_floor`, is no autodiff at all: plain loops over slices that compute the same numbers
-//! and move the same bytes as the default tape, so a slow moment of the machine shows in it too.
+//! tools need) and on one made [without values](tapegrad::Tape::without_values); and, beside
+//! them, plain loops over slices with no autodiff at all that compute the same numbers and
+//! move the same bytes as the default tape, so that a slow moment of the machine shows in them
+//! too. The three are measured one after the other at each size.
 //!
-//! Run with `cargo bench --bench engine`. At the end it prints the chain's throughput per size
-//! and its cost per node at 10⁷ against 10⁴, from criterion's medians, for both tapes, and the
-//! default tape's time against the plain loops of the same run.
+//! Run with `cargo bench --bench engine`. At the end it prints the chain's time and
+//! throughput per size and its cost per node at 10⁷ against 10⁴, from criterion's medians,
+//! for both tapes, and the default tape's time against the plain loops'.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -42,50 +43,53 @@ fn measurement_time(n: usize) -> Duration {
 
 /// A chain of n nodes: one leaf, then alternately `v * 1.0000001` and `v + 1e-7`. Every node
 /// depends on the one before it: the deepest graph there is. Sizes 10³ … 10⁷.
+///
+/// Each size is measured three ways one after the other, so that the three see the machine
+/// in about the same moment: on the default tape (`with_values`), on a tape made [without
+/// values](Tape::without_values) (5 bytes a chain node on average instead of 13), and with
+/// no engine at all ([`plain_loops`]).
 fn chain(c: &mut Criterion) {
-    chain_on(c, "chain", Tape::with_capacity);
-}
-
-/// The same chain on a tape made [without values](Tape::without_values), which stores 5 bytes
-/// a chain node on average instead of 13.
-fn chain_without_values(c: &mut Criterion) {
-    chain_on(c, "chain_without_values", |n, e| {
-        Tape::with_capacity(n, e).without_values()
-    });
-}
-
-fn chain_on(c: &mut Criterion, name: &str, make: fn(usize, usize) -> Tape) {
-    let mut group = c.benchmark_group(name);
+    let mut group = c.benchmark_group("chain");
     configure(&mut group);
     for n in SIZES.into_iter().chain([10_000_000]) {
-        let mut tape = make(n, n);
-        let mut grads = Gradients::new();
         // Twenty samples where they fit in the time: the machine's speed drifts within a
         // run, and the median of more samples drifts less.
         group
             .throughput(Throughput::Elements(n as u64))
             .measurement_time(measurement_time(n))
             .sample_size(if n >= 10_000_000 { 10 } else { 20 });
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
-            b.iter(|| {
-                tape.clear();
-                let x = tape.var(black_box(0.5));
-                let mut v = x;
-                // One multiply and one add per iteration; no branch in the loop body (an
-                // alternating `if` costs ~5 ns a node here, measured, and that is not the
-                // engine's cost).
-                for _ in 0..(n - 1) / 2 {
-                    v = v * 1.000_000_1 + 1e-7;
-                }
-                if (n - 1) % 2 == 1 {
-                    v *= 1.000_000_1;
-                }
-                tape.backward_into(v, &mut grads);
-                grads.wrt(x)
-            });
-        });
+        chain_on(&mut group, "with_values", Tape::with_capacity(n, n), n);
+        chain_on(
+            &mut group,
+            "without_values",
+            Tape::with_capacity(n, n).without_values(),
+            n,
+        );
+        plain_loops(&mut group, n);
     }
     group.finish();
+}
+
+fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut tape: Tape, n: usize) {
+    let mut grads = Gradients::new();
+    group.bench_with_input(BenchmarkId::new(name, n), &n, |b, &n| {
+        b.iter(|| {
+            tape.clear();
+            let x = tape.var(black_box(0.5));
+            let mut v = x;
+            // One multiply and one add per iteration; no branch in the loop body (an
+            // alternating `if` costs ~5 ns a node here, measured, and that is not the
+            // engine's cost).
+            for _ in 0..(n - 1) / 2 {
+                v = v * 1.000_000_1 + 1e-7;
+            }
+            if (n - 1) % 2 == 1 {
+                v *= 1.000_000_1;
+            }
+            tape.backward_into(v, &mut grads);
+            grads.wrt(x)
+        });
+    });
 }
 
 /// Tag bytes the plain loops write (any two distinct bytes: the loops only move them).
@@ -96,58 +100,52 @@ const ADD: u8 = 2;
 /// and a value per node, a local derivative per multiply) and the same bytes read and written
 /// backward (tags and derivatives read, a gradient written per node), in plain loops over
 /// preallocated slices. What the default tape costs above this is the engine's own work.
-fn chain_floor(c: &mut Criterion) {
-    let mut group = c.benchmark_group("chain_floor");
-    configure(&mut group);
-    for n in SIZES.into_iter().chain([10_000_000]) {
-        let pairs = (n - 1) / 2;
-        let mut tag = vec![0u8; n];
-        let mut data = vec![0.0f64; n];
-        let mut partial = vec![0.0f64; pairs];
-        let mut grads = vec![0.0f64; n];
-        group
-            .throughput(Throughput::Elements(n as u64))
-            .measurement_time(measurement_time(n))
-            .sample_size(if n >= 10_000_000 { 10 } else { 20 });
-        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| {
-                let mut v = black_box(0.5);
-                data[0] = v;
-                tag[0] = 0;
-                let nodes = tag[1..]
-                    .chunks_exact_mut(2)
-                    .zip(data[1..].chunks_exact_mut(2));
-                for ((t, d), p) in nodes.zip(&mut partial) {
-                    v *= 1.000_000_1;
-                    d[0] = v;
-                    *p = 1.000_000_1;
-                    t[0] = MUL;
-                    v += 1e-7;
-                    d[1] = v;
-                    t[1] = ADD;
-                }
-                black_box((&mut tag, &mut data, &mut partial));
-                // Backward: every node's gradient written once, the multiplies' derivatives
-                // and every tag read.
-                let (mut g, mut seen) = (1.0, 0u8);
-                let nodes = grads[1..]
-                    .chunks_exact_mut(2)
-                    .zip(tag[1..].chunks_exact(2))
-                    .zip(&partial)
-                    .rev();
-                for ((gs, t), &p) in nodes {
-                    seen ^= t[0] ^ t[1];
-                    gs[1] = g;
-                    gs[0] = g;
-                    g *= p;
-                }
-                grads[0] = g;
-                black_box(seen);
-                g
-            });
+fn plain_loops(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
+    let pairs = (n - 1) / 2;
+    let mut tag = vec![0u8; n];
+    let mut data = vec![0.0f64; n];
+    let mut partial = vec![0.0f64; pairs];
+    let mut grads = vec![0.0f64; n];
+    group.bench_with_input(BenchmarkId::new("plain_loops", n), &n, |b, _| {
+        b.iter(|| {
+            // Through the bits: `black_box(0.5)` straight into `v` kept `v` in the stack
+            // slot `black_box` had seen, a store and a reload on every step (about 9
+            // cycles a node where the arithmetic needs 6).
+            let mut v = f64::from_bits(black_box(0.5f64.to_bits()));
+            data[0] = v;
+            tag[0] = 0;
+            let nodes = tag[1..]
+                .chunks_exact_mut(2)
+                .zip(data[1..].chunks_exact_mut(2));
+            for ((t, d), p) in nodes.zip(&mut partial) {
+                v *= 1.000_000_1;
+                d[0] = v;
+                *p = 1.000_000_1;
+                t[0] = MUL;
+                v += 1e-7;
+                d[1] = v;
+                t[1] = ADD;
+            }
+            black_box((&mut tag, &mut data, &mut partial));
+            // Backward: every node's gradient written once, the multiplies' derivatives
+            // and every tag read.
+            let (mut g, mut seen) = (1.0, 0u8);
+            let nodes = grads[1..]
+                .chunks_exact_mut(2)
+                .zip(tag[1..].chunks_exact(2))
+                .zip(&partial)
+                .rev();
+            for ((gs, t), &p) in nodes {
+                seen ^= t[0] ^ t[1];
+                gs[1] = g;
+                gs[0] = g;
+                g *= p;
+            }
+            grads[0] = g;
+            black_box(seen);
+            g
         });
-    }
-    group.finish();
+    });
 }
 
 /// Leaves of the wide graph.
@@ -222,78 +220,67 @@ fn wide(c: &mut Criterion) {
     group.finish();
 }
 
-/// The chain's targets, from the medians criterion wrote during this run, for each tape.
+/// The chain's targets, from the medians criterion wrote during this run, for each tape, and
+/// the plain loops beside them.
 fn print_summary(results: &summary::Results) {
-    print_floor(results);
-    print_chain(results, "chain", "chain, forward + backward", true);
-    print_chain(
-        results,
-        "chain_without_values",
-        "chain on a tape without values, forward + backward",
-        false,
-    );
-}
-
-/// The plain loops' throughput per size, for reading the chain's figures against.
-fn print_floor(results: &summary::Results) {
-    let sizes: Vec<(usize, f64)> = SIZES
-        .into_iter()
-        .chain([10_000_000])
-        .filter_map(|n| {
-            let s = results.median("chain_floor", &n.to_string())?;
-            Some((n, s / n as f64))
-        })
-        .collect();
-    if sizes.is_empty() {
+    let per_node = |name: &str, n: usize| {
+        results
+            .median("chain", &format!("{name}/{n}"))
+            .map(|s| s / n as f64)
+    };
+    let sizes: Vec<usize> = SIZES.into_iter().chain([10_000_000]).collect();
+    if sizes.iter().all(|&n| per_node("with_values", n).is_none()) {
         return;
     }
     println!(
-        "\nSummary (criterion medians, this run): the chain's bytes moved by plain loops, no engine"
+        "\nSummary (criterion medians, this run): chain, forward + backward, ns a node (M nodes a second)"
     );
-    for (n, t) in sizes {
+    println!(
+        "  {:>10}  {:<26} {:<26} {:<20} default ÷ plain",
+        "nodes", "default tape (≥ 150 M/s)", "without values (≥ 150)", "plain loops"
+    );
+    let cell = |t: Option<f64>, target: bool| match t {
+        Some(t) => {
+            let rate = 1e-6 / t;
+            let v = if target {
+                format!(" {}", summary::verdict(rate >= 150.0))
+            } else {
+                String::new()
+            };
+            format!("{:.2} ({rate:.0}){v}", t * 1e9)
+        }
+        None => "-".to_string(),
+    };
+    for &n in &sizes {
+        let (with, without, plain) = (
+            per_node("with_values", n),
+            per_node("without_values", n),
+            per_node("plain_loops", n),
+        );
+        let ratio = match (with, plain) {
+            (Some(w), Some(p)) => format!("{:.2}×", w / p),
+            _ => "-".to_string(),
+        };
         println!(
-            "  {n:>10} nodes: {:>5.2} ns a node, {:>5.0} M nodes/s",
-            t * 1e9,
-            1e-6 / t
+            "  {n:>10}  {:<26} {:<26} {:<20} {ratio}",
+            cell(with, true),
+            cell(without, true),
+            cell(plain, false)
         );
     }
+    for name in ["with_values", "without_values"] {
+        if let (Some(small), Some(big)) = (per_node(name, 10_000), per_node(name, 10_000_000)) {
+            let r = big / small;
+            let v = summary::verdict(r <= 1.5);
+            println!("  {name}: cost per node at 10⁷ ÷ at 10⁴: {r:.2}× (≤ 1.5: {v})");
+        }
+    }
+    println!(
+        "  (The plain loops move the default tape's bytes, no engine; measured right after it.)"
+    );
 }
 
-/// `against_floor`: also print the time against the plain loops, which move this tape's bytes
-/// (the default tape's; a tape without values moves fewer).
-fn print_chain(results: &summary::Results, group: &str, title: &str, against_floor: bool) {
-    let median =
-        |group: &str, n: usize| results.median(group, &n.to_string()).map(|s| s / n as f64);
-    let per_node = |n: usize| median(group, n);
-    let sizes: Vec<(usize, f64)> = SIZES
-        .into_iter()
-        .chain([10_000_000])
-        .filter_map(|n| per_node(n).map(|t| (n, t)))
-        .collect();
-    if sizes.is_empty() {
-        return;
-    }
-    println!("\nSummary (criterion medians, this run): {title}");
-    for &(n, t) in &sizes {
-        let rate = 1e-6 / t;
-        let v = summary::verdict(rate >= 150.0);
-        let floor = median("chain_floor", n)
-            .filter(|_| against_floor)
-            .map(|f| format!(", {:.2}× the plain loops", t / f))
-            .unwrap_or_default();
-        println!(
-            "  {n:>10} nodes: {:>5.2} ns a node, {rate:>5.0} M nodes/s (≥ 150: {v}){floor}",
-            t * 1e9
-        );
-    }
-    if let (Some(small), Some(big)) = (per_node(10_000), per_node(10_000_000)) {
-        let r = big / small;
-        let v = summary::verdict(r <= 1.5);
-        println!("  cost per node at 10⁷ ÷ at 10⁴: {r:.2}× (≤ 1.5: {v})");
-    }
-}
-
-criterion_group!(benches, chain, chain_without_values, chain_floor, wide);
+criterion_group!(benches, chain, wide);
 
 fn main() {
     let results = summary::Results::start();
