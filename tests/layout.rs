@@ -538,10 +538,17 @@ fn a_nan_node_passes_nan_even_where_a_derivative_of_1_would_be_implied() {
 #[test]
 fn no_gradient_is_negative_zero_through_any_kind_of_node() {
     // Each case: an output, and a value whose only contributions are −0.0.
-    let cases: [(&str, Case); 8] = [
+    let cases: [(&str, Case); 9] = [
         ("the node before", |t| {
             let nz = t.var(-0.0);
             (nz * -0.0, vec![nz])
+        }),
+        ("additions before", |t| {
+            // The additions pass their zero gradient on as it is (see `enter` in grad.rs).
+            let x = t.var(1.5);
+            let y = x + 1.0;
+            let z = y + 2.0;
+            (z * -0.0, vec![z, y, x])
         }),
         ("stored", |t| {
             let x = t.var(1.5);
