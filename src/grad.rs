@@ -197,7 +197,6 @@ pub(crate) fn sweep(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize
         parent: &nodes.parents()[..end.parent],
         partial: &nodes.partials()[..end.partial],
         many: &nodes.many[..end.many],
-        e: end.partial,
         q: end.parent,
         m: end.many,
         pending: 0.0,
@@ -232,11 +231,11 @@ struct Sweep<'a> {
     cells: &'a [Cell<f64>],
     tags: &'a [u8],
     parent: &'a [u32],
+    /// The local derivatives not yet visited: those of the node being visited are its last.
     partial: &'a [f64],
     many: &'a [u32],
-    /// Cursors: the edges of the node being visited end at `e` in `partial`, at `q` in
-    /// `parent` and at `m` in `many`.
-    e: usize,
+    /// Cursors: the edges of the node being visited end at `q` in `parent` and at `m` in
+    /// `many`.
     q: usize,
     m: usize,
     /// Owed to node i by node i + 1.
@@ -354,7 +353,7 @@ impl<'a> Sweep<'a> {
                 debug_assert_ne!(g.to_bits(), NEG_ZERO);
                 self.pending = g;
             } else {
-                let [d] = derivs(self.partial, &mut self.e, false);
+                let [d] = derivs(&mut self.partial, false);
                 if g != 0.0 {
                     self.carry(d * g);
                 } else {
@@ -373,7 +372,7 @@ impl<'a> Sweep<'a> {
             Arity::Leaf | Arity::Prev | Arity::PrevUnit => {}
             Arity::Unary | Arity::UnaryUnit => {
                 self.q -= 1;
-                let [d] = derivs(self.partial, &mut self.e, arity.is_unit());
+                let [d] = derivs(&mut self.partial, arity.is_unit());
                 if g != 0.0 {
                     let (p, c) = (self.parent[self.q] as usize, d * g);
                     if p + 1 == i {
@@ -385,7 +384,7 @@ impl<'a> Sweep<'a> {
             }
             Arity::Binary | Arity::BinaryUnit => {
                 self.q -= 2;
-                let [d0, d1] = derivs(self.partial, &mut self.e, arity.is_unit());
+                let [d0, d1] = derivs(&mut self.partial, arity.is_unit());
                 if g != 0.0 {
                     let (p0, p1) = (self.parent[self.q], self.parent[self.q + 1]);
                     self.pass_one::<CHECK>(p0 as usize, d0 * g, i);
@@ -395,15 +394,16 @@ impl<'a> Sweep<'a> {
             Arity::Many => {
                 self.m -= 1;
                 let k = self.many[self.m] as usize;
-                self.e -= k;
+                let (rest, ds) = self.partial.split_at(self.partial.len() - k);
+                self.partial = rest;
                 self.q -= k;
                 if g != 0.0 {
                     // A many-input node (a neuron, a sum) writes straight to memory: its
                     // edges go to many different nodes, and testing each one for `i - 1`
                     // cost about 4% of micrograd's demo training step (interleaved runs of
                     // `benches/training.rs`'s workload, 4 rounds).
-                    let (q, e) = (self.q, self.e);
-                    let mut edges = self.parent[q..q + k].iter().zip(&self.partial[e..e + k]);
+                    let q = self.q;
+                    let mut edges = self.parent[q..q + k].iter().zip(ds);
                     if CHECK {
                         for (&p, &d) in edges.by_ref() {
                             self.add::<true>(p as usize, d * g, i);
@@ -464,16 +464,18 @@ impl<'a> Sweep<'a> {
     }
 }
 
-/// The local derivatives of a node with `N` edges whose stored derivatives end at `*e` in
-/// `partial`: all 1 for a `…Unit` arity (nothing stored), otherwise read from there, stepping
-/// the cursor back.
+/// The local derivatives of a node with `N` edges, the last `N` of `partial` unless its arity
+/// is `…Unit` (all 1, nothing stored); `partial` then loses them.
 #[inline(always)]
-fn derivs<const N: usize>(partial: &[f64], e: &mut usize, unit: bool) -> [f64; N] {
+fn derivs<const N: usize>(partial: &mut &[f64], unit: bool) -> [f64; N] {
     if unit {
         [1.0; N]
     } else {
-        *e -= N;
-        std::array::from_fn(|k| partial[*e + k])
+        let Some((rest, last)) = partial.split_last_chunk::<N>() else {
+            panic!("tapegrad bug: a node's derivatives are missing from the tape")
+        };
+        *partial = rest;
+        *last
     }
 }
 
