@@ -347,9 +347,10 @@ impl<'a> Sweep<'a> {
             // `pending`. Assigned, not added, so no `0.0 + x` sits on the chain.
             if arity.is_unit() {
                 // Local derivative 1: the contribution is `g` itself, and when `g` is zero,
-                // passing it is passing nothing (`g` is never −0.0: a slot starts at +0.0,
-                // a sum of such is never −0.0, and the −0.0 case above adds). One test less
-                // on every addition of a chain.
+                // passing it is passing nothing. `g` is never −0.0: `pending` never is (see
+                // `carry`), no slot that is read ever is (each starts at +0.0, and a sum of
+                // such is never −0.0), and `g` is one of them or their sum. One test less on
+                // every addition of a chain.
                 debug_assert_ne!(g.to_bits(), NEG_ZERO);
                 self.pending = g;
             } else {

@@ -453,11 +453,12 @@ impl Nodes {
             tape_full();
         }
         let node_room = room(self.len, nodes, self.tag.len()).min(limit);
-        regrow(&mut self.tag, self.len, node_room);
         if !self.no_values {
-            // At least as long as `tag` (see `set_value`).
-            regrow(&mut self.data, self.len, self.tag.len());
+            // At least as long as `tag` will be (see `set_value`), and grown first, so that
+            // a failed allocation of `tag` cannot leave it the longer.
+            regrow(&mut self.data, self.len, node_room.max(self.tag.len()));
         }
+        regrow(&mut self.tag, self.len, node_room);
         let edge_room = room(self.edges, edges, self.partial.len());
         regrow(&mut self.partial, self.edges, edge_room);
         let parent_room = room(self.parents, edges, self.parent.len());
