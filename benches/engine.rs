@@ -27,7 +27,15 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use tapegrad::{Gradients, Tape, Value, sum};
 
+/// Sizes of the wide graph.
 const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+/// Sizes of the chain: the wide graph's and 10⁷.
+const CHAIN_SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+/// The chain's multiplier and addend, shared by the engine's chain and the plain loops.
+const FACTOR: f64 = 1.000_000_1;
+const ADDEND: f64 = 1e-7;
 
 /// Few samples and short runs, so the whole bench takes about two minutes on two cores.
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
@@ -51,7 +59,7 @@ fn measurement_time(n: usize) -> Duration {
 fn chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("chain");
     configure(&mut group);
-    for n in SIZES.into_iter().chain([10_000_000]) {
+    for n in CHAIN_SIZES {
         // Twenty samples where they fit in the time: the machine's speed drifts within a
         // run, and the median of more samples drifts less.
         group
@@ -81,10 +89,10 @@ fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut tape: Tape
             // alternating `if` costs ~5 ns a node here, measured, and that is not the
             // engine's cost).
             for _ in 0..(n - 1) / 2 {
-                v = v * 1.000_000_1 + 1e-7;
+                v = v * FACTOR + ADDEND;
             }
             if (n - 1) % 2 == 1 {
-                v *= 1.000_000_1;
+                v *= FACTOR;
             }
             tape.backward_into(v, &mut grads);
             grads.wrt(x)
@@ -121,18 +129,18 @@ fn plain_loops(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
                 .chunks_exact_mut(2)
                 .zip(data[1..].chunks_exact_mut(2));
             for ((t, d), p) in nodes.zip(&mut partial[..pairs]) {
-                v *= 1.000_000_1;
+                v *= FACTOR;
                 d[0] = v;
-                *p = 1.000_000_1;
+                *p = FACTOR;
                 t[0] = MUL;
-                v += 1e-7;
+                v += ADDEND;
                 d[1] = v;
                 t[1] = ADD;
             }
             if last {
-                v *= 1.000_000_1;
+                v *= FACTOR;
                 data[n - 1] = v;
-                partial[pairs] = 1.000_000_1;
+                partial[pairs] = FACTOR;
                 tag[n - 1] = MUL;
             }
             black_box((&mut tag, &mut data, &mut partial));
@@ -242,8 +250,10 @@ fn print_summary(results: &summary::Results) {
             .median("chain", &format!("{name}/{n}"))
             .map(|s| s / n as f64)
     };
-    let sizes: Vec<usize> = SIZES.into_iter().chain([10_000_000]).collect();
-    if sizes.iter().all(|&n| per_node("with_values", n).is_none()) {
+    if CHAIN_SIZES
+        .iter()
+        .all(|&n| per_node("with_values", n).is_none())
+    {
         return;
     }
     println!(
@@ -266,7 +276,7 @@ fn print_summary(results: &summary::Results) {
         }
         None => "-".to_string(),
     };
-    for &n in &sizes {
+    for n in CHAIN_SIZES {
         let (with, without, plain) = (
             per_node("with_values", n),
             per_node("without_values", n),
