@@ -5,15 +5,17 @@
 //! Each iteration clears one reused `Tape` (which keeps its memory) and sweeps into one reused
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
-//! The chain runs twice: on a tape that stores node values (the default, which the teaching
-//! tools need) and on one made [without values](tapegrad::Tape::without_values); and, beside
-//! them, plain loops over slices with no autodiff at all that compute the same numbers and
-//! move the same bytes as the default tape, so that a slow moment of the machine shows in them
-//! too. The three are measured one after the other at each size.
+//! The chain runs three ways: on a tape that stores node values (the default, which the
+//! teaching tools need) with every node's gradient; on one made [without
+//! values](tapegrad::Tape::without_values), the same; and on one without values asking for the
+//! leaf's gradient alone ([`Tape::gradient_into`](tapegrad::Tape::gradient_into)), as a
+//! training loop does. Beside them, plain loops over slices with no autodiff at all compute
+//! the same numbers and move the same bytes as the default tape, so that a slow moment of the
+//! machine shows in them too. The four are measured one after the other at each size.
 //!
 //! Run with `cargo bench --bench engine`. At the end it prints the chain's time and
 //! throughput per size and its cost per node at 10⁷ against 10⁴, from criterion's medians,
-//! for both tapes, and the default tape's time against the plain loops'.
+//! for the three tapes, and the default tape's time against the plain loops'.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -37,7 +39,7 @@ const CHAIN_SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 const FACTOR: f64 = 1.000_000_1;
 const ADDEND: f64 = 1e-7;
 
-/// Few samples and short runs, so the whole bench takes about two minutes on two cores.
+/// Few samples and short runs, so the whole bench takes about three minutes on two cores.
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group
         .sample_size(10)
@@ -52,10 +54,12 @@ fn measurement_time(n: usize) -> Duration {
 /// A chain of n nodes: one leaf, then alternately `v * 1.0000001` and `v + 1e-7`. Every node
 /// depends on the one before it: the deepest graph there is. Sizes 10³ … 10⁷.
 ///
-/// Each size is measured three ways one after the other, so that the three see the machine
-/// in about the same moment: on the default tape (`with_values`), on a tape made [without
-/// values](Tape::without_values) (5 bytes a chain node on average instead of 13), and with
-/// no engine at all ([`plain_loops`]).
+/// Each size is measured four ways one after the other, so that the four see the machine in
+/// about the same moment: on the default tape (`with_values`), on a tape made [without
+/// values](Tape::without_values) (5 bytes a chain node on average instead of 13), on that
+/// tape asking for the leaf's gradient alone (`leaf_gradient`: the sweep then writes no
+/// chain node's gradient, 8 bytes a node less), and with no engine at all
+/// ([`plain_loops`]).
 fn chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("chain");
     configure(&mut group);
@@ -66,20 +70,21 @@ fn chain(c: &mut Criterion) {
             .throughput(Throughput::Elements(n as u64))
             .measurement_time(measurement_time(n))
             .sample_size(if n >= 10_000_000 { 10 } else { 20 });
+        let lean = || Tape::with_capacity(n, n).without_values();
         chain_on(&mut group, "with_values", Tape::with_capacity(n, n), n);
-        chain_on(
-            &mut group,
-            "without_values",
-            Tape::with_capacity(n, n).without_values(),
-            n,
-        );
+        chain_on(&mut group, "without_values", lean(), n);
+        chain_on(&mut group, "leaf_gradient", lean(), n);
         plain_loops(&mut group, n);
     }
     group.finish();
 }
 
+/// The chain on `tape`, differentiated with `backward_into` (every node's gradient) or, for
+/// `leaf_gradient`, with `gradient_into` (the leaf's alone).
 fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut tape: Tape, n: usize) {
     let mut grads = Gradients::new();
+    let mut leaf = [0.0];
+    let leaf_only = name == "leaf_gradient";
     group.bench_with_input(BenchmarkId::new(name, n), &n, |b, &n| {
         b.iter(|| {
             tape.clear();
@@ -94,8 +99,13 @@ fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut tape: Tape
             if (n - 1) % 2 == 1 {
                 v *= FACTOR;
             }
-            tape.backward_into(v, &mut grads);
-            grads.wrt(x)
+            if leaf_only {
+                tape.gradient_into(v, &[x], &mut leaf);
+                leaf[0]
+            } else {
+                tape.backward_into(v, &mut grads);
+                grads.wrt(x)
+            }
         });
     });
 }
@@ -260,8 +270,12 @@ fn print_summary(results: &summary::Results) {
         "\nSummary (criterion medians, this run): chain, forward + backward, ns a node (M nodes a second)"
     );
     println!(
-        "  {:>10}  {:<26} {:<26} {:<20} default ÷ plain",
-        "nodes", "default tape (≥ 150 M/s)", "without values (≥ 150)", "plain loops"
+        "  {:>10}  {:<26} {:<26} {:<26} {:<20} default ÷ plain",
+        "nodes",
+        "default tape (≥ 150 M/s)",
+        "without values (≥ 150)",
+        "leaf gradient (≥ 150)",
+        "plain loops"
     );
     let cell = |t: Option<f64>, target: bool| match t {
         Some(t) => {
@@ -277,23 +291,20 @@ fn print_summary(results: &summary::Results) {
         None => "-".to_string(),
     };
     for n in CHAIN_SIZES {
-        let (with, without, plain) = (
-            per_node("with_values", n),
-            per_node("without_values", n),
-            per_node("plain_loops", n),
-        );
+        let [with, without, leaf, plain] = CHAIN_WAYS.map(|name| per_node(name, n));
         let ratio = match (with, plain) {
             (Some(w), Some(p)) => format!("{:.2}×", w / p),
             _ => "-".to_string(),
         };
         println!(
-            "  {n:>10}  {:<26} {:<26} {:<20} {ratio}",
+            "  {n:>10}  {:<26} {:<26} {:<26} {:<20} {ratio}",
             cell(with, true),
             cell(without, true),
+            cell(leaf, true),
             cell(plain, false)
         );
     }
-    for name in ["with_values", "without_values"] {
+    for name in &CHAIN_WAYS[..3] {
         if let (Some(small), Some(big)) = (per_node(name, 10_000), per_node(name, 10_000_000)) {
             let r = big / small;
             let v = summary::verdict(r <= 1.5);
@@ -301,9 +312,19 @@ fn print_summary(results: &summary::Results) {
         }
     }
     println!(
-        "  (The plain loops move the default tape's bytes, no engine; measured right after the two tapes.)"
+        "  (without values and leaf gradient: Tape::without_values; leaf gradient: \
+         Tape::gradient_into of the leaf alone, the others backward_into.\n   The plain loops \
+         move the default tape's bytes, no engine; measured right after the three tapes.)"
     );
 }
+
+/// The chain's criterion IDs, in the order they are measured and printed.
+const CHAIN_WAYS: [&str; 4] = [
+    "with_values",
+    "without_values",
+    "leaf_gradient",
+    "plain_loops",
+];
 
 criterion_group!(benches, chain, wide);
 

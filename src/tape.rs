@@ -17,7 +17,7 @@
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
 //! reverse loop over node indices: no recursion, no visited set.
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -892,6 +892,8 @@ pub struct Tape {
     id: u64,
     generation: u64,
     nodes: RefCell<Nodes>,
+    /// The gradient slots of [`Tape::gradient_into`], kept between calls.
+    gradient_buffer: RefCell<Vec<f64>>,
 }
 
 impl Default for Tape {
@@ -922,6 +924,7 @@ impl Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
             generation: 0,
             nodes: RefCell::new(Nodes::default()),
+            gradient_buffer: RefCell::new(Vec::new()),
         }
     }
 
@@ -1172,6 +1175,11 @@ impl Tape {
 
     pub(crate) fn nodes(&self) -> Ref<'_, Nodes> {
         self.nodes.borrow()
+    }
+
+    /// The gradient slots of [`Tape::gradient_into`]: their contents are stale.
+    pub(crate) fn gradient_buffer(&self) -> RefMut<'_, Vec<f64>> {
+        self.gradient_buffer.borrow_mut()
     }
 
     pub(crate) fn set_label(&self, idx: u32, label: &str) {

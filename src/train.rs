@@ -607,7 +607,12 @@ impl Worker {
                 .fold(0.0, |acc, l| acc + l);
             let edges = self.loss_nodes.iter().map(|&i| (i, 1.0));
             let sum = Value::from_parts(tape, tape.push_edges(Op::Sum, part, edges), part);
-            tape.backward_accumulate(sum / per_loss, &mut self.grads, count, c + 1 == chunks);
+            tape.backward_accumulate::<false>(
+                sum / per_loss,
+                &mut self.grads,
+                count,
+                c + 1 == chunks,
+            );
         }
     }
 }

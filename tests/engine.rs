@@ -724,6 +724,99 @@ mod contract {
     }
 }
 
+/// `Tape::gradient_into` and `Value::gradient`: leaves' gradients only, the same bits as
+/// `backward`.
+mod leaf_gradients {
+    use super::*;
+
+    /// Every leaf's gradient from `gradient_into` has the bits `backward` gives, for every
+    /// node taken as the output: a graph with reuse, a fused node, edges to the node before
+    /// and further back, a recorded constant and a leaf recorded in the middle.
+    #[test]
+    fn every_output_gives_backwards_bits_for_every_leaf() {
+        let tape = Tape::new();
+        let xs = tape.vars(&[0.7, -1.3, 2.5]);
+        let k = tape.constant(0.25);
+        let p = xs[0] * xs[1];
+        let t = p.tanh();
+        let h = t * 3.0 + 1.0;
+        let late = tape.var(-0.5);
+        let lh = late * h;
+        let m = sum(&[h, xs[2], lh]) * k;
+        let e = m.exp();
+        let y = e - xs[0] / m + h.powi(2);
+        let leaves = [xs[0], xs[1], xs[2], k, late];
+        let mut out = [f64::NAN; 5];
+        for output in [y, e, m, lh, late, h, t, p, xs[1], k] {
+            tape.gradient_into(output, &leaves, &mut out);
+            let g = output.backward();
+            let want: Vec<u64> = leaves.iter().map(|&l| g.wrt(l).to_bits()).collect();
+            let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
+            assert_eq!(got, want, "output {output:?}");
+            assert_eq!(output.gradient(&leaves), out.to_vec());
+        }
+        // Spot values: dy/d(late) through m only.
+        let g = y.gradient(&[late]);
+        let dm = m.data().exp() + xs[0].data() / (m.data() * m.data());
+        assert_close(g[0], dm * k.data() * h.data(), 1e-14);
+    }
+
+    #[test]
+    fn later_sources_constants_and_repeats_give_what_wrt_gives() {
+        let tape = Tape::new();
+        let x = tape.var(2.0);
+        let y = x * x * 3.0; // dy/dx = 12
+        let after = tape.var(1.0);
+        let c = Value::constant(4.0);
+        assert_eq!(y.gradient(&[x, after, c, x]), vec![12.0, 0.0, 0.0, 12.0]);
+        assert_eq!(y.gradient(&[]), Vec::<f64>::new());
+        // The output itself is not a leaf, but a leaf output has gradient 1 to itself.
+        assert_eq!(x.gradient(&[x, after]), vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn a_constant_output_gives_zeros() {
+        let tape = Tape::new();
+        let x = tape.var(2.0);
+        let c = Value::constant(3.0) * 2.0;
+        let mut out = [f64::NAN; 2];
+        tape.gradient_into(c, &[x, Value::constant(1.0)], &mut out);
+        assert_eq!(out, [0.0, 0.0]);
+        assert_eq!(c.gradient(&[x]), vec![0.0]);
+        assert_eq!(c.gradient(&[Value::constant(1.0)]), vec![0.0]);
+    }
+
+    /// The buffer kept by the tape holds the last sweep's numbers; a smaller graph, a bigger
+    /// one and one after a clear all come out as `backward` says.
+    #[test]
+    fn the_kept_buffer_never_leaks_into_a_later_result() {
+        let mut tape = Tape::new().without_values();
+        for n in [5_000, 40, 120_000, 3] {
+            tape.clear();
+            let xs = tape.vars(&[0.5, 1.5]);
+            let mut v = xs[0] * xs[1];
+            for i in 0..n {
+                v = if i % 10 == 0 {
+                    v * 0.999 + xs[i % 2] * 1e-3
+                } else {
+                    v * 1.000_01 - 1e-6
+                };
+            }
+            let mut out = [0.0; 2];
+            tape.gradient_into(v, &xs, &mut out);
+            let g = v.backward();
+            assert_eq!(
+                out.map(f64::to_bits),
+                [g.wrt(xs[0]).to_bits(), g.wrt(xs[1]).to_bits()]
+            );
+            assert!(
+                out.iter().all(|d| d.is_finite() && *d > 0.0),
+                "n = {n}: {out:?}"
+            );
+        }
+    }
+}
+
 mod deep {
     use super::*;
 
@@ -1057,6 +1150,40 @@ mod misuse {
     fn dot_with_mismatched_lengths_panics() {
         let tape = Tape::new();
         let _ = dot(&tape.vars(&[1.0, 2.0, 3.0]), &tape.vars(&[1.0]));
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "Tape::gradient_into: sources[1] (node #2, made by `*`) is not a \
+                               leaf; only the gradients of leaves (values made by Tape::var, \
+                               Tape::vars or Tape::constant) are computed here, and \
+                               Value::backward gives an intermediate value's"
+    )]
+    fn gradient_into_of_an_intermediate_value_panics() {
+        let tape = Tape::new();
+        let x = tape.var(1.0);
+        let _ = x.exp();
+        let h = x * 2.0;
+        tape.gradient_into(h + 1.0, &[x, h], &mut [0.0; 2]);
+    }
+
+    #[test]
+    #[should_panic(expected = "Value::gradient: sources[0] (node #1, made by `exp`) is not a leaf")]
+    fn value_gradient_of_an_intermediate_value_panics_even_for_a_constant_output() {
+        let tape = Tape::new();
+        let h = tape.var(1.0).exp();
+        let _ = Value::constant(1.0).gradient(&[h]);
+    }
+
+    #[test]
+    #[should_panic(
+        expected = "Tape::gradient_into: `out` holds 1 numbers, but 2 sources were \
+                               given; there must be one number for each source"
+    )]
+    fn gradient_into_with_the_wrong_room_panics() {
+        let tape = Tape::new();
+        let x = tape.vars(&[1.0, 2.0]);
+        tape.gradient_into(x[0] * x[1], &x, &mut [0.0]);
     }
 
     #[test]

@@ -11,9 +11,9 @@
 //!
 //! 1. **No panic**, on any input (proptest turns a panic into a failure).
 //! 2. **Backward is a pure read**: two `backward` calls, a `backward_into` a reused store and
-//!    `backward_traced` give bit-identical gradients (`f64::to_bits`, so NaN compares too);
-//!    the trace prints, `to_dot` draws the graph and `check_gradients` reports, without
-//!    panicking. The same program on a tape made `without_values` gives the same values and
+//!    `backward_traced` give bit-identical gradients (`f64::to_bits`, so NaN compares too),
+//!    and `Tape::gradient_into` the same bits for the inputs; the trace prints, `to_dot`
+//!    draws the graph and `check_gradients` reports, without panicking. The same program on a tape made `without_values` gives the same values and
 //!    the same gradient bits.
 //! 3. **Values are `f64`'s**: each step's value equals a plain-`f64` oracle applied to the
 //!    values of the nodes before it (exactly, NaN matching NaN; sigmoid within 1.2e-16, as its
@@ -775,6 +775,15 @@ fn check(program: &Program, stats: &RefCell<Stats>) -> Result<(), TestCaseError>
         prop_assert_eq!(bits(g.as_slice()), bits(store.as_slice()));
         // ... and differentiates to the same bits on a tape without values.
         prop_assert_eq!(bits(g.as_slice()), bits(lean[out].backward().as_slice()));
+        // The inputs' gradients alone, through the sweep that keeps only leaves', on both
+        // tapes (each keeps its buffer from the other output's sweep).
+        let want = bits(&g.wrt_all(&vars));
+        let mut leaf = vec![0.0; vars.len()];
+        tape.gradient_into(y, &vars, &mut leaf);
+        prop_assert_eq!(bits(&leaf), want.clone());
+        let lean_vars = &lean[..vars.len()];
+        lean_tape.gradient_into(lean[out], lean_vars, &mut leaf);
+        prop_assert_eq!(bits(&leaf), want);
         // The teaching tools take any graph too, and the trace's sweep is the same sweep.
         let (traced, trace) = y.backward_traced();
         prop_assert_eq!(bits(g.as_slice()), bits(traced.as_slice()));

@@ -82,6 +82,13 @@ fn mixing_two_tapes_panics_naming_what_was_called() {
             loss::sum_of_squares(&[a, b], &[0.0, 0.0])
         ),
         case!("loss::l2_penalty", loss::l2_penalty(&[a, b], 0.1)),
+        case!("Tape::gradient_into", t1.gradient_into(b, &[a], &mut [0.0])),
+        case!(
+            "Tape::gradient_into",
+            t1.gradient_into(a, &[a, b], &mut [0.0; 2])
+        ),
+        case!("Value::gradient", a.gradient(&[b])),
+        case!("Value::gradient", Value::constant(1.0).gradient(&[a, b])),
     ];
     let before = (t1.len(), t2.len());
     for (what, f) in cases {
