@@ -16,6 +16,9 @@ use crate::value::Value;
 /// Read it with [`wrt`](Gradients::wrt) or by indexing with a value. A value that does not
 /// reach the output (including one recorded after it) has gradient exactly `0.0`.
 ///
+/// A training step needs only its parameters' gradients: [`Tape::gradient_into`] computes
+/// those alone, the same numbers, without storing every node's.
+///
 /// ```
 /// use tapegrad::Tape;
 ///
@@ -323,10 +326,10 @@ impl<'a, const ALL: bool> Sweep<'a, ALL> {
     }
 
     /// Sets the gradient of the node being visited, whose slot is `slot` (unless `ALL` is
-    /// false and the node is `Prev…`: see [`sweep`]), and returns its arity. If it is [`Prev`](Arity::Prev) or [`PrevUnit`](Arity::PrevUnit) the node is
-    /// done: its input is the next node, owed `pending`. Otherwise [`pass`](Sweep::pass)
-    /// finishes it. `READ` says whether the slot holds a sum to read (it is at or above
-    /// `low`).
+    /// false and the node is `Prev…`: see [`sweep`]), and returns its arity. If it is
+    /// [`Prev`](Arity::Prev) or [`PrevUnit`](Arity::PrevUnit) the node is done: its input is
+    /// the next node, owed `pending`. Otherwise [`pass`](Sweep::pass) finishes it. `READ`
+    /// says whether the slot holds a sum to read (it is at or above `low`).
     #[inline(always)]
     fn enter<const READ: bool>(&mut self, slot: &Cell<f64>, tag: u8) -> Arity {
         let pending = self.pending;
@@ -599,24 +602,24 @@ impl Tape {
     }
 
     /// d(`output`)/d(`s`) for each leaf `s` in `sources`, written in the same order to `out`:
-    /// the numbers `output.backward().wrt(s)` gives, bit for bit, for less work. Only leaves'
-    /// gradients are kept, as in PyTorch, where only leaf tensors get a `.grad`: the sweep
-    /// skips storing the gradients of the other nodes where it does not need them, which
-    /// saves a write (and the read of its cache line) on every `Prev` node — a chain's
-    /// unary operations and its additions of a constant. That is the gradient a training
-    /// step needs, of its parameters.
+    /// the numbers `output.backward().wrt(s)` gives, bit for bit, for less work. It is
+    /// PyTorch's `torch.autograd.grad(output, sources)` for leaves only (a node with no
+    /// recorded input), which is what a training step asks for: its parameters' gradients.
+    /// Keeping no other node's gradient lets the sweep skip storing it wherever it is not
+    /// needed: on every node whose one input is the node before (a chain's unary operations
+    /// and its additions of a constant), a write and the read of its cache line fewer.
     ///
-    /// The tape keeps the gradient buffer between calls (8 bytes a node of the longest graph
-    /// swept so far), so after the first call this allocates nothing. A source recorded after
-    /// `output`, or a constant on no tape, has gradient 0; so has every source when `output`
-    /// is a constant on no tape.
+    /// The tape keeps the gradient buffer between calls, 8 bytes a node of the longest graph
+    /// swept so far, until it is dropped: a call allocates only when its graph is longer
+    /// than any before. A source recorded after `output`, or a constant on no tape, has
+    /// gradient 0; so has every source when `output` is a constant on no tape.
     ///
     /// # Panics
     /// - If `out.len()` differs from `sources.len()`.
     /// - If `output` or a source is recorded on a different tape.
-    /// - If a source is not a leaf (a value made by [`Tape::var`], [`Tape::vars`] or
-    ///   [`Tape::constant`]): the gradient of an intermediate value needs
-    ///   [`Value::backward`].
+    /// - If a source is not a leaf (a node with no recorded input: made by [`Tape::var`],
+    ///   [`Tape::vars`], [`Tape::constant`], or [`Tape::custom`] with no recorded parent):
+    ///   the gradient of an intermediate value needs [`Value::backward`].
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new().without_values();
@@ -715,7 +718,7 @@ impl<'t> Value<'t> {
 fn not_a_leaf(what: &str, k: usize, i: usize, op: Op) -> ! {
     panic!(
         "{what}: sources[{k}] (node #{i}, made by `{op}`) is not a leaf; only the gradients of \
-         leaves (values made by Tape::var, Tape::vars or Tape::constant) are computed here, \
-         and Value::backward gives an intermediate value's"
+         leaves (nodes with no recorded input: Tape::var, Tape::vars, Tape::constant) are \
+         computed here, and Value::backward gives an intermediate value's"
     )
 }

@@ -27,7 +27,8 @@ use crate::value::Value;
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 
 /// Bytes the tape stores for one node with `parents` incoming edges, not counting optional
-/// labels or the gradient buffer (8 bytes per node, held by [`Gradients`](crate::Gradients)).
+/// labels or the gradient buffer (8 bytes per node, held by [`Gradients`](crate::Gradients),
+/// or by the tape itself for [`Tape::gradient_into`]).
 ///
 /// A node costs its value (8 bytes) and a tag (1: its op and arity), plus per parent an
 /// index (4) and a local derivative (8); a node with more than two parents stores its count
@@ -875,7 +876,9 @@ fn tape_full() -> ! {
 /// Memory: 9 bytes a node plus at most 12 per parent, and 4 for the count of a node with
 /// more than two parents; see [`bytes_per_node`]. A tape made
 /// [`without_values`](Tape::without_values) stores 1 byte a node plus the edges, for speed,
-/// but cannot be drawn or traced.
+/// but cannot be drawn or traced. Once [`gradient_into`](Tape::gradient_into) is called, the
+/// tape also keeps its gradient buffer, 8 bytes a node of the longest graph it swept, until
+/// the tape is dropped ([`clear`](Tape::clear) keeps it, as it keeps the nodes' memory).
 ///
 /// ```
 /// use tapegrad::Tape;

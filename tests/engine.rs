@@ -731,7 +731,9 @@ mod leaf_gradients {
 
     /// Every leaf's gradient from `gradient_into` has the bits `backward` gives, for every
     /// node taken as the output: a graph with reuse, a fused node, edges to the node before
-    /// and further back, a recorded constant and a leaf recorded in the middle.
+    /// and further back, a recorded constant, leaves recorded in the middle (one whose next
+    /// node reads it alone, as the node before) and a `Tape::custom` node with no recorded
+    /// input, a leaf too.
     #[test]
     fn every_output_gives_backwards_bits_for_every_leaf() {
         let tape = Tape::new();
@@ -744,10 +746,14 @@ mod leaf_gradients {
         let lh = late * h;
         let m = sum(&[h, xs[2], lh]) * k;
         let e = m.exp();
-        let y = e - xs[0] / m + h.powi(2);
-        let leaves = [xs[0], xs[1], xs[2], k, late];
-        let mut out = [f64::NAN; 5];
-        for output in [y, e, m, lh, late, h, t, p, xs[1], k] {
+        let mid = tape.var(0.3);
+        let s = mid.sin();
+        let cu = tape.custom(2.0, &[(Value::constant(1.0), 3.0)]);
+        let c3 = cu * 1.5;
+        let y = e - xs[0] / m + h.powi(2) * s + c3;
+        let leaves = [xs[0], xs[1], xs[2], k, late, mid, cu];
+        let mut out = [f64::NAN; 7];
+        for output in [y, c3, cu, s, mid, e, m, lh, late, h, t, p, xs[1], k] {
             tape.gradient_into(output, &leaves, &mut out);
             let g = output.backward();
             let want: Vec<u64> = leaves.iter().map(|&l| g.wrt(l).to_bits()).collect();
@@ -759,6 +765,10 @@ mod leaf_gradients {
         let g = y.gradient(&[late]);
         let dm = m.data().exp() + xs[0].data() / (m.data() * m.data());
         assert_close(g[0], dm * k.data() * h.data(), 1e-14);
+        let g = y.gradient(&[mid, cu]);
+        assert_eq!(g[1], 1.5);
+        assert_close(g[0], h.data().powi(2) * 0.3f64.cos(), 1e-14);
+        tape.gradient_into(y, &[], &mut []);
     }
 
     #[test]
@@ -1154,10 +1164,10 @@ mod misuse {
 
     #[test]
     #[should_panic(
-        expected = "Tape::gradient_into: sources[1] (node #2, made by `*`) is not a \
-                               leaf; only the gradients of leaves (values made by Tape::var, \
-                               Tape::vars or Tape::constant) are computed here, and \
-                               Value::backward gives an intermediate value's"
+        expected = "Tape::gradient_into: sources[1] (node #2, made by `*`) is not a leaf; \
+                    only the gradients of leaves (nodes with no recorded input: Tape::var, \
+                    Tape::vars, Tape::constant) are computed here, and Value::backward gives \
+                    an intermediate value's"
     )]
     fn gradient_into_of_an_intermediate_value_panics() {
         let tape = Tape::new();

@@ -13,8 +13,8 @@
 //! 2. **Backward is a pure read**: two `backward` calls, a `backward_into` a reused store and
 //!    `backward_traced` give bit-identical gradients (`f64::to_bits`, so NaN compares too),
 //!    and `Tape::gradient_into` the same bits for the inputs; the trace prints, `to_dot`
-//!    draws the graph and `check_gradients` reports, without panicking. The same program on a tape made `without_values` gives the same values and
-//!    the same gradient bits.
+//!    draws the graph and `check_gradients` reports, without panicking. The same program on
+//!    a tape made `without_values` gives the same values and the same gradient bits.
 //! 3. **Values are `f64`'s**: each step's value equals a plain-`f64` oracle applied to the
 //!    values of the nodes before it (exactly, NaN matching NaN; sigmoid within 1.2e-16, as its
 //!    formula differs), and the same program run on constants (no tape nodes) gives the same

@@ -219,7 +219,7 @@ fn leaf_gradients_on_a_poisoned_kept_buffer_equal_a_fresh_backward() {
         v = v * 0.999_99 + 1e-7;
     }
     let b = tape.var(-2.0);
-    let mut w = v * b;
+    let mut w = b.sin() * v; // the leaf's one reader right after it
     for _ in 0..40_000 {
         w = (w * 1.000_01).tanh() + 1e-7;
     }
