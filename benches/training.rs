@@ -15,6 +15,14 @@
 //! Run: `cargo bench --bench training` (about two minutes; figures in `PERFORMANCE.md`). At the
 //! end it prints the issue's comparisons from criterion's medians: tapegrad against the
 //! hand-written step and against `reverse`, and the two-thread speed-up.
+//!
+//! Criterion times each implementation for seconds on end, one after the other, and this
+//! machine's speed changes in phases of 0.1-1 s (`PERFORMANCE.md`, session 6): a slow phase
+//! that falls on one of them moves its median alone. So the summary also gives, for demo,
+//! tapegrad ÷ hand-written measured **paired**: [`PAIRS`] rounds, each timing a few steps of
+//! one right after the same number of the other (which goes first alternates), and the
+//! median of the rounds' ratios with its 10th-90th percentile range. Both see the same
+//! moment of the machine in each round.
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
@@ -22,7 +30,7 @@ mod handwritten;
 mod summary;
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group};
 use rand::{SeedableRng, rngs::StdRng};
@@ -170,6 +178,61 @@ fn reverse_step(tape: &reverse::Tape, params: &mut [f64], w: &Workload) -> f64 {
     loss.val
 }
 
+/// Rounds of the paired comparison, and steps of each implementation in a round.
+const PAIRS: usize = 101;
+const STEPS_PER_ROUND: usize = 10;
+
+/// tapegrad ÷ hand-written, paired: the 10th percentile, the median and the 90th percentile
+/// of [`PAIRS`] rounds' ratios (see the module docs).
+fn paired_ratio(w: &Workload) -> [f64; 3] {
+    let initial = w.model.parameters();
+    let mut hand = HandMlp::new(&w.sizes(), w.hidden);
+    let mut grads = vec![0.0; initial.len()];
+    let mut trainer = Trainer::new(Loss::Hinge);
+    let mut opt = Sgd::new(LR);
+    // Each step starts from the same parameters, as in criterion's runs.
+    let mut time_tapegrad = || {
+        let mut total = Duration::ZERO;
+        for _ in 0..STEPS_PER_ROUND {
+            let mut model = w.model.clone();
+            let t = Instant::now();
+            black_box(tapegrad_step(&mut trainer, &mut model, &mut opt, w));
+            total += t.elapsed();
+        }
+        total.as_secs_f64()
+    };
+    let mut time_hand = || {
+        let mut total = Duration::ZERO;
+        for _ in 0..STEPS_PER_ROUND {
+            let mut params = initial.clone();
+            let t = Instant::now();
+            black_box(hand.step(&mut params, &w.xs, &w.ys, &mut grads, LR));
+            total += t.elapsed();
+        }
+        total.as_secs_f64()
+    };
+    // Warm both up.
+    time_tapegrad();
+    time_hand();
+    let mut ratios: Vec<f64> = (0..PAIRS)
+        .map(|round| {
+            if round % 2 == 0 {
+                let tg = time_tapegrad();
+                tg / time_hand()
+            } else {
+                let hand = time_hand();
+                time_tapegrad() / hand
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    [
+        ratios[PAIRS / 10],
+        ratios[PAIRS / 2],
+        ratios[PAIRS - 1 - PAIRS / 10],
+    ]
+}
+
 fn group(c: &mut Criterion, name: &str, w: &Workload) {
     let initial = w.model.parameters();
     let hidden = w.hidden;
@@ -283,7 +346,7 @@ criterion_group! {
     targets = large
 }
 /// The comparisons, from the medians criterion wrote during this run.
-fn print_summary(results: &summary::Results) {
+fn print_summary(results: &summary::Results, paired: &[(&str, [f64; 3])]) {
     use summary::{time, verdict};
     let mut lines = Vec::new();
     for (group, limit) in [
@@ -322,6 +385,18 @@ fn print_summary(results: &summary::Results) {
             println!("  {l}");
         }
     }
+    if !paired.is_empty() {
+        println!(
+            "Paired, {PAIRS} rounds of {STEPS_PER_ROUND} steps each, interleaved: tapegrad ÷ \
+             hand-written, median (10th-90th percentile)"
+        );
+        for (group, [low, mid, high]) in paired {
+            println!(
+                "  {group:<11} {mid:.2}× ({low:.2}-{high:.2}) (≤ 2: {})",
+                summary::verdict(*mid <= 2.0)
+            );
+        }
+    }
 }
 
 fn main() {
@@ -329,5 +404,22 @@ fn main() {
     demo_benches();
     large_benches();
     Criterion::default().configure_from_args().final_summary();
-    print_summary(&results);
+    // Only in a full run (`cargo bench`), not when criterion runs the bench as a test or
+    // with a filter.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let full = args.iter().any(|a| a == "--bench") && args.iter().all(|a| a == "--bench");
+    let paired: Vec<(&str, [f64; 3])> = if full {
+        [("demo_tanh", Hidden::Tanh), ("demo_relu", Hidden::Relu)]
+            .into_iter()
+            .map(|(name, hidden)| {
+                (
+                    name,
+                    paired_ratio(&Workload::new(&[16, 16, 1], 100, hidden)),
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    print_summary(&results, &paired);
 }
