@@ -187,8 +187,9 @@ impl Index<Value<'_>> for Gradients {
 /// Without `ALL`, only the gradients of leaves are wanted: a node whose one input is the node
 /// before ([`Arity::Prev`], [`Arity::PrevUnit`]) passes its gradient on in `pending` and never
 /// reads its slot, so its slot is not written either, and keeps whatever it held. At 10⁷
-/// chain nodes that store cost about 0.6 ns a node: 8 bytes written, and the cache line read
-/// before it is written. Every other node's slot is written, leaves' included.
+/// chain nodes that saves 8 bytes written a node, and the read of the cache line before the
+/// write: 0.3-1.8 ns a node in session 7's runs (`PERFORMANCE.md`). Every other node's slot
+/// is written, leaves' included.
 pub(crate) fn sweep<const ALL: bool>(nodes: &Nodes, out: usize, grads: &mut Vec<f64>, keep: usize) {
     debug_assert!(keep <= out && keep <= grads.len());
     // Slots from `fresh` on are new, hence zero; the ones between `keep` and `fresh` are stale.
