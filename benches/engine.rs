@@ -71,20 +71,31 @@ fn chain(c: &mut Criterion) {
             .measurement_time(measurement_time(n))
             .sample_size(if n >= 10_000_000 { 10 } else { 20 });
         let lean = || Tape::with_capacity(n, n).without_values();
-        chain_on(&mut group, "with_values", Tape::with_capacity(n, n), n);
-        chain_on(&mut group, "without_values", lean(), n);
-        chain_on(&mut group, "leaf_gradient", lean(), n);
+        chain_on(
+            &mut group,
+            "with_values",
+            Tape::with_capacity(n, n),
+            n,
+            false,
+        );
+        chain_on(&mut group, "without_values", lean(), n, false);
+        chain_on(&mut group, "leaf_gradient", lean(), n, true);
         plain_loops(&mut group, n);
     }
     group.finish();
 }
 
-/// The chain on `tape`, differentiated with `backward_into` (every node's gradient) or, for
-/// `leaf_gradient`, with `gradient_into` (the leaf's alone).
-fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, mut tape: Tape, n: usize) {
+/// The chain on `tape`, differentiated with `backward_into` (every node's gradient) or, with
+/// `leaf_only`, with `gradient_into` (the leaf's alone).
+fn chain_on(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    mut tape: Tape,
+    n: usize,
+    leaf_only: bool,
+) {
     let mut grads = Gradients::new();
     let mut leaf = [0.0];
-    let leaf_only = name == "leaf_gradient";
     group.bench_with_input(BenchmarkId::new(name, n), &n, |b, &n| {
         b.iter(|| {
             tape.clear();

@@ -192,24 +192,16 @@ fn paired_ratio(w: &Workload) -> [f64; 3] {
     let mut opt = Sgd::new(LR);
     // Each step starts from the same parameters, as in criterion's runs.
     let mut time_tapegrad = || {
-        let mut total = Duration::ZERO;
-        for _ in 0..STEPS_PER_ROUND {
-            let mut model = w.model.clone();
-            let t = Instant::now();
-            black_box(tapegrad_step(&mut trainer, &mut model, &mut opt, w));
-            total += t.elapsed();
-        }
-        total.as_secs_f64()
+        time_steps(
+            || w.model.clone(),
+            |model| tapegrad_step(&mut trainer, model, &mut opt, w),
+        )
     };
     let mut time_hand = || {
-        let mut total = Duration::ZERO;
-        for _ in 0..STEPS_PER_ROUND {
-            let mut params = initial.clone();
-            let t = Instant::now();
-            black_box(hand.step(&mut params, &w.xs, &w.ys, &mut grads, LR));
-            total += t.elapsed();
-        }
-        total.as_secs_f64()
+        time_steps(
+            || initial.clone(),
+            |params| hand.step(params, &w.xs, &w.ys, &mut grads, LR),
+        )
     };
     // Warm both up.
     time_tapegrad();
@@ -231,6 +223,24 @@ fn paired_ratio(w: &Workload) -> [f64; 3] {
         ratios[PAIRS / 2],
         ratios[PAIRS - 1 - PAIRS / 10],
     ]
+}
+
+/// Seconds taken by [`STEPS_PER_ROUND`] calls of `step`, each on a fresh `setup()` made
+/// outside the timing (as criterion's `iter_batched_ref` does).
+fn time_steps<T>(setup: impl Fn() -> T, mut step: impl FnMut(&mut T) -> f64) -> f64 {
+    let mut total = Duration::ZERO;
+    for _ in 0..STEPS_PER_ROUND {
+        let mut input = setup();
+        let t = Instant::now();
+        black_box(step(&mut input));
+        total += t.elapsed();
+    }
+    total.as_secs_f64()
+}
+
+/// micrograd's demo workload: 2 → [16, 16, 1] on 100 points.
+fn demo_workload(hidden: Hidden) -> Workload {
+    Workload::new(&[16, 16, 1], 100, hidden)
 }
 
 fn group(c: &mut Criterion, name: &str, w: &Workload) {
@@ -304,16 +314,8 @@ fn group(c: &mut Criterion, name: &str, w: &Workload) {
 }
 
 fn demo(c: &mut Criterion) {
-    group(
-        c,
-        "demo_tanh",
-        &Workload::new(&[16, 16, 1], 100, Hidden::Tanh),
-    );
-    group(
-        c,
-        "demo_relu",
-        &Workload::new(&[16, 16, 1], 100, Hidden::Relu),
-    );
+    group(c, "demo_tanh", &demo_workload(Hidden::Tanh));
+    group(c, "demo_relu", &demo_workload(Hidden::Relu));
 }
 
 fn large(c: &mut Criterion) {
@@ -411,12 +413,7 @@ fn main() {
     let paired: Vec<(&str, [f64; 3])> = if full {
         [("demo_tanh", Hidden::Tanh), ("demo_relu", Hidden::Relu)]
             .into_iter()
-            .map(|(name, hidden)| {
-                (
-                    name,
-                    paired_ratio(&Workload::new(&[16, 16, 1], 100, hidden)),
-                )
-            })
+            .map(|(name, hidden)| (name, paired_ratio(&demo_workload(hidden))))
             .collect()
     } else {
         Vec::new()

@@ -57,16 +57,35 @@ fn far_and_near<'t>(tape: &'t Tape, n: usize) -> (Value<'t>, Vec<Value<'t>>) {
     (v, nodes)
 }
 
-#[test]
-fn a_chain_into_a_poisoned_store_equals_a_fresh_one() {
-    let mut tape = Tape::new();
-    let mut store = Gradients::new();
-    poison(&mut tape, &mut store, 300_000);
+/// A chain of 100,000 steps `v * 1.000001 + 1e-7` from a leaf at 0.5: (leaf, output).
+fn chain(tape: &Tape) -> (Value<'_>, Value<'_>) {
     let x = tape.var(0.5);
     let mut v = x;
     for _ in 0..100_000 {
         v = v * 1.000_001 + 1e-7;
     }
+    (x, v)
+}
+
+/// a(k) = a(k−1)·0.6 + a(k−2)·0.4 from two leaves, 0.3 and 0.4, for 100,000 steps: every
+/// node reaches two back. Returns (leaves, output).
+fn two_back(tape: &Tape) -> (Vec<Value<'_>>, Value<'_>) {
+    let ab = tape.vars(&[0.3, 0.4]);
+    let (mut prev, mut cur) = (ab[0], ab[1]);
+    for _ in 0..100_000 {
+        let next = cur * 0.6 + prev * 0.4;
+        prev = cur;
+        cur = next;
+    }
+    (ab, cur)
+}
+
+#[test]
+fn a_chain_into_a_poisoned_store_equals_a_fresh_one() {
+    let mut tape = Tape::new();
+    let mut store = Gradients::new();
+    poison(&mut tape, &mut store, 300_000);
+    let (x, v) = chain(&tape);
     assert_like_fresh(&tape, v, &mut store);
     // d/dx of 100,000 steps of v·1.000001: 1.000001^100000.
     let want = 1.000_001_f64.powi(100_000);
@@ -94,18 +113,12 @@ fn far_near_and_leaf_edges_into_a_poisoned_store_equal_a_fresh_one() {
 
 #[test]
 fn edges_two_back_zero_the_store_piece_by_piece() {
-    // a(k) = a(k−1)·c + a(k−2)·d: every node reaches two back, so zeroing moves down with
-    // the sweep, one piece at a time.
+    // Every node reaches two back, so zeroing moves down with the sweep, one piece at a time.
     let mut tape = Tape::new();
     let mut store = Gradients::new();
     poison(&mut tape, &mut store, 250_000);
-    let (a, b) = (tape.var(0.3), tape.var(0.4));
-    let (mut prev, mut cur) = (a, b);
-    for _ in 0..100_000 {
-        let next = cur * 0.6 + prev * 0.4;
-        prev = cur;
-        cur = next;
-    }
+    let (ab, cur) = two_back(&tape);
+    let (a, b) = (ab[0], ab[1]);
     assert_like_fresh(&tape, cur, &mut store);
     // The map (prev, cur) ↦ (cur, 0.6·cur + 0.4·prev) has eigenvalues 1 and −0.4, so after
     // many steps cur → (0.4·a + b) / 1.4 whatever the start: d/da = 0.4/1.4, d/db = 1/1.4.
@@ -186,11 +199,7 @@ fn leaf_gradients_on_a_poisoned_kept_buffer_equal_a_fresh_backward() {
     let mut tape = Tape::new();
     // A chain.
     poison_kept_buffer(&mut tape, 300_000);
-    let x = tape.var(0.5);
-    let mut v = x;
-    for _ in 0..100_000 {
-        v = v * 1.000_001 + 1e-7;
-    }
+    let (x, v) = chain(&tape);
     assert_leaves_like_fresh(&tape, v, &[x]);
     // Edges far back, a little way back and to the first leaf; from the last node and from
     // one in the middle; then a graph bigger than the buffer.
@@ -203,13 +212,7 @@ fn leaf_gradients_on_a_poisoned_kept_buffer_equal_a_fresh_backward() {
     assert_leaves_like_fresh(&tape, out, &nodes[..1]);
     // Every node two back.
     poison_kept_buffer(&mut tape, 250_000);
-    let ab = tape.vars(&[0.3, 0.4]);
-    let (mut prev, mut cur) = (ab[0], ab[1]);
-    for _ in 0..100_000 {
-        let next = cur * 0.6 + prev * 0.4;
-        prev = cur;
-        cur = next;
-    }
+    let (ab, cur) = two_back(&tape);
     assert_leaves_like_fresh(&tape, cur, &ab);
     // A chain whose leaves sit in the middle and at the end, and a leaf output.
     poison_kept_buffer(&mut tape, 100_000);
