@@ -5,17 +5,14 @@
 //! Each iteration clears one reused `Tape` (which keeps its memory) and sweeps into one reused
 //! `Gradients`, so what is measured is recording and differentiating, not allocation.
 //!
-//! The chain runs three ways: on a tape that stores node values (the default, which the
-//! teaching tools need) with every node's gradient; on one made [without
-//! values](tapegrad::Tape::without_values), the same; and on one without values asking for the
-//! leaf's gradient alone ([`Tape::gradient_into`](tapegrad::Tape::gradient_into)), as a
-//! training loop does. Beside them, plain loops over slices with no autodiff at all compute
-//! the same numbers and move the same bytes as the default tape, so that a slow moment of the
-//! machine shows in them too. The four are measured one after the other at each size.
+//! The chain runs on the tape, with every node's gradient (`Tape::backward_into`), and beside
+//! it as plain loops over slices with no autodiff at all, which compute the same numbers and
+//! move the bytes a minimal record of the chain needs: a floor for the engine, measured right
+//! after the tape at each size so that a slow moment of the machine shows in both.
 //!
 //! Run with `cargo bench --bench engine`. At the end it prints the chain's time and
 //! throughput per size and its cost per node at 10⁷ against 10⁴, from criterion's medians,
-//! for the three tapes, and the default tape's time against the plain loops'.
+//! and the tape's time against the plain loops'.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -54,12 +51,8 @@ fn measurement_time(n: usize) -> Duration {
 /// A chain of n nodes: one leaf, then alternately `v * 1.0000001` and `v + 1e-7`. Every node
 /// depends on the one before it: the deepest graph there is. Sizes 10³ … 10⁷.
 ///
-/// Each size is measured four ways one after the other, so that the four see the machine in
-/// about the same moment: on the default tape (`with_values`), on a tape made [without
-/// values](Tape::without_values) (5 bytes a chain node on average instead of 13), on that
-/// tape asking for the leaf's gradient alone (`leaf_gradient`: the sweep then writes no
-/// chain node's gradient, 8 bytes a node less), and with no engine at all
-/// ([`plain_loops`]).
+/// Each size is measured two ways one after the other, so that both see the machine in
+/// about the same moment: on the tape (`tape`) and with no engine at all ([`plain_loops`]).
 fn chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("chain");
     configure(&mut group);
@@ -70,33 +63,16 @@ fn chain(c: &mut Criterion) {
             .throughput(Throughput::Elements(n as u64))
             .measurement_time(measurement_time(n))
             .sample_size(if n >= 10_000_000 { 10 } else { 20 });
-        let lean = || Tape::with_capacity(n, n).without_values();
-        chain_on(
-            &mut group,
-            "with_values",
-            Tape::with_capacity(n, n),
-            n,
-            false,
-        );
-        chain_on(&mut group, "without_values", lean(), n, false);
-        chain_on(&mut group, "leaf_gradient", lean(), n, true);
+        chain_on(&mut group, Tape::with_capacity(n, n), n);
         plain_loops(&mut group, n);
     }
     group.finish();
 }
 
-/// The chain on `tape`, differentiated with `backward_into` (every node's gradient) or, with
-/// `leaf_only`, with `gradient_into` (the leaf's alone).
-fn chain_on(
-    group: &mut BenchmarkGroup<'_, WallTime>,
-    name: &str,
-    mut tape: Tape,
-    n: usize,
-    leaf_only: bool,
-) {
+/// The chain on `tape`, differentiated with `backward_into` (every node's gradient).
+fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, mut tape: Tape, n: usize) {
     let mut grads = Gradients::new();
-    let mut leaf = [0.0];
-    group.bench_with_input(BenchmarkId::new(name, n), &n, |b, &n| {
+    group.bench_with_input(BenchmarkId::new(TAPE, n), &n, |b, &n| {
         b.iter(|| {
             tape.clear();
             let x = tape.var(black_box(0.5));
@@ -110,13 +86,8 @@ fn chain_on(
             if (n - 1) % 2 == 1 {
                 v *= FACTOR;
             }
-            if leaf_only {
-                tape.gradient_into(v, &[x], &mut leaf);
-                leaf[0]
-            } else {
-                tape.backward_into(v, &mut grads);
-                grads.wrt(x)
-            }
+            tape.backward_into(v, &mut grads);
+            grads.wrt(x)
         });
     });
 }
@@ -125,10 +96,10 @@ fn chain_on(
 const MUL: u8 = 1;
 const ADD: u8 = 2;
 
-/// The chain with no engine: the same arithmetic, the same bytes written forward (a tag byte
-/// and a value per node, a local derivative per multiply) and the same bytes read and written
-/// backward (tags and derivatives read, a gradient written per node), in plain loops over
-/// preallocated slices. What the default tape costs above this is the engine's own work.
+/// The chain with no engine: the same arithmetic, and the bytes a minimal record of it needs
+/// written forward (a tag byte and a value per node, a local derivative per multiply) and read
+/// and written backward (tags and derivatives read, a gradient written per node), in plain
+/// loops over preallocated slices. What the tape costs above this is the engine's own work.
 fn plain_loops(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
     let pairs = (n - 1) / 2;
     // A last multiply on its own, as in the chain, when n - 1 is odd.
@@ -137,7 +108,7 @@ fn plain_loops(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
     let mut data = vec![0.0f64; n];
     let mut partial = vec![0.0f64; pairs + usize::from(last)];
     let mut grads = vec![0.0f64; n];
-    group.bench_with_input(BenchmarkId::new("plain_loops", n), &n, |b, _| {
+    group.bench_with_input(BenchmarkId::new(PLAIN_LOOPS, n), &n, |b, _| {
         b.iter(|| {
             // Through the bits: `black_box(0.5)` straight into `v` kept `v` in the stack
             // slot `black_box` had seen, a store and a reload on every step (about 9
@@ -263,30 +234,23 @@ fn wide(c: &mut Criterion) {
     group.finish();
 }
 
-/// The chain's targets, from the medians criterion wrote during this run, for each tape, and
-/// the plain loops beside them.
+/// The chain's targets, from the medians criterion wrote during this run, for the tape and
+/// the plain loops beside it.
 fn print_summary(results: &summary::Results) {
     let per_node = |name: &str, n: usize| {
         results
             .median("chain", &format!("{name}/{n}"))
             .map(|s| s / n as f64)
     };
-    if CHAIN_SIZES
-        .iter()
-        .all(|&n| per_node("with_values", n).is_none())
-    {
+    if CHAIN_SIZES.iter().all(|&n| per_node(TAPE, n).is_none()) {
         return;
     }
     println!(
         "\nSummary (criterion medians, this run): chain, forward + backward, ns a node (M nodes a second)"
     );
     println!(
-        "  {:>10}  {:<26} {:<26} {:<26} {:<20} default ÷ plain",
-        "nodes",
-        "default tape (≥ 150 M/s)",
-        "without values (≥ 150)",
-        "leaf gradient (≥ 150)",
-        "plain loops"
+        "  {:>10}  {:<26} {:<20} tape ÷ plain",
+        "nodes", "tape (≥ 150 M/s)", "plain loops"
     );
     let cell = |t: Option<f64>, target: bool| match t {
         Some(t) => {
@@ -302,40 +266,31 @@ fn print_summary(results: &summary::Results) {
         None => "-".to_string(),
     };
     for n in CHAIN_SIZES {
-        let [with, without, leaf, plain] = CHAIN_WAYS.map(|name| per_node(name, n));
-        let ratio = match (with, plain) {
-            (Some(w), Some(p)) => format!("{:.2}×", w / p),
+        let (tape, plain) = (per_node(TAPE, n), per_node(PLAIN_LOOPS, n));
+        let ratio = match (tape, plain) {
+            (Some(t), Some(p)) => format!("{:.2}×", t / p),
             _ => "-".to_string(),
         };
         println!(
-            "  {n:>10}  {:<26} {:<26} {:<26} {:<20} {ratio}",
-            cell(with, true),
-            cell(without, true),
-            cell(leaf, true),
+            "  {n:>10}  {:<26} {:<20} {ratio}",
+            cell(tape, true),
             cell(plain, false)
         );
     }
-    for name in &CHAIN_WAYS[..3] {
-        if let (Some(small), Some(big)) = (per_node(name, 10_000), per_node(name, 10_000_000)) {
-            let r = big / small;
-            let v = summary::verdict(r <= 1.5);
-            println!("  {name}: cost per node at 10⁷ ÷ at 10⁴: {r:.2}× (≤ 1.5: {v})");
-        }
+    if let (Some(small), Some(big)) = (per_node(TAPE, 10_000), per_node(TAPE, 10_000_000)) {
+        let r = big / small;
+        let v = summary::verdict(r <= 1.5);
+        println!("  {TAPE}: cost per node at 10⁷ ÷ at 10⁴: {r:.2}× (≤ 1.5: {v})");
     }
     println!(
-        "  (without values and leaf gradient: Tape::without_values; leaf gradient: \
-         Tape::gradient_into of the leaf alone, the others backward_into.\n   The plain loops \
-         move the default tape's bytes, no engine; measured right after the three tapes.)"
+        "  (tape: Tape::backward_into, every node's gradient. The plain loops move the bytes a \
+         minimal record of the chain needs, no engine; measured right after the tape.)"
     );
 }
 
-/// The chain's criterion IDs, in the order they are measured and printed.
-const CHAIN_WAYS: [&str; 4] = [
-    "with_values",
-    "without_values",
-    "leaf_gradient",
-    "plain_loops",
-];
+/// The chain's criterion IDs: the tape, then the plain loops.
+const TAPE: &str = "tape";
+const PLAIN_LOOPS: &str = "plain_loops";
 
 criterion_group!(benches, chain, wide);
 

@@ -12,7 +12,6 @@ mod ops;
 pub mod optim;
 pub mod plot;
 mod tape;
-pub mod train;
 pub mod tutorial;
 mod value;
 mod viz;

@@ -414,18 +414,6 @@ impl Loss {
         }
     }
 
-    /// The value and the local derivative [`apply`](Loss::apply) records for a prediction
-    /// holding `pred`, with the same panics.
-    #[track_caller]
-    pub(crate) fn local(self, pred: f64, y: f64) -> (f64, f64) {
-        match self {
-            Loss::Mse => mse_local(pred, y),
-            Loss::Bce => bce_local(pred, y),
-            Loss::BceWithLogits => bce_with_logits_local(pred, y),
-            Loss::Hinge => hinge_local(pred, y),
-        }
-    }
-
     /// The name, as printed and parsed.
     ///
     /// ```

@@ -5,7 +5,7 @@ use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 use crate::tape::{Op, Tape};
-use crate::value::Value;
+use crate::value::{Value, two_tapes};
 
 macro_rules! binary_ops {
     ($($Trait:ident $method:ident $Assign:ident $assign:ident => $imp:ident;)*) => {$(
@@ -98,17 +98,26 @@ impl<'a, 't> Product<&'a Value<'t>> for Value<'t> {
     }
 }
 
-/// The tape shared by every recorded value among `groups`, or `None` if all are constants.
+/// The tape of the first recorded value among `groups`, or `None` if all are constants.
+fn first_tape<'t>(groups: &[&[Value<'t>]]) -> Option<&'t Tape> {
+    groups.iter().find_map(|g| g.iter().find_map(|v| v.tape()))
+}
+
+/// How many of `vs` are recorded.
+///
+/// # Panics
+/// If one is recorded on another tape than `tape`, naming `what`.
 #[track_caller]
-fn common_tape<'t>(what: &str, groups: &[&[Value<'t>]]) -> Option<&'t Tape> {
-    let tape = groups
-        .iter()
-        .flat_map(|g| g.iter())
-        .find_map(|v| v.tape())?;
-    for v in groups.iter().flat_map(|g| g.iter()) {
-        v.assert_tape(tape, what);
+fn count_recorded(tape: &Tape, vs: &[Value<'_>], what: &str) -> usize {
+    let (mut on_tape, mut constants) = (0, 0);
+    for v in vs {
+        on_tape += usize::from(v.tape().is_some_and(|t| std::ptr::eq(t, tape)));
+        constants += usize::from(v.tape().is_none());
     }
-    Some(tape)
+    if on_tape + constants != vs.len() {
+        two_tapes(what);
+    }
+    on_tape
 }
 
 /// `xs[0] + xs[1] + …` recorded as **one** node with `xs.len()` parents (instead of
@@ -131,16 +140,13 @@ fn common_tape<'t>(what: &str, groups: &[&[Value<'t>]]) -> Option<&'t Tape> {
 #[track_caller]
 pub fn sum<'t>(xs: &[Value<'t>]) -> Value<'t> {
     let data = xs.iter().fold(0.0, |acc, v| acc + v.data());
-    match common_tape("sum", &[xs]) {
-        None => Value::constant(data),
-        Some(t) => {
-            let edges = xs
-                .iter()
-                .filter(|v| v.is_recorded())
-                .map(|v| (v.index_unchecked(), 1.0));
-            Value::from_parts(t, t.push_edges(Op::Sum, data, edges), data)
-        }
-    }
+    let Some(tape) = first_tape(&[xs]) else {
+        return Value::constant(data);
+    };
+    count_recorded(tape, xs, "sum");
+    tape.record(Op::Sum, data, |edges| {
+        edges.extend(xs.iter().filter_map(|x| x.edge(1.0)));
+    })
 }
 
 /// `Σ a[i]·b[i]` recorded as **one** node. Equal to `affine(a, b, 0.0)`.
@@ -208,22 +214,36 @@ fn weighted_sum<'t>(
         weights.len(),
         inputs.len()
     );
-    let data = weights
-        .iter()
-        .zip(inputs)
+    let pairs = weights.iter().zip(inputs);
+    let data = pairs
+        .clone()
         .fold(0.0, |acc, (w, x)| acc + w.data() * x.data())
         + bias.data();
-    match common_tape(what, &[weights, inputs, &[bias]]) {
-        None => Value::constant(data),
-        Some(t) => {
-            let pairs = weights.iter().zip(inputs).flat_map(|(w, x)| {
-                let we = w.is_recorded().then(|| (w.index_unchecked(), x.data()));
-                let xe = x.is_recorded().then(|| (x.index_unchecked(), w.data()));
-                we.into_iter().chain(xe)
-            });
-            let be = bias.is_recorded().then(|| (bias.index_unchecked(), 1.0));
-            let idx = t.push_edges(Op::Dot, data, pairs.chain(be));
-            Value::from_parts(t, idx, data)
+    let Some(tape) = first_tape(&[weights, inputs, &[bias]]) else {
+        return Value::constant(data);
+    };
+    let n = weights.len();
+    let recorded = (
+        count_recorded(tape, weights, what),
+        count_recorded(tape, inputs, what),
+    );
+    count_recorded(tape, &[bias], what);
+    // One edge for each recorded weight (d/dw = x), input (d/dx = w) and the bias (d/db = 1).
+    // The two usual cases, every weight and input recorded (a hidden layer) and recorded
+    // weights on plain inputs (a first layer), write their edges in one go, with no test.
+    tape.record(Op::Dot, data, |edges| {
+        if recorded == (n, n) {
+            edges.extend(
+                pairs.flat_map(|(w, x)| [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]),
+            );
+        } else if recorded == (n, 0) {
+            edges.extend(pairs.map(|(w, x)| w.edge_unchecked(x.data())));
+        } else {
+            for (w, x) in pairs {
+                edges.extend(w.edge(x.data()));
+                edges.extend(x.edge(w.data()));
+            }
         }
-    }
+        edges.extend(bias.edge(1.0));
+    })
 }

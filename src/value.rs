@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::tape::{Op, Tape};
+use crate::tape::{Edge, Op, Tape};
 
 /// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
 ///
@@ -74,9 +74,10 @@ impl From<f64> for Value<'_> {
     }
 }
 
+/// Panics: `what` met values from two tapes.
 #[cold]
 #[track_caller]
-fn two_tapes(what: &str) -> ! {
+pub(crate) fn two_tapes(what: &str) -> ! {
     panic!(
         "`{what}` combined values from two different tapes; record every value of one \
          computation on the same Tape"
@@ -188,14 +189,23 @@ impl<'t> Value<'t> {
         self.tape.and_then(|t| t.label_of(self.idx))
     }
 
+    /// Whether this value is recorded on a tape.
     #[inline]
     pub(crate) fn is_recorded(self) -> bool {
         self.tape.is_some()
     }
 
+    /// An edge from this value with local derivative `local`: the value must be recorded.
     #[inline]
-    pub(crate) fn index_unchecked(self) -> u32 {
-        self.idx
+    pub(crate) fn edge_unchecked(self, local: f64) -> Edge {
+        debug_assert!(self.is_recorded());
+        Edge::new(self.idx, local)
+    }
+
+    /// An edge from this value with local derivative `local`, or `None` for a constant.
+    #[inline]
+    pub(crate) fn edge(self, local: f64) -> Option<Edge> {
+        self.tape.map(|_| Edge::new(self.idx, local))
     }
 
     /// Panics unless this value is a constant or recorded on `tape`.
@@ -213,7 +223,7 @@ impl<'t> Value<'t> {
     #[inline(always)]
     fn unary(self, op: Op, data: f64, d: f64) -> Self {
         match self.tape {
-            Some(t) => Value::from_parts(t, t.push1(op, data, self.idx, d), data),
+            Some(t) => t.record(op, data, |edges| edges.push(Edge::new(self.idx, d))),
             None => Value::constant(data),
         }
     }
@@ -228,10 +238,13 @@ impl<'t> Value<'t> {
                 if !std::ptr::eq(t, u) {
                     two_tapes(op.symbol());
                 }
-                Value::from_parts(t, t.push2(op, data, self.idx, da, other.idx, db), data)
+                t.record(op, data, |edges| {
+                    edges.push(Edge::new(self.idx, da));
+                    edges.push(Edge::new(other.idx, db));
+                })
             }
-            (Some(t), None) => Value::from_parts(t, t.push1(op, data, self.idx, da), data),
-            (None, Some(u)) => Value::from_parts(u, u.push1(op, data, other.idx, db), data),
+            (Some(_), None) => self.unary(op, data, da),
+            (None, Some(_)) => other.unary(op, data, db),
             (None, None) => Value::constant(data),
         }
     }
@@ -416,8 +429,8 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn tanh(self) -> Self {
-        let (t, d) = tanh_local(self.data);
-        self.unary(Op::Tanh, t, d)
+        let t = self.data.tanh();
+        self.unary(Op::Tanh, t, 1.0 - t * t)
     }
 
     /// The logistic function `1 / (1 + e^-x)`, computed without overflow. Derivative
@@ -432,8 +445,16 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn sigmoid(self) -> Self {
-        let (s, d) = sigmoid_local(self.data);
-        self.unary(Op::Sigmoid, s, d)
+        let x = self.data;
+        let e = (-x.abs()).exp();
+        let s = if x >= 0.0 {
+            1.0 / (1.0 + e)
+        } else if x < 0.0 {
+            e / (1.0 + e)
+        } else {
+            f64::NAN
+        };
+        self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
     }
 
     /// `max(x, 0)`, with NaN passed through. Derivative 1 for x > 0, else 0 (relu'(0) = 0).
@@ -446,7 +467,14 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn relu(self) -> Self {
-        let (y, d) = relu_local(self.data);
+        let x = self.data;
+        let (y, d) = if x > 0.0 {
+            (x, 1.0)
+        } else if x.is_nan() {
+            (x, f64::NAN)
+        } else {
+            (0.0, 0.0)
+        };
         self.unary(Op::Relu, y, d)
     }
 
@@ -506,41 +534,5 @@ impl<'t> Value<'t> {
     pub fn recip(self) -> Self {
         let r = 1.0 / self.data;
         self.unary(Op::Recip, r, -r * r)
-    }
-}
-
-// The activations' values and local derivatives, shared by `Value`'s methods and the
-// trainer, which records them without making `Value`s.
-
-/// `tanh x` and its derivative `1 - tanh²`.
-#[inline]
-pub(crate) fn tanh_local(x: f64) -> (f64, f64) {
-    let t = x.tanh();
-    (t, 1.0 - t * t)
-}
-
-/// The logistic function and its derivative, as documented on [`Value::sigmoid`].
-#[inline]
-pub(crate) fn sigmoid_local(x: f64) -> (f64, f64) {
-    let e = (-x.abs()).exp();
-    let s = if x >= 0.0 {
-        1.0 / (1.0 + e)
-    } else if x < 0.0 {
-        e / (1.0 + e)
-    } else {
-        f64::NAN
-    };
-    (s, e / ((1.0 + e) * (1.0 + e)))
-}
-
-/// `max(x, 0)` (NaN passed through) and its derivative, as documented on [`Value::relu`].
-#[inline]
-pub(crate) fn relu_local(x: f64) -> (f64, f64) {
-    if x > 0.0 {
-        (x, 1.0)
-    } else if x.is_nan() {
-        (x, f64::NAN)
-    } else {
-        (0.0, 0.0)
     }
 }

@@ -4,39 +4,26 @@
 use std::fmt::{self, Write as _};
 
 use crate::grad::Gradients;
-use crate::tape::{EdgeStarts, Nodes, Op, edges_of};
+use crate::tape::{Edge, Graph, Op};
 use crate::value::Value;
 
 /// The name a node is printed under: its label, or `#index`.
-fn node_name(nodes: &Nodes, i: usize) -> String {
-    match nodes.labels.get(&(i as u32)) {
+fn node_name(graph: &Graph, i: usize) -> String {
+    match graph.labels.get(&(i as u32)) {
         Some(l) => l.clone(),
         None => format!("#{i}"),
     }
 }
 
-/// The tape's node values, which every teaching tool prints.
-///
-/// # Panics
-/// When the tape was made [without values](crate::Tape::without_values).
-fn values_or_panic<'n>(nodes: &'n Nodes, tool: &str) -> &'n [f64] {
-    nodes.values().unwrap_or_else(|| {
-        panic!(
-            "{tool}: this tape was made with Tape::without_values, so it holds no node values \
-             to print; record the graph on a Tape::new() to draw or trace it"
-        )
-    })
-}
-
 /// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
 /// sweep: no recursion.
-fn reaching(nodes: &Nodes, starts: &EdgeStarts, out: usize) -> Vec<bool> {
+fn reaching(graph: &Graph, out: usize) -> Vec<bool> {
     let mut reach = vec![false; out + 1];
     reach[out] = true;
     for i in (0..=out).rev() {
         if reach[i] {
-            for (p, _) in edges_of(nodes, starts, i) {
-                reach[p] = true;
+            for edge in graph.edges_of(i) {
+                reach[edge.input as usize] = true;
             }
         }
     }
@@ -67,8 +54,7 @@ impl Value<'_> {
     /// A constant on no tape gives a graph with the one value.
     ///
     /// # Panics
-    /// When the value's tape was made [without values](crate::Tape::without_values), or
-    /// `grads` were computed on another tape or before the tape was last cleared (as
+    /// When `grads` were computed on another tape or before the tape was last cleared (as
     /// [`Gradients::wrt`]).
     ///
     /// ```
@@ -96,11 +82,9 @@ impl Value<'_> {
         if let Some(g) = grads {
             g.assert_describes(tape, "Value::to_dot");
         }
-        let nodes = tape.nodes();
-        let values = values_or_panic(&nodes, "Value::to_dot");
-        let out = self.index_unchecked() as usize;
-        let starts = nodes.edge_starts();
-        let reach = reaching(&nodes, &starts, out);
+        let graph = tape.graph();
+        let out = self.index().unwrap_or(0);
+        let reach = reaching(&graph, out);
         for (i, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
             let grad = match grads {
                 Some(g) => format!(" | grad {:.4}", g.as_slice().get(i).copied().unwrap_or(0.0)),
@@ -109,18 +93,18 @@ impl Value<'_> {
             let _ = writeln!(
                 s,
                 "  \"n{i}\" [shape=record, label=\"{{ {} | data {:.4}{grad} }}\"];",
-                escape(&node_name(&nodes, i)),
-                values[i]
+                escape(&node_name(&graph, i)),
+                graph.nodes[i].value
             );
-            let op = nodes.tag(i).op();
+            let op = graph.nodes[i].op;
             if !matches!(op, Op::Var | Op::Const) {
                 let _ = writeln!(
                     s,
                     "  \"op{i}\" [shape=oval, label=\"{}\"];\n  \"op{i}\" -> \"n{i}\";",
                     escape(op.symbol())
                 );
-                for (p, _) in edges_of(&nodes, &starts, i) {
-                    let _ = writeln!(s, "  \"n{p}\" -> \"op{i}\";");
+                for edge in graph.edges_of(i) {
+                    let _ = writeln!(s, "  \"n{}\" -> \"op{i}\";", edge.input);
                 }
             }
         }
@@ -132,9 +116,6 @@ impl Value<'_> {
     /// nonzero gradient, in the order the sweep visits them, what it passes to each parent
     /// (local derivative × upstream gradient). Print the result to read the chain rule as it
     /// happens.
-    ///
-    /// # Panics
-    /// When the value's tape was made [without values](crate::Tape::without_values).
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -151,13 +132,10 @@ impl Value<'_> {
         let Some(tape) = self.tape() else {
             return (self.backward(), BackwardTrace { steps: Vec::new() });
         };
-        // Refused before any work; backward only reads the tape, so it can run meanwhile.
-        let nodes = tape.nodes();
-        let values = values_or_panic(&nodes, "Value::backward_traced");
         let grads = self.backward();
+        let graph = tape.graph();
         let g = grads.as_slice();
-        let out = self.index_unchecked() as usize;
-        let starts = nodes.edge_starts();
+        let out = g.len() - 1;
         let mut steps = Vec::new();
         // Replay the sweep: gradients are final when a node is visited, so the contributions
         // computed here are exactly the ones the sweep made.
@@ -165,11 +143,14 @@ impl Value<'_> {
             if g[i] == 0.0 {
                 continue;
             }
-            let passes = edges_of(&nodes, &starts, i)
+            let passes = graph
+                .edges_of(i)
+                .iter()
+                .map(|&Edge { input, local }| (input as usize, local))
                 .map(|(p, local)| TracePass {
                     parent: p,
-                    parent_name: node_name(&nodes, p),
-                    parent_data: values[p],
+                    parent_name: node_name(&graph, p),
+                    parent_data: graph.nodes[p].value,
                     local,
                     upstream: g[i],
                     contribution: local * g[i],
@@ -177,9 +158,9 @@ impl Value<'_> {
                 .collect();
             steps.push(TraceStep {
                 node: i,
-                name: node_name(&nodes, i),
-                op: nodes.tag(i).op(),
-                data: values[i],
+                name: node_name(&graph, i),
+                op: graph.nodes[i].op,
+                data: graph.nodes[i].value,
                 grad: g[i],
                 passes,
             });

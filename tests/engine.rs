@@ -621,8 +621,7 @@ mod contract {
     }
 
     /// A gradient is `+0.0` plus its contributions in IEEE arithmetic, whether an edge goes to
-    /// the node just before (stored without a parent index, its contribution carried in a
-    /// register) or further back: down to the sign of a zero.
+    /// the node just before or further back: down to the sign of a zero.
     #[test]
     fn gradients_are_plus_zero_plus_their_contributions_down_to_the_sign_of_zero() {
         let tape = Tape::new();
@@ -641,7 +640,7 @@ mod contract {
         assert_eq!(g.wrt(w).to_bits(), 0.0f64.to_bits());
         assert_eq!(g.wrt(far).to_bits(), 0.0f64.to_bits());
 
-        // A nonzero gradient carried from the node just before is exact: a chain of 60
+        // A nonzero gradient passed down a chain, node to node, is exact: a chain of 60
         // halvings ends at 2⁻⁶⁰.
         let t = Tape::new();
         let a = t.var(1.0);
@@ -722,20 +721,12 @@ mod contract {
             assert_eq!(store, y.backward());
         }
     }
-}
 
-/// `Tape::gradient_into` and `Value::gradient`: leaves' gradients only, the same bits as
-/// `backward`.
-mod leaf_gradients {
-    use super::*;
-
-    /// Every leaf's gradient from `gradient_into` has the bits `backward` gives, for every
-    /// node taken as the output: a graph with reuse, a fused node, edges to the node before
-    /// and further back, a recorded constant, leaves recorded in the middle (one whose next
-    /// node reads it alone, as the node before) and a `Tape::custom` node with no recorded
-    /// input, a leaf too.
+    /// Leaves recorded in the middle of a graph (one read alone by the next node) and a
+    /// `Tape::custom` node with no recorded input, a leaf too, get their pinned gradients
+    /// through reuse, a fused node and a recorded constant.
     #[test]
-    fn every_output_gives_backwards_bits_for_every_leaf() {
+    fn leaves_recorded_mid_graph_and_a_custom_leaf_get_their_gradients() {
         let tape = Tape::new();
         let xs = tape.vars(&[0.7, -1.3, 2.5]);
         let k = tape.constant(0.25);
@@ -751,79 +742,27 @@ mod leaf_gradients {
         let cu = tape.custom(2.0, &[(Value::constant(1.0), 3.0)]);
         let c3 = cu * 1.5;
         let y = e - xs[0] / m + h.powi(2) * s + c3;
-        let leaves = [xs[0], xs[1], xs[2], k, late, mid, cu];
-        let mut out = [f64::NAN; 7];
-        for output in [y, c3, cu, s, mid, e, m, lh, late, h, t, p, xs[1], k] {
-            tape.gradient_into(output, &leaves, &mut out);
-            let g = output.backward();
-            let want: Vec<u64> = leaves.iter().map(|&l| g.wrt(l).to_bits()).collect();
-            let got: Vec<u64> = out.iter().map(|v| v.to_bits()).collect();
-            assert_eq!(got, want, "output {output:?}");
-            assert_eq!(output.gradient(&leaves), out.to_vec());
-        }
-        // Spot values: dy/d(late) through m only.
-        let g = y.gradient(&[late]);
+        let g = y.backward();
+        // dy/d(late) through m only.
         let dm = m.data().exp() + xs[0].data() / (m.data() * m.data());
-        assert_close(g[0], dm * k.data() * h.data(), 1e-14);
-        let g = y.gradient(&[mid, cu]);
-        assert_eq!(g[1], 1.5);
-        assert_close(g[0], h.data().powi(2) * 0.3f64.cos(), 1e-14);
-        tape.gradient_into(y, &[], &mut []);
+        assert_close(g.wrt(late), dm * k.data() * h.data(), 1e-14);
+        assert_eq!(g.wrt(cu), 1.5);
+        assert_close(g.wrt(mid), h.data().powi(2) * 0.3f64.cos(), 1e-14);
     }
 
+    /// `wrt_all` gives what `wrt` gives, in order: values recorded after the output and
+    /// constants read 0, a repeated value its gradient twice, and a leaf output 1 to itself.
     #[test]
-    fn later_sources_constants_and_repeats_give_what_wrt_gives() {
+    fn wrt_all_reads_later_values_constants_and_repeats() {
         let tape = Tape::new();
         let x = tape.var(2.0);
         let y = x * x * 3.0; // dy/dx = 12
         let after = tape.var(1.0);
         let c = Value::constant(4.0);
-        assert_eq!(y.gradient(&[x, after, c, x]), vec![12.0, 0.0, 0.0, 12.0]);
-        assert_eq!(y.gradient(&[]), Vec::<f64>::new());
-        // The output itself is not a leaf, but a leaf output has gradient 1 to itself.
-        assert_eq!(x.gradient(&[x, after]), vec![1.0, 0.0]);
-    }
-
-    #[test]
-    fn a_constant_output_gives_zeros() {
-        let tape = Tape::new();
-        let x = tape.var(2.0);
-        let c = Value::constant(3.0) * 2.0;
-        let mut out = [f64::NAN; 2];
-        tape.gradient_into(c, &[x, Value::constant(1.0)], &mut out);
-        assert_eq!(out, [0.0, 0.0]);
-        assert_eq!(c.gradient(&[x]), vec![0.0]);
-        assert_eq!(c.gradient(&[Value::constant(1.0)]), vec![0.0]);
-    }
-
-    /// The buffer kept by the tape holds the last sweep's numbers; a smaller graph, a bigger
-    /// one and one after a clear all come out as `backward` says.
-    #[test]
-    fn the_kept_buffer_never_leaks_into_a_later_result() {
-        let mut tape = Tape::new().without_values();
-        for n in [5_000, 40, 120_000, 3] {
-            tape.clear();
-            let xs = tape.vars(&[0.5, 1.5]);
-            let mut v = xs[0] * xs[1];
-            for i in 0..n {
-                v = if i % 10 == 0 {
-                    v * 0.999 + xs[i % 2] * 1e-3
-                } else {
-                    v * 1.000_01 - 1e-6
-                };
-            }
-            let mut out = [0.0; 2];
-            tape.gradient_into(v, &xs, &mut out);
-            let g = v.backward();
-            assert_eq!(
-                out.map(f64::to_bits),
-                [g.wrt(xs[0]).to_bits(), g.wrt(xs[1]).to_bits()]
-            );
-            assert!(
-                out.iter().all(|d| d.is_finite() && *d > 0.0),
-                "n = {n}: {out:?}"
-            );
-        }
+        let g = y.backward();
+        assert_eq!(g.wrt_all(&[x, after, c, x]), vec![12.0, 0.0, 0.0, 12.0]);
+        assert_eq!(g.wrt_all(&[]), Vec::<f64>::new());
+        assert_eq!(x.backward().wrt_all(&[x, after]), vec![1.0, 0.0]);
     }
 }
 
@@ -1163,40 +1102,6 @@ mod misuse {
     }
 
     #[test]
-    #[should_panic(
-        expected = "Tape::gradient_into: sources[1] (node #2, made by `*`) is not a leaf; \
-                    only the gradients of leaves (nodes with no recorded input: Tape::var, \
-                    Tape::vars, Tape::constant) are computed here, and Value::backward gives \
-                    an intermediate value's"
-    )]
-    fn gradient_into_of_an_intermediate_value_panics() {
-        let tape = Tape::new();
-        let x = tape.var(1.0);
-        let _ = x.exp();
-        let h = x * 2.0;
-        tape.gradient_into(h + 1.0, &[x, h], &mut [0.0; 2]);
-    }
-
-    #[test]
-    #[should_panic(expected = "Value::gradient: sources[0] (node #1, made by `exp`) is not a leaf")]
-    fn value_gradient_of_an_intermediate_value_panics_even_for_a_constant_output() {
-        let tape = Tape::new();
-        let h = tape.var(1.0).exp();
-        let _ = Value::constant(1.0).gradient(&[h]);
-    }
-
-    #[test]
-    #[should_panic(
-        expected = "Tape::gradient_into: `out` holds 1 numbers, but 2 sources were \
-                               given; there must be one number for each source"
-    )]
-    fn gradient_into_with_the_wrong_room_panics() {
-        let tape = Tape::new();
-        let x = tape.vars(&[1.0, 2.0]);
-        tape.gradient_into(x[0] * x[1], &x, &mut [0.0]);
-    }
-
-    #[test]
     #[should_panic(expected = "output is recorded on a different tape")]
     fn backward_into_with_another_tapes_output_panics() {
         let (t1, t2) = (Tape::new(), Tape::new());
@@ -1405,6 +1310,8 @@ x (leaf)  data 3  grad 6
         // y(#4) → b(#1) and a*3 (#3) → relu(#2) has gradient 3 but passes 0 → a is skipped.
         assert_eq!(nodes, vec![4, 3, 2, 1]);
         assert_eq!(trace.steps()[2].passes, vec![pass(0, "#0", -1.0, 0.0, 3.0)]);
+        // A constant on no tape has no node, so its trace has no step.
+        assert!(Value::from(3.0).backward_traced().1.steps().is_empty());
     }
 
     #[test]

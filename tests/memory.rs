@@ -149,7 +149,7 @@ fn two_hundred_steps_record_the_same_nodes_and_keep_the_same_heap() {
         live[99],
         live[199]
     );
-    // The tape's arrays: at least a value, a tag and an edge's worth per node.
+    // The tape's arrays: at least what `bytes_per_node` counts for a leaf, per node.
     let floor = isize::try_from(NODES_PER_STEP * tapegrad::bytes_per_node(0)).unwrap();
     assert!(
         live[0] >= floor,
@@ -185,38 +185,41 @@ fn forgetting_tape_clear_is_visible_in_both_measures() {
     assert!(seen[2].1 > seen[0].1, "live bytes {seen:?}");
 }
 
-/// The heap a tape holds is what `bytes_per_node` counts: 9 bytes a node (tag and value) and
-/// 12 an edge (index and local derivative). A tape made without values holds 1 byte a node,
-/// and recording does not make room for values on it.
+/// The heap a tape holds is what `bytes_per_node` counts: `bytes_per_node(0)` a node and
+/// `bytes_per_node(1) - bytes_per_node(0)` an edge, up to a few bytes a tape (not a node).
 #[test]
-fn a_tape_without_values_holds_8_bytes_a_node_less() {
-    let start = live_bytes();
-    let full = Tape::with_capacity(1000, 500);
-    let full_bytes = live_bytes() - start;
-    let lean = Tape::with_capacity(1000, 500).without_values();
-    let lean_bytes = live_bytes() - start - full_bytes;
-    assert_eq!(full_bytes, 1000 * 9 + 500 * 12);
-    assert_eq!(lean_bytes, 1000 + 500 * 12);
-    drop((full, lean));
-    assert_eq!(live_bytes(), start);
-
-    // A chain of 10,001 nodes (half of them store a local derivative), recorded on tapes that
-    // make their room as they go: the same room, but for the values (at least one a node,
-    // and less than two, as room at least doubles).
-    let chain = |tape: &Tape| {
-        let mut v = tape.var(0.5);
-        for _ in 0..5000 {
-            v = v * 1.000_000_1 + 1e-7;
-        }
-        assert_eq!(tape.len(), 10_001);
+fn a_tapes_heap_is_what_bytes_per_node_counts() {
+    use tapegrad::bytes_per_node;
+    let node = isize::try_from(bytes_per_node(0)).unwrap();
+    let edge = isize::try_from(bytes_per_node(1) - bytes_per_node(0)).unwrap();
+    let heap_of = |nodes: usize, edges: usize| {
+        let start = live_bytes();
+        let tape = Tape::with_capacity(nodes, edges);
+        let bytes = live_bytes() - start;
+        drop(tape);
+        assert_eq!(live_bytes(), start);
+        bytes
     };
-    let full = Tape::new();
-    chain(&full);
-    let full_bytes = live_bytes() - start;
-    let lean = Tape::new().without_values();
-    chain(&lean);
-    let lean_bytes = live_bytes() - start - full_bytes;
-    let values = full_bytes - lean_bytes;
-    assert!((8 * 10_001..8 * 20_002).contains(&values), "{values}");
-    assert_eq!(values % 8, 0);
+    // Room made up front: 1000 more nodes and 500 more edges cost exactly what they count.
+    let (small, big) = (heap_of(1000, 500), heap_of(2000, 1000));
+    assert_eq!(big - small, 1000 * node + 500 * edge);
+    let overhead = small - (1000 * node + 500 * edge);
+    assert!((0..=64).contains(&overhead), "{overhead} bytes a tape");
+
+    // A chain of 10,001 nodes (a leaf, then 10,000 unary ones), recorded on a tape that
+    // makes its room as it goes: at least what it counts, and less than twice that, as room
+    // at least doubles.
+    let start = live_bytes();
+    let tape = Tape::new();
+    let mut v = tape.var(0.5);
+    for _ in 0..5000 {
+        v = v * 1.000_000_1 + 1e-7;
+    }
+    assert_eq!(tape.len(), 10_001);
+    let held = live_bytes() - start;
+    let counted = isize::try_from(bytes_per_node(0) + 10_000 * bytes_per_node(1)).unwrap();
+    assert!(
+        (counted..2 * counted).contains(&held),
+        "{held} bytes, {counted} counted"
+    );
 }
