@@ -102,7 +102,9 @@
 //! the numbers loads as a changed number, unless it makes a NaN or an infinity.
 //! A file written elsewhere loads if it follows this table, for instance from Python with
 //! `safetensors.numpy.save_file(tensors, path, metadata={"tapegrad.version": "1",
-//! "tapegrad.sizes": "2,4,2,1", "tapegrad.activations": "tanh,tanh,tanh"})`.
+//! "tapegrad.sizes": "2,4,2,1", "tapegrad.activations": "tanh,tanh,tanh"})`. The guide's
+//! chapter [taking your network further](crate::tutorial::taking_your_network_further)
+//! loads a file in PyTorch and brings it back.
 
 use std::path::Path;
 
