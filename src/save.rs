@@ -123,13 +123,13 @@ const KEY_VERSION: &str = "tapegrad.version";
 const KEY_SIZES: &str = "tapegrad.sizes";
 const KEY_ACTIVATIONS: &str = "tapegrad.activations";
 
-/// The number type of a safetensors file's tensors.
+/// The number type of a safetensors file's tensors. `Display` gives `f64` and `f32`.
 ///
 /// ```
 /// use tapegrad::save::Dtype;
 ///
-/// assert_eq!(Dtype::F32.bytes(), 4);
 /// assert_eq!(Dtype::F64.to_string(), "f64");
+/// assert_eq!(Dtype::F32.to_string(), "f32");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Dtype {
@@ -141,19 +141,6 @@ pub enum Dtype {
 }
 
 impl Dtype {
-    /// The size of one number, in bytes.
-    ///
-    /// ```
-    /// assert_eq!(tapegrad::save::Dtype::F64.bytes(), 8);
-    /// ```
-    #[must_use]
-    pub fn bytes(self) -> usize {
-        match self {
-            Dtype::F64 => 8,
-            Dtype::F32 => 4,
-        }
-    }
-
     fn safetensors(self) -> StDtype {
         match self {
             Dtype::F64 => StDtype::F64,
@@ -197,6 +184,7 @@ impl Format {
     ///
     /// assert_eq!(Format::from_path("target/model.txt"), Format::Native);
     /// ```
+    #[must_use]
     pub fn from_path(path: impl AsRef<Path>) -> Format {
         let ext = path.as_ref().extension().and_then(|e| e.to_str());
         match ext {

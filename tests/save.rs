@@ -5,7 +5,7 @@
 #[path = "common/numeric.rs"]
 mod numeric;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use numeric::bits;
 use rand::{SeedableRng, rngs::StdRng};
@@ -80,10 +80,11 @@ fn mixed_network() -> Mlp {
     two_two_one(Activation::Relu)
 }
 
-/// A path in a directory of this test binary's own, so parallel tests never share a file.
+/// A path under Cargo's scratch directory for integration tests; each test uses its own names.
 fn temp_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tapegrad-test-save-{}", std::process::id()));
-    let path = dir.join(name);
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("save")
+        .join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     path
 }
@@ -575,54 +576,62 @@ fn non_finite_numbers_are_refused_by_name_when_loading_and_saving() {
 #[test]
 fn a_resealed_file_with_a_broken_structure_says_which_line() {
     let text = native(&circle_network(1));
+    // (what the file says, what it says instead, the message)
     let cases = [
         (
-            text.replacen("sizes 2 4 2 1", "sizes 2 4 0 1", 1),
+            "sizes 2 4 2 1",
+            "sizes 2 4 0 1",
             "line 2: size `0` is not a whole number >= 1",
         ),
         (
-            text.replacen("sizes 2 4 2 1", "sizes 2", 1),
+            "sizes 2 4 2 1",
+            "sizes 2",
             "line 2: sizes must give the inputs and at least one layer's width; got [2]",
         ),
         (
-            text.replacen("sizes 2 4 2 1", "widths 2 4 2 1", 1),
+            "sizes 2 4 2 1",
+            "widths 2 4 2 1",
             "line 2: expected `sizes` and the widths, found `widths 2 4 2 1`",
         ),
         (
-            text.replacen("layer0.neuron1 tanh", "layer0.neuron1 gelu", 1),
+            "layer0.neuron1 tanh",
+            "layer0.neuron1 gelu",
             "line 4: layer0.neuron1: invalid argument: unknown activation `gelu`; expected one of tanh, relu, sigmoid, linear",
         ),
         (
-            text.replacen(
-                "layer0.neuron1 tanh w -0.07202521846712973 ",
-                "layer0.neuron1 tanh w ",
-                1,
-            ),
+            "layer0.neuron1 tanh w -0.07202521846712973 ",
+            "layer0.neuron1 tanh w ",
             "line 4: expected `layer0.neuron1 ACTIVATION w` and 2 weights, then `b` and the bias; found `layer0.neuron1 tanh w -0.3244139498061567 b 0.1`",
         ),
         (
-            text.replacen("layer0.neuron1 ", "layer0.neuron7 ", 1),
+            "layer0.neuron1 ",
+            "layer0.neuron7 ",
             "line 4: expected `layer0.neuron1 ACTIVATION w` and 2 weights, then `b` and the bias; found `layer0.neuron7 tanh w -0.07202521846712973 -0.3244139498061567 b 0.1`",
         ),
         (
-            text.replacen("0.1912356107023263", "0.19x", 1),
+            "0.1912356107023263",
+            "0.19x",
             "line 3: layer0.neuron0.w1 is `0.19x`, not a number",
         ),
         (
-            text.replacen("sizes 2 4 2 1", "sizes 2 4 2 2", 1),
+            "sizes 2 4 2 1",
+            "sizes 2 4 2 2",
             "layer2.neuron1 is missing: the sizes call for it",
         ),
         (
-            text.replacen("sizes 2 4 2 1", "sizes 2 4 2", 1),
+            "sizes 2 4 2 1",
+            "sizes 2 4 2",
             "line 9: `layer2.neuron0 tanh w 0.3922893989853067 -0.10948192526181111 b 0.1` follows the last neuron the sizes call for",
         ),
         (
-            text.replacen("sizes 2 4 2 1", "sizes 2 18446744073709551615 2 1", 1),
+            "sizes 2 4 2 1",
+            "sizes 2 18446744073709551615 2 1",
             // No overflow: the lines run out of layer 0's neurons first.
             "line 7: expected `layer0.neuron4 ACTIVATION w` and 2 weights, then `b` and the bias; found `layer1.neuron0 tanh w 0.020343727458295602 -0.11450042385704684 -0.29805826825551485 -0.4377512099660281 b 0.1`",
         ),
     ];
-    for (bad, expected) in cases {
+    for (from, to, expected) in cases {
+        let bad = text.replacen(from, to, 1);
         assert_ne!(bad, text, "the case did not change the file: {expected}");
         assert_eq!(
             message(save::from_bytes(reseal(&bad).as_bytes())),
