@@ -13,12 +13,16 @@
 //! network forward on a batch, average the losses, run backward, step against the gradient.
 //! Everything is seeded, so a run is repeatable. Try `--help`, then for instance
 //! `--data spiral --hidden 8,8,8 --epochs 1000` or `--noise 30`.
+//!
+//! `--save PATH` keeps the trained network (a `.safetensors` name gives the file PyTorch
+//! loads; see the guide's chapter 7), and `--load PATH` draws a saved network's boundary
+//! without training.
 
 use std::error::Error;
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
@@ -26,6 +30,7 @@ use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground, Point};
 use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions};
+use tapegrad::save::{self, Format};
 use tapegrad::{Tape, Value, loss};
 
 const USAGE: &str = "\
@@ -41,13 +46,20 @@ usage: cargo run --release --example circle -- [flags]
   --batch N          points per SGD step, >= 1                          default 10
   --epochs N         passes over the training set, >= 1                 default 300
   --seed N           seeds the data, the initial weights, the shuffles  default 1
+  --save PATH        after training, saves the network to PATH: in safetensors (f64, the
+                     layout PyTorch's nn.Sequential loads) if PATH ends in .safetensors,
+                     else in tapegrad's own text format
+  --load PATH        skips training: loads the network saved at PATH (either format) and
+                     draws its boundary on the data --data, --noise and --seed make
   --help             prints this
 
 The output neuron is always tanh (the Playground's choice for classification), the loss is
 0.5*(output - label)^2 with labels +1 (blue) and -1 (orange), and the 500 points are split
 250 for training and 250 for testing. Noise is in percent, not a fraction: --noise 25 is the
-Playground's 25% (values between 0 and 1 are refused as ambiguous). Flags take their value
-after a space or '=': --lr 0.1 or --lr=0.1.
+Playground's 25% (values between 0 and 1 are refused as ambiguous). With --load, the
+training flags (--hidden, --activation, --lr, --batch, --epochs) are refused: the file holds
+the network. --load and --save together convert a saved network from one format to the
+other. Flags take their value after a space or '=': --lr 0.1 or --lr=0.1.
 ";
 
 /// Everything the run depends on: the Playground's defaults, changed by flags.
@@ -62,6 +74,10 @@ struct Config {
     batch: usize,
     epochs: usize,
     seed: u64,
+    /// Where to save the network, if anywhere.
+    save: Option<PathBuf>,
+    /// Where to load the network from instead of training one.
+    load: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -78,6 +94,8 @@ impl Default for Config {
             // 4-2 network sometimes does; seed 7 gets out by epoch 1000.
             epochs: 300,
             seed: 1,
+            save: None,
+            load: None,
         }
     }
 }
@@ -93,50 +111,22 @@ fn main() -> Result<(), Box<dyn Error>> {
     let noise = cfg.noise_percent / 100.0;
     let data = datasets::playground(cfg.data, PLAYGROUND_SAMPLES, noise, &mut rng)?;
 
-    // The network: 2 inputs (x, y), the hidden layers, one tanh output; Playground init.
-    let mut sizes = cfg.hidden.clone();
-    sizes.push(1);
-    let mut model = Mlp::new(
-        2,
-        &sizes,
-        cfg.activation,
-        Activation::Tanh,
-        Init::Playground,
-        &mut rng,
-    )?;
-    print_setup(&cfg, &model, &data);
-
-    let mut opt = Sgd::new(cfg.lr);
-    let mut tape = Tape::new();
-    let mut train = data.train.clone();
-    let mut train_curve = vec![mean_loss(&model, &data.train)?];
-    let mut test_curve = vec![mean_loss(&model, &data.test)?];
-    let every = print_interval(cfg.epochs);
-    println!(" epoch   Test loss   Training loss   test accuracy");
-    print_row(0, &model, &data.test, test_curve[0], train_curve[0])?;
-
-    let start = Instant::now();
-    for epoch in 1..=cfg.epochs {
-        train.shuffle(&mut rng);
-        train_epoch(&mut model, &mut opt, &mut tape, &train, cfg.batch, epoch)?;
-        train_curve.push(mean_loss(&model, &data.train)?);
-        test_curve.push(mean_loss(&model, &data.test)?);
-        if epoch % every == 0 || epoch == cfg.epochs {
-            print_row(
-                epoch,
-                &model,
-                &data.test,
-                test_curve[epoch],
-                train_curve[epoch],
-            )?;
+    // The network: trained here, or as a file holds it.
+    let (model, run) = match &cfg.load {
+        Some(path) => (load_network(path, &cfg, &data)?, None),
+        None => {
+            let (model, run) = train(&cfg, &data, &mut rng)?;
+            (model, Some(run))
         }
-    }
-    let elapsed = start.elapsed();
+    };
 
     let (train_ok, test_ok) = (correct(&model, &data.train)?, correct(&model, &data.test)?);
+    let which = match &cfg.load {
+        Some(path) => format!("the network from {}", path.display()),
+        None => format!("after {} epochs", cfg.epochs),
+    };
     println!(
-        "\nafter {} epochs: training accuracy {:5.1}% ({train_ok}/{}), test accuracy {:5.1}% ({test_ok}/{})",
-        cfg.epochs,
+        "\n{which}: training accuracy {:5.1}% ({train_ok}/{}), test accuracy {:5.1}% ({test_ok}/{})",
         percent(train_ok, data.train.len()),
         data.train.len(),
         percent(test_ok, data.test.len()),
@@ -152,54 +142,180 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("\nThe decision boundary over [-6, 6]²: + the network says blue (+1), - orange (-1);");
     println!("o and x are the blue and orange training points, * a cell holding both.\n");
     print!("{}", plot::decision_map_terminal(score, &data.train, &map));
-    let log_curve: Vec<f64> = train_curve.iter().map(|l| l.log10()).collect();
-    println!(
-        "\ntraining loss, epoch 0 to {} (log scale)  {}  {:.3} → {:.3}",
-        cfg.epochs,
-        plot::sparkline_fit(&log_curve, 40),
-        train_curve[0],
-        train_curve[cfg.epochs]
-    );
+    if let Some(run) = &run {
+        let log_curve: Vec<f64> = run.train_curve.iter().map(|l| l.log10()).collect();
+        println!(
+            "\ntraining loss, epoch 0 to {} (log scale)  {}  {:.3} → {:.3}",
+            cfg.epochs,
+            plot::sparkline_fit(&log_curve, 40),
+            run.train_curve[0],
+            run.train_curve[cfg.epochs]
+        );
+    }
 
     let dir = output_dir()?;
     let boundary = dir.join(format!("{}-boundary.svg", cfg.data));
+    let title = match &cfg.load {
+        Some(_) => format!("{}, loaded network", cfg.data),
+        None => format!("{}, epoch {}", cfg.data, cfg.epochs),
+    };
     let title = format!(
-        "{}, epoch {}, test accuracy {:.1}%",
-        cfg.data,
-        cfg.epochs,
+        "{title}, test accuracy {:.1}%",
         percent(test_ok, data.test.len())
     );
     let svg = plot::decision_boundary_svg(score, &data.train, &title, &BoundaryOptions::default());
     std::fs::write(&boundary, svg)?;
-    let curves = dir.join(format!("{}-loss.svg", cfg.data));
-    let series = [("training", &train_curve[..]), ("test", &test_curve[..])];
-    let log = CurveOptions {
-        log_y: true,
-        ..CurveOptions::default()
-    };
-    let svg = plot::loss_curves_svg(&series, &format!("{}: loss per epoch", cfg.data), &log);
-    std::fs::write(&curves, svg)?;
     println!(
         "\nwrote {}  (the boundary, with the training points)",
         shown(&boundary)
     );
-    println!(
-        "wrote {}  (training and test loss, log scale)",
-        shown(&curves)
-    );
+    if let Some(run) = &run {
+        let curves = dir.join(format!("{}-loss.svg", cfg.data));
+        let series = [
+            ("training", &run.train_curve[..]),
+            ("test", &run.test_curve[..]),
+        ];
+        let log = CurveOptions {
+            log_y: true,
+            ..CurveOptions::default()
+        };
+        let svg = plot::loss_curves_svg(&series, &format!("{}: loss per epoch", cfg.data), &log);
+        std::fs::write(&curves, svg)?;
+        println!(
+            "wrote {}  (training and test loss, log scale)",
+            shown(&curves)
+        );
+    }
     println!(
         "open them in a web browser, e.g. `xdg-open {}` (macOS: `open`)",
         shown(&boundary)
     );
+    if let Some(path) = &cfg.save {
+        save_network(&model, path)?;
+    }
 
     // On stderr: the one line that differs from run to run, so stdout stays reproducible.
-    let examples = cfg.epochs * data.train.len();
-    eprintln!(
-        "\ntrained {} epochs ({examples} examples, {} SGD steps) in {:.3} s, loss evaluation included",
-        cfg.epochs,
-        cfg.epochs * data.train.len().div_ceil(cfg.batch),
-        elapsed.as_secs_f64()
+    if let Some(run) = &run {
+        let examples = cfg.epochs * data.train.len();
+        eprintln!(
+            "\ntrained {} epochs ({examples} examples, {} SGD steps) in {:.3} s, loss evaluation included",
+            cfg.epochs,
+            cfg.epochs * data.train.len().div_ceil(cfg.batch),
+            run.elapsed.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// What a training run leaves besides the network: the loss per epoch and the time it took.
+struct Run {
+    train_curve: Vec<f64>,
+    test_curve: Vec<f64>,
+    elapsed: Duration,
+}
+
+/// Builds the network (2 inputs, the hidden layers, one tanh output; Playground init) and
+/// trains it, printing the Playground's table of losses as it goes.
+fn train(
+    cfg: &Config,
+    data: &datasets::Split,
+    rng: &mut StdRng,
+) -> Result<(Mlp, Run), Box<dyn Error>> {
+    let mut sizes = cfg.hidden.clone();
+    sizes.push(1);
+    let mut model = Mlp::new(
+        2,
+        &sizes,
+        cfg.activation,
+        Activation::Tanh,
+        Init::Playground,
+        rng,
+    )?;
+    print_setup(cfg, &model, data);
+
+    let mut opt = Sgd::new(cfg.lr);
+    let mut tape = Tape::new();
+    let mut train = data.train.clone();
+    let mut train_curve = vec![mean_loss(&model, &data.train)?];
+    let mut test_curve = vec![mean_loss(&model, &data.test)?];
+    let every = print_interval(cfg.epochs);
+    println!(" epoch   Test loss   Training loss   test accuracy");
+    print_row(0, &model, &data.test, test_curve[0], train_curve[0])?;
+
+    let start = Instant::now();
+    for epoch in 1..=cfg.epochs {
+        train.shuffle(rng);
+        train_epoch(&mut model, &mut opt, &mut tape, &train, cfg.batch, epoch)?;
+        train_curve.push(mean_loss(&model, &data.train)?);
+        test_curve.push(mean_loss(&model, &data.test)?);
+        if epoch % every == 0 || epoch == cfg.epochs {
+            print_row(
+                epoch,
+                &model,
+                &data.test,
+                test_curve[epoch],
+                train_curve[epoch],
+            )?;
+        }
+    }
+    let run = Run {
+        train_curve,
+        test_curve,
+        elapsed: start.elapsed(),
+    };
+    Ok((model, run))
+}
+
+/// The network saved at `path`, which must take the points' 2 coordinates and give 1 score.
+fn load_network(path: &Path, cfg: &Config, data: &datasets::Split) -> Result<Mlp, Box<dyn Error>> {
+    // As a Message, so the error prints as its text (`main` shows errors with `Debug`).
+    let model = save::load(path).map_err(|e| Message(e.to_string()))?;
+    if model.nin() != 2 || model.nout() != 1 {
+        return Err(Box::new(Message(format!(
+            "{} holds a {} network; this example draws networks with 2 inputs (x, y) and 1 \
+             output",
+            path.display(),
+            shape(&model)
+        ))));
+    }
+    println!(
+        "TensorFlow Playground: {} data, noise {}%, {} training / {} test points (seed {})",
+        cfg.data,
+        cfg.noise_percent,
+        data.train.len(),
+        data.test.len(),
+        cfg.seed
     );
+    println!(
+        "network {} ({} parameters), loaded from {}, not trained",
+        shape(&model),
+        model.parameter_count(),
+        path.display()
+    );
+    println!("{model}");
+    Ok(model)
+}
+
+/// Saves the network in the format `path`'s extension asks for, and says how to use the file.
+fn save_network(model: &Mlp, path: &Path) -> Result<(), Box<dyn Error>> {
+    let format = Format::from_path(path);
+    save::save(model, path, format).map_err(|e| Message(e.to_string()))?;
+    let size = std::fs::metadata(path)?.len();
+    println!("saved the network to {} ({size} bytes)", shown(path));
+    match format {
+        Format::Native => println!(
+            "draw it again with `cargo run --release --example circle -- --load {}`",
+            shown(path)
+        ),
+        Format::Safetensors(_) => {
+            println!("load it in PyTorch (the guide's chapter 7 shows how):");
+            println!("    model = {}.double()", save::pytorch_sequential(model)?);
+            println!(
+                "    model.load_state_dict(safetensors.torch.load_file(\"{}\"))",
+                shown(path)
+            );
+        }
+    }
     Ok(())
 }
 
@@ -345,10 +461,14 @@ impl fmt::Display for Message {
 
 impl Error for Message {}
 
+/// The flags that only shape training, which `--load` skips.
+const TRAINING_FLAGS: [&str; 5] = ["--hidden", "--activation", "--lr", "--batch", "--epochs"];
+
 impl Config {
     /// The configuration the flags ask for, or `None` for `--help`.
     fn from_args(mut args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
         let mut cfg = Config::default();
+        let mut training_flag = None; // the first flag given that shapes training
         while let Some(arg) = args.next() {
             if arg == "--help" || arg == "-h" {
                 return Ok(None);
@@ -368,6 +488,8 @@ impl Config {
                 "--batch" => "a whole number >= 1 (e.g. --batch 10)",
                 "--epochs" => "a whole number >= 1 (e.g. --epochs 300)",
                 "--seed" => "a whole number >= 0 (e.g. --seed 7)",
+                "--save" => "a file to save the network to (e.g. --save circle.safetensors)",
+                "--load" => "a saved network's file (e.g. --load circle.tapegrad)",
                 _ => {
                     return Err(Message(format!(
                         "unknown argument `{arg}`; run with --help to see the flags"
@@ -419,8 +541,20 @@ impl Config {
                 "--batch" => cfg.batch = positive(v).ok_or_else(bad)?,
                 "--epochs" => cfg.epochs = positive(v).ok_or_else(bad)?,
                 "--seed" => cfg.seed = v.parse().map_err(|_| bad())?,
+                "--save" | "--load" if v.is_empty() => return Err(bad()),
+                "--save" => cfg.save = Some(PathBuf::from(v)),
+                "--load" => cfg.load = Some(PathBuf::from(v)),
                 _ => unreachable!("every flag was matched above"),
             }
+            if TRAINING_FLAGS.contains(&flag.as_str()) {
+                training_flag.get_or_insert(flag);
+            }
+        }
+        if let (Some(path), Some(flag)) = (&cfg.load, training_flag) {
+            return Err(Message(format!(
+                "{flag} has no effect with --load: the network comes from {} as it was trained",
+                path.display()
+            )));
         }
         Ok(Some(cfg))
     }

@@ -46,8 +46,21 @@ pub enum Error {
         /// What was wrong with it.
         message: String,
     },
-    /// Reading a file failed.
+    /// Reading or writing a file failed; the message names the path.
     Io(String),
+    /// A saved model could not be loaded from its bytes: they are in neither format, cut
+    /// short, corrupted, of a newer format version, or describe no valid network
+    /// ([`save`](crate::save) lists the cases). The message says which, after the path when
+    /// there is one.
+    ModelFile(String),
+    /// A saved model was loaded into a model of another architecture (sizes or activations);
+    /// the model was left unchanged.
+    ArchitectureMismatch {
+        /// The model's architecture, as `2 → 4 tanh → 1 linear`.
+        model: String,
+        /// The saved model's, written the same way.
+        saved: String,
+    },
     /// Any other invalid argument, with a message naming what was expected.
     InvalidArgument(String),
 }
@@ -67,6 +80,11 @@ impl fmt::Display for Error {
             }
             Error::Csv { line, message } => write!(f, "CSV line {line}: {message}"),
             Error::Io(msg) => write!(f, "I/O error: {msg}"),
+            Error::ModelFile(msg) => write!(f, "cannot load model: {msg}"),
+            Error::ArchitectureMismatch { model, saved } => write!(
+                f,
+                "architecture mismatch: the model is {model}, the saved one is {saved}"
+            ),
             Error::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
         }
     }

@@ -11,6 +11,7 @@ pub mod nn;
 mod ops;
 pub mod optim;
 pub mod plot;
+pub mod save;
 mod tape;
 pub mod tutorial;
 mod value;

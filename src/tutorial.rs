@@ -12,6 +12,8 @@
 //!    the learning rate, the batch size and the width do to it.
 //! 6. [`my_loss_went_up`]: two learners' reports: a hand gradient that points uphill, caught by
 //!    the gradient check, and a right gradient on a network too simple for odd/even.
+//! 7. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
+//!    handed to PyTorch as safetensors.
 
 #[doc = include_str!("../docs/guide/01-a-value-and-its-derivative.md")]
 pub mod a_value_and_its_derivative {}
@@ -30,3 +32,6 @@ pub mod an_mlp_learning_the_circle {}
 
 #[doc = include_str!("../docs/guide/06-my-loss-went-up.md")]
 pub mod my_loss_went_up {}
+
+#[doc = include_str!("../docs/guide/07-taking-your-network-further.md")]
+pub mod taking_your_network_further {}

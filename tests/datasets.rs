@@ -316,7 +316,7 @@ fn split_cuts_at_floor_of_fraction() {
     );
     assert_eq!(split(vec![1, 2], 1.0).unwrap().train, [1, 2]);
     // Only rounding error is forgiven: 0.3333333333 of 3 is 0.9999999999, rounded down.
-    assert_eq!(split(vec![1, 2, 3], 0.3333333333).unwrap().train, []);
+    assert_eq!(split(vec![1, 2, 3], 0.3333333333).unwrap().train, [0; 0]);
     assert_eq!(split(vec![1, 2, 3], 1.0 / 3.0).unwrap().train, [1]);
     assert_eq!(
         split((0..1000).collect::<Vec<_>>(), 0.7)
@@ -325,7 +325,7 @@ fn split_cuts_at_floor_of_fraction() {
             .len(),
         700
     );
-    assert_eq!(split(Vec::<i32>::new(), 0.5).unwrap().train, []);
+    assert_eq!(split(Vec::<i32>::new(), 0.5).unwrap().train, [0; 0]);
     for bad in [-0.1, 1.5, f64::NAN] {
         assert!(matches!(
             split(vec![1], bad),

@@ -1,0 +1,886 @@
+//! Saving a trained [`Mlp`], loading it back, and handing it to PyTorch, candle or burn.
+//!
+//! A model is saved in one of two [`Format`]s:
+//!
+//! - [`Native`](Format::Native) (`.tapegrad`): a short text file that keeps everything an
+//!   [`Mlp`] is, each neuron's activation included, and loads back bit for bit.
+//! - [`Safetensors`](Format::Safetensors): the file PyTorch, candle and burn load. The layers
+//!   become the tensors of a PyTorch `nn.Sequential` of `nn.Linear` layers and activation
+//!   modules, in `f64` or `f32` ([`Dtype`]), with the architecture in the header's metadata.
+//!   An `f64` file loads back bit for bit too.
+//!
+//! [`save`] writes a file, [`load`] reads either format (it tells them apart by their first
+//! bytes), and [`load_into`] replaces a model with a saved one of the same architecture;
+//! [`to_bytes`] and [`from_bytes`] do the same in memory:
+//!
+//! ```
+//! use rand::{SeedableRng, rngs::StdRng};
+//! use tapegrad::nn::{Activation::Tanh, Init, Mlp, Module};
+//! use tapegrad::save::{self, Dtype, Format};
+//!
+//! # fn main() -> Result<(), tapegrad::Error> {
+//! let mut rng = StdRng::seed_from_u64(1);
+//! let model = Mlp::new(2, &[4, 2, 1], Tanh, Tanh, Init::Playground, &mut rng)?;
+//! for format in [Format::Native, Format::Safetensors(Dtype::F64)] {
+//!     let loaded = save::from_bytes(&save::to_bytes(&model, format)?)?;
+//!     assert_eq!(loaded.to_string(), model.to_string()); // the same layers and activations
+//!     let bits = |m: &Mlp| m.parameters().iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+//!     assert_eq!(bits(&loaded), bits(&model)); // and every parameter, to the bit
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Loading returns an [`Error`], never a panic and never half a model: [`Error::Io`] naming
+//! the path when the file cannot be read, [`Error::ModelFile`] saying what is wrong with its
+//! contents (neither format, truncated, corrupted, a newer format version, a NaN or infinite
+//! parameter, a missing tensor or a wrong shape), and [`Error::ArchitectureMismatch`] when
+//! [`load_into`] is given a file for another network. Saving refuses what could not be loaded
+//! back: a non-finite parameter, or for safetensors a layer whose neurons mix activations
+//! (an `nn.Sequential` applies one activation to a whole layer) or a number beyond `f32`'s
+//! range. [`save`] writes to a temporary file beside the target and renames it, so an
+//! interrupted save leaves the old file whole.
+//!
+//! # The native format, version 1
+//!
+//! UTF-8 text, one item per line. The Playground's 2 → 4 → 2 → 1 tanh network, as
+//! `Mlp::new(2, &[4, 2, 1], Tanh, Tanh, Init::Playground, &mut StdRng::seed_from_u64(1))`
+//! draws it:
+//!
+//! ```text
+//! tapegrad-mlp 1
+//! sizes 2 4 2 1
+//! layer0.neuron0 tanh w 0.47424473725840266 0.1912356107023263 b 0.1
+//! layer0.neuron1 tanh w -0.07202521846712973 -0.3244139498061567 b 0.1
+//! layer0.neuron2 tanh w -0.2454482385026131 0.46260277962263197 b 0.1
+//! layer0.neuron3 tanh w -0.11139216069316848 0.20850833668313395 b 0.1
+//! layer1.neuron0 tanh w 0.020343727458295602 -0.11450042385704684 -0.29805826825551485 -0.4377512099660281 b 0.1
+//! layer1.neuron1 tanh w 0.43561371248440817 -0.06725186044241283 -0.3057123336141201 -0.3578969115941948 b 0.1
+//! layer2.neuron0 tanh w 0.3922893989853067 -0.10948192526181111 b 0.1
+//! end d93592ea181cc4b6
+//! ```
+//!
+//! The first line names the format and its version. `sizes` gives the number of inputs and
+//! each layer's width. Then one line per neuron, in parameter order, named as
+//! [`named_parameters`](crate::nn::Module::named_parameters) names them: its activation, `w`
+//! and its weights `w0..w(n-1)`, `b` and its bias. Numbers are written as Rust's `{:?}` writes an `f64`, the shortest
+//! decimal that parses back to the same bits. The last line holds the 64-bit FNV-1a hash, in
+//! hexadecimal, of every byte before it: a file cut short has no `end` line, and a changed
+//! byte changes the hash. (To change a weight, load the model, change it with
+//! [`Module::set_parameters`](crate::nn::Module::set_parameters) and save it again.)
+//!
+//! # safetensors: the PyTorch mapping
+//!
+//! Layer `i` of the [`Mlp`] becomes an `nn.Linear` at index `k` of an `nn.Sequential`,
+//! followed by its activation module at `k + 1`; a linear layer has no activation module.
+//! Only the `nn.Linear` modules hold tensors:
+//!
+//! | tapegrad | PyTorch `nn.Sequential` entries | tensors |
+//! |---|---|---|
+//! | `Layer` of `nout` neurons with `nin` inputs, [`Activation::Tanh`] | `nn.Linear(nin, nout)`, `nn.Tanh()` | `{k}.weight` `[nout, nin]`, `{k}.bias` `[nout]` |
+//! | the same, [`Activation::Relu`] | `nn.Linear(nin, nout)`, `nn.ReLU()` | as above |
+//! | the same, [`Activation::Sigmoid`] | `nn.Linear(nin, nout)`, `nn.Sigmoid()` | as above |
+//! | the same, [`Activation::Linear`] | `nn.Linear(nin, nout)` alone | as above |
+//! | neuron `j`'s weights `w0..w(nin-1)` | | row `j` of `{k}.weight` |
+//! | neuron `j`'s bias `b` | | `{k}.bias[j]` |
+//!
+//! So the Playground's 2 → 4 → 2 → 1 tanh network is
+//! `nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2), nn.Tanh(), nn.Linear(2, 1),
+//! nn.Tanh())` ([`pytorch_sequential`] writes it), holding `0.weight`, `0.bias`, `2.weight`,
+//! `2.bias`, `4.weight` and `4.bias`, exactly the names its `state_dict()` has. The header's
+//! metadata (`__metadata__`, string to string) says what the tensors cannot:
+//!
+//! | key | value for that network |
+//! |---|---|
+//! | `tapegrad.version` | `1` |
+//! | `tapegrad.sizes` | `2,4,2,1` (inputs, then each layer's width) |
+//! | `tapegrad.activations` | `tanh,tanh,tanh` (one per layer) |
+//!
+//! Loading a safetensors file needs those three keys and every tensor the sizes call for, in
+//! `F64` or `F32` (an `f32` number becomes the `f64` of the same value), and no other tensor.
+//! The format has no checksum: a cut or a damaged header is caught, but a changed byte among
+//! the numbers loads as a changed number, unless it makes a NaN or an infinity.
+//! A file written elsewhere loads if it follows this table, for instance from Python with
+//! `safetensors.numpy.save_file(tensors, path, metadata={"tapegrad.version": "1",
+//! "tapegrad.sizes": "2,4,2,1", "tapegrad.activations": "tanh,tanh,tanh"})`. The guide's
+//! chapter [taking your network further](crate::tutorial::taking_your_network_further)
+//! loads a file in PyTorch and brings it back.
+
+use std::path::Path;
+
+use safetensors::tensor::TensorView;
+use safetensors::{Dtype as StDtype, SafeTensors};
+
+use crate::error::Error;
+use crate::nn::{Activation, Layer, Mlp, Neuron};
+
+/// The first word of a native file.
+const MAGIC: &str = "tapegrad-mlp";
+/// The version of the native format and of the safetensors metadata that this code writes,
+/// and the newest it reads.
+const VERSION: u32 = 1;
+const KEY_VERSION: &str = "tapegrad.version";
+const KEY_SIZES: &str = "tapegrad.sizes";
+const KEY_ACTIVATIONS: &str = "tapegrad.activations";
+
+/// The number type of a safetensors file's tensors. `Display` gives `f64` and `f32`.
+///
+/// ```
+/// use tapegrad::save::Dtype;
+///
+/// assert_eq!(Dtype::F64.to_string(), "f64");
+/// assert_eq!(Dtype::F32.to_string(), "f32");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Dtype {
+    /// `f64` (PyTorch's `torch.float64`): the model's numbers exactly.
+    F64,
+    /// `f32` (PyTorch's default `torch.float32`): half the size, each number rounded to the
+    /// nearest `f32` (about 7 significant digits).
+    F32,
+}
+
+impl Dtype {
+    fn safetensors(self) -> StDtype {
+        match self {
+            Dtype::F64 => StDtype::F64,
+            Dtype::F32 => StDtype::F32,
+        }
+    }
+}
+
+/// `f64` or `f32`.
+impl std::fmt::Display for Dtype {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Dtype::F64 => "f64",
+            Dtype::F32 => "f32",
+        })
+    }
+}
+
+/// How [`save`] and [`to_bytes`] write a model (the module docs describe both formats).
+///
+/// ```
+/// use tapegrad::save::{Dtype, Format};
+///
+/// assert_eq!(Format::from_path("circle.safetensors"), Format::Safetensors(Dtype::F64));
+/// assert_eq!(Format::from_path("circle.tapegrad"), Format::Native);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// tapegrad's own text format: every parameter to the bit, any mix of activations.
+    Native,
+    /// A safetensors file laid out as a PyTorch `nn.Sequential`, in the given number type.
+    Safetensors(Dtype),
+}
+
+impl Format {
+    /// The format a file name asks for: `Safetensors(F64)` for a `.safetensors` extension
+    /// (in any case), `Native` for anything else.
+    ///
+    /// ```
+    /// use tapegrad::save::Format;
+    ///
+    /// assert_eq!(Format::from_path("target/model.txt"), Format::Native);
+    /// ```
+    #[must_use]
+    pub fn from_path(path: impl AsRef<Path>) -> Format {
+        let ext = path.as_ref().extension().and_then(|e| e.to_str());
+        match ext {
+            Some(e) if e.eq_ignore_ascii_case("safetensors") => Format::Safetensors(Dtype::F64),
+            _ => Format::Native,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files
+// ---------------------------------------------------------------------------------------------
+
+/// Writes `model` to the file at `path` in `format`, replacing any file there.
+///
+/// The bytes go to a temporary file in the same directory, which is then renamed over `path`:
+/// an interrupted save leaves the old file whole, and never half a new one.
+///
+/// # Errors
+/// Those of [`to_bytes`] (nothing is written then), and [`Error::Io`] naming the path if the
+/// file cannot be written.
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let neuron = Neuron::from_parts(vec![0.5, -2.0], 0.25, Activation::Sigmoid);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let path = std::env::temp_dir().join("tapegrad-doc-save.tapegrad");
+/// save::save(&model, &path, Format::Native)?;
+/// assert!(std::fs::read_to_string(&path)?.starts_with("tapegrad-mlp 1\nsizes 2 1\n"));
+/// assert_eq!(save::load(&path)?, model);
+/// # std::fs::remove_file(&path)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn save(model: &Mlp, path: impl AsRef<Path>, format: Format) -> Result<(), Error> {
+    let path = path.as_ref();
+    let bytes = to_bytes(model, format)?;
+    let name = path.file_name().ok_or_else(|| {
+        Error::InvalidArgument(format!("cannot save to {}: no file name", path.display()))
+    })?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&temp); // may not exist; the error to report is `e`
+        Error::Io(format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+/// Reads the model saved in the file at `path`, in either format.
+///
+/// # Errors
+/// [`Error::Io`] naming the path if the file cannot be read (it does not exist, say);
+/// [`Error::ModelFile`], starting with the path, for what [`from_bytes`] refuses.
+///
+/// ```
+/// use tapegrad::save;
+///
+/// let err = save::load("no/such/model.tapegrad").unwrap_err();
+/// assert!(err.to_string().starts_with("I/O error: cannot read no/such/model.tapegrad: "));
+/// ```
+pub fn load(path: impl AsRef<Path>) -> Result<Mlp, Error> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+    from_bytes(&bytes).map_err(|e| match e {
+        Error::ModelFile(msg) => Error::ModelFile(format!("{}: {msg}", path.display())),
+        other => other,
+    })
+}
+
+/// Replaces `model` with the one saved at `path`, which must have the same architecture: the
+/// same sizes and the same activation in every neuron. On any error `model` is unchanged.
+///
+/// # Errors
+/// Those of [`load`]; [`Error::ArchitectureMismatch`] describing both networks if the saved
+/// one has another architecture.
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let one = |w: f64, act| -> Result<Mlp, tapegrad::Error> {
+///     let neuron = Neuron::from_parts(vec![w], 0.0, act);
+///     Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])
+/// };
+/// let path = std::env::temp_dir().join("tapegrad-doc-load-into.tapegrad");
+/// save::save(&one(3.0, Activation::Linear)?, &path, Format::Native)?;
+///
+/// let mut model = one(1.0, Activation::Linear)?;
+/// save::load_into(&mut model, &path)?;
+/// assert_eq!(model.predict(&[2.0])?, vec![6.0]);
+///
+/// let mut relu = one(1.0, Activation::Relu)?;
+/// let err = save::load_into(&mut relu, &path).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "architecture mismatch: the model is 1 → 1 relu, the saved one is 1 → 1 linear"
+/// );
+/// assert_eq!(relu, one(1.0, Activation::Relu)?); // unchanged
+/// # std::fs::remove_file(&path)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
+    let loaded = load(path)?;
+    let (mine, saved) = (architecture(model), architecture(&loaded));
+    if mine != saved {
+        return Err(Error::ArchitectureMismatch { model: mine, saved });
+    }
+    *model = loaded;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes
+// ---------------------------------------------------------------------------------------------
+
+/// The bytes of `model` saved in `format`: what [`save`] writes.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the parameter if one is NaN or infinite (it could not be
+/// loaded back); for [`Format::Safetensors`], naming the layer if its neurons mix activations,
+/// or the parameter if it is beyond `f32`'s range with [`Dtype::F32`].
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Dtype, Format};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let neuron = Neuron::from_parts(vec![1.5, -2.0], 0.5, Activation::Tanh);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let text = save::to_bytes(&model, Format::Native)?;
+/// let text = String::from_utf8(text).expect("the native format is text");
+/// assert!(text.contains("\nlayer0.neuron0 tanh w 1.5 -2.0 b 0.5\nend "));
+///
+/// // 8 bytes of header length, the JSON header, then 3 numbers of 4 bytes.
+/// let f32_file = save::to_bytes(&model, Format::Safetensors(Dtype::F32))?;
+/// let header = u64::from_le_bytes(f32_file[..8].try_into().unwrap()) as usize;
+/// assert_eq!(f32_file.len(), 8 + header + 3 * 4);
+///
+/// let bad = Neuron::from_parts(vec![f64::NAN, 0.0], 0.0, Activation::Tanh);
+/// let bad = Mlp::from_layers(vec![Layer::from_neurons(vec![bad])?])?;
+/// assert_eq!(
+///     save::to_bytes(&bad, Format::Native).unwrap_err().to_string(),
+///     "invalid argument: cannot save layer0.neuron0.w0 = NaN: \
+///      a saved model holds finite numbers only"
+/// );
+/// # Ok(())
+/// # }
+/// ```
+pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
+    check_finite(model)?;
+    match format {
+        Format::Native => Ok(native_text(model).into_bytes()),
+        Format::Safetensors(dtype) => safetensors_bytes(model, dtype),
+    }
+}
+
+/// The model saved in `bytes`, in either format: native if they start with `tapegrad-mlp`,
+/// safetensors if they start with a safetensors header (8 bytes of length, then `{`).
+///
+/// # Errors
+/// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file,
+/// a format version newer than this code reads, a NaN or infinite parameter, an invalid
+/// architecture; for safetensors also missing metadata, a missing, unexpected or misshapen
+/// tensor, or a number type other than `F64` and `F32`.
+///
+/// ```
+/// use tapegrad::save;
+///
+/// let err = save::from_bytes(b"tapegrad-mlp 2\nsizes 2 1\n").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "cannot load model: format version 2 is newer than the version 1 this tapegrad \
+///      reads; update tapegrad to load it"
+/// );
+/// let err = save::from_bytes(b"PK\x03\x04").unwrap_err();
+/// assert!(err.to_string().contains("neither a tapegrad model nor a safetensors file"));
+/// ```
+pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, Error> {
+    let result = if bytes.starts_with(MAGIC.as_bytes()) {
+        std::str::from_utf8(bytes)
+            .map_err(|e| format!("corrupted: not UTF-8 text ({e})"))
+            .and_then(parse_native)
+    } else if bytes.get(8) == Some(&b'{') {
+        parse_safetensors(bytes)
+    } else if bytes.is_empty() {
+        Err("the file is empty".to_string())
+    } else if MAGIC.as_bytes().starts_with(bytes) {
+        Err("truncated: the file ends inside its first word".to_string())
+    } else {
+        Err(format!(
+            "neither a tapegrad model nor a safetensors file (a tapegrad model starts with \
+             `{MAGIC}`, a safetensors file with 8 bytes of header length and `{{`)"
+        ))
+    };
+    result.map_err(Error::ModelFile)
+}
+
+/// The PyTorch module that holds a safetensors file of `model` (see the module docs' table),
+/// as Python source with `torch.nn` imported as `nn`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] naming the layer if its neurons mix activations.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation::{Linear, Relu}, Init, Mlp};
+///
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let model = Mlp::new(2, &[16, 16, 1], Relu, Linear, Init::Micrograd, &mut rng)?;
+/// assert_eq!(
+///     tapegrad::save::pytorch_sequential(&model)?,
+///     "nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), \
+///      nn.Linear(16, 1))"
+/// );
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub fn pytorch_sequential(model: &Mlp) -> Result<String, Error> {
+    let mut modules = Vec::new();
+    for (i, layer) in model.layers().iter().enumerate() {
+        modules.push(format!("nn.Linear({}, {})", layer.nin(), layer.nout()));
+        let module = match layer_activation(layer, i)? {
+            Activation::Tanh => "nn.Tanh()",
+            Activation::Relu => "nn.ReLU()",
+            Activation::Sigmoid => "nn.Sigmoid()",
+            Activation::Linear => continue,
+        };
+        modules.push(module.to_string());
+    }
+    Ok(format!("nn.Sequential({})", modules.join(", ")))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by both formats
+// ---------------------------------------------------------------------------------------------
+
+/// `2 → 4 tanh → 1 linear`; a layer whose neurons differ lists them: `2 (tanh, relu)`.
+fn architecture(model: &Mlp) -> String {
+    let mut out = model.nin().to_string();
+    for layer in model.layers() {
+        let acts: Vec<&str> = layer
+            .neurons()
+            .iter()
+            .map(|n| n.activation().name())
+            .collect();
+        out += &if acts.iter().all(|&a| a == acts[0]) {
+            format!(" → {} {}", layer.nout(), acts[0])
+        } else {
+            format!(" → {} ({})", layer.nout(), acts.join(", "))
+        };
+    }
+    out
+}
+
+fn check_finite(model: &Mlp) -> Result<(), Error> {
+    for (i, layer) in model.layers().iter().enumerate() {
+        for (j, n) in layer.neurons().iter().enumerate() {
+            let mut params = n.weights().iter().copied().chain([n.bias()]).enumerate();
+            if let Some((k, p)) = params.find(|(_, p)| !p.is_finite()) {
+                return Err(Error::InvalidArgument(format!(
+                    "cannot save {} = {p}: a saved model holds finite numbers only",
+                    parameter_name(&neuron_name(i, j), k, n.nin())
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `layer{i}.neuron{j}`, the prefix [`Module::named_parameters`](crate::nn::Module::named_parameters) gives neuron `j` of layer `i`.
+fn neuron_name(i: usize, j: usize) -> String {
+    format!("layer{i}.neuron{j}")
+}
+
+/// `{neuron}.w{k}`, or `{neuron}.b` for `k == nin`.
+fn parameter_name(neuron: &str, k: usize, nin: usize) -> String {
+    if k == nin {
+        format!("{neuron}.b")
+    } else {
+        format!("{neuron}.w{k}")
+    }
+}
+
+/// `x` if it is finite, else a message naming it.
+fn finite(x: f64, name: impl FnOnce() -> String) -> Result<f64, String> {
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(format!(
+            "{} is {x}: a model holds finite numbers only",
+            name()
+        ))
+    }
+}
+
+/// The message for a version newer than [`VERSION`], or none.
+fn check_version(version: u32) -> Result<(), String> {
+    if version > VERSION {
+        return Err(format!(
+            "format version {version} is newer than the version {VERSION} this tapegrad \
+             reads; update tapegrad to load it"
+        ));
+    }
+    Ok(())
+}
+
+/// An [`Mlp`] from its layers' neurons, with the reason as a message if they do not make one.
+fn build(layers: Vec<Vec<Neuron>>) -> Result<Mlp, String> {
+    let layers = layers
+        .into_iter()
+        .map(Layer::from_neurons)
+        .collect::<Result<Vec<_>, _>>();
+    layers
+        .and_then(Mlp::from_layers)
+        .map_err(|e| format!("invalid architecture: {e}"))
+}
+
+/// The widths `inputs, layer 0, …` from their words, each a whole number at least 1.
+fn parse_sizes<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<usize>, String> {
+    let sizes: Vec<usize> = words
+        .map(|w| {
+            w.trim()
+                .parse()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| format!("size `{w}` is not a whole number >= 1"))
+        })
+        .collect::<Result<_, _>>()?;
+    if sizes.len() < 2 {
+        return Err(format!(
+            "sizes must give the inputs and at least one layer's width; got {sizes:?}"
+        ));
+    }
+    Ok(sizes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The native format
+// ---------------------------------------------------------------------------------------------
+
+/// 64-bit FNV-1a: small, dependency-free, and changed by any single changed byte.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+fn native_text(model: &Mlp) -> String {
+    let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
+    let mut text = format!("{MAGIC} {VERSION}\nsizes {}\n", sizes.join(" "));
+    for (i, layer) in model.layers().iter().enumerate() {
+        for (j, n) in layer.neurons().iter().enumerate() {
+            let weights: Vec<String> = n.weights().iter().map(|w| format!("{w:?}")).collect();
+            text += &format!(
+                "{} {} w {} b {:?}\n",
+                neuron_name(i, j),
+                n.activation(),
+                weights.join(" "),
+                n.bias()
+            );
+        }
+    }
+    text += &format!("end {:016x}\n", fnv1a(text.as_bytes()));
+    text
+}
+
+fn parse_native(text: &str) -> Result<Mlp, String> {
+    // The version first: a newer format may lay out everything after it differently.
+    let Some((first, _)) = text.split_once('\n') else {
+        return Err("truncated: the file ends inside its first line".to_string());
+    };
+    let version = first.strip_prefix(MAGIC).unwrap_or_default().trim();
+    let version: u32 = version.parse().map_err(|_| {
+        format!("line 1: expected `{MAGIC} {VERSION}`, found `{first}` (a bad version)")
+    })?;
+    check_version(version)?;
+
+    let (body, end) = match text.rfind("\nend ") {
+        Some(at) => text.split_at(at + 1),
+        None => {
+            let lines = text.lines().count();
+            return Err(format!(
+                "truncated: no `end` line (the file stops in line {lines})"
+            ));
+        }
+    };
+    let Some(end) = end.strip_suffix('\n') else {
+        return Err(format!(
+            "truncated: the file ends inside its `end` line (`{end}`)"
+        ));
+    };
+    let stored = end
+        .strip_prefix("end ")
+        .and_then(|h| u64::from_str_radix(h, 16).ok().filter(|_| h.len() == 16));
+    let Some(stored) = stored else {
+        return Err(format!(
+            "corrupted: the last line should be `end` and 16 hexadecimal digits, found `{end}`"
+        ));
+    };
+    let computed = fnv1a(body.as_bytes());
+    if stored != computed {
+        return Err(format!(
+            "corrupted: the contents hash to {computed:016x}, not the {stored:016x} of the \
+             `end` line (the file was changed after it was saved)"
+        ));
+    }
+
+    let mut lines = body.lines().enumerate().skip(1).map(|(i, l)| (i + 1, l));
+    let sizes_line = lines.next().map(|(_, l)| l).unwrap_or_default();
+    let Some(sizes) = sizes_line.strip_prefix("sizes ") else {
+        return Err(format!(
+            "line 2: expected `sizes` and the widths, found `{sizes_line}`"
+        ));
+    };
+    let sizes = parse_sizes(sizes.split(' ')).map_err(|e| format!("line 2: {e}"))?;
+    let mut layers = Vec::new();
+    for (i, pair) in sizes.windows(2).enumerate() {
+        let (nin, nout) = (pair[0], pair[1]);
+        let mut neurons = Vec::new();
+        for j in 0..nout {
+            let name = neuron_name(i, j);
+            let Some((number, line)) = lines.next() else {
+                return Err(format!("{name} is missing: the sizes call for it"));
+            };
+            let neuron =
+                parse_neuron(line, &name, nin).map_err(|e| format!("line {number}: {e}"))?;
+            neurons.push(neuron);
+        }
+        layers.push(neurons);
+    }
+    if let Some((number, line)) = lines.next() {
+        return Err(format!(
+            "line {number}: `{line}` follows the last neuron the sizes call for"
+        ));
+    }
+    build(layers)
+}
+
+/// `{name} {activation} w {w0} … b {bias}` with `nin` weights.
+fn parse_neuron(line: &str, name: &str, nin: usize) -> Result<Neuron, String> {
+    let words: Vec<&str> = line.split(' ').collect();
+    if words.len() != nin.saturating_add(5)
+        || words[0] != name
+        || words[2] != "w"
+        || words[nin + 3] != "b"
+    {
+        return Err(format!(
+            "expected `{name} ACTIVATION w` and {nin} weights, then `b` and the bias; \
+             found `{line}`"
+        ));
+    }
+    let activation: Activation = words[1].parse().map_err(|e| format!("{name}: {e}"))?;
+    let number = |k: usize| {
+        let word = words[k + 3 + usize::from(k == nin)];
+        let x: f64 = word
+            .parse()
+            .map_err(|_| format!("{} is `{word}`, not a number", parameter_name(name, k, nin)))?;
+        finite(x, || parameter_name(name, k, nin))
+    };
+    let weights = (0..nin).map(number).collect::<Result<Vec<_>, _>>()?;
+    Ok(Neuron::from_parts(weights, number(nin)?, activation))
+}
+
+// ---------------------------------------------------------------------------------------------
+// safetensors
+// ---------------------------------------------------------------------------------------------
+
+/// The activation shared by every neuron of layer `i`, or an error naming the layer.
+fn layer_activation(layer: &Layer, i: usize) -> Result<Activation, Error> {
+    let act = layer.neurons()[0].activation();
+    match layer.neurons().iter().find(|n| n.activation() != act) {
+        None => Ok(act),
+        Some(other) => Err(Error::InvalidArgument(format!(
+            "layer {i} mixes {act} and {} neurons; an nn.Sequential applies one activation \
+             to a whole layer, so only the native format can save this model",
+            other.activation()
+        ))),
+    }
+}
+
+/// The `nn.Sequential` index of each layer's `nn.Linear`: an activation module takes the
+/// index after its layer, a linear layer has none.
+fn linear_indices(activations: &[Activation]) -> Vec<usize> {
+    let mut next = 0;
+    activations
+        .iter()
+        .map(|&a| {
+            let k = next;
+            next += if a == Activation::Linear { 1 } else { 2 };
+            k
+        })
+        .collect()
+}
+
+fn safetensors_bytes(model: &Mlp, dtype: Dtype) -> Result<Vec<u8>, Error> {
+    let activations = model
+        .layers()
+        .iter()
+        .enumerate()
+        .map(|(i, l)| layer_activation(l, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    let encode = |x: f64, name: &dyn Fn() -> String| -> Result<Vec<u8>, Error> {
+        match dtype {
+            Dtype::F64 => Ok(x.to_le_bytes().to_vec()),
+            Dtype::F32 if (x as f32).is_finite() => Ok((x as f32).to_le_bytes().to_vec()),
+            Dtype::F32 => Err(Error::InvalidArgument(format!(
+                "cannot save {} = {x:e} as f32: it is beyond f32's range (about 3.4e38)",
+                name()
+            ))),
+        }
+    };
+    // (name, shape, bytes) of every tensor, in nn.Sequential order.
+    let mut tensors = Vec::new();
+    let indices = linear_indices(&activations);
+    for (i, (layer, &k)) in model.layers().iter().zip(&indices).enumerate() {
+        let (nin, nout) = (layer.nin(), layer.nout());
+        let (mut weight, mut bias) = (Vec::new(), Vec::new());
+        for (j, n) in layer.neurons().iter().enumerate() {
+            for (w_k, &w) in n.weights().iter().enumerate() {
+                weight.extend(encode(w, &|| parameter_name(&neuron_name(i, j), w_k, nin))?);
+            }
+            bias.extend(encode(n.bias(), &|| {
+                parameter_name(&neuron_name(i, j), nin, nin)
+            })?);
+        }
+        tensors.push((format!("{k}.weight"), vec![nout, nin], weight));
+        tensors.push((format!("{k}.bias"), vec![nout], bias));
+    }
+    let views = tensors
+        .iter()
+        .map(|(name, shape, data)| {
+            TensorView::new(dtype.safetensors(), shape.clone(), data).map(|v| (name, v))
+        })
+        .collect::<Result<Vec<_>, _>>();
+    let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
+    let names: Vec<&str> = activations.iter().map(|a| a.name()).collect();
+    // In sorted key order, as `sort_metadata` leaves them.
+    let metadata = [
+        (KEY_ACTIVATIONS, names.join(",")),
+        (KEY_SIZES, sizes.join(",")),
+        (KEY_VERSION, VERSION.to_string()),
+    ];
+    let map = Some(
+        metadata
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    );
+    let mut bytes = views
+        .and_then(|views| safetensors::serialize(views, map))
+        .map_err(|e| {
+            Error::InvalidArgument(format!("safetensors could not write the model: {e}"))
+        })?;
+    sort_metadata(&mut bytes, &metadata);
+    Ok(bytes)
+}
+
+/// safetensors writes the metadata in its hash map's order, which changes from run to run;
+/// rewriting the entries in sorted order, the same bytes rearranged, makes one model always
+/// give one file.
+fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
+    let entries: Vec<String> = sorted
+        .iter()
+        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+        .collect();
+    let canonical = format!("{{\"__metadata__\":{{{}}}", entries.join(","));
+    // The header follows its 8-byte length and starts with the metadata; the keys and values
+    // need no escaping, so any order of the entries takes exactly as many bytes.
+    if let Some(header) = bytes.get_mut(8..8 + canonical.len()) {
+        if header.starts_with(b"{\"__metadata__\":{") && header.ends_with(b"}") {
+            header.copy_from_slice(canonical.as_bytes());
+        }
+    }
+}
+
+fn parse_safetensors(bytes: &[u8]) -> Result<Mlp, String> {
+    let file = SafeTensors::deserialize(bytes)
+        .map_err(|e| format!("truncated or corrupted safetensors file: {e}"))?;
+    let (_, header) = SafeTensors::read_metadata(bytes)
+        .map_err(|e| format!("truncated or corrupted safetensors file: {e}"))?;
+    let no_metadata = || {
+        format!(
+            "the safetensors header has no metadata (`__metadata__`): tapegrad needs \
+             `{KEY_VERSION}`, `{KEY_SIZES}` and `{KEY_ACTIVATIONS}` to rebuild the network \
+             (see the docs of tapegrad::save)"
+        )
+    };
+    let metadata = header.metadata().as_ref();
+    let get = |key: &str| -> Result<&str, String> {
+        metadata
+            .and_then(|m| m.get(key))
+            .map(String::as_str)
+            .ok_or_else(|| match metadata {
+                Some(_) => format!("the safetensors metadata has no `{key}`"),
+                None => no_metadata(),
+            })
+    };
+    let version = get(KEY_VERSION)?;
+    let version: u32 = version
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{KEY_VERSION}` is `{version}`, not a version number"))?;
+    check_version(version)?;
+    let sizes =
+        parse_sizes(get(KEY_SIZES)?.split(',')).map_err(|e| format!("`{KEY_SIZES}`: {e}"))?;
+    let activations = get(KEY_ACTIVATIONS)?
+        .split(',')
+        .map(str::parse::<Activation>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("`{KEY_ACTIVATIONS}`: {e}"))?;
+    if activations.len() != sizes.len() - 1 {
+        return Err(format!(
+            "`{KEY_ACTIVATIONS}` names {} activations for the {} layers of `{KEY_SIZES}`",
+            activations.len(),
+            sizes.len() - 1
+        ));
+    }
+
+    let indices = linear_indices(&activations);
+    let mut expected = Vec::new();
+    let mut layers = Vec::new();
+    for (i, pair) in sizes.windows(2).enumerate() {
+        let (nin, nout, k) = (pair[0], pair[1], indices[i]);
+        let weight = read_tensor(&file, &format!("{k}.weight"), &[nout, nin], i)?;
+        let bias = read_tensor(&file, &format!("{k}.bias"), &[nout], i)?;
+        let neurons = weight
+            .chunks_exact(nin)
+            .zip(bias)
+            .map(|(w, b)| Neuron::from_parts(w.to_vec(), b, activations[i]))
+            .collect();
+        layers.push(neurons);
+        expected.extend([format!("{k}.weight"), format!("{k}.bias")]);
+    }
+    let mut unexpected: Vec<&str> = file
+        .names()
+        .into_iter()
+        .filter(|name| !expected.iter().any(|e| e == name))
+        .collect();
+    if !unexpected.is_empty() {
+        unexpected.sort_unstable();
+        return Err(format!(
+            "unexpected tensor(s) {}: `{KEY_SIZES}` calls for {} only",
+            unexpected.join(", "),
+            expected.join(", ")
+        ));
+    }
+    build(layers)
+}
+
+/// Tensor `name` of layer `layer` as `f64`s, checked for its shape, number type and values.
+fn read_tensor(
+    file: &SafeTensors<'_>,
+    name: &str,
+    shape: &[usize],
+    layer: usize,
+) -> Result<Vec<f64>, String> {
+    let tensor = file
+        .tensor(name)
+        .map_err(|_| format!("tensor `{name}` (layer {layer}'s) is missing"))?;
+    if tensor.shape() != shape {
+        return Err(format!(
+            "tensor `{name}` has shape {:?}, but `{KEY_SIZES}` makes layer {layer}'s {shape:?}",
+            tensor.shape()
+        ));
+    }
+    let numbers: Vec<f64> = match tensor.dtype() {
+        StDtype::F64 => tensor
+            .data()
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().expect("chunks of 8")))
+            .collect(),
+        StDtype::F32 => tensor
+            .data()
+            .chunks_exact(4)
+            .map(|b| f64::from(f32::from_le_bytes(b.try_into().expect("chunks of 4"))))
+            .collect(),
+        other => {
+            return Err(format!(
+                "tensor `{name}` holds {other:?} numbers; tapegrad reads F64 and F32"
+            ));
+        }
+    };
+    for (at, &x) in numbers.iter().enumerate() {
+        let index = match shape {
+            [_, cols] => format!("[{}, {}]", at / cols, at % cols),
+            _ => format!("[{at}]"),
+        };
+        finite(x, || format!("`{name}`{index}"))?;
+    }
+    Ok(numbers)
+}
