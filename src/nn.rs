@@ -1203,10 +1203,12 @@ impl Layer {
     /// [`forward`](Layer::forward) for `params` and `inputs` of the right lengths, into `out`.
     #[track_caller]
     fn record<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>], out: &mut Vec<Value<'t>>) {
-        let per = self.nin() + 1;
-        let neurons = self.neurons.iter().zip(params.chunks_exact(per));
+        // Every weighted sum first, in one go, then every activation.
         out.clear();
-        out.extend(neurons.map(|(n, p)| n.record(p, inputs)));
+        crate::ops::affine_rows(params, inputs, out);
+        for (y, neuron) in out.iter_mut().zip(&self.neurons) {
+            *y = neuron.activation.apply(*y);
+        }
     }
 
     /// The layer's outputs for plain inputs, without a tape: bit for bit the values
@@ -1523,7 +1525,8 @@ impl Mlp {
         expect_params(self.parameter_count(), params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
         // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
-        let (mut x, mut y) = (inputs.to_vec(), Vec::new());
+        let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
+        let (mut x, mut y) = (inputs.to_vec(), Vec::with_capacity(widest));
         let mut rest = params;
         for layer in &self.layers {
             let (mine, others) = rest.split_at(layer.parameter_count());

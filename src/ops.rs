@@ -4,7 +4,7 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::tape::{Op, Tape};
+use crate::tape::{Edge, Op, Tape};
 use crate::value::{Value, two_tapes};
 
 macro_rules! binary_ops {
@@ -214,36 +214,91 @@ fn weighted_sum<'t>(
         weights.len(),
         inputs.len()
     );
-    let pairs = weights.iter().zip(inputs);
-    let data = pairs
-        .clone()
-        .fold(0.0, |acc, (w, x)| acc + w.data() * x.data())
-        + bias.data();
+    let data = dot_value(weights, inputs, bias);
     let Some(tape) = first_tape(&[weights, inputs, &[bias]]) else {
         return Value::constant(data);
     };
-    let n = weights.len();
     let recorded = (
         count_recorded(tape, weights, what),
         count_recorded(tape, inputs, what),
     );
     count_recorded(tape, &[bias], what);
-    // One edge for each recorded weight (d/dw = x), input (d/dx = w) and the bias (d/db = 1).
-    // The two usual cases, every weight and input recorded (a hidden layer) and recorded
-    // weights on plain inputs (a first layer), write their edges in one go, with no test.
     tape.record(Op::Dot, data, |edges| {
-        if recorded == (n, n) {
-            edges.extend(
-                pairs.flat_map(|(w, x)| [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]),
-            );
-        } else if recorded == (n, 0) {
-            edges.extend(pairs.map(|(w, x)| w.edge_unchecked(x.data())));
-        } else {
-            for (w, x) in pairs {
-                edges.extend(w.edge(x.data()));
-                edges.extend(x.edge(w.data()));
-            }
-        }
-        edges.extend(bias.edge(1.0));
+        dot_edges(edges, weights, inputs, bias, recorded);
     })
+}
+
+/// Records a layer's weighted sums, as [`affine`] would one by one: for each row of `params`
+/// (a neuron's weights, then its bias), one node over the same `inputs`, appended to `out`.
+/// The inputs are checked once for every row, and the rows are recorded in one borrow of the
+/// tape.
+///
+/// # Panics
+/// If the values are recorded on different tapes.
+#[track_caller]
+pub(crate) fn affine_rows<'t>(
+    params: &[Value<'t>],
+    inputs: &[Value<'t>],
+    out: &mut Vec<Value<'t>>,
+) {
+    let n = inputs.len();
+    let rows = params.chunks_exact(n + 1).map(|row| row.split_at(n));
+    let Some(tape) = first_tape(&[params, inputs]) else {
+        out.extend(rows.map(|(w, b)| Value::constant(dot_value(w, inputs, b[0]))));
+        return;
+    };
+    let recorded_inputs = count_recorded(tape, inputs, "affine");
+    let every_weight = count_recorded(tape, params, "affine") == params.len();
+    let mut graph = tape.graph_mut();
+    for (weights, bias) in rows {
+        let recorded_weights = if every_weight {
+            n
+        } else {
+            weights.iter().filter(|w| w.is_recorded()).count()
+        };
+        let data = dot_value(weights, inputs, bias[0]);
+        let index = graph.record(Op::Dot, data, |edges| {
+            dot_edges(
+                edges,
+                weights,
+                inputs,
+                bias[0],
+                (recorded_weights, recorded_inputs),
+            );
+        });
+        out.push(Value::from_parts(tape, index, data));
+    }
+}
+
+/// `Σ w·x + b`, summed left to right.
+fn dot_value(weights: &[Value<'_>], inputs: &[Value<'_>], bias: Value<'_>) -> f64 {
+    let pairs = weights.iter().zip(inputs);
+    pairs.fold(0.0, |acc, (w, x)| acc + w.data() * x.data()) + bias.data()
+}
+
+/// Appends a weighted sum's edges: one for each recorded weight (d/dw = x), input (d/dx = w)
+/// and the bias (d/db = 1). `recorded` counts the recorded weights and inputs: the two usual
+/// cases, every weight and input recorded (a hidden layer) and recorded weights on plain inputs
+/// (a first layer), write their edges in one go, with no test.
+fn dot_edges(
+    edges: &mut Vec<Edge>,
+    weights: &[Value<'_>],
+    inputs: &[Value<'_>],
+    bias: Value<'_>,
+    recorded: (usize, usize),
+) {
+    let (n, pairs) = (weights.len(), weights.iter().zip(inputs));
+    if recorded == (n, n) {
+        edges.extend(
+            pairs.flat_map(|(w, x)| [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]),
+        );
+    } else if recorded == (n, 0) {
+        edges.extend(pairs.map(|(w, x)| w.edge_unchecked(x.data())));
+    } else {
+        for (w, x) in pairs {
+            edges.extend(w.edge(x.data()));
+            edges.extend(x.edge(w.data()));
+        }
+    }
+    edges.extend(bias.edge(1.0));
 }

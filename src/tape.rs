@@ -11,7 +11,7 @@
 //! itself, so creation order is a topological order. Backward is therefore one reverse loop
 //! over the nodes: no recursion, no visited set.
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -217,7 +217,12 @@ impl Graph {
 
     /// Records a node whose edges `write_edges` appends to `edges`.
     #[inline(always)]
-    fn record(&mut self, op: Op, value: f64, write_edges: impl FnOnce(&mut Vec<Edge>)) -> u32 {
+    pub(crate) fn record(
+        &mut self,
+        op: Op,
+        value: f64,
+        write_edges: impl FnOnce(&mut Vec<Edge>),
+    ) -> u32 {
         let first_edge = self.edges.len();
         write_edges(&mut self.edges);
         debug_assert!(
@@ -464,6 +469,12 @@ impl Tape {
 
     pub(crate) fn graph(&self) -> Ref<'_, Graph> {
         self.graph.borrow()
+    }
+
+    /// The graph, to record several nodes in one borrow. Callers have checked that every
+    /// input is on this tape.
+    pub(crate) fn graph_mut(&self) -> RefMut<'_, Graph> {
+        self.graph.borrow_mut()
     }
 
     pub(crate) fn set_label(&self, index: u32, label: &str) {
