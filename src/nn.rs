@@ -68,7 +68,8 @@ use crate::value::Value;
 ///
 /// `Display` and [`FromStr`] use the lowercase names `tanh`, `relu`, `sigmoid`, `linear`
 /// (parsing ignores case and surrounding spaces), so an activation can come from a command
-/// line flag.
+/// line flag. Your own nonlinearity, written with [`Value`]'s operations, is a
+/// [`Custom`](Activation::Custom) one, and trains in the same loop at the same speed.
 ///
 /// ```
 /// use tapegrad::nn::Activation;
@@ -89,10 +90,85 @@ pub enum Activation {
     Sigmoid,
     /// The identity: the weighted sum itself, recording no extra node.
     Linear,
+    /// Your own nonlinearity: see [`CustomActivation`].
+    Custom(CustomActivation),
+}
+
+/// A nonlinearity of your own, written with [`Value`]'s operations, under a name that models
+/// print. Two custom activations are equal when their names are.
+///
+/// ```
+/// use tapegrad::{Tape, Value, nn::{Activation, CustomActivation, Neuron}};
+///
+/// fn leaky_relu(x: Value<'_>) -> Value<'_> {
+///     if x.data() > 0.0 { x } else { 0.01 * x }
+/// }
+/// let leaky = Activation::Custom(CustomActivation::new("leaky_relu", leaky_relu));
+/// assert_eq!(leaky.apply_f64(-2.0), -0.02);
+///
+/// let n = Neuron::from_parts(vec![1.0], 0.0, leaky);
+/// assert_eq!(n.to_string(), "leaky_reluNeuron(1)");
+/// let tape = Tape::new();
+/// let w = tape.vars(&[1.0, 0.0]);
+/// let y = n.forward(&w, &[(-3.0).into()])?;
+/// assert_eq!(y.backward().wrt(w[0]), -0.03); // d/dw of 0.01·(w·x): 0.01·x
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy)]
+pub struct CustomActivation {
+    name: &'static str,
+    apply: for<'t> fn(Value<'t>) -> Value<'t>,
+}
+
+impl CustomActivation {
+    /// A nonlinearity named `name` that computes `apply`.
+    ///
+    /// ```
+    /// use tapegrad::nn::CustomActivation;
+    ///
+    /// let softplus = CustomActivation::new("softplus", |x| (x.exp() + 1.0).ln());
+    /// assert_eq!(softplus.name(), "softplus");
+    /// ```
+    #[must_use]
+    pub const fn new(name: &'static str, apply: for<'t> fn(Value<'t>) -> Value<'t>) -> Self {
+        CustomActivation { name, apply }
+    }
+
+    /// The name it was given.
+    ///
+    /// ```
+    /// use tapegrad::nn::CustomActivation;
+    ///
+    /// assert_eq!(CustomActivation::new("identity", |x| x).name(), "identity");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+}
+
+impl fmt::Debug for CustomActivation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CustomActivation({})", self.name)
+    }
+}
+
+impl PartialEq for CustomActivation {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for CustomActivation {}
+
+impl std::hash::Hash for CustomActivation {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
 }
 
 impl Activation {
-    /// Every activation, in declaration order.
+    /// Every built-in activation, in declaration order.
     ///
     /// ```
     /// assert_eq!(tapegrad::nn::Activation::ALL.len(), 4);
@@ -121,6 +197,7 @@ impl Activation {
             Activation::Relu => x.relu(),
             Activation::Sigmoid => x.sigmoid(),
             Activation::Linear => x,
+            Activation::Custom(custom) => (custom.apply)(x),
         }
     }
 
@@ -152,6 +229,7 @@ impl Activation {
             Activation::Relu => "relu",
             Activation::Sigmoid => "sigmoid",
             Activation::Linear => "linear",
+            Activation::Custom(custom) => custom.name,
         }
     }
 
@@ -162,6 +240,7 @@ impl Activation {
             Activation::Relu => "Relu",
             Activation::Sigmoid => "Sigmoid",
             Activation::Linear => "Linear",
+            Activation::Custom(custom) => custom.name,
         }
     }
 }

@@ -112,7 +112,7 @@ use safetensors::tensor::TensorView;
 use safetensors::{Dtype as StDtype, SafeTensors};
 
 use crate::error::Error;
-use crate::nn::{Activation, Layer, Mlp, Neuron};
+use crate::nn::{Activation, CustomActivation, Layer, Mlp, Neuron};
 
 /// The first word of a native file.
 const MAGIC: &str = "tapegrad-mlp";
@@ -313,7 +313,9 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] naming the parameter if one is NaN or infinite (it could not be
-/// loaded back); for [`Format::Safetensors`], naming the layer if its neurons mix activations,
+/// loaded back), or the neuron if its activation is a
+/// [custom](crate::nn::CustomActivation) one (a function cannot be saved); for
+/// [`Format::Safetensors`], naming the layer if its neurons mix activations,
 /// or the parameter if it is beyond `f32`'s range with [`Dtype::F32`].
 ///
 /// ```
@@ -395,7 +397,8 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, Error> {
 /// as Python source with `torch.nn` imported as `nn`.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] naming the layer if its neurons mix activations.
+/// [`Error::InvalidArgument`] naming the layer if its neurons mix activations or use a
+/// [custom](crate::nn::CustomActivation) one, which PyTorch does not know.
 ///
 /// ```
 /// use rand::{SeedableRng, rngs::StdRng};
@@ -419,6 +422,7 @@ pub fn pytorch_sequential(model: &Mlp) -> Result<String, Error> {
             Activation::Relu => "nn.ReLU()",
             Activation::Sigmoid => "nn.Sigmoid()",
             Activation::Linear => continue,
+            Activation::Custom(custom) => return Err(not_savable(&format!("layer{i}"), custom)),
         };
         modules.push(module.to_string());
     }
@@ -447,9 +451,21 @@ fn architecture(model: &Mlp) -> String {
     out
 }
 
+/// The error for `what`, a neuron or layer whose activation is `custom`.
+fn not_savable(what: &str, custom: CustomActivation) -> Error {
+    Error::InvalidArgument(format!(
+        "cannot save {what}: its activation `{}` is your own function, which a file cannot \
+         hold; only tanh, relu, sigmoid and linear are saved",
+        custom.name()
+    ))
+}
+
 fn check_finite(model: &Mlp) -> Result<(), Error> {
     for (i, layer) in model.layers().iter().enumerate() {
         for (j, n) in layer.neurons().iter().enumerate() {
+            if let Activation::Custom(custom) = n.activation() {
+                return Err(not_savable(&neuron_name(i, j), custom));
+            }
             let mut params = n.weights().iter().copied().chain([n.bias()]).enumerate();
             if let Some((k, p)) = params.find(|(_, p)| !p.is_finite()) {
                 return Err(Error::InvalidArgument(format!(

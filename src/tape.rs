@@ -376,6 +376,28 @@ impl Tape {
         self.graph.get_mut().clear();
     }
 
+    /// Gives back the memory the tape keeps beyond what its nodes use: after a
+    /// [`clear`](Tape::clear), all of it. A training loop keeps the memory on purpose, so
+    /// that each step records without allocating; call this when a tape that once held a
+    /// large graph will now hold small ones.
+    ///
+    /// ```
+    /// let mut tape = tapegrad::Tape::new();
+    /// let mut v = tape.var(1.0);
+    /// for _ in 0..100_000 {
+    ///     v = v * 1.5;
+    /// }
+    /// tape.clear();
+    /// tape.shrink_to_fit();
+    /// assert!(tape.is_empty());
+    /// ```
+    pub fn shrink_to_fit(&mut self) {
+        let graph = self.graph.get_mut();
+        graph.nodes.shrink_to_fit();
+        graph.edges.shrink_to_fit();
+        graph.labels.shrink_to_fit();
+    }
+
     /// Records a trainable leaf holding `data`.
     ///
     /// ```

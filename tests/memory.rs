@@ -223,3 +223,27 @@ fn a_tapes_heap_is_what_bytes_per_node_counts() {
         "{held} bytes, {counted} counted"
     );
 }
+
+/// A tape that once held a long chain keeps its memory through `clear` (so the next step
+/// records without allocating) and gives it back with `shrink_to_fit`.
+#[test]
+fn shrink_to_fit_gives_back_what_clear_keeps() {
+    const LENGTH: usize = 200_000;
+    let start = live_bytes();
+    let mut tape = Tape::new();
+    let mut v = tape.var(1.0);
+    for _ in 1..LENGTH {
+        v = v * 1.000_001;
+    }
+    let full = live_bytes() - start;
+    let counted = LENGTH * tapegrad::bytes_per_node(1);
+    assert!(
+        full >= isize::try_from(counted).unwrap(),
+        "{full} bytes for {counted}"
+    );
+    tape.clear();
+    assert_eq!(live_bytes() - start, full, "clear keeps the memory");
+    tape.shrink_to_fit();
+    let shrunk = live_bytes() - start;
+    assert!(shrunk <= 64, "{shrunk} bytes left after shrink_to_fit");
+}
