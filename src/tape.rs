@@ -385,7 +385,7 @@ impl Tape {
     /// let mut tape = tapegrad::Tape::new();
     /// let mut v = tape.var(1.0);
     /// for _ in 0..100_000 {
-    ///     v = v * 1.5;
+    ///     v *= 1.5;
     /// }
     /// tape.clear();
     /// tape.shrink_to_fit();

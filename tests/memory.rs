@@ -233,7 +233,7 @@ fn shrink_to_fit_gives_back_what_clear_keeps() {
     let mut tape = Tape::new();
     let mut v = tape.var(1.0);
     for _ in 1..LENGTH {
-        v = v * 1.000_001;
+        v *= 1.000_001;
     }
     let full = live_bytes() - start;
     let counted = LENGTH * tapegrad::bytes_per_node(1);
