@@ -1605,7 +1605,9 @@ impl Mlp {
         expect_inputs(self.nin(), inputs.len())?;
         // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
         let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
-        let (mut x, mut y) = (inputs.to_vec(), Vec::with_capacity(widest));
+        let widest = widest.max(inputs.len());
+        let (mut x, mut y) = (Vec::with_capacity(widest), Vec::with_capacity(widest));
+        x.extend_from_slice(inputs);
         let mut rest = params;
         for layer in &self.layers {
             let (mine, others) = rest.split_at(layer.parameter_count());
