@@ -163,28 +163,28 @@ impl Index<Value<'_>> for Gradients {
 fn sweep(graph: &Graph, out: usize, grads: &mut Vec<f64>) {
     grads.clear();
     grads.resize(out + 1, 0.0);
-    // The gradient of the node visited, and of the node just below it so far, are carried
-    // from one step to the next in registers: in a chain, where each node feeds the next one
-    // visited, storing a sum and loading it back at once would cost every step a round trip
-    // through memory. The sums are the same, added in the same order.
-    let mut g = 1.0;
-    let mut end = graph.edges_end(out); // where the edges of the node visited end
+    // `grad` is node i's gradient, complete when the loop reaches i. Node i - 1's running
+    // sum stays in `grad_below` while node i adds to it, rather than being stored and loaded
+    // back at once: in a chain, where each node feeds the next one visited, that round trip
+    // through memory would sit on every step. The sums are the same, added in the same order.
+    let mut grad = 1.0;
+    let mut end = graph.edges_end(out); // where the edges of node i end
     for i in (0..=out).rev() {
-        grads[i] = g;
-        let below = i.wrapping_sub(1);
-        let mut g_below = grads.get(below).copied().unwrap_or(0.0);
+        grads[i] = grad;
+        let below = i.wrapping_sub(1); // node i - 1; for node 0, an index no edge has
+        let mut grad_below = grads.get(below).copied().unwrap_or(0.0);
         let start = graph.nodes[i].first_edge as usize;
-        if g != 0.0 {
+        if grad != 0.0 {
             for edge in &graph.edges[start..end] {
                 let input = edge.input as usize;
                 if input == below {
-                    g_below += edge.local * g;
+                    grad_below += edge.local * grad;
                 } else {
-                    grads[input] += edge.local * g;
+                    grads[input] += edge.local * grad;
                 }
             }
         }
-        g = g_below;
+        grad = grad_below;
         end = start;
     }
 }

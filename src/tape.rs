@@ -156,7 +156,7 @@ pub(crate) struct Node {
 }
 
 /// One input of a node: which node, and the local derivative d(node)/d(input).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct Edge {
     pub(crate) input: u32,
     pub(crate) local: f64,
