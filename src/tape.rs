@@ -4,7 +4,7 @@
 //! index and the local derivative of the node with respect to that input, computed at forward
 //! time right beside the value. The tape is two arrays, the way a sparse matrix stores its
 //! rows: the nodes, and all their edges one after the other; node `i`'s edges run from its
-//! `first_edge` up to node `i + 1`'s. A node costs 16 bytes plus 16 per input
+//! `first_edge` up to node `i + 1`'s. A node costs 16 bytes plus 12 per input
 //! ([`bytes_per_node`]).
 //!
 //! **The invariant everything relies on:** a node's inputs always exist before the node
@@ -23,16 +23,16 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// Bytes the tape stores for one node with `inputs` incoming edges, not counting labels or
 /// the gradients (8 bytes a node, held by [`Gradients`](crate::Gradients)).
 ///
-/// A node is 16 bytes (its value, where its edges start, and its operation) and each edge 16
-/// (its input's index and its local derivative, padded). So a leaf takes 16 bytes, a unary
-/// operation 32, a binary one 48, and a neuron with `n` recorded weights and `n` recorded
-/// inputs, one fused node with `2n + 1` edges, `16 + 16·(2n + 1)`, where separate multiplies
-/// and adds would take `2n` binary nodes (`96n` bytes).
+/// A node is 16 bytes (its value, where its edges start, and its operation) and each edge 12
+/// (its input's index and its local derivative). So a leaf takes 16 bytes, a unary operation
+/// 28, a binary one 40, and a neuron with `n` recorded weights and `n` recorded inputs, one
+/// fused node with `2n + 1` edges, `16 + 12·(2n + 1)`, where separate multiplies and adds
+/// would take `2n` binary nodes (`80n` bytes).
 ///
 /// ```
 /// assert_eq!(tapegrad::bytes_per_node(0), 16);
-/// assert_eq!(tapegrad::bytes_per_node(1), 32);
-/// assert_eq!(tapegrad::bytes_per_node(2), 48);
+/// assert_eq!(tapegrad::bytes_per_node(1), 28);
+/// assert_eq!(tapegrad::bytes_per_node(2), 40);
 /// ```
 #[must_use]
 pub const fn bytes_per_node(inputs: usize) -> usize {
@@ -155,8 +155,10 @@ pub(crate) struct Node {
     pub(crate) op: Op,
 }
 
-/// One input of a node: which node, and the local derivative d(node)/d(input).
+/// One input of a node: which node, and the local derivative d(node)/d(input). Packed to 12
+/// bytes, not padded to 16: edges are most of a tape, and backward streams through them.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, packed(4))]
 pub(crate) struct Edge {
     pub(crate) input: u32,
     pub(crate) local: f64,
@@ -251,7 +253,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 16 bytes a node plus 16 per input; see [`bytes_per_node`].
+/// Memory: 16 bytes a node plus 12 per input; see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
