@@ -51,7 +51,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use indexmap::IndexMap;
 use rand::{Rng, RngExt};
 
 use crate::error::Error;
@@ -364,7 +363,7 @@ impl FromStr for Init {
 ///
 /// let mut n = Neuron::from_parts(vec![0.5, -1.0], 0.25, Activation::Tanh);
 /// assert_eq!(n.parameters(), vec![0.5, -1.0, 0.25]);
-/// assert_eq!(n.named_parameters().keys().collect::<Vec<_>>(), ["w0", "w1", "b"]);
+/// assert_eq!(n.named_parameters()[2], ("b".to_string(), 0.25));
 /// n.set_parameters(&[1.0, 2.0, 3.0])?;
 /// assert_eq!((n.weights(), n.bias()), (&[1.0, 2.0][..], 3.0));
 /// # Ok::<(), tapegrad::Error>(())
@@ -394,23 +393,29 @@ pub trait Module {
     /// ```
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64));
 
-    /// Every parameter under its name, in order (`layer0.neuron1.w0`, `layer0.neuron1.b`, …
-    /// for an [`Mlp`]). Allocates a string per parameter: for printing and saving, not for the
-    /// training loop.
+    /// Every parameter with its name, in parameter order (`layer0.neuron1.w0`,
+    /// `layer0.neuron1.b`, … for an [`Mlp`]), as PyTorch's `named_parameters()` gives them.
+    /// Allocates a string per parameter: for printing and saving, not for the training loop.
+    ///
+    /// A plain `Vec` of pairs, so implementing the trait needs no map type; to look
+    /// parameters up by name, collect it into the map you like
+    /// (`.into_iter().collect::<HashMap<_, _>>()`).
     ///
     /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
     /// use tapegrad::nn::{Activation::{Linear, Tanh}, Init, Mlp, Module};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
-    /// let names: Vec<String> = mlp.named_parameters().into_keys().collect();
+    /// let named = mlp.named_parameters();
+    /// let names: Vec<&str> = named.iter().map(|(name, _)| name.as_str()).collect();
     /// assert_eq!(names[..3], ["layer0.neuron0.w0", "layer0.neuron0.w1", "layer0.neuron0.b"]);
     /// assert_eq!(names[3], "layer0.neuron1.w0");
-    /// assert_eq!(names.last().unwrap(), "layer1.neuron0.b");
+    /// assert_eq!(names.last(), Some(&"layer1.neuron0.b"));
+    /// assert_eq!(named[2].1, 0.0); // Init::Micrograd's bias
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    fn named_parameters(&self) -> IndexMap<String, f64>;
+    fn named_parameters(&self) -> Vec<(String, f64)>;
 
     /// How many parameters there are. The default counts them with
     /// [`visit_parameters`](Module::visit_parameters); the models here answer without visiting.
@@ -524,7 +529,7 @@ pub trait Module {
         let params = self
             .named_parameters()
             .iter()
-            .map(|(name, &p)| tape.var(p).with_label(name))
+            .map(|(name, p)| tape.var(*p).with_label(name))
             .collect();
         Recorded {
             model: self,
@@ -953,11 +958,11 @@ impl Neuron {
         Ok(self.forward(&params, &constants(inputs))?.data())
     }
 
-    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+    fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
         for (i, &w) in self.weights.iter().enumerate() {
-            out.insert(format!("{prefix}w{i}"), w);
+            out.push((format!("{prefix}w{i}"), w));
         }
-        out.insert(format!("{prefix}b"), self.bias);
+        out.push((format!("{prefix}b"), self.bias));
     }
 }
 
@@ -976,8 +981,8 @@ impl Module for Neuron {
         f(&mut self.bias);
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }
@@ -1229,7 +1234,7 @@ impl Layer {
         Ok(out.iter().map(|v| v.data()).collect())
     }
 
-    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+    fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
         for (i, n) in self.neurons.iter().enumerate() {
             n.name_parameters(&format!("{prefix}neuron{i}."), out);
         }
@@ -1249,8 +1254,8 @@ impl Module for Layer {
         }
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }
@@ -1570,8 +1575,8 @@ impl Module for Mlp {
         }
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         for (i, l) in self.layers.iter().enumerate() {
             l.name_parameters(&format!("layer{i}."), &mut out);
         }

@@ -183,8 +183,9 @@ pub fn validate_gradients(model: &dyn Module, grads: &[f64], step: usize) -> Res
 fn parameter_name(model: &dyn Module, i: usize) -> String {
     model
         .named_parameters()
-        .get_index(i)
-        .map_or_else(|| format!("#{i}"), |(k, _)| k.clone())
+        .into_iter()
+        .nth(i)
+        .map_or_else(|| format!("#{i}"), |(name, _)| name)
 }
 
 /// Refuses a step whose update would make a parameter, or the optimizer's state for it, NaN

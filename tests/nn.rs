@@ -7,8 +7,9 @@ mod handwritten;
 #[path = "common/plain_loop.rs"]
 mod plain_loop;
 
+use std::collections::HashMap;
+
 use handwritten::{HandMlp, Hidden};
-use indexmap::IndexMap;
 use plain_loop::{plain, workload};
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::loss::{self, Loss};
@@ -63,7 +64,7 @@ fn mlp_2_16_16_1_has_337_parameters() {
 fn mlp_parameter_names_are_in_parameter_order() {
     let mlp = mlp_2_16_16_1(1);
     let named = mlp.named_parameters();
-    let names: Vec<&str> = named.keys().map(String::as_str).collect();
+    let names: Vec<&str> = named.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names[..7],
         [
@@ -95,13 +96,15 @@ fn mlp_parameter_names_are_in_parameter_order() {
         ]
     );
     // Names and values line up with parameters() and with the getters.
-    let values: Vec<f64> = named.values().copied().collect();
+    let values: Vec<f64> = named.iter().map(|&(_, value)| value).collect();
     assert_eq!(values, mlp.parameters());
+    let by_name: HashMap<&str, f64> = named.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(by_name.len(), 337); // no name twice
     let n = &mlp.layers()[0].neurons()[1];
-    assert_eq!(named["layer0.neuron1.w1"], n.weights()[1]);
-    assert_eq!(named["layer0.neuron1.b"], n.bias());
+    assert_eq!(by_name["layer0.neuron1.w1"], n.weights()[1]);
+    assert_eq!(by_name["layer0.neuron1.b"], n.bias());
     assert_eq!(
-        named["layer2.neuron0.w15"],
+        by_name["layer2.neuron0.w15"],
         mlp.layers()[2].neurons()[0].weights()[15]
     );
 }
@@ -109,13 +112,11 @@ fn mlp_parameter_names_are_in_parameter_order() {
 #[test]
 fn neuron_and_layer_names() {
     let n = Neuron::from_parts(vec![1.0, 2.0], 3.0, Activation::Tanh);
-    let expected: IndexMap<String, f64> = [
+    let expected = [
         ("w0".to_string(), 1.0),
         ("w1".to_string(), 2.0),
         ("b".to_string(), 3.0),
-    ]
-    .into_iter()
-    .collect();
+    ];
     assert_eq!(n.named_parameters(), expected);
 
     let layer = Layer::from_neurons(vec![
@@ -124,7 +125,7 @@ fn neuron_and_layer_names() {
     ])
     .unwrap();
     assert_eq!(
-        layer.named_parameters().into_iter().collect::<Vec<_>>(),
+        layer.named_parameters(),
         [
             ("neuron0.w0".to_string(), 1.0),
             ("neuron0.w1".to_string(), 2.0),
@@ -627,7 +628,10 @@ fn record_labeled_labels_with_names_and_record_does_not() {
         .collect();
     assert_eq!(
         labels,
-        mlp.named_parameters().keys().cloned().collect::<Vec<_>>()
+        mlp.named_parameters()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
     );
     assert_eq!(labels[0], "layer0.neuron0.w0");
     assert_eq!(labels[8], "layer1.neuron0.b");
@@ -825,8 +829,8 @@ impl Module for Quadratic {
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
         f(&mut self.a);
     }
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        [("a".to_string(), self.a)].into_iter().collect()
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        vec![("a".to_string(), self.a)]
     }
 }
 
