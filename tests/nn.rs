@@ -305,6 +305,116 @@ fn rng_can_be_a_trait_object() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The builder
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_builder_builds_what_mlp_new_builds_from_the_same_seed() {
+    let built = Mlp::builder(2)
+        .hidden(&[16, 16], Activation::Relu)
+        .output(1, Activation::Linear)
+        .init(Init::Micrograd)
+        .seed(1)
+        .build()
+        .unwrap();
+    let new = Mlp::new(
+        2,
+        &[16, 16, 1],
+        Activation::Relu,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng(1),
+    )
+    .unwrap();
+    assert_eq!(built, new);
+    assert_eq!(built.parameters(), new.parameters());
+    assert_eq!(built.parameter_count(), 337);
+    // The defaults are Init::Micrograd and seed 0.
+    let defaults = Mlp::builder(3).hidden(&[5], Activation::Tanh);
+    let defaults = defaults.output(2, Activation::Sigmoid).build().unwrap();
+    let explicit = Mlp::new(
+        3,
+        &[5, 2],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::Micrograd,
+        &mut rng(0),
+    )
+    .unwrap();
+    assert_eq!(defaults, explicit);
+    // Every scheme reaches the layers: Playground's biases are 0.1, He's weights are bounded
+    // by sqrt(6 / fan_in) = 1 for the six inputs of the second layer.
+    let he = Mlp::builder(2).hidden(&[6], Activation::Relu);
+    let he = he.output(1, Activation::Linear).init(Init::He).seed(4);
+    let he = he.build().unwrap();
+    assert!(
+        he.layers()[1].neurons()[0]
+            .weights()
+            .iter()
+            .all(|w| w.abs() <= 1.0)
+    );
+    let pg = Mlp::builder(2)
+        .output(1, Activation::Tanh)
+        .init(Init::Playground);
+    assert_eq!(pg.build().unwrap().parameters()[2], 0.1);
+}
+
+#[test]
+fn the_builder_keeps_each_hidden_call_in_order() {
+    let mlp = Mlp::builder(2)
+        .hidden(&[3, 4], Activation::Relu)
+        .hidden(&[], Activation::Sigmoid)
+        .hidden(&[5], Activation::Tanh)
+        .output(7, Activation::Linear) // replaced by the next call
+        .output(2, Activation::Sigmoid)
+        .build()
+        .unwrap();
+    assert_eq!(mlp.sizes(), [2, 3, 4, 5, 2]);
+    let activations: Vec<Activation> = mlp
+        .layers()
+        .iter()
+        .map(|l| l.neurons()[0].activation())
+        .collect();
+    use Activation::{Relu, Sigmoid, Tanh};
+    assert_eq!(activations, [Relu, Relu, Tanh, Sigmoid]);
+}
+
+#[test]
+fn the_builder_refuses_what_mlp_new_refuses_and_a_missing_output() {
+    let message = |b: tapegrad::nn::MlpBuilder| b.build().unwrap_err().to_string();
+    assert_eq!(
+        message(Mlp::builder(2).hidden(&[4], Activation::Tanh)),
+        "empty network: no output layer; add one with .output(width, activation)"
+    );
+    assert_eq!(
+        message(Mlp::builder(0).output(1, Activation::Linear)),
+        "empty network: an Mlp needs at least one input (nin was 0)"
+    );
+    assert_eq!(
+        message(
+            Mlp::builder(2)
+                .hidden(&[4, 0], Activation::Tanh)
+                .output(1, Activation::Linear)
+        ),
+        "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    );
+    assert_eq!(
+        message(
+            Mlp::builder(2)
+                .hidden(&[4], Activation::Tanh)
+                .output(0, Activation::Linear)
+        ),
+        "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    );
+    // Debug shows every choice.
+    let b = Mlp::builder(2).hidden(&[4], Activation::Tanh).seed(3);
+    assert_eq!(
+        format!("{b:?}"),
+        "MlpBuilder { nin: 2, hidden: [(4, Tanh)], output: None, init: Micrograd, seed: 3 }"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Errors
 // ---------------------------------------------------------------------------------------------
 
@@ -816,8 +926,8 @@ fn a_sample_with_some_zero_loss_derivatives_still_passes_the_others_back() {
 // A model of your own
 // ---------------------------------------------------------------------------------------------
 
-/// y = a·x², to show `record` and optimizers work for any `Module + Forward`.
-#[derive(Debug)]
+/// y = a·x², to show `record` and optimizers work for any `Module + Forward + Clone`.
+#[derive(Clone, Debug)]
 struct Quadratic {
     a: f64,
 }
