@@ -29,8 +29,7 @@
 //!     }
 //!     let loss = loss::mean(&losses)?;
 //!     check_loss(step, loss.data())?;
-//!     let grads = net.gradients(&loss.backward());
-//!     opt.step(&mut model, &grads)?;
+//!     opt.step(&mut model, &net.gradients(&loss.backward()))?;
 //! }
 //! assert!((model.weights()[0] - 2.0).abs() < 1e-2);
 //! assert!((model.bias() + 1.0).abs() < 1e-2);
