@@ -589,8 +589,14 @@ fn bits_are_lsb_first_and_never_truncated() {
 
 // ---- CSV ---------------------------------------------------------------------------------
 
+/// The line and message of the CSV error `from_csv_str(text)` returns.
 fn csv_err(text: &str) -> (usize, String) {
-    match from_csv_str(text) {
+    csv_err_of(text, from_csv_str(text))
+}
+
+/// The line and message of a reader's CSV error for `text`.
+fn csv_err_of(text: &str, result: Result<Vec<Point>, Error>) -> (usize, String) {
+    match result {
         Err(Error::Csv { line, message }) => (line, message),
         other => panic!("expected a CSV error for {text:?}, got {other:?}"),
     }
@@ -787,10 +793,7 @@ fn csv_columns_pick_three_columns_by_name() {
          three columns of a wider file, name them with CsvColumns"
     );
 
-    let err = |columns: CsvColumns, text: &str| match columns.parse(text) {
-        Err(Error::Csv { line, message }) => (line, message),
-        other => panic!("expected a CSV error, got {other:?}"),
-    };
+    let err = |columns: CsvColumns, text: &str| csv_err_of(text, columns.parse(text));
     let missing = CsvColumns {
         label: "class",
         ..columns
