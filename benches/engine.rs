@@ -22,8 +22,8 @@ use std::time::Duration;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group};
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use tapegrad::rand::rngs::StdRng;
+use tapegrad::rand::{RngExt, SeedableRng};
 use tapegrad::{Gradients, Tape, Value, sum};
 
 /// Sizes of the wide graph.

@@ -31,7 +31,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, Criterion, criterion_group};
-use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
 use handwritten::{HandMlp, Hidden};
 use tapegrad::nn::{Activation, Init, Mlp, Module};

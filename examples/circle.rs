@@ -12,7 +12,7 @@
 //! Every training step is the plain loop of backprop: put the parameters on a tape, run the
 //! network forward on a batch, average the losses, run backward, step against the gradient.
 //! Everything is seeded, so a run is repeatable. Try `--help`, then for instance
-//! `--data spiral --hidden 8,8,8 --epochs 1000` or `--noise 30`.
+//! `--data spiral --hidden 8,8,8 --epochs 1000` or `--noise 0.3`.
 //!
 //! `--save PATH` keeps the trained network (a `.safetensors` name gives the file PyTorch
 //! loads; see the guide's chapter 7), and `--load PATH` draws a saved network's boundary
@@ -39,7 +39,7 @@ Trains a small network on one of the TensorFlow Playground's data sets, as the P
 usage: cargo run --release --example circle -- [flags]
 
   --data NAME        circle, xor, gauss or spiral                       default circle
-  --noise PERCENT    0 to 50, as the Playground's noise slider          default 0
+  --noise FRACTION   0 to 0.5: the Playground's noise slider / 100      default 0
   --hidden SIZES     hidden layer widths, comma separated, or none      default 4,2
   --activation NAME  of the hidden layers: tanh, relu, sigmoid, linear  default tanh
   --lr RATE          SGD learning rate, > 0                             default 0.03
@@ -55,8 +55,8 @@ usage: cargo run --release --example circle -- [flags]
 
 The output neuron is always tanh (the Playground's choice for classification), the loss is
 0.5*(output - label)^2 with labels +1 (blue) and -1 (orange), and the 500 points are split
-250 for training and 250 for testing. Noise is in percent, not a fraction: --noise 25 is the
-Playground's 25% (values between 0 and 1 are refused as ambiguous). With --load, the
+250 for training and 250 for testing. Noise is a fraction, as tapegrad::datasets takes it:
+--noise 0.25 is the Playground's 25% (values above 0.5 are refused). With --load, the
 training flags (--hidden, --activation, --lr, --batch, --epochs) are refused: the file holds
 the network. --load and --save together convert a saved network from one format to the
 other. Flags take their value after a space or '=': --lr 0.1 or --lr=0.1.
@@ -66,8 +66,8 @@ other. Flags take their value after a space or '=': --lr 0.1 or --lr=0.1.
 #[derive(Debug)]
 struct Config {
     data: Playground,
-    /// The Playground's noise slider in percent, 0 to 50.
-    noise_percent: f64,
+    /// The noise as a fraction, 0 to 0.5: the Playground's slider divided by 100.
+    noise: f64,
     hidden: Vec<usize>,
     activation: Activation,
     lr: f64,
@@ -84,7 +84,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             data: Playground::Circle,
-            noise_percent: 0.0,
+            noise: 0.0,
             hidden: vec![4, 2],
             activation: Activation::Tanh,
             lr: 0.03,
@@ -108,8 +108,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // The data: 500 points, shuffled, half to train on and half to test with.
     let mut rng = StdRng::seed_from_u64(cfg.seed);
-    let noise = cfg.noise_percent / 100.0;
-    let data = datasets::playground(cfg.data, PLAYGROUND_SAMPLES, noise, &mut rng)?;
+    let data = datasets::playground(cfg.data, PLAYGROUND_SAMPLES, cfg.noise, &mut rng)?;
 
     // The network: trained here, or as a file holds it.
     let (model, run) = match &cfg.load {
@@ -279,9 +278,9 @@ fn load_network(path: &Path, cfg: &Config, data: &datasets::Split) -> Result<Mlp
         ))));
     }
     println!(
-        "TensorFlow Playground: {} data, noise {}%, {} training / {} test points (seed {})",
+        "TensorFlow Playground: {} data, noise {}, {} training / {} test points (seed {})",
         cfg.data,
-        cfg.noise_percent,
+        cfg.noise,
         data.train.len(),
         data.test.len(),
         cfg.seed
@@ -400,9 +399,9 @@ fn shape(model: &Mlp) -> String {
 
 fn print_setup(cfg: &Config, model: &Mlp, data: &datasets::Split) {
     println!(
-        "TensorFlow Playground, run for real: {} data, noise {}%, {} training / {} test points",
+        "TensorFlow Playground, run for real: {} data, noise {}, {} training / {} test points",
         cfg.data,
-        cfg.noise_percent,
+        cfg.noise,
         data.train.len(),
         data.test.len()
     );
@@ -479,9 +478,7 @@ impl Config {
             };
             let expected = match flag.as_str() {
                 "--data" => "circle, xor, gauss or spiral",
-                "--noise" => {
-                    "a percentage from 0 to 50, like the Playground's slider (e.g. --noise 25)"
-                }
+                "--noise" => "a fraction from 0 to 0.5, the Playground's slider / 100 (e.g. 0.25)",
                 "--hidden" => "layer widths >= 1 separated by commas (e.g. --hidden 4,2), or none",
                 "--activation" => "tanh, relu, sigmoid or linear",
                 "--lr" => "a learning rate > 0 (e.g. --lr 0.03)",
@@ -504,19 +501,23 @@ impl Config {
             match flag.as_str() {
                 "--data" => cfg.data = v.parse().map_err(|_| bad())?,
                 "--noise" => {
-                    let n: f64 = v.trim_end_matches('%').parse().map_err(|_| bad())?;
-                    if !(0.0..=50.0).contains(&n) {
-                        return Err(bad());
-                    }
-                    if 0.0 < n && n < 1.0 {
-                        // Most likely a fraction: refuse rather than silently run at n%.
-                        let pct = (n * 1e4).round() / 100.0;
+                    let (number, percent) = match v.strip_suffix('%') {
+                        Some(p) => (p.trim(), true),
+                        None => (v, false),
+                    };
+                    let n: f64 = number.parse().map_err(|_| bad())?;
+                    if percent || (1.0..=50.0).contains(&n) {
+                        // Most likely a percentage: refuse rather than silently run at 100·n%.
                         return Err(Message(format!(
-                            "--noise is in percent, like the Playground's slider (0 to 50); \
-                             for {pct}% write --noise {pct}"
+                            "--noise is a fraction, the Playground's slider / 100 (0 to 0.5); \
+                             for {n}% write --noise {}",
+                            n / 100.0
                         )));
                     }
-                    cfg.noise_percent = n;
+                    if !(0.0..=0.5).contains(&n) {
+                        return Err(bad());
+                    }
+                    cfg.noise = n;
                 }
                 "--hidden" => {
                     cfg.hidden = if v.eq_ignore_ascii_case("none") {

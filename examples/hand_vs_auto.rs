@@ -439,7 +439,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let points = datasets::six_points();
     let model = initial_network();
-    let names: Vec<String> = model.named_parameters().into_keys().collect();
+    let names: Vec<String> = model
+        .named_parameters()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
 
     println!("Six points, class 0: (3,4) (2,6) (1,6); class 1: (1,1) (2,1) (3,1).");
     println!("{model}");

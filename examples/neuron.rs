@@ -87,8 +87,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let by_name: Vec<String> = neuron
         .named_parameters()
-        .keys()
+        .into_iter()
         .zip(net.gradients(&nn_grads))
+        .map(|((name, _), g)| (name, g))
         .map(|(name, g)| format!("d out/d {name} = {g:.4}"))
         .collect();
     println!("  {}  (the same as above)\n", by_name.join(", "));

@@ -10,7 +10,10 @@
 //!   split 50/50 into train and test.
 //! - [`moons`] is scikit-learn's `make_moons`, micrograd's demo set (labels ±1).
 //! - [`six_points`] and [`odd_even`] are the small sets of the seed stories (labels 0 and 1).
-//! - [`from_csv_str`] and [`load_csv`] read your own `x,y,label` file.
+//! - [`from_csv_str`] and [`load_csv`] read your own `x,y,label` file, and [`CsvColumns`]
+//!   picks three columns of a wider one by name; [`split_shuffled`] splits it with a seed.
+//!
+//! Noise is a fraction everywhere, never a percentage: the Playground's slider divided by 100.
 //!
 //! ```
 //! use rand::{SeedableRng, rngs::StdRng};
@@ -33,8 +36,9 @@ use std::ops::RangeInclusive;
 use std::path::Path;
 use std::str::FromStr;
 
+use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
-use rand::{Rng, RngExt};
+use rand::{Rng, RngExt, SeedableRng};
 
 use crate::Error;
 
@@ -96,6 +100,14 @@ pub const PLAYGROUND_SAMPLES: usize = 500;
 /// assert_eq!(tapegrad::datasets::PLAYGROUND_TRAIN_FRACTION, 0.5);
 /// ```
 pub const PLAYGROUND_TRAIN_FRACTION: f64 = 0.5;
+
+/// The largest noise the Playground's slider offers, 50%, as the fraction every noise argument
+/// in this module is: [`playground`] refuses more.
+///
+/// ```
+/// assert_eq!(tapegrad::datasets::PLAYGROUND_MAX_NOISE, 0.5);
+/// ```
+pub const PLAYGROUND_MAX_NOISE: f64 = 0.5;
 
 /// The TensorFlow Playground's four classification sets.
 ///
@@ -236,7 +248,8 @@ pub struct Split<T = Point> {
 }
 
 /// Splits `items` in order: the first ⌊len · `train_fraction`⌋ go to `train`, the rest to `test`
-/// (as the Playground does; shuffle first if the order means anything). Nothing is lost or
+/// (as the Playground does, after shuffling; if the order means anything, use
+/// [`split_shuffled`], which shuffles with a seed and refuses one-class sides). Nothing is lost or
 /// duplicated. A product within a few units in the last place of a whole number counts as
 /// that number, so `0.29` of 100 items (28.999999999999996 in `f64`) gives 29; any other is
 /// rounded down, so `0.3333333333` of 3 items gives 0.
@@ -270,10 +283,88 @@ pub fn split<T>(mut items: Vec<T>, train_fraction: f64) -> Result<Split<T>, Erro
     Ok(Split { train: items, test })
 }
 
+/// Shuffles `points` with a seeded RNG, then splits them as [`split`] does, checking that the
+/// split is fit for a two-class problem: every side that is not empty holds both classes.
+///
+/// Use it for data whose order means something, like a CSV file sorted by class, where
+/// [`split`]'s cut in order would train on one class and test on the other. The seed fixes
+/// the shuffle, so a split is repeatable; a refused split may succeed with another seed, or
+/// with more points.
+///
+/// ```
+/// use tapegrad::datasets::{split_shuffled, Point};
+///
+/// // Sorted by class: split() would train on class 0 alone.
+/// let sorted: Vec<Point> = (0..20)
+///     .map(|i| Point::new(i as f64, 0.0, if i < 10 { 0.0 } else { 1.0 }))
+///     .collect();
+/// let s = split_shuffled(sorted.clone(), 0.5, 7)?;
+/// assert_eq!((s.train.len(), s.test.len()), (10, 10));
+/// assert!(s.train.iter().any(|p| p.label == 0.0) && s.train.iter().any(|p| p.label == 1.0));
+/// assert_eq!(split_shuffled(sorted.clone(), 0.5, 7)?, s); // the same seed, the same split
+///
+/// let err = split_shuffled(sorted[..10].to_vec(), 0.5, 7).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid argument: split_shuffled: the data holds only class 0 (10 points); \
+///      a two-class split needs both"
+/// );
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `train_fraction` is not in [0, 1], if the data holds one
+/// class only, or if the training set or the test set would hold one class only (the message
+/// names the side, the class and the number of points).
+pub fn split_shuffled(
+    mut points: Vec<Point>,
+    train_fraction: f64,
+    seed: u64,
+) -> Result<Split, Error> {
+    if let Some(class) = one_class(&points) {
+        return Err(Error::InvalidArgument(format!(
+            "split_shuffled: the data holds only class {class} ({}); a two-class split \
+             needs both",
+            how_many(points.len())
+        )));
+    }
+    points.shuffle(&mut StdRng::seed_from_u64(seed));
+    let split = split(points, train_fraction)?;
+    for (side, part) in [("training set", &split.train), ("test set", &split.test)] {
+        if let Some(class) = one_class(part) {
+            return Err(Error::InvalidArgument(format!(
+                "split_shuffled: the {side} would hold only class {class} ({}) with \
+                 train_fraction {train_fraction} and seed {seed}; use more points, another \
+                 fraction or another seed",
+                how_many(part.len())
+            )));
+        }
+    }
+    Ok(split)
+}
+
+/// "1 point", "2 points".
+fn how_many(n: usize) -> String {
+    if n == 1 {
+        "1 point".into()
+    } else {
+        format!("{n} points")
+    }
+}
+
+/// The one label all of `points` share, if they are not empty and share one.
+fn one_class(points: &[Point]) -> Option<f64> {
+    let first = points.first()?.label;
+    points.iter().all(|p| p.label == first).then_some(first)
+}
+
 /// The Playground's setup: `n` points of `kind` (use [`PLAYGROUND_SAMPLES`] for its 500) at
 /// the given noise, shuffled, then split 50/50 into train and test
-/// ([`PLAYGROUND_TRAIN_FRACTION`]). The noise is the Playground's slider divided by 100: its
-/// range 0–50% is `0.0..=0.5`.
+/// ([`PLAYGROUND_TRAIN_FRACTION`]).
+///
+/// Noise, here and in every generator of this module, is a fraction, never a percentage:
+/// the Playground's slider divided by 100, so its range 0–50% is `0.0..=0.5`
+/// ([`PLAYGROUND_MAX_NOISE`]). The examples' `--noise` flag takes the same number.
 ///
 /// ```
 /// use rand::{SeedableRng, rngs::StdRng};
@@ -287,13 +378,37 @@ pub fn split<T>(mut items: Vec<T>, train_fraction: f64) -> Result<Split<T>, Erro
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative, not finite, or above the
+/// slider's 0.5 (a noise of 25 is most likely 25% meant as 0.25, and the message says so).
+///
+/// ```
+/// use tapegrad::rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::datasets::{self, Playground};
+///
+/// let err = datasets::playground(Playground::Circle, 500, 25.0, &mut StdRng::seed_from_u64(1));
+/// assert_eq!(
+///     err.unwrap_err().to_string(),
+///     "invalid argument: playground: noise is a fraction from 0 to 0.5 (the Playground's \
+///      slider / 100), got 25; for 25% pass 0.25"
+/// );
+/// ```
 pub fn playground<R: Rng + ?Sized>(
     kind: Playground,
     n: usize,
     noise: f64,
     rng: &mut R,
 ) -> Result<Split, Error> {
+    if noise > PLAYGROUND_MAX_NOISE {
+        let hint = if noise >= 1.0 {
+            format!("; for {noise}% pass {}", noise / 100.0)
+        } else {
+            String::new()
+        };
+        return Err(Error::InvalidArgument(format!(
+            "playground: noise is a fraction from 0 to {PLAYGROUND_MAX_NOISE} (the \
+             Playground's slider / 100), got {noise}{hint}"
+        )));
+    }
     let mut points = kind.generate(n, noise, rng)?;
     points.shuffle(rng);
     split(points, PLAYGROUND_TRAIN_FRACTION)
@@ -655,20 +770,23 @@ fn csv_error(line: usize, message: impl Into<String>) -> Error {
 ///
 /// The rules, so nothing is guessed silently:
 /// - the first line is a header of three names (any names that are not all numbers; a first
-///   line of numbers is reported as a missing header);
+///   line of numbers is reported as a missing header). For a file with more columns, pick
+///   three by name with [`CsvColumns`];
 /// - every other line has exactly three comma-separated fields; spaces around a field are
-///   ignored; quoting is not supported;
+///   ignored. A field may be quoted as in RFC 4180 (`"1.5"`, `"a, b"`, `"say ""hi"""`); a
+///   quote inside an unquoted field, text after a closing quote and a quote never closed are
+///   errors;
 /// - x and y are finite numbers (`NaN` and `inf` are refused);
 /// - labels are −1 and 1, or 0 and 1: each must be one of −1, 0, 1 (written any way `f64`
 ///   parses, e.g. `1.0` or `+1`), and a file may not mix −1 with 0. Labels are kept as written;
-///   a file may hold just one class;
+///   a file may hold just one class ([`split_shuffled`] refuses to split it);
 /// - blank lines are allowed only at the end; a blank line between rows is an error, as is a
 ///   file with no data rows. A UTF-8 byte-order mark and `\r\n` line ends are fine.
 ///
 /// ```
 /// use tapegrad::datasets::{from_csv_str, Point};
 ///
-/// let points = from_csv_str("x,y,label\n1.5,2,1\n-3,0.25,-1\n")?;
+/// let points = from_csv_str("x,y,label\n1.5,2,1\n\"-3\",0.25,-1\n")?;
 /// assert_eq!(points, [Point::new(1.5, 2.0, 1.0), Point::new(-3.0, 0.25, -1.0)]);
 ///
 /// let err = from_csv_str("x,y,label\n1,2,1\n3,oops,-1\n").unwrap_err();
@@ -679,89 +797,310 @@ fn csv_error(line: usize, message: impl Into<String>) -> Error {
 /// # Errors
 /// [`Error::Csv`] with the 1-based line number and the problem: an empty file, a missing header,
 /// a wrong number of fields (expected 3, got N), a field that is not a number (quoted), a
-/// non-finite number, a label that is not −1, 0 or 1 or that mixes −1 with 0, a blank line
-/// before the last row, or no data rows.
+/// non-finite number, a label that is not −1, 0 or 1 or that mixes −1 with 0, a quoting
+/// error, a blank line before the last row, or no data rows.
 pub fn from_csv_str(text: &str) -> Result<Vec<Point>, Error> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<&str> = text.lines().collect();
-    // Trailing blank lines are fine; everything before them is checked.
-    let used = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map_or(0, |i| i + 1);
-    if used == 0 {
+    let (header, rows) = csv_table(text)?;
+    if header.fields.len() != 3 {
+        let hint = if header.fields.len() > 3 {
+            "; to read three columns of a wider file, name them with CsvColumns"
+        } else {
+            ""
+        };
+        return Err(csv_error(
+            1,
+            format!(
+                "header has the wrong number of fields: expected 3 (x,y,label), got {}{hint}",
+                header.fields.len()
+            ),
+        ));
+    }
+    let roles = ["x", "y", "label"].map(String::from);
+    csv_points(rows, [0, 1, 2], roles, 3, " (x,y,label)")
+}
+
+/// Reads a two-class CSV file; see [`from_csv_str`] for the format.
+///
+/// ```
+/// let path = std::env::temp_dir().join("tapegrad_load_csv_doctest.csv");
+/// std::fs::write(&path, "x,y,label\n0,1,1\n1,0,0\n")?;
+/// let points = tapegrad::datasets::load_csv(&path)?;
+/// assert_eq!(points.len(), 2);
+/// # std::fs::remove_file(&path)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Io`] (naming the path) if the file cannot be read or is not UTF-8, and every
+/// [`Error::Csv`] of [`from_csv_str`].
+pub fn load_csv(path: impl AsRef<Path>) -> Result<Vec<Point>, Error> {
+    from_csv_str(&read_text(path.as_ref())?)
+}
+
+fn read_text(path: &Path) -> Result<String, Error> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Which columns of a CSV file with a header hold a point's `x`, `y` and `label`, by their
+/// names in the header: how to read a file with more than three columns, or with its columns
+/// in another order. Other columns are ignored (they need not be numbers).
+///
+/// The format is [`from_csv_str`]'s except for the columns: header names are compared
+/// exactly, after quotes and surrounding spaces are removed; every row has as many fields as
+/// the header.
+///
+/// ```
+/// use tapegrad::datasets::{CsvColumns, Point};
+///
+/// let text = "\
+/// id,species,petal length,petal width,note
+/// 7,1,1.4,0.2,\"short, wide\"
+/// 8,0,4.7,1.4,
+/// ";
+/// let columns = CsvColumns { x: "petal length", y: "petal width", label: "species" };
+/// assert_eq!(
+///     columns.parse(text)?,
+///     [Point::new(1.4, 0.2, 1.0), Point::new(4.7, 1.4, 0.0)]
+/// );
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CsvColumns<'a> {
+    /// The header name of the column with the first input.
+    pub x: &'a str,
+    /// The header name of the column with the second input.
+    pub y: &'a str,
+    /// The header name of the column with the class label.
+    pub label: &'a str,
+}
+
+impl CsvColumns<'_> {
+    /// Parses CSV text, reading the named columns of every row.
+    ///
+    /// # Errors
+    /// [`Error::Csv`] naming the line: a named column missing from the header (the message
+    /// lists the header's names) or named twice there, a row with a different number of
+    /// fields from the header, and every error of [`from_csv_str`] in the selected columns.
+    ///
+    /// ```
+    /// use tapegrad::datasets::CsvColumns;
+    ///
+    /// let columns = CsvColumns { x: "a", y: "b", label: "class" };
+    /// let err = columns.parse("a,b,kind\n1,2,1\n").unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "CSV line 1: no column `class` in the header; its columns are a, b, kind"
+    /// );
+    /// ```
+    pub fn parse(&self, text: &str) -> Result<Vec<Point>, Error> {
+        let (header, rows) = csv_table(text)?;
+        let column = |name: &str| -> Result<usize, Error> {
+            let mut at = header.fields.iter().enumerate().filter(|(_, f)| *f == name);
+            match (at.next(), at.next()) {
+                (Some((i, _)), None) => Ok(i),
+                (Some(_), Some(_)) => Err(csv_error(
+                    1,
+                    format!("column `{name}` appears more than once in the header"),
+                )),
+                (None, _) => Err(csv_error(
+                    1,
+                    format!(
+                        "no column `{name}` in the header; its columns are {}",
+                        header.fields.join(", ")
+                    ),
+                )),
+            }
+        };
+        let at = [column(self.x)?, column(self.y)?, column(self.label)?];
+        let roles = [("x", self.x), ("y", self.y), ("label", self.label)]
+            .map(|(role, name)| format!("{role} (column `{name}`)"));
+        csv_points(rows, at, roles, header.fields.len(), " (as in the header)")
+    }
+
+    /// Reads a CSV file, reading the named columns of every row; see
+    /// [`parse`](CsvColumns::parse).
+    ///
+    /// # Errors
+    /// [`Error::Io`] (naming the path) if the file cannot be read or is not UTF-8, and every
+    /// error of [`parse`](CsvColumns::parse).
+    ///
+    /// ```
+    /// use tapegrad::datasets::CsvColumns;
+    ///
+    /// let path = std::env::temp_dir().join("tapegrad_csv_columns_doctest.csv");
+    /// std::fs::write(&path, "label,u,v\n1,0.5,2\n-1,1,-2\n")?;
+    /// let points = CsvColumns { x: "u", y: "v", label: "label" }.load(&path)?;
+    /// assert_eq!(points[1].inputs(), [1.0, -2.0]);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn load(&self, path: impl AsRef<Path>) -> Result<Vec<Point>, Error> {
+        self.parse(&read_text(path.as_ref())?)
+    }
+}
+
+/// One record of a CSV text: its fields, unquoted and trimmed, and the line it starts on.
+#[derive(Debug)]
+struct CsvRecord {
+    line: usize,
+    fields: Vec<String>,
+    /// One unquoted field of nothing but spaces: a blank line.
+    blank: bool,
+}
+
+/// The header and the data rows of a CSV text, with the checks every reader shares: a
+/// non-empty file, a header that is not a row of numbers, at least one row, and blank lines
+/// only at the end (they are dropped).
+fn csv_table(text: &str) -> Result<(CsvRecord, Vec<CsvRecord>), Error> {
+    let mut records = csv_records(text.strip_prefix('\u{feff}').unwrap_or(text))?;
+    while records.last().is_some_and(|r| r.blank) {
+        records.pop();
+    }
+    let mut records = records.into_iter();
+    let Some(header) = records.next() else {
         return Err(csv_error(
             1,
             "empty file: expected a header line `x,y,label` and data rows",
         ));
-    }
-
-    let header: Vec<&str> = lines[0].split(',').map(str::trim).collect();
-    if header.iter().all(|f| f.parse::<f64>().is_ok()) {
+    };
+    if header.fields.iter().all(|f| f.parse::<f64>().is_ok()) {
         return Err(csv_error(
             1,
             format!(
                 "missing header: expected a line of names like `x,y,label`, found `{}`",
-                lines[0].trim()
+                header.fields.join(",")
             ),
         ));
     }
-    if header.len() != 3 {
-        return Err(csv_error(
-            1,
-            format!(
-                "header has the wrong number of fields: expected 3 (x,y,label), got {}",
-                header.len()
-            ),
-        ));
-    }
-    if used == 1 {
+    let rows: Vec<CsvRecord> = records.collect();
+    if rows.is_empty() {
         return Err(csv_error(2, "no data rows after the header"));
     }
+    if let Some(blank) = rows.iter().find(|r| r.blank) {
+        return Err(csv_error(
+            blank.line,
+            "blank line between data rows (blank lines are allowed only at the end)",
+        ));
+    }
+    Ok((header, rows))
+}
 
+/// Splits CSV text into records, RFC 4180 style: fields separated by commas, records by
+/// `\n` or `\r\n`; a field in double quotes may hold commas, line breaks and doubled quotes
+/// (`""` for `"`). Spaces around a field are dropped; inside quotes they are kept.
+fn csv_records(text: &str) -> Result<Vec<CsvRecord>, Error> {
+    let mut chars = text.chars().peekable();
+    let mut line = 1;
+    let mut records = Vec::new();
+    while chars.peek().is_some() {
+        let start = line;
+        let mut fields = Vec::new();
+        let mut quoted_any = false;
+        loop {
+            while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
+            let mut field = String::new();
+            if chars.next_if_eq(&'"').is_some() {
+                quoted_any = true;
+                let opened = line;
+                loop {
+                    match chars.next() {
+                        Some('"') if chars.next_if_eq(&'"').is_some() => field.push('"'),
+                        Some('"') => break,
+                        Some(c) => {
+                            line += usize::from(c == '\n');
+                            field.push(c);
+                        }
+                        None => {
+                            return Err(csv_error(
+                                opened,
+                                "a quoted field is never closed (a `\"` is missing)",
+                            ));
+                        }
+                    }
+                }
+                while chars.next_if(|&c| matches!(c, ' ' | '\t' | '\r')).is_some() {}
+                if let Some(&c) = chars.peek().filter(|&&c| c != ',' && c != '\n') {
+                    return Err(csv_error(
+                        line,
+                        format!("unexpected `{c}` after a closing quote (a field ends there)"),
+                    ));
+                }
+            } else {
+                while let Some(c) = chars.next_if(|&c| c != ',' && c != '\n') {
+                    if c == '"' {
+                        return Err(csv_error(
+                            line,
+                            "a quote inside an unquoted field: quote the whole field and \
+                             double the quotes within it (`\"a \"\"b\"\"\"`)",
+                        ));
+                    }
+                    field.push(c);
+                }
+                field = field.trim().to_string();
+            }
+            fields.push(field);
+            if chars.next_if_eq(&',').is_none() {
+                break;
+            }
+        }
+        if chars.next_if_eq(&'\n').is_some() {
+            line += 1;
+        }
+        let blank = !quoted_any && fields.len() == 1 && fields[0].is_empty();
+        records.push(CsvRecord {
+            line: start,
+            fields,
+            blank,
+        });
+    }
+    Ok(records)
+}
+
+/// The points in `rows`: x, y and label from the fields at `at`, named in messages as
+/// `roles`. Every row has `width` fields; `why` follows that number in the message.
+fn csv_points(
+    rows: Vec<CsvRecord>,
+    at: [usize; 3],
+    roles: [String; 3],
+    width: usize,
+    why: &str,
+) -> Result<Vec<Point>, Error> {
     // The line that fixed the labelling convention, and which one: Some(true) for -1/1.
     let mut convention: Option<(bool, usize)> = None;
-    let mut points = Vec::with_capacity(used - 1);
-    for (idx, raw) in lines[1..used].iter().enumerate() {
-        let line = idx + 2;
-        if raw.trim().is_empty() {
-            return Err(csv_error(
-                line,
-                "blank line between data rows (blank lines are allowed only at the end)",
-            ));
-        }
-        let fields: Vec<&str> = raw.split(',').map(str::trim).collect();
-        if fields.len() != 3 {
+    let mut points = Vec::with_capacity(rows.len());
+    for row in rows {
+        let line = row.line;
+        if row.fields.len() != width {
             return Err(csv_error(
                 line,
                 format!(
-                    "wrong number of fields: expected 3 (x,y,label), got {}",
-                    fields.len()
+                    "wrong number of fields: expected {width}{why}, got {}",
+                    row.fields.len()
                 ),
             ));
         }
-        let number = |name: &str, text: &str| -> Result<f64, Error> {
+        let number = |k: usize| -> Result<f64, Error> {
+            let (role, text) = (&roles[k], row.fields[at[k]].trim());
             let v: f64 = text.parse().map_err(|_| {
-                csv_error(line, format!("cannot parse {name} `{text}` as a number"))
+                csv_error(line, format!("cannot parse {role} `{text}` as a number"))
             })?;
             if v.is_finite() {
                 Ok(v)
             } else {
                 Err(csv_error(
                     line,
-                    format!("{name} `{text}` is not a finite number"),
+                    format!("{role} `{text}` is not a finite number"),
                 ))
             }
         };
-        let x = number("x", fields[0])?;
-        let y = number("y", fields[1])?;
-        let label = number("label", fields[2])?;
+        let (x, y, label) = (number(0)?, number(1)?, number(2)?);
         if label != -1.0 && label != 0.0 && label != 1.0 {
             return Err(csv_error(
                 line,
                 format!(
                     "label `{}` is not a class: labels must be -1 and 1, or 0 and 1",
-                    fields[2]
+                    row.fields[at[2]].trim()
                 ),
             ));
         }
@@ -785,25 +1124,4 @@ pub fn from_csv_str(text: &str) -> Result<Vec<Point>, Error> {
         points.push(Point::new(x, y, label));
     }
     Ok(points)
-}
-
-/// Reads a two-class CSV file; see [`from_csv_str`] for the format.
-///
-/// ```
-/// let path = std::env::temp_dir().join("tapegrad_load_csv_doctest.csv");
-/// std::fs::write(&path, "x,y,label\n0,1,1\n1,0,0\n")?;
-/// let points = tapegrad::datasets::load_csv(&path)?;
-/// assert_eq!(points.len(), 2);
-/// # std::fs::remove_file(&path)?;
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
-/// # Errors
-/// [`Error::Io`] (naming the path) if the file cannot be read or is not UTF-8, and every
-/// [`Error::Csv`] of [`from_csv_str`].
-pub fn load_csv(path: impl AsRef<Path>) -> Result<Vec<Point>, Error> {
-    let path = path.as_ref();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    from_csv_str(&text)
 }

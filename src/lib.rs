@@ -17,6 +17,20 @@ pub mod tutorial;
 mod value;
 mod viz;
 
+/// The `rand` crate this crate was built with, re-exported: [`nn::Mlp::new`], [`nn::Layer::new`]
+/// and the [`datasets`] generators take an RNG implementing its `Rng` trait, so use
+/// `tapegrad::rand::{SeedableRng, rngs::StdRng}` (or depend on the same major version of
+/// `rand`) and the versions cannot clash.
+///
+/// ```
+/// use tapegrad::rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::moons(10, 0.1, &mut StdRng::seed_from_u64(1))?;
+/// assert_eq!(points.len(), 10);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub use rand;
+
 pub use error::Error;
 pub use grad::Gradients;
 pub use gradcheck::{

@@ -7,15 +7,18 @@
 //! parameter order and hands them to an [optimizer](crate::optim):
 //!
 //! ```
-//! use rand::{SeedableRng, rngs::StdRng};
 //! use tapegrad::{Gradients, Tape};
 //! use tapegrad::loss;
 //! use tapegrad::nn::{Activation::{Linear, Tanh}, Init, Mlp, Module};
 //! use tapegrad::optim::{Optimizer, Sgd, check_loss};
 //!
 //! # fn main() -> Result<(), tapegrad::Error> {
-//! let mut rng = StdRng::seed_from_u64(7);
-//! let mut model = Mlp::new(2, &[4, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
+//! let mut model = Mlp::builder(2) // 2 → 4 tanh → 1 linear
+//!     .hidden(&[4], Tanh)
+//!     .output(1, Linear)
+//!     .init(Init::Micrograd)
+//!     .seed(7)
+//!     .build()?;
 //! let (xs, ys) = ([[0.5, -1.0], [-0.5, 1.0]], [1.0, -1.0]);
 //! let mut opt = Sgd::new(0.05);
 //! let mut tape = Tape::new();
@@ -31,8 +34,7 @@
 //!     let loss = loss::mean(&losses)?;
 //!     check_loss(step, loss.data())?;
 //!     tape.backward_into(loss, &mut grads); // reuses the gradients' memory too
-//!     let step_grads = net.gradients(&grads); // in parameter order
-//!     opt.step(&mut model, &step_grads)?;
+//!     opt.step(&mut model, &net.gradients(&grads))?; // gradients in parameter order
 //!     history.push(loss.data());
 //! }
 //! assert!(history[19] < history[0]);
@@ -51,8 +53,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use indexmap::IndexMap;
-use rand::{Rng, RngExt};
+use rand::rngs::StdRng;
+use rand::{Rng, RngExt, SeedableRng};
 
 use crate::error::Error;
 use crate::grad::Gradients;
@@ -436,14 +438,15 @@ impl FromStr for Init {
 /// The trait is object safe, so optimizers take `&mut dyn Module`.
 ///
 /// To make your own model, implement the three required methods (keeping the order
-/// consistent), and [`Forward`] to use [`record`](Module::record)'s `forward`.
+/// consistent), and [`Forward`] and `Clone` to use [`record`](Module::record)'s `forward`
+/// (the recording keeps a copy of the model).
 ///
 /// ```
 /// use tapegrad::nn::{Activation, Module, Neuron};
 ///
 /// let mut n = Neuron::from_parts(vec![0.5, -1.0], 0.25, Activation::Tanh);
 /// assert_eq!(n.parameters(), vec![0.5, -1.0, 0.25]);
-/// assert_eq!(n.named_parameters().keys().collect::<Vec<_>>(), ["w0", "w1", "b"]);
+/// assert_eq!(n.named_parameters()[2], ("b".to_string(), 0.25));
 /// n.set_parameters(&[1.0, 2.0, 3.0])?;
 /// assert_eq!((n.weights(), n.bias()), (&[1.0, 2.0][..], 3.0));
 /// # Ok::<(), tapegrad::Error>(())
@@ -473,23 +476,29 @@ pub trait Module {
     /// ```
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64));
 
-    /// Every parameter under its name, in order (`layer0.neuron1.w0`, `layer0.neuron1.b`, …
-    /// for an [`Mlp`]). Allocates a string per parameter: for printing and saving, not for the
-    /// training loop.
+    /// Every parameter with its name, in parameter order (`layer0.neuron1.w0`,
+    /// `layer0.neuron1.b`, … for an [`Mlp`]), as PyTorch's `named_parameters()` gives them.
+    /// Allocates a string per parameter: for printing and saving, not for the training loop.
+    ///
+    /// A plain `Vec` of pairs, so implementing the trait needs no map type; to look
+    /// parameters up by name, collect it into the map you like
+    /// (`.into_iter().collect::<HashMap<_, _>>()`).
     ///
     /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
     /// use tapegrad::nn::{Activation::{Linear, Tanh}, Init, Mlp, Module};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
-    /// let names: Vec<String> = mlp.named_parameters().into_keys().collect();
+    /// let named = mlp.named_parameters();
+    /// let names: Vec<&str> = named.iter().map(|(name, _)| name.as_str()).collect();
     /// assert_eq!(names[..3], ["layer0.neuron0.w0", "layer0.neuron0.w1", "layer0.neuron0.b"]);
     /// assert_eq!(names[3], "layer0.neuron1.w0");
-    /// assert_eq!(names.last().unwrap(), "layer1.neuron0.b");
+    /// assert_eq!(names.last(), Some(&"layer1.neuron0.b"));
+    /// assert_eq!(named[2].1, 0.0); // Init::Micrograd's bias
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    fn named_parameters(&self) -> IndexMap<String, f64>;
+    fn named_parameters(&self) -> Vec<(String, f64)>;
 
     /// How many parameters there are. The default counts them with
     /// [`visit_parameters`](Module::visit_parameters); the models here answer without visiting.
@@ -555,9 +564,10 @@ pub trait Module {
         Ok(())
     }
 
-    /// Records every parameter on `tape` as a [`Tape::var`], in order, and binds them to the
-    /// model: the start of a training step. The result runs the forward pass and reads the
-    /// parameters' gradients. No labels are attached (they allocate); see
+    /// Records every parameter on `tape` as a [`Tape::var`], in order, and binds them to a
+    /// copy of the model: the start of a training step. The result runs the forward pass and
+    /// reads the parameters' gradients; it borrows the tape, not the model, so the model can
+    /// be updated while it is alive. No labels are attached (they allocate); see
     /// [`record_labeled`](Module::record_labeled).
     ///
     /// ```
@@ -571,14 +581,14 @@ pub trait Module {
     /// assert_eq!(net.gradients(&y.backward()), vec![3.0, 4.0, 1.0]);
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    fn record<'m, 't>(&'m self, tape: &'t Tape) -> Recorded<'m, 't, Self>
+    fn record<'t>(&self, tape: &'t Tape) -> Recorded<'t, Self>
     where
-        Self: Sized,
+        Self: Sized + Clone,
     {
         let mut params = Vec::with_capacity(self.parameter_count());
         self.visit_parameters(&mut |p| params.push(tape.var(p)));
         Recorded {
-            model: self,
+            model: self.clone(),
             tape,
             params,
         }
@@ -596,17 +606,17 @@ pub trait Module {
     /// let net = n.record_labeled(&tape);
     /// assert_eq!(net.params()[1].label().as_deref(), Some("b"));
     /// ```
-    fn record_labeled<'m, 't>(&'m self, tape: &'t Tape) -> Recorded<'m, 't, Self>
+    fn record_labeled<'t>(&self, tape: &'t Tape) -> Recorded<'t, Self>
     where
-        Self: Sized,
+        Self: Sized + Clone,
     {
         let params = self
             .named_parameters()
             .iter()
-            .map(|(name, &p)| tape.var(p).with_label(name))
+            .map(|(name, p)| tape.var(*p).with_label(name))
             .collect();
         Recorded {
-            model: self,
+            model: self.clone(),
             tape,
             params,
         }
@@ -624,7 +634,10 @@ pub trait Module {
 /// use tapegrad::{Error, Tape, nn::{Activation, Forward, Layer, Module, Neuron}};
 ///
 /// /// Any model's outputs for plain inputs, with its parameters recorded on `tape`.
-/// fn run<'t, M: Forward>(m: &M, tape: &'t Tape, x: &[f64]) -> Result<M::Output<'t>, Error> {
+/// fn run<'t, M>(m: &M, tape: &'t Tape, x: &[f64]) -> Result<M::Output<'t>, Error>
+/// where
+///     M: Forward + Clone,
+/// {
 ///     m.record(tape).forward_f64(x)
 /// }
 /// let layer = Layer::from_neurons(vec![Neuron::from_parts(vec![2.0], 1.0, Activation::Linear)])?;
@@ -667,8 +680,29 @@ pub trait Forward: Module {
 /// A model with its parameters recorded on a tape, made by [`Module::record`]: one training
 /// step's view of the model.
 ///
-/// It borrows the model (so the model cannot change under it) and the tape. Read the
-/// gradients with [`gradients`](Recorded::gradients), then drop it before updating the model.
+/// It borrows the tape and keeps its own copy of the model as recorded (the shape the
+/// forward pass follows, and the parameter values the tape holds), so it never borrows the
+/// model: the update can take the gradients straight from it, in one line.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+/// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp, Module};
+/// use tapegrad::optim::{Optimizer, Sgd};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let mut model = Mlp::builder(2).hidden(&[4], Tanh).output(1, Linear).seed(3).build()?;
+/// let mut opt = Sgd::new(0.1);
+/// let tape = Tape::new();
+/// let net = model.record(&tape);
+/// let loss = loss::mse(net.forward_f64(&[0.5, -1.0])?[0], 1.0);
+/// let grads = loss.backward();
+/// opt.step(&mut model, &net.gradients(&grads))?; // the model changes while `net` lives
+/// assert_ne!(model.parameters(), net.model().parameters());
+/// // `net` goes on describing the recorded step: its copy is the model before the update.
+/// assert_eq!(net.forward_f64(&[0.5, -1.0])?[0].data(), net.model().predict(&[0.5, -1.0])?[0]);
+/// # Ok(())
+/// # }
+/// ```
 ///
 /// ```
 /// use rand::{SeedableRng, rngs::StdRng};
@@ -684,13 +718,13 @@ pub trait Forward: Module {
 /// assert_eq!(g.len(), 8);
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
-pub struct Recorded<'m, 't, M> {
-    model: &'m M,
+pub struct Recorded<'t, M> {
+    model: M,
     tape: &'t Tape,
     params: Vec<Value<'t>>,
 }
 
-impl<M> fmt::Debug for Recorded<'_, '_, M> {
+impl<M> fmt::Debug for Recorded<'_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Recorded")
             .field("model", &std::any::type_name::<M>())
@@ -700,7 +734,7 @@ impl<M> fmt::Debug for Recorded<'_, '_, M> {
     }
 }
 
-impl<'m, 't, M> Recorded<'m, 't, M> {
+impl<'t, M> Recorded<'t, M> {
     /// The recorded parameters, in parameter order.
     ///
     /// ```
@@ -715,7 +749,7 @@ impl<'m, 't, M> Recorded<'m, 't, M> {
         &self.params
     }
 
-    /// The model.
+    /// The model as it was recorded: a copy, with the parameter values the tape holds.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
@@ -725,8 +759,8 @@ impl<'m, 't, M> Recorded<'m, 't, M> {
     /// assert_eq!(n.record(&tape).model().nin(), 1);
     /// ```
     #[must_use]
-    pub fn model(&self) -> &'m M {
-        self.model
+    pub fn model(&self) -> &M {
+        &self.model
     }
 
     /// The tape the parameters are recorded on.
@@ -767,7 +801,7 @@ impl<'m, 't, M> Recorded<'m, 't, M> {
     }
 }
 
-impl<'t, M: Forward> Recorded<'_, 't, M> {
+impl<'t, M: Forward> Recorded<'t, M> {
     /// Runs the model on `inputs` with the recorded parameters.
     ///
     /// # Errors
@@ -1032,11 +1066,11 @@ impl Neuron {
         Ok(self.forward(&params, &constants(inputs))?.data())
     }
 
-    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+    fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
         for (i, &w) in self.weights.iter().enumerate() {
-            out.insert(format!("{prefix}w{i}"), w);
+            out.push((format!("{prefix}w{i}"), w));
         }
-        out.insert(format!("{prefix}b"), self.bias);
+        out.push((format!("{prefix}b"), self.bias));
     }
 }
 
@@ -1055,8 +1089,8 @@ impl Module for Neuron {
         f(&mut self.bias);
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }
@@ -1310,7 +1344,7 @@ impl Layer {
         Ok(out.iter().map(|v| v.data()).collect())
     }
 
-    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+    fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
         for (i, n) in self.neurons.iter().enumerate() {
             n.name_parameters(&format!("{prefix}neuron{i}."), out);
         }
@@ -1330,8 +1364,8 @@ impl Module for Layer {
         }
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }
@@ -1411,11 +1445,16 @@ impl Mlp {
     /// but the last uses `hidden`; the last uses `output`. Parameters are drawn by `init`
     /// from `rng` layer by layer, in parameter order.
     ///
+    /// [`Mlp::builder`] makes the same networks with every argument named. `rng` is any RNG
+    /// of the `rand` version tapegrad uses, re-exported as [`tapegrad::rand`](crate::rand):
+    /// import `SeedableRng` and `StdRng` from there, so a project on another version of
+    /// `rand` does not hand in a type of that version.
+    ///
     /// # Errors
     /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0.
     ///
     /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
     /// use tapegrad::nn::{Activation::{Linear, Sigmoid, Tanh}, Init, Mlp};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
@@ -1444,24 +1483,67 @@ impl Mlp {
                 "an Mlp needs at least one layer; `sizes` was empty".into(),
             ));
         }
+        let last = sizes.len() - 1;
+        let widths: Vec<(usize, Activation)> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &width)| (width, if i == last { output } else { hidden }))
+            .collect();
+        Mlp::with_widths(nin, &widths, init, rng)
+    }
+
+    /// An MLP with `nin` inputs and one layer per `(width, activation)`, drawn by `init` from
+    /// `rng` layer by layer: what [`new`](Mlp::new) and [`MlpBuilder::build`] share.
+    fn with_widths<R: Rng + ?Sized>(
+        nin: usize,
+        widths: &[(usize, Activation)],
+        init: Init,
+        rng: &mut R,
+    ) -> Result<Self, Error> {
         if nin == 0 {
             return Err(Error::EmptyNetwork(
                 "an Mlp needs at least one input (nin was 0)".into(),
             ));
         }
-        if let Some(i) = sizes.iter().position(|&s| s == 0) {
+        if let Some(i) = widths.iter().position(|&(width, _)| width == 0) {
             return Err(Error::EmptyNetwork(format!(
                 "layer {i} has width 0; every layer needs at least one neuron"
             )));
         }
-        let mut layers = Vec::with_capacity(sizes.len());
+        let mut layers = Vec::with_capacity(widths.len());
         let mut fan_in = nin;
-        for (i, &nout) in sizes.iter().enumerate() {
-            let act = if i + 1 == sizes.len() { output } else { hidden };
-            layers.push(Layer::new(fan_in, nout, act, init, rng)?);
+        for &(nout, activation) in widths {
+            layers.push(Layer::new(fan_in, nout, activation, init, rng)?);
             fan_in = nout;
         }
         Ok(Mlp { layers })
+    }
+
+    /// Starts building an MLP with `nin` inputs, naming each choice: hidden layers, the
+    /// output layer, the initialisation and the seed. See [`MlpBuilder`].
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::{Linear, Relu}, Init, Mlp, Module};
+    ///
+    /// // micrograd's demo network: 2 → 16 → 16 → 1, relu, linear output.
+    /// let mlp = Mlp::builder(2)
+    ///     .hidden(&[16, 16], Relu)
+    ///     .output(1, Linear)
+    ///     .init(Init::Micrograd)
+    ///     .seed(1)
+    ///     .build()?;
+    /// assert_eq!(mlp.sizes(), [2, 16, 16, 1]);
+    /// assert_eq!(mlp.parameter_count(), 337);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn builder(nin: usize) -> MlpBuilder {
+        MlpBuilder {
+            nin,
+            hidden: Vec::new(),
+            output: None,
+            init: Init::Micrograd,
+            seed: 0,
+        }
     }
 
     /// An MLP made of the given layers, in order.
@@ -1654,8 +1736,8 @@ impl Module for Mlp {
         }
     }
 
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        let mut out = Vec::with_capacity(self.parameter_count());
         for (i, l) in self.layers.iter().enumerate() {
             l.name_parameters(&format!("layer{i}."), &mut out);
         }
@@ -1699,5 +1781,164 @@ impl fmt::Debug for Mlp {
             .field("sizes", &self.sizes())
             .field("parameters", &self.parameter_count())
             .finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MlpBuilder
+// ---------------------------------------------------------------------------------------------
+
+/// Builds an [`Mlp`] with every choice named, made by [`Mlp::builder`]: hidden layers with
+/// [`hidden`](MlpBuilder::hidden) (as many calls as you like, each appending layers), the
+/// output layer with [`output`](MlpBuilder::output) (required), then optionally
+/// [`init`](MlpBuilder::init) (default [`Init::Micrograd`]) and [`seed`](MlpBuilder::seed)
+/// (default 0), and [`build`](MlpBuilder::build).
+///
+/// The seed fixes the network: `build` draws the parameters from a
+/// `StdRng::seed_from_u64(seed)` exactly as [`Mlp::new`] would from that RNG, so the same
+/// builder always builds the same network. To draw from an RNG of your own, use
+/// [`build_with_rng`](MlpBuilder::build_with_rng).
+///
+/// ```
+/// use tapegrad::rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation::{Linear, Relu, Sigmoid, Tanh}, Init, Mlp};
+///
+/// let built = Mlp::builder(2).hidden(&[4, 2], Tanh).output(1, Linear).seed(5).build()?;
+/// let mut rng = StdRng::seed_from_u64(5);
+/// assert_eq!(built, Mlp::new(2, &[4, 2, 1], Tanh, Linear, Init::Micrograd, &mut rng)?);
+///
+/// // Hidden layers may differ in activation; with none, the network is one layer.
+/// let mixed = Mlp::builder(3).hidden(&[8], Relu).hidden(&[4], Tanh).output(2, Sigmoid);
+/// assert_eq!(
+///     mixed.build()?.to_string(),
+///     "Mlp of [Layer of [ReluNeuron(3), ReluNeuron(3), ReluNeuron(3), ReluNeuron(3), \
+///      ReluNeuron(3), ReluNeuron(3), ReluNeuron(3), ReluNeuron(3)], \
+///      Layer of [TanhNeuron(8), TanhNeuron(8), TanhNeuron(8), TanhNeuron(8)], \
+///      Layer of [SigmoidNeuron(4), SigmoidNeuron(4)]]"
+/// );
+/// let logistic = Mlp::builder(2).output(1, Sigmoid).build()?;
+/// assert_eq!(logistic.to_string(), "Mlp of [Layer of [SigmoidNeuron(2)]]");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct MlpBuilder {
+    nin: usize,
+    hidden: Vec<(usize, Activation)>,
+    output: Option<(usize, Activation)>,
+    init: Init,
+    seed: u64,
+}
+
+impl MlpBuilder {
+    /// Appends one hidden layer per entry of `widths`, each with `activation`. Call it again
+    /// for layers with another activation; an empty `widths` adds nothing.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::{Linear, Relu, Tanh}, Mlp};
+    ///
+    /// let mlp = Mlp::builder(2).hidden(&[3], Relu).hidden(&[5], Tanh).output(1, Linear).build()?;
+    /// assert_eq!(mlp.sizes(), [2, 3, 5, 1]);
+    /// assert_eq!(mlp.layers()[1].neurons()[0].activation(), Tanh);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn hidden(mut self, widths: &[usize], activation: Activation) -> Self {
+        self.hidden.extend(widths.iter().map(|&w| (w, activation)));
+        self
+    }
+
+    /// Sets the output layer: `width` neurons with `activation`, after the hidden layers. A
+    /// second call replaces the first.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::{Linear, Sigmoid}, Mlp};
+    ///
+    /// let mlp = Mlp::builder(2).output(3, Linear).output(1, Sigmoid).build()?;
+    /// assert_eq!((mlp.nout(), mlp.to_string().contains("Sigmoid")), (1, true));
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn output(mut self, width: usize, activation: Activation) -> Self {
+        self.output = Some((width, activation));
+        self
+    }
+
+    /// Sets how the parameters are drawn (default [`Init::Micrograd`]).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::Linear, Init, Mlp};
+    ///
+    /// let mlp = Mlp::builder(2).output(1, Linear).init(Init::Playground).build()?;
+    /// assert_eq!(mlp.layers()[0].neurons()[0].bias(), 0.1);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn init(mut self, init: Init) -> Self {
+        self.init = init;
+        self
+    }
+
+    /// Sets the seed the parameters are drawn with (default 0).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp};
+    ///
+    /// let builder = Mlp::builder(2).hidden(&[4], Tanh).output(1, Linear);
+    /// assert_eq!(builder.clone().seed(1).build()?, builder.clone().seed(1).build()?);
+    /// assert_ne!(builder.clone().seed(1).build()?, builder.seed(2).build()?);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Builds the network, drawing its parameters from `StdRng::seed_from_u64(seed)`.
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if no output layer was set, `nin` is 0, or a width is 0.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp};
+    ///
+    /// let err = Mlp::builder(2).hidden(&[4], Tanh).build().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "empty network: no output layer; add one with .output(width, activation)"
+    /// );
+    /// let err = Mlp::builder(2).hidden(&[4, 0], Tanh).output(1, Linear).build().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    /// );
+    /// ```
+    pub fn build(&self) -> Result<Mlp, Error> {
+        self.build_with_rng(&mut StdRng::seed_from_u64(self.seed))
+    }
+
+    /// Builds the network, drawing its parameters from `rng` (the seed is not used).
+    ///
+    /// # Errors
+    /// As [`build`](MlpBuilder::build).
+    ///
+    /// ```
+    /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp};
+    ///
+    /// let builder = Mlp::builder(2).hidden(&[4], Tanh).output(1, Linear);
+    /// let mut rng = StdRng::seed_from_u64(9);
+    /// let first = builder.build_with_rng(&mut rng)?;
+    /// let second = builder.build_with_rng(&mut rng)?; // the RNG has moved on
+    /// assert_ne!(first, second);
+    /// assert_eq!(first, builder.seed(9).build()?);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn build_with_rng<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<Mlp, Error> {
+        let Some(output) = self.output else {
+            return Err(Error::EmptyNetwork(
+                "no output layer; add one with .output(width, activation)".into(),
+            ));
+        };
+        let mut widths = self.hidden.clone();
+        widths.push(output);
+        Mlp::with_widths(self.nin, &widths, self.init, rng)
     }
 }

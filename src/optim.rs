@@ -29,8 +29,7 @@
 //!     }
 //!     let loss = loss::mean(&losses)?;
 //!     check_loss(step, loss.data())?;
-//!     let grads = net.gradients(&loss.backward());
-//!     opt.step(&mut model, &grads)?;
+//!     opt.step(&mut model, &net.gradients(&loss.backward()))?;
 //! }
 //! assert!((model.weights()[0] - 2.0).abs() < 1e-2);
 //! assert!((model.bias() + 1.0).abs() < 1e-2);
@@ -183,8 +182,9 @@ pub fn validate_gradients(model: &dyn Module, grads: &[f64], step: usize) -> Res
 fn parameter_name(model: &dyn Module, i: usize) -> String {
     model
         .named_parameters()
-        .get_index(i)
-        .map_or_else(|| format!("#{i}"), |(k, _)| k.clone())
+        .into_iter()
+        .nth(i)
+        .map_or_else(|| format!("#{i}"), |(name, _)| name)
 }
 
 /// Refuses a step whose update would make a parameter, or the optimizer's state for it, NaN

@@ -3,10 +3,11 @@
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use tapegrad::Error;
 use tapegrad::datasets::{
-    self, Playground, Point, Split, circle, from_csv_str, gauss, moons, odd_even, odd_even_bits,
-    odd_even_range, six_points, spiral, split, to_bits, xor,
+    self, CsvColumns, Playground, Point, Split, circle, from_csv_str, gauss, moons, odd_even,
+    odd_even_bits, odd_even_range, six_points, spiral, split, split_shuffled, to_bits, xor,
 };
 
 fn rng(seed: u64) -> StdRng {
@@ -334,6 +335,108 @@ fn split_cuts_at_floor_of_fraction() {
     }
 }
 
+/// `n` points sorted by class: the first `negatives` labelled 0, the rest 1; x is the index.
+fn sorted_by_class(n: usize, negatives: usize) -> Vec<Point> {
+    (0..n)
+        .map(|i| Point::new(i as f64, 0.0, if i < negatives { 0.0 } else { 1.0 }))
+        .collect()
+}
+
+#[test]
+fn split_shuffled_is_split_after_a_seeded_shuffle() {
+    let sorted = sorted_by_class(100, 50);
+    let s = split_shuffled(sorted.clone(), 0.7, 3).unwrap();
+    // The oracle: the same shuffle by hand, then the plain split.
+    let mut shuffled = sorted.clone();
+    shuffled.shuffle(&mut rng(3));
+    assert_eq!(s, split(shuffled, 0.7).unwrap());
+    assert_eq!((s.train.len(), s.test.len()), (70, 30));
+    // Nothing lost or duplicated; both classes on both sides, where split() in order would
+    // have trained on class 0 and class 1 in its first 20.
+    let mut all = s.train.clone();
+    all.extend_from_slice(&s.test);
+    assert_eq!(sorted_bits(&all), sorted_bits(&sorted));
+    for side in [&s.train, &s.test] {
+        assert!(count_label(side, 0.0) > 0 && count_label(side, 1.0) > 0);
+    }
+    assert_eq!(
+        count_label(&split(sorted.clone(), 0.5).unwrap().train, 1.0),
+        0
+    );
+    // Repeatable under a seed, different under another.
+    assert_eq!(split_shuffled(sorted.clone(), 0.7, 3).unwrap(), s);
+    assert_ne!(split_shuffled(sorted.clone(), 0.7, 4).unwrap(), s);
+    // An empty side is what was asked for, not a one-class side.
+    let all_train = split_shuffled(sorted.clone(), 1.0, 3).unwrap();
+    assert_eq!((all_train.train.len(), all_train.test.len()), (100, 0));
+}
+
+#[test]
+fn split_shuffled_refuses_one_class_sides_and_says_which() {
+    let message =
+        |points: Vec<Point>, fraction: f64, seed: u64| match split_shuffled(points, fraction, seed)
+        {
+            Err(Error::InvalidArgument(m)) => m,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+    assert_eq!(
+        message(sorted_by_class(6, 0), 0.5, 1),
+        "split_shuffled: the data holds only class 1 (6 points); a two-class split needs both"
+    );
+    // One point to train on is one class, whatever the shuffle.
+    assert_eq!(
+        message(sorted_by_class(10, 5), 0.1, 1),
+        format!(
+            "split_shuffled: the training set would hold only class {} (1 point) with \
+             train_fraction 0.1 and seed 1; use more points, another fraction or another seed",
+            split_shuffled_training_label(10, 5, 0.1, 1)
+        )
+    );
+    // One point to test on, likewise.
+    let m = message(sorted_by_class(10, 5), 0.9, 1);
+    assert!(
+        m.starts_with("split_shuffled: the test set would hold only class"),
+        "{m}"
+    );
+    assert!(
+        m.contains("(1 point) with train_fraction 0.9 and seed 1"),
+        "{m}"
+    );
+    for bad in [-0.1, 1.5, f64::NAN] {
+        assert!(message(sorted_by_class(10, 5), bad, 1).starts_with("train_fraction must be"));
+    }
+}
+
+/// The label of the one training point `split_shuffled` would keep.
+fn split_shuffled_training_label(n: usize, negatives: usize, fraction: f64, seed: u64) -> f64 {
+    let mut points = sorted_by_class(n, negatives);
+    points.shuffle(&mut rng(seed));
+    split(points, fraction).unwrap().train[0].label
+}
+
+#[test]
+fn playground_noise_is_a_fraction_up_to_one_half() {
+    assert_eq!(datasets::PLAYGROUND_MAX_NOISE, 0.5);
+    let half = datasets::playground(Playground::Circle, 100, 0.5, &mut rng(1)).unwrap();
+    assert_eq!(half.train.len() + half.test.len(), 100);
+    let refused = |noise: f64| {
+        datasets::playground(Playground::Circle, 100, noise, &mut rng(1))
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        refused(30.0),
+        "invalid argument: playground: noise is a fraction from 0 to 0.5 (the Playground's \
+         slider / 100), got 30; for 30% pass 0.3"
+    );
+    assert_eq!(
+        refused(0.75),
+        "invalid argument: playground: noise is a fraction from 0 to 0.5 (the Playground's \
+         slider / 100), got 0.75"
+    );
+    assert!(refused(f64::NAN).contains("noise must be finite"));
+}
+
 // ---- moons -------------------------------------------------------------------------------
 
 #[test]
@@ -486,8 +589,14 @@ fn bits_are_lsb_first_and_never_truncated() {
 
 // ---- CSV ---------------------------------------------------------------------------------
 
+/// The line and message of the CSV error `from_csv_str(text)` returns.
 fn csv_err(text: &str) -> (usize, String) {
-    match from_csv_str(text) {
+    csv_err_of(text, from_csv_str(text))
+}
+
+/// The line and message of a reader's CSV error for `text`.
+fn csv_err_of(text: &str, result: Result<Vec<Point>, Error>) -> (usize, String) {
+    match result {
         Err(Error::Csv { line, message }) => (line, message),
         other => panic!("expected a CSV error for {text:?}, got {other:?}"),
     }
@@ -606,6 +715,165 @@ fn csv_error_display_names_the_line() {
         err.to_string(),
         "CSV line 2: wrong number of fields: expected 3 (x,y,label), got 2"
     );
+}
+
+#[test]
+fn csv_fields_may_be_quoted() {
+    // Quoted numbers, spaces around quotes, and CRLF.
+    let text = "x,y,\"label\"\r\n\"1.5\" , \"-2\",1\r\n\" 3 \",4,\"0\"\r\n";
+    assert_eq!(
+        from_csv_str(text).unwrap(),
+        [Point::new(1.5, -2.0, 1.0), Point::new(3.0, 4.0, 0.0)]
+    );
+    // A quoted field may hold commas, doubled quotes and line breaks; the next record's
+    // line number counts the lines the field spans.
+    let text = "note,x,y,label\n\"a, \"\"b\"\"\nc\",1,2,1\n\"\",3,oops,0\n";
+    let columns = CsvColumns {
+        x: "x",
+        y: "y",
+        label: "label",
+    };
+    assert_eq!(
+        columns.parse(text).unwrap_err().to_string(),
+        "CSV line 4: cannot parse y (column `y`) `oops` as a number"
+    );
+    let text = "note,x,y,label\n\"a, \"\"b\"\"\nc\",1,2,1\n\"\",3,4,0\n";
+    assert_eq!(
+        columns.parse(text).unwrap(),
+        [Point::new(1.0, 2.0, 1.0), Point::new(3.0, 4.0, 0.0)]
+    );
+}
+
+#[test]
+fn csv_quoting_errors_name_the_line() {
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n\"3,4,1\n5,6,0\n");
+    assert_eq!(
+        (line, msg.as_str()),
+        (3, "a quoted field is never closed (a `\"` is missing)")
+    );
+    let (line, msg) = csv_err("x,y,label\n\"1\"2,3,1\n");
+    assert_eq!(
+        (line, msg.as_str()),
+        (
+            2,
+            "unexpected `2` after a closing quote (a field ends there)"
+        )
+    );
+    let (line, msg) = csv_err("x,y,label\n1,2,1\n1,2\"3\",1\n");
+    assert_eq!(line, 3);
+    assert!(msg.starts_with("a quote inside an unquoted field"), "{msg}");
+    // A quoted empty line is a field, not a blank line.
+    let (line, msg) = csv_err("x,y,label\n\"\"\n1,2,1\n");
+    assert_eq!(
+        (line, msg.as_str()),
+        (2, "wrong number of fields: expected 3 (x,y,label), got 1")
+    );
+}
+
+#[test]
+fn csv_columns_pick_three_columns_by_name() {
+    let text = "id,\"petal width\", species ,petal length\n\
+                a,0.2,1,1.4\n\
+                b,1.4,-1,4.7\n";
+    let columns = CsvColumns {
+        x: "petal length",
+        y: "petal width",
+        label: "species",
+    };
+    assert_eq!(
+        columns.parse(text).unwrap(),
+        [Point::new(1.4, 0.2, 1.0), Point::new(4.7, 1.4, -1.0)]
+    );
+    // from_csv_str takes exactly three columns and points to CsvColumns for more.
+    let (line, msg) = csv_err(text);
+    assert_eq!(line, 1);
+    assert_eq!(
+        msg,
+        "header has the wrong number of fields: expected 3 (x,y,label), got 4; to read \
+         three columns of a wider file, name them with CsvColumns"
+    );
+
+    let err = |columns: CsvColumns, text: &str| csv_err_of(text, columns.parse(text));
+    let missing = CsvColumns {
+        label: "class",
+        ..columns
+    };
+    assert_eq!(
+        err(missing, text),
+        (
+            1,
+            "no column `class` in the header; its columns are id, petal width, species, \
+             petal length"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        err(
+            columns,
+            "species,petal width,petal length,species\n1,2,3,1\n"
+        ),
+        (
+            1,
+            "column `species` appears more than once in the header".to_string()
+        )
+    );
+    assert_eq!(
+        err(
+            columns,
+            "id,petal width,species,petal length\na,1,1,2\nb,1,1\n"
+        ),
+        (
+            3,
+            "wrong number of fields: expected 4 (as in the header), got 3".to_string()
+        )
+    );
+    assert_eq!(
+        err(
+            columns,
+            "id,petal width,species,petal length\na,1,1,2\nb,1,0,2\nc,1,-1,2\n"
+        ),
+        (
+            4,
+            "label -1 mixes label conventions: line 3 used 0; use either -1 and 1, or 0 and 1"
+                .to_string()
+        )
+    );
+    // The other columns are never parsed, and the same rules hold for the header and blanks.
+    assert_eq!(err(columns, "").0, 1);
+    assert_eq!(
+        err(columns, "id,petal width,species,petal length\n\nb,1,0,2\n"),
+        (
+            2,
+            "blank line between data rows (blank lines are allowed only at the end)".to_string()
+        )
+    );
+}
+
+#[test]
+fn csv_columns_load_reads_a_file() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-csv-columns-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("wide.csv");
+    std::fs::write(&path, "label,u,v,w\n1,0.5,2,x\n0,1,-2,y\n").unwrap();
+    let columns = CsvColumns {
+        x: "u",
+        y: "w",
+        label: "label",
+    };
+    assert_eq!(
+        columns.load(&path).unwrap_err().to_string(),
+        "CSV line 2: cannot parse y (column `w`) `x` as a number"
+    );
+    let columns = CsvColumns { y: "v", ..columns };
+    assert_eq!(
+        columns.load(&path).unwrap(),
+        [Point::new(0.5, 2.0, 1.0), Point::new(1.0, -2.0, 0.0)]
+    );
+    match columns.load(dir.join("missing.csv")) {
+        Err(Error::Io(msg)) => assert!(msg.contains("missing.csv"), "{msg}"),
+        other => panic!("{other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -7,8 +7,9 @@ mod handwritten;
 #[path = "common/plain_loop.rs"]
 mod plain_loop;
 
+use std::collections::HashMap;
+
 use handwritten::{HandMlp, Hidden};
-use indexmap::IndexMap;
 use plain_loop::{plain, workload};
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::loss::{self, Loss};
@@ -63,7 +64,7 @@ fn mlp_2_16_16_1_has_337_parameters() {
 fn mlp_parameter_names_are_in_parameter_order() {
     let mlp = mlp_2_16_16_1(1);
     let named = mlp.named_parameters();
-    let names: Vec<&str> = named.keys().map(String::as_str).collect();
+    let names: Vec<&str> = named.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names[..7],
         [
@@ -95,13 +96,15 @@ fn mlp_parameter_names_are_in_parameter_order() {
         ]
     );
     // Names and values line up with parameters() and with the getters.
-    let values: Vec<f64> = named.values().copied().collect();
+    let values: Vec<f64> = named.iter().map(|&(_, value)| value).collect();
     assert_eq!(values, mlp.parameters());
+    let by_name: HashMap<&str, f64> = named.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(by_name.len(), 337); // no name twice
     let n = &mlp.layers()[0].neurons()[1];
-    assert_eq!(named["layer0.neuron1.w1"], n.weights()[1]);
-    assert_eq!(named["layer0.neuron1.b"], n.bias());
+    assert_eq!(by_name["layer0.neuron1.w1"], n.weights()[1]);
+    assert_eq!(by_name["layer0.neuron1.b"], n.bias());
     assert_eq!(
-        named["layer2.neuron0.w15"],
+        by_name["layer2.neuron0.w15"],
         mlp.layers()[2].neurons()[0].weights()[15]
     );
 }
@@ -109,13 +112,11 @@ fn mlp_parameter_names_are_in_parameter_order() {
 #[test]
 fn neuron_and_layer_names() {
     let n = Neuron::from_parts(vec![1.0, 2.0], 3.0, Activation::Tanh);
-    let expected: IndexMap<String, f64> = [
+    let expected = [
         ("w0".to_string(), 1.0),
         ("w1".to_string(), 2.0),
         ("b".to_string(), 3.0),
-    ]
-    .into_iter()
-    .collect();
+    ];
     assert_eq!(n.named_parameters(), expected);
 
     let layer = Layer::from_neurons(vec![
@@ -124,7 +125,7 @@ fn neuron_and_layer_names() {
     ])
     .unwrap();
     assert_eq!(
-        layer.named_parameters().into_iter().collect::<Vec<_>>(),
+        layer.named_parameters(),
         [
             ("neuron0.w0".to_string(), 1.0),
             ("neuron0.w1".to_string(), 2.0),
@@ -301,6 +302,116 @@ fn rng_can_be_a_trait_object() {
     let dyn_rng: &mut dyn rand::Rng = &mut r;
     let n = Neuron::new(3, Activation::Tanh, Init::He, dyn_rng);
     assert_eq!(n.nin(), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The builder
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn the_builder_builds_what_mlp_new_builds_from_the_same_seed() {
+    let built = Mlp::builder(2)
+        .hidden(&[16, 16], Activation::Relu)
+        .output(1, Activation::Linear)
+        .init(Init::Micrograd)
+        .seed(1)
+        .build()
+        .unwrap();
+    let new = Mlp::new(
+        2,
+        &[16, 16, 1],
+        Activation::Relu,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng(1),
+    )
+    .unwrap();
+    assert_eq!(built, new);
+    assert_eq!(built.parameters(), new.parameters());
+    assert_eq!(built.parameter_count(), 337);
+    // The defaults are Init::Micrograd and seed 0.
+    let defaults = Mlp::builder(3).hidden(&[5], Activation::Tanh);
+    let defaults = defaults.output(2, Activation::Sigmoid).build().unwrap();
+    let explicit = Mlp::new(
+        3,
+        &[5, 2],
+        Activation::Tanh,
+        Activation::Sigmoid,
+        Init::Micrograd,
+        &mut rng(0),
+    )
+    .unwrap();
+    assert_eq!(defaults, explicit);
+    // Every scheme reaches the layers: Playground's biases are 0.1, He's weights are bounded
+    // by sqrt(6 / fan_in) = 1 for the six inputs of the second layer.
+    let he = Mlp::builder(2).hidden(&[6], Activation::Relu);
+    let he = he.output(1, Activation::Linear).init(Init::He).seed(4);
+    let he = he.build().unwrap();
+    assert!(
+        he.layers()[1].neurons()[0]
+            .weights()
+            .iter()
+            .all(|w| w.abs() <= 1.0)
+    );
+    let pg = Mlp::builder(2)
+        .output(1, Activation::Tanh)
+        .init(Init::Playground);
+    assert_eq!(pg.build().unwrap().parameters()[2], 0.1);
+}
+
+#[test]
+fn the_builder_keeps_each_hidden_call_in_order() {
+    let mlp = Mlp::builder(2)
+        .hidden(&[3, 4], Activation::Relu)
+        .hidden(&[], Activation::Sigmoid)
+        .hidden(&[5], Activation::Tanh)
+        .output(7, Activation::Linear) // replaced by the next call
+        .output(2, Activation::Sigmoid)
+        .build()
+        .unwrap();
+    assert_eq!(mlp.sizes(), [2, 3, 4, 5, 2]);
+    let activations: Vec<Activation> = mlp
+        .layers()
+        .iter()
+        .map(|l| l.neurons()[0].activation())
+        .collect();
+    use Activation::{Relu, Sigmoid, Tanh};
+    assert_eq!(activations, [Relu, Relu, Tanh, Sigmoid]);
+}
+
+#[test]
+fn the_builder_refuses_what_mlp_new_refuses_and_a_missing_output() {
+    let message = |b: tapegrad::nn::MlpBuilder| b.build().unwrap_err().to_string();
+    assert_eq!(
+        message(Mlp::builder(2).hidden(&[4], Activation::Tanh)),
+        "empty network: no output layer; add one with .output(width, activation)"
+    );
+    assert_eq!(
+        message(Mlp::builder(0).output(1, Activation::Linear)),
+        "empty network: an Mlp needs at least one input (nin was 0)"
+    );
+    assert_eq!(
+        message(
+            Mlp::builder(2)
+                .hidden(&[4, 0], Activation::Tanh)
+                .output(1, Activation::Linear)
+        ),
+        "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    );
+    assert_eq!(
+        message(
+            Mlp::builder(2)
+                .hidden(&[4], Activation::Tanh)
+                .output(0, Activation::Linear)
+        ),
+        "empty network: layer 1 has width 0; every layer needs at least one neuron"
+    );
+    // Debug shows every choice.
+    let b = Mlp::builder(2).hidden(&[4], Activation::Tanh).seed(3);
+    assert_eq!(
+        format!("{b:?}"),
+        "MlpBuilder { nin: 2, hidden: [(4, Tanh)], output: None, init: Micrograd, seed: 3 }"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,7 +738,10 @@ fn record_labeled_labels_with_names_and_record_does_not() {
         .collect();
     assert_eq!(
         labels,
-        mlp.named_parameters().keys().cloned().collect::<Vec<_>>()
+        mlp.named_parameters()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect::<Vec<_>>()
     );
     assert_eq!(labels[0], "layer0.neuron0.w0");
     assert_eq!(labels[8], "layer1.neuron0.b");
@@ -812,8 +926,8 @@ fn a_sample_with_some_zero_loss_derivatives_still_passes_the_others_back() {
 // A model of your own
 // ---------------------------------------------------------------------------------------------
 
-/// y = a·x², to show `record` and optimizers work for any `Module + Forward`.
-#[derive(Debug)]
+/// y = a·x², to show `record` and optimizers work for any `Module + Forward + Clone`.
+#[derive(Clone, Debug)]
 struct Quadratic {
     a: f64,
 }
@@ -825,8 +939,8 @@ impl Module for Quadratic {
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
         f(&mut self.a);
     }
-    fn named_parameters(&self) -> IndexMap<String, f64> {
-        [("a".to_string(), self.a)].into_iter().collect()
+    fn named_parameters(&self) -> Vec<(String, f64)> {
+        vec![("a".to_string(), self.a)]
     }
 }
 
