@@ -301,7 +301,7 @@ fn binary_ops() -> Vec<Binary> {
             grads: |a, b| {
                 let da = if b == 0.0 { 0.0 } else { b * a.powf(b - 1.0) };
                 let db = if a == 0.0 {
-                    if b > 0.0 { 0.0 } else { f64::NAN }
+                    if b >= 0.0 { 0.0 } else { f64::NAN }
                 } else if a < 0.0 {
                     f64::NAN
                 } else {
