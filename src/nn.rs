@@ -445,7 +445,8 @@ pub trait Module {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] if `values` does not hold exactly
-    /// [`parameter_count`](Module::parameter_count) numbers; the model is then unchanged.
+    /// [`parameter_count`](Module::parameter_count) numbers; [`Error::NonFiniteParameter`]
+    /// naming the first NaN or infinite value. The model is then unchanged.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Module, Neuron};
@@ -457,6 +458,12 @@ pub trait Module {
     ///     n.set_parameters(&[1.0]),
     ///     Err(tapegrad::Error::ParameterCount { expected: 2, got: 1 })
     /// );
+    /// assert_eq!(
+    ///     n.set_parameters(&[1.0, f64::INFINITY]).unwrap_err().to_string(),
+    ///     "parameter 1 (b) would be inf: a model holds finite numbers only; \
+    ///      the model was left unchanged"
+    /// );
+    /// assert_eq!(n.parameters(), vec![2.0, -1.0]);
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     fn set_parameters(&mut self, values: &[f64]) -> Result<(), Error> {
@@ -465,6 +472,13 @@ pub trait Module {
             return Err(Error::ParameterCount {
                 expected,
                 got: values.len(),
+            });
+        }
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteParameter {
+                index,
+                name: parameter_name(self, index),
+                value: values[index],
             });
         }
         let mut it = values.iter();
@@ -563,7 +577,8 @@ pub trait Forward: Module {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] if `params` has the wrong length, [`Error::InputSize`] if
-    /// `inputs` does.
+    /// `inputs` does; [`Error::NonFiniteInput`] if an input is NaN or infinite (the models
+    /// here check, and a model of your own should too).
     ///
     /// # Panics
     /// If `params` and `inputs` hold values recorded on different tapes.
@@ -692,7 +707,8 @@ impl<'t, M: Forward> Recorded<'_, 't, M> {
     /// Runs the model on `inputs` with the recorded parameters.
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    /// [`Error::InputSize`] if the model takes a different number of inputs;
+    /// [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// # Panics
     /// If `inputs` hold values recorded on another tape than the parameters.
@@ -720,7 +736,8 @@ impl<'t, M: Forward> Recorded<'_, 't, M> {
     /// nodes (their gradients are not needed to train).
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    /// [`Error::InputSize`] if the model takes a different number of inputs;
+    /// [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
@@ -731,6 +748,11 @@ impl<'t, M: Forward> Recorded<'_, 't, M> {
     /// let y = net.forward_f64(&[2.0, 3.0])?;
     /// assert_eq!(y.data(), 5.0);
     /// assert_eq!(tape.len(), 4); // three parameters and one affine node
+    /// assert_eq!(
+    ///     net.forward_f64(&[2.0, f64::INFINITY]).unwrap_err().to_string(),
+    ///     "input 1 is inf: a network takes finite numbers only; look for NaN or infinite \
+    ///      values in the data (a failed parse, a division by zero, ln of 0)"
+    /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     pub fn forward_f64(&self, inputs: &[f64]) -> Result<M::Output<'t>, Error> {
@@ -755,6 +777,26 @@ fn expect_inputs(expected: usize, got: usize) -> Result<(), Error> {
     } else {
         Err(Error::InputSize { expected, got })
     }
+}
+
+/// Refuses a NaN or infinite input, naming its position: the one rule every forward pass,
+/// and so every training loop, goes through.
+fn expect_finite(inputs: &[Value<'_>]) -> Result<(), Error> {
+    match inputs.iter().position(|x| !x.data().is_finite()) {
+        None => Ok(()),
+        Some(index) => Err(Error::NonFiniteInput {
+            index,
+            value: inputs[index].data(),
+        }),
+    }
+}
+
+/// Parameter `i`'s name, for messages (allocates: error paths only).
+pub(crate) fn parameter_name<M: Module + ?Sized>(model: &M, i: usize) -> String {
+    model
+        .named_parameters()
+        .get_index(i)
+        .map_or_else(|| format!("#{i}"), |(k, _)| k.clone())
 }
 
 /// `[f64]` inputs as constants on no tape.
@@ -898,7 +940,8 @@ impl Neuron {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len() == nin + 1`; [`Error::InputSize`] unless
-    /// `inputs.len() == nin`. Nothing is truncated.
+    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
+    /// Nothing is truncated.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -925,6 +968,7 @@ impl Neuron {
     ) -> Result<Value<'t>, Error> {
         expect_params(self.nin() + 1, params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         Ok(self.record(params, inputs))
     }
 
@@ -939,7 +983,8 @@ impl Neuron {
     /// [`forward`](Neuron::forward) records.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Neuron};
@@ -1167,7 +1212,8 @@ impl Layer {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len() == nout · (nin + 1)`;
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -1195,6 +1241,7 @@ impl Layer {
     ) -> Result<Vec<Value<'t>>, Error> {
         expect_params(self.parameter_count(), params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         let mut out = Vec::with_capacity(self.nout());
         self.record(params, inputs, &mut out);
         Ok(out)
@@ -1213,7 +1260,8 @@ impl Layer {
     /// [`forward`](Layer::forward) records.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Layer, Neuron};
@@ -1492,7 +1540,7 @@ impl Mlp {
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len()` is the
     /// [parameter count](Module::parameter_count); [`Error::InputSize`] unless
-    /// `inputs.len() == nin`.
+    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -1522,6 +1570,7 @@ impl Mlp {
     ) -> Result<Vec<Value<'t>>, Error> {
         expect_params(self.parameter_count(), params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
         let (mut x, mut y) = (inputs.to_vec(), Vec::new());
         let mut rest = params;
@@ -1538,7 +1587,8 @@ impl Mlp {
     /// [`forward`](Mlp::forward) records. Handy for accuracy and decision boundaries.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
