@@ -119,3 +119,21 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An empty `Vec` with room for `n` items, or [`Error::InvalidArgument`] saying that `what()`
+/// does not fit in memory, where `Vec::with_capacity` would abort the process.
+pub(crate) fn vec_with_capacity<T>(
+    n: usize,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<T>, Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|e| Error::InvalidArgument(format!("{} do not fit in memory ({e})", what())))?;
+    Ok(v)
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}

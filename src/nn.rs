@@ -54,7 +54,7 @@ use std::str::FromStr;
 use indexmap::IndexMap;
 use rand::{Rng, RngExt};
 
-use crate::error::Error;
+use crate::error::{Error, vec_with_capacity};
 use crate::grad::Gradients;
 use crate::ops::affine;
 use crate::tape::Tape;
@@ -280,7 +280,7 @@ impl Init {
         match self {
             Init::Micrograd => 1.0,
             Init::Playground => 0.5,
-            Init::Xavier => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+            Init::Xavier => (6.0 / (fan_in as f64 + fan_out as f64)).sqrt(),
             Init::He => (6.0 / fan_in as f64).sqrt(),
         }
     }
@@ -835,6 +835,10 @@ impl Neuron {
     /// A neuron with `nin` inputs whose parameters are drawn by `init` from `rng` (weights
     /// first, in order; `fan_out` is 1). A neuron with no inputs is just its bias.
     ///
+    /// # Panics
+    /// If `nin` weights do not fit in memory (a [`Layer`] or an [`Mlp`] of that size is an
+    /// `Err` instead).
+    ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
     /// use tapegrad::nn::{Activation, Init, Neuron};
@@ -852,22 +856,26 @@ impl Neuron {
         rng: &mut R,
     ) -> Self {
         Neuron::with_fan_out(nin, 1, activation, init, rng)
+            .unwrap_or_else(|e| panic!("Neuron::new: {e}"))
     }
 
+    /// [`new`](Neuron::new) in a layer of `fan_out` neurons, or an error if `nin` weights do
+    /// not fit in memory.
     fn with_fan_out<R: Rng + ?Sized>(
         nin: usize,
         fan_out: usize,
         activation: Activation,
         init: Init,
         rng: &mut R,
-    ) -> Self {
+    ) -> Result<Self, Error> {
         let limit = init.weight_limit(nin, fan_out);
-        let weights = (0..nin).map(|_| rng.random_range(-limit..=limit)).collect();
-        Neuron {
+        let mut weights = vec_with_capacity(nin, || format!("{nin} weights"))?;
+        weights.extend((0..nin).map(|_| rng.random_range(-limit..=limit)));
+        Ok(Neuron {
             weights,
             bias: init.bias(),
             activation,
-        }
+        })
     }
 
     /// A neuron with the given weights (one per input) and bias.
@@ -1085,7 +1093,8 @@ impl Layer {
     /// neuron (`fan_in = nin`, `fan_out = nout`).
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0.
+    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0; [`Error::InvalidArgument`] if the
+    /// layer does not fit in memory (the process is not aborted).
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
@@ -1095,6 +1104,8 @@ impl Layer {
     /// let layer = Layer::new(4, 2, Activation::Relu, Init::He, &mut rng)?;
     /// assert_eq!(layer.neurons().len(), 2);
     /// assert!(Layer::new(4, 0, Activation::Relu, Init::He, &mut rng).is_err());
+    /// let huge = Layer::new(2, 1 << 40, Activation::Relu, Init::He, &mut rng);
+    /// assert!(huge.unwrap_err().to_string().contains("1099511627776 neurons"));
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     pub fn new<R: Rng + ?Sized>(
@@ -1114,9 +1125,10 @@ impl Layer {
                 "a layer needs at least one neuron (nout was 0)".into(),
             ));
         }
-        let neurons = (0..nout)
-            .map(|_| Neuron::with_fan_out(nin, nout, activation, init, rng))
-            .collect();
+        let mut neurons = vec_with_capacity(nout, || format!("{nout} neurons of {nin} inputs"))?;
+        for _ in 0..nout {
+            neurons.push(Neuron::with_fan_out(nin, nout, activation, init, rng)?);
+        }
         Ok(Layer { neurons })
     }
 
@@ -1379,7 +1391,9 @@ impl Mlp {
     /// from `rng` layer by layer, in parameter order.
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0.
+    /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0;
+    /// [`Error::InvalidArgument`] if a layer does not fit in memory (the process is not
+    /// aborted).
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};

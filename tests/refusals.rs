@@ -1,10 +1,13 @@
-//! Bad numbers are refused with an error that names them, never passed on as a plausible
-//! number: one rule for a network's inputs (every forward pass, so every training loop), for a
-//! model's parameters (`set_parameters`) and for a CSV file.
+//! Bad numbers and impossible sizes are refused with an error that names them, never passed on
+//! as a plausible number and never an abort: one rule for a network's inputs (every forward
+//! pass, so every training loop), for a model's parameters (`set_parameters`) and for a CSV
+//! file; and a network or data set too large for memory is an `Err`.
+
+use std::panic::catch_unwind;
 
 use rand::{SeedableRng, rngs::StdRng};
-use tapegrad::nn::Activation::Tanh;
-use tapegrad::nn::{Init, Mlp, Module};
+use tapegrad::nn::Activation::{Linear, Tanh};
+use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, datasets};
 
 #[path = "common/numeric.rs"]
@@ -124,4 +127,57 @@ fn the_csv_reader_refuses_non_finite_numbers_naming_the_line() {
         let err = datasets::from_csv_str(text).unwrap_err();
         assert_eq!(err.to_string(), want);
     }
+}
+
+#[test]
+fn impossible_sizes_are_errors_not_aborts() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let huge = 1usize << 40;
+    let fails = |r: Result<(), Error>, want: &str| {
+        let msg = r.unwrap_err().to_string();
+        assert!(
+            msg.starts_with("invalid argument: ") && msg.contains(want),
+            "{msg}"
+        );
+        assert!(msg.contains("do not fit in memory"), "{msg}");
+    };
+    // Before: "memory allocation of 43980465111040 bytes failed", and the process aborted.
+    fails(
+        Layer::new(2, huge, Tanh, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 neurons of 2 inputs",
+    );
+    fails(
+        Layer::new(huge, 2, Tanh, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 weights",
+    );
+    fails(
+        Mlp::new(2, &[4, huge, 1], Tanh, Linear, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 neurons of 4 inputs",
+    );
+    fails(
+        Mlp::new(usize::MAX, &[1], Tanh, Linear, Init::Xavier, &mut rng).map(drop),
+        "18446744073709551615 weights",
+    );
+    fails(
+        datasets::circle(huge, 0.0, &mut rng).map(drop),
+        "circle: 1099511627776 points",
+    );
+    fails(
+        datasets::moons(huge, 0.1, &mut rng).map(drop),
+        "moons: 1099511627776 points",
+    );
+    // A lone neuron has no Result to return: it panics, saying why.
+    let panic =
+        catch_unwind(|| Neuron::new(huge, Tanh, Init::Xavier, &mut StdRng::seed_from_u64(0)))
+            .unwrap_err();
+    let msg = panic.downcast_ref::<String>().unwrap();
+    assert!(
+        msg.starts_with(
+            "Neuron::new: invalid argument: 1099511627776 weights do not fit in memory"
+        ),
+        "{msg}"
+    );
+    // And the sizes that fit still work.
+    let ok = Layer::new(2, 1000, Tanh, Init::Xavier, &mut rng).unwrap();
+    assert_eq!(ok.parameter_count(), 3000);
 }
