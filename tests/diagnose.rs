@@ -1,5 +1,32 @@
-//! `tapegrad::diagnose`: each finding on a small case built to show it.
+//! `tapegrad::diagnose` on the runs it was made for, through the examples' own code (the files
+//! are included as modules), and each finding on a small case built to show it.
+//!
+//! The stories: `circle --lr 1e6` is told its learning rate is too high (the loss rose, the
+//! updates are 1e5 times the weights, every hidden unit saturated); the default circle run is
+//! told nothing; the user's hand-derived six-points gradients are wrong and the loss they
+//! printed went up; odd_even's 1 → 1 → 1 network at lr 1.2 has a dead relu and a loss stuck at
+//! ln 2, and at the smaller learning rates a loss stuck where the network cannot do better.
 
+#[allow(dead_code)] // its `main` is the example's, unused here
+#[path = "../examples/circle.rs"]
+mod circle;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/hand_vs_auto.rs"]
+mod hand_vs_auto;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/odd_even.rs"]
+mod odd_even;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/six_points.rs"]
+mod six_points;
+
+use std::f64::consts::LN_2;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
 use tapegrad::diagnose::{
     Checkup, Diagnosis, Finding, History, PLATEAU_EPOCHS, RISE_EPOCHS, update_ratio,
 };
@@ -7,6 +34,16 @@ use tapegrad::loss::Loss;
 use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
 use tapegrad::nn::{Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, check_gradients};
+
+/// The circle example's run with these flags (the default seed and data set).
+fn circle_run(flags: &[&str]) -> circle::Run {
+    let cfg = circle::Config::from_args(flags.iter().map(|s| s.to_string()))
+        .expect("valid flags")
+        .expect("not --help");
+    let mut rng = StdRng::seed_from_u64(1);
+    let data = datasets::playground(Playground::Circle, PLAYGROUND_SAMPLES, 0.0, &mut rng).unwrap();
+    circle::train(&cfg, &data, &mut rng).unwrap().1
+}
 
 /// A network of one layer of `neurons`, then one linear output summing them.
 fn two_layers(neurons: Vec<Neuron>) -> Mlp {
@@ -33,6 +70,207 @@ fn assert_close(got: f64, want: f64, tol: f64) {
         (got - want).abs() <= tol,
         "{got} is not within {tol} of {want}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stories
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn circle_at_lr_1e6_is_told_its_learning_rate_is_too_high() {
+    let run = circle_run(&["--lr", "1e6"]);
+    let findings = run.diagnosis.findings();
+    assert_eq!(findings.len(), 3, "{}", run.diagnosis);
+    let Finding::LossRising {
+        best_epoch,
+        best,
+        last_epoch,
+        now,
+        update_ratios,
+    } = &findings[0]
+    else {
+        panic!("{}", run.diagnosis);
+    };
+    // The loss rose from the start, 0.504, to 0.776 and stayed there.
+    assert_eq!((*best_epoch, *last_epoch), (0, 300));
+    assert_eq!(*best, run.train_curve[0]);
+    assert_eq!(*now, run.train_curve[300]);
+    assert_close(*best, 0.5043, 5e-5);
+    assert_close(*now, 0.7760, 5e-5);
+    // Every layer's updates were some 1e5 times its weights: 1e8 times the rule of thumb.
+    assert_eq!(update_ratios.len(), 3);
+    assert!(update_ratios.iter().all(|&r| r > 1e4), "{update_ratios:?}");
+    // And what that did: every hidden unit saturated on (nearly) every point.
+    for (finding, (layer, units)) in findings[1..].iter().zip([(0, 4), (1, 2)]) {
+        let Finding::SaturatedUnits {
+            layer: l,
+            activation,
+            saturated,
+            units: u,
+            samples,
+        } = finding
+        else {
+            panic!("{}", run.diagnosis);
+        };
+        assert_eq!(
+            (*l, *activation, *saturated, *u),
+            (layer, Tanh, units, units)
+        );
+        assert!(*samples > 0.99, "{samples}");
+    }
+    let text = run.diagnosis.to_string();
+    assert!(text.starts_with("Diagnosis: 3 findings\n- The loss went up: from 0.5043 at epoch 0"));
+    assert!(text.contains("Is the learning rate too high?"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 88), "{text}");
+}
+
+#[test]
+fn a_healthy_default_circle_run_is_told_nothing() {
+    let run = circle_run(&[]);
+    assert!(run.diagnosis.is_empty(), "{}", run.diagnosis);
+    assert!(run.train_curve[300] < 0.02, "{}", run.train_curve[300]);
+}
+
+#[test]
+fn the_hand_derived_six_points_gradients_are_found_wrong_and_the_loss_rising() {
+    let start = hand_vs_auto::initial_network();
+    let points = datasets::six_points();
+    let diagnosis = hand_vs_auto::diagnose_hand(&start, &points).unwrap();
+    let findings = diagnosis.findings();
+    assert_eq!(findings.len(), 2, "{diagnosis}");
+    let Finding::WrongGradients {
+        wrong,
+        of,
+        name,
+        given,
+        numeric,
+    } = &findings[0]
+    else {
+        panic!("{diagnosis}");
+    };
+    // All 13 wrong, the worst as the example's table shows it.
+    assert_eq!((*wrong, *of), (13, 13));
+    let names: Vec<String> = start.named_parameters().into_keys().collect();
+    let k = names.iter().position(|n| n == name).unwrap();
+    let (_, engine) = hand_vs_auto::engine_gradients(&start, &points);
+    assert_close(*numeric, engine[k], 1e-6);
+    let hand = HandGradients::at_start(&start, &points);
+    assert_eq!(*given, hand[k]);
+    let worst = (0..13)
+        .max_by(|&a, &b| {
+            (hand[a] - engine[a])
+                .abs()
+                .total_cmp(&(hand[b] - engine[b]).abs())
+        })
+        .unwrap();
+    assert_eq!(k, worst);
+    // The printed loss went from 9.27 up to 18.00, with updates the size of the weights.
+    let Finding::LossRising {
+        best_epoch,
+        best,
+        now,
+        update_ratios,
+        ..
+    } = &findings[1]
+    else {
+        panic!("{diagnosis}");
+    };
+    let run = hand_vs_auto::train_hand(&start, &points, hand_vs_auto::Bugs::ALL);
+    assert_eq!(
+        (*best_epoch, *best, *now),
+        (0, run.printed[0], run.printed[hand_vs_auto::STEPS])
+    );
+    assert_close(*best, 9.2718, 5e-5);
+    assert_close(*now, 17.9968, 5e-5);
+    assert_eq!(update_ratios.len(), 2);
+    assert!(update_ratios.iter().all(|&r| r > 1.0), "{update_ratios:?}");
+}
+
+/// The hand code's first gradients in parameter order, as `diagnose_hand` passes them.
+struct HandGradients;
+
+impl HandGradients {
+    fn at_start(start: &Mlp, points: &[datasets::Point]) -> Vec<f64> {
+        let net = hand_vs_auto::HandNet::from_mlp(start, true, points.len());
+        let g = net.gradients(points, hand_vs_auto::Bugs::ALL);
+        hand_vs_auto::hand_as_parameters(&g)
+    }
+}
+
+#[test]
+fn the_six_points_run_on_the_tape_is_told_nothing() {
+    let (model, history) = six_points::train_six(&six_points::six_net().unwrap()).unwrap();
+    let diagnosis = six_points::six_diagnosis(&model, &history).unwrap();
+    assert!(diagnosis.is_empty(), "{diagnosis}");
+}
+
+#[test]
+fn odd_even_at_lr_1_2_has_a_dead_relu_and_a_loss_stuck_at_ln_2() {
+    let start = odd_even::tiny_net().unwrap();
+    let data = odd_even::numbers(1..=10, 1.0);
+    let (model, history) = odd_even::train_tiny(&start, 1.2).unwrap();
+    let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+    let findings = diagnosis.findings();
+    assert_eq!(findings.len(), 2, "{diagnosis}");
+    assert_eq!(
+        findings[0],
+        Finding::DeadUnits {
+            layer: 0,
+            dead: 1,
+            units: 1
+        }
+    );
+    let Finding::Plateau {
+        since,
+        last_epoch,
+        loss,
+        mean_loss,
+        constant,
+        gradient_norm,
+        checked,
+        stuck_units,
+    } = findings[1]
+    else {
+        panic!("{diagnosis}");
+    };
+    // The second half of the 5001 losses (before each epoch and after the last).
+    assert_eq!((since, last_epoch), (2501, 5000));
+    // A constant 0.5 for every x: ln 2, exactly what one constant answer costs.
+    assert_close(loss, LN_2, 1e-9);
+    assert_close(mean_loss, LN_2, 1e-9);
+    assert_close(constant, LN_2, 1e-15);
+    assert_eq!((gradient_norm, checked, stuck_units), (0.0, 4, true));
+    assert!(odd_even::relu_is_dead(&model));
+}
+
+#[test]
+fn odd_even_at_smaller_learning_rates_is_stuck_where_the_network_cannot_do_better() {
+    let start = odd_even::tiny_net().unwrap();
+    let data = odd_even::numbers(1..=10, 1.0);
+    for lr in [0.003, 0.03, 0.1, 0.3] {
+        let (model, history) = odd_even::train_tiny(&start, lr).unwrap();
+        let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+        let [
+            Finding::Plateau {
+                mean_loss,
+                constant,
+                checked: 4,
+                stuck_units: false,
+                ..
+            },
+        ] = diagnosis.findings()
+        else {
+            panic!("lr {lr}: {diagnosis}");
+        };
+        // Above the best any sigmoid(a·x + b) can do, and barely below ln 2.
+        assert!((0.6778..0.6810).contains(mean_loss), "lr {lr}: {mean_loss}");
+        assert_close(*constant, LN_2, 1e-15);
+        let text = diagnosis.findings()[0].to_string();
+        assert!(
+            text.contains("may not be able to represent this data"),
+            "{text}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
