@@ -374,8 +374,10 @@ pub enum Finding {
         /// How many labels are outside.
         count: usize,
     },
-    /// The network's output is NaN or infinite on a sample.
+    /// A layer's output is NaN or infinite on a sample: a weighted sum overflowed.
     NonFiniteOutput {
+        /// The layer (the last one is the network's output).
+        layer: usize,
         /// The sample's position in the data.
         row: usize,
         /// The output.
@@ -520,11 +522,11 @@ impl fmt::Display for Finding {
                     and_more(*count)
                 )
             }
-            Finding::NonFiniteOutput { row, value } => write!(
+            Finding::NonFiniteOutput { layer, row, value } => write!(
                 f,
-                "The network's output on sample {row} is {value}: a weighted sum overflowed, so \
-                 its weights have grown far too large (a learning rate too high?). No loss can be \
-                 computed from it."
+                "Layer {layer}'s output on sample {row} is {value}: a weighted sum overflowed, so \
+                 the weights have grown far too large (a learning rate too high?). Nothing can be \
+                 learned from it."
             ),
             Finding::OutputsOutsideDomain {
                 loss,
@@ -1073,13 +1075,15 @@ impl<'a> Checkup<'a> {
         let mut findings = Vec::new();
         self.check_inputs(&mut findings);
         self.check_labels(&mut findings);
-        if findings.is_empty() {
-            self.check_outputs(&mut findings)?;
-        }
-        if !findings.is_empty() {
+        let activity = if findings.is_empty() {
+            self.run_layers(&mut findings)
+        } else {
+            None
+        };
+        let Some(activity) = activity else {
             // The model cannot be run on these samples, or the loss not computed.
             return Ok(Diagnosis { findings });
-        }
+        };
         self.check_classes(&mut findings);
         // The causes come before what they did: wrong gradients, the rise, then the units.
         let report = check_gradients(|p| self.loss_at(p), &self.model.parameters());
@@ -1088,7 +1092,7 @@ impl<'a> Checkup<'a> {
         }
         let rising = self.history.and_then(loss_rising);
         findings.extend(rising.clone());
-        let stuck_units = self.check_units(&mut findings)?;
+        let stuck_units = self.check_units(&activity, &mut findings);
         let layer_norms = self.layer_gradient_norms();
         if uneven(&layer_norms) {
             findings.push(Finding::UnevenGradients {
@@ -1165,18 +1169,38 @@ impl<'a> Checkup<'a> {
         }
     }
 
-    /// Outputs that are not finite, or (for `bce`) not probabilities.
-    fn check_outputs(&self, findings: &mut Vec<Finding>) -> Result<(), Error> {
+    /// Runs every sample through the layers in plain `f64`, counting per hidden unit the
+    /// samples on which it is saturated or nonzero. `None`, with the finding, if a layer's
+    /// output is not finite or (for `bce`) the network's output is not a probability.
+    fn run_layers(&self, findings: &mut Vec<Finding>) -> Option<Activity> {
+        let layers = self.model.layers();
+        let mut activity = Activity {
+            saturated: layers.iter().map(|l| vec![0; l.nout()]).collect(),
+            alive: layers.iter().map(|l| vec![0; l.nout()]).collect(),
+        };
         let mut outside = Vec::new();
         for (row, x) in self.inputs.iter().enumerate() {
-            for value in self.model.predict(x)? {
-                if !value.is_finite() {
-                    findings.push(Finding::NonFiniteOutput { row, value });
-                    return Ok(());
+            let mut a = x.to_vec();
+            for (l, layer) in layers.iter().enumerate() {
+                a = layer
+                    .predict(&a)
+                    .expect("the inputs and every earlier layer's outputs are finite");
+                if let Some(&value) = a.iter().find(|v| !v.is_finite()) {
+                    findings.push(Finding::NonFiniteOutput {
+                        layer: l,
+                        row,
+                        value,
+                    });
+                    return None;
                 }
-                if self.loss == Loss::Bce && !(0.0..=1.0).contains(&value) {
-                    outside.push((row, value));
+                for (u, (&out, unit)) in a.iter().zip(layer.neurons()).enumerate() {
+                    activity.saturated[l][u] += usize::from(is_saturated(unit.activation(), out));
+                    activity.alive[l][u] += usize::from(out != 0.0);
                 }
+            }
+            let probabilities = |p: &f64| (0.0..=1.0).contains(p);
+            if self.loss == Loss::Bce {
+                outside.extend(a.iter().filter(|p| !probabilities(p)).map(|&p| (row, p)));
             }
         }
         if let Some(&(row, output)) = outside.first() {
@@ -1186,8 +1210,9 @@ impl<'a> Checkup<'a> {
                 output,
                 count: outside.len(),
             });
+            return None;
         }
-        Ok(())
+        Some(activity)
     }
 
     /// One class only, or classes in blocks taken in order by mini-batches (for a single
@@ -1226,22 +1251,10 @@ impl<'a> Checkup<'a> {
     }
 
     /// Saturated and dead units per hidden layer; returns whether any were found.
-    fn check_units(&self, findings: &mut Vec<Finding>) -> Result<bool, Error> {
+    fn check_units(&self, activity: &Activity, findings: &mut Vec<Finding>) -> bool {
         let layers = self.model.layers();
         let hidden = &layers[..layers.len() - 1];
-        // Per hidden layer, per unit: on how many samples it is saturated, and nonzero.
-        let mut saturated: Vec<Vec<usize>> = hidden.iter().map(|l| vec![0; l.nout()]).collect();
-        let mut alive: Vec<Vec<usize>> = saturated.clone();
-        for x in &self.inputs {
-            let mut a = x.to_vec();
-            for (l, layer) in hidden.iter().enumerate() {
-                a = layer.predict(&a)?;
-                for (u, (&out, n)) in a.iter().zip(layer.neurons()).enumerate() {
-                    saturated[l][u] += usize::from(is_saturated(n.activation(), out));
-                    alive[l][u] += usize::from(out != 0.0);
-                }
-            }
-        }
+        let (saturated, alive) = (&activity.saturated, &activity.alive);
         let n = self.inputs.len() as f64;
         let before = findings.len();
         for (l, layer) in hidden.iter().enumerate() {
@@ -1282,7 +1295,7 @@ impl<'a> Checkup<'a> {
                 });
             }
         }
-        Ok(findings.len() > before)
+        findings.len() > before
     }
 
     /// The loss at `params`: the caller's objective, or the mean of the [`Loss`].
@@ -1410,6 +1423,12 @@ impl<'a> Checkup<'a> {
             })
             .fold(f64::INFINITY, f64::min)
     }
+}
+
+/// Per layer, per unit: on how many samples it is saturated, and on how many it is nonzero.
+struct Activity {
+    saturated: Vec<Vec<usize>>,
+    alive: Vec<Vec<usize>>,
 }
 
 /// Whether a unit with this activation is near its limits at `out`.

@@ -360,14 +360,21 @@ fn outputs_no_loss_can_take_are_named_by_row() {
             count: 2
         }]
     );
-    // A network whose weighted sum overflows: f64::MAX · −2.
-    let model = two_layers(vec![Neuron::from_parts(vec![f64::MAX], 0.0, Linear)]);
+    // A network whose weighted sum overflows: f64::MAX · −2 in layer 0, though a tanh after
+    // it would have hidden that in the network's output.
+    let model = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![Neuron::from_parts(vec![f64::MAX], 0.0, Linear)]).unwrap(),
+        Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]).unwrap(),
+    ])
+    .unwrap();
+    assert_eq!(model.predict(&[-2.0]).unwrap(), [-1.0]);
     let d = Checkup::new(&model, &xs, &[1.0, 0.0, 0.0], Loss::Mse)
         .run()
         .unwrap();
     assert_eq!(
         d.findings(),
         &[Finding::NonFiniteOutput {
+            layer: 0,
             row: 2,
             value: f64::NEG_INFINITY
         }]
