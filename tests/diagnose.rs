@@ -65,6 +65,14 @@ fn losses(ls: &[f64]) -> History {
     h
 }
 
+/// The diagnosis of `model` on one-input samples with mean squared error, given a history.
+fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> Diagnosis {
+    Checkup::new(model, xs, ys, Loss::Mse)
+        .history(history)
+        .run()
+        .unwrap()
+}
+
 fn assert_close(got: f64, want: f64, tol: f64) {
     assert!(
         (got - want).abs() <= tol,
@@ -557,13 +565,7 @@ fn gradients_the_loop_stepped_with_are_checked_against_finite_differences() {
 #[test]
 fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() {
     let model = two_layers(vec![Neuron::from_parts(vec![0.5], 0.0, Tanh)]);
-    let (xs, ys) = ([[0.5], [-0.5]], [0.5, -0.5]);
-    let diagnose = |h: &History| {
-        Checkup::new(&model, &xs, &ys, Loss::Mse)
-            .history(h)
-            .run()
-            .unwrap()
-    };
+    let diagnose = |h: &History| with_history(&model, &[[0.5], [-0.5]], &[0.5, -0.5], h);
     // Falling, then up by more than 10% for RISE_EPOCHS epochs.
     let mut h = History::new();
     for (loss, ratios) in [
@@ -598,12 +600,7 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
 fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
     let model = two_layers(vec![Neuron::from_parts(vec![0.01], 0.0, Tanh)]);
     let (xs, ys) = ([[1.0], [-1.0]], [1.0, -1.0]);
-    let diagnose = |h: &History| {
-        Checkup::new(&model, &xs, &ys, Loss::Mse)
-            .history(h)
-            .run()
-            .unwrap()
-    };
+    let diagnose = |h: &History| with_history(&model, &xs, &ys, h);
     // The model answers about 0 for both: its loss is about the constant answer's, 0.5.
     let flat = losses(&[0.5; 2 * PLATEAU_EPOCHS]);
     let d = diagnose(&flat);
@@ -628,10 +625,7 @@ fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
     assert!(diagnose(&losses(&[0.5; PLATEAU_EPOCHS - 1])).is_empty());
     // A model that fits the data is not stuck, however flat its loss.
     let fitted = two_layers(vec![Neuron::from_parts(vec![1.0], 0.0, Linear)]);
-    let d = Checkup::new(&fitted, &xs, &ys, Loss::Mse)
-        .history(&flat)
-        .run()
-        .unwrap();
+    let d = with_history(&fitted, &xs, &ys, &flat);
     assert!(d.is_empty(), "{d}");
 }
 

@@ -920,8 +920,9 @@ fn cases() -> u32 {
         .unwrap_or(512)
 }
 
-#[test]
-fn fuzz_random_graphs_over_every_op_and_edge_values() {
+/// Runs `check` on [`cases`] values drawn from `strategy`; a failure is shrunk, reported with
+/// its input and kept in `fuzz.proptest-regressions`, whose cases run first next time.
+fn fuzz<S: Strategy>(strategy: &S, check: impl Fn(S::Value) -> Result<(), TestCaseError>) {
     let config = Config {
         cases: cases(),
         source_file: Some(file!()),
@@ -931,10 +932,15 @@ fn fuzz_random_graphs_over_every_op_and_edge_values() {
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
-    let stats = RefCell::new(Stats::default());
-    if let Err(e) = runner.run(&program(), |p| check(&p, &stats)) {
+    if let Err(e) = runner.run(strategy, check) {
         panic!("{e}\n{runner}");
     }
+}
+
+#[test]
+fn fuzz_random_graphs_over_every_op_and_edge_values() {
+    let stats = RefCell::new(Stats::default());
+    fuzz(&program(), |p| check(&p, &stats));
     let s = stats.into_inner();
     eprintln!("fuzz: {s:?}");
     // Not vacuous: a good share of the gradients met finite differences.
@@ -1195,19 +1201,8 @@ fn check_training(
 
 #[test]
 fn fuzz_the_training_loop_with_non_finite_inputs_parameters_and_labels() {
-    let config = Config {
-        cases: cases(),
-        source_file: Some(file!()),
-        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
-            "proptest-regressions",
-        ))),
-        ..Config::default()
-    };
-    let mut runner = TestRunner::new(config);
     let stats = RefCell::new(TrainingStats::default());
-    if let Err(e) = runner.run(&training_case(), |c| check_training(&c, &stats)) {
-        panic!("{e}\n{runner}");
-    }
+    fuzz(&training_case(), |c| check_training(&c, &stats));
     let s = stats.into_inner();
     eprintln!("fuzz, training loop: {s:?}");
     // Not vacuous: every way a step can end happened.
