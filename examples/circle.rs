@@ -14,6 +14,9 @@
 //! Everything is seeded, so a run is repeatable. Try `--help`, then for instance
 //! `--data spiral --hidden 8,8,8 --epochs 1000` or `--noise 0.3`.
 //!
+//! When training goes wrong, a diagnosis after the accuracies says what, with the numbers
+//! (`tapegrad::diagnose`): try `--lr 1e6`, whose loss goes up. A healthy run prints none.
+//!
 //! `--save PATH` keeps the trained network (a `.safetensors` name gives the file PyTorch
 //! loads; see the guide's chapter 7), and `--load PATH` draws a saved network's boundary
 //! without training.
@@ -27,6 +30,8 @@ use std::time::{Duration, Instant};
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground, Point};
+use tapegrad::diagnose::{Checkup, Diagnosis, History};
+use tapegrad::loss::Loss;
 use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions};
@@ -64,7 +69,7 @@ other. Flags take their value after a space or '=': --lr 0.1 or --lr=0.1.
 
 /// Everything the run depends on: the Playground's defaults, changed by flags.
 #[derive(Debug)]
-struct Config {
+pub struct Config {
     data: Playground,
     /// The noise as a fraction, 0 to 0.5: the Playground's slider divided by 100.
     noise: f64,
@@ -131,6 +136,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         percent(test_ok, data.test.len()),
         data.test.len(),
     );
+    if let Some(run) = run.as_ref().filter(|run| !run.diagnosis.is_empty()) {
+        // Only when something is wrong: a healthy run prints nothing here.
+        print!("\n{}", run.diagnosis);
+    }
 
     // What the network learned, over the Playground's view [-6, 6]².
     let score = |x: f64, y: f64| model.predict(&[x, y]).map_or(f64::NAN, |out| out[0]);
@@ -206,16 +215,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// What a training run leaves besides the network: the loss per epoch and the time it took.
-struct Run {
-    train_curve: Vec<f64>,
+/// What a training run leaves besides the network: the loss per epoch, the time it took, and
+/// the diagnosis of what went wrong, if anything.
+pub struct Run {
+    pub train_curve: Vec<f64>,
     test_curve: Vec<f64>,
     elapsed: Duration,
+    pub diagnosis: Diagnosis,
 }
 
 /// Builds the network (2 inputs, the hidden layers, one tanh output; Playground init) and
 /// trains it, printing the Playground's table of losses as it goes.
-fn train(
+pub fn train(
     cfg: &Config,
     data: &datasets::Split,
     rng: &mut StdRng,
@@ -236,6 +247,8 @@ fn train(
     let mut tape = Tape::new();
     let mut train = data.train.clone();
     let mut train_curve = vec![mean_loss(&model, &data.train)?];
+    let mut history = History::new(); // the losses and updates, for the diagnosis
+    history.record_loss(train_curve[0]);
     let mut test_curve = vec![mean_loss(&model, &data.test)?];
     let every = print_interval(cfg.epochs);
     println!(" epoch   Test loss   Training loss   test accuracy");
@@ -244,8 +257,17 @@ fn train(
     let start = Instant::now();
     for epoch in 1..=cfg.epochs {
         train.shuffle(rng);
-        train_epoch(&mut model, &mut opt, &mut tape, &train, cfg.batch, epoch)?;
+        train_epoch(
+            &mut model,
+            &mut opt,
+            &mut tape,
+            &train,
+            cfg.batch,
+            epoch,
+            &mut history,
+        )?;
         train_curve.push(mean_loss(&model, &data.train)?);
+        history.record_loss(train_curve[epoch]);
         test_curve.push(mean_loss(&model, &data.test)?);
         if epoch % every == 0 || epoch == cfg.epochs {
             print_row(
@@ -257,10 +279,17 @@ fn train(
             )?;
         }
     }
+    let elapsed = start.elapsed();
+    let inputs: Vec<[f64; 2]> = data.train.iter().map(Point::inputs).collect();
+    let labels: Vec<f64> = data.train.iter().map(|p| p.label).collect();
+    let diagnosis = Checkup::new(&model, &inputs, &labels, Loss::Mse)
+        .history(&history)
+        .run()?;
     let run = Run {
         train_curve,
         test_curve,
-        elapsed: start.elapsed(),
+        elapsed,
+        diagnosis,
     };
     Ok((model, run))
 }
@@ -319,7 +348,7 @@ fn save_network(model: &Mlp, path: &Path) -> Result<(), Box<dyn Error>> {
 }
 
 /// One pass over `train` in batches (the last may be smaller): the plain loop of backprop, one
-/// SGD step per batch.
+/// SGD step per batch, each recorded in `history`.
 fn train_epoch(
     model: &mut Mlp,
     opt: &mut Sgd,
@@ -327,6 +356,7 @@ fn train_epoch(
     train: &[Point],
     batch_size: usize,
     epoch: usize,
+    history: &mut History,
 ) -> Result<(), Box<dyn Error>> {
     for batch in train.chunks(batch_size) {
         tape.clear(); // reuses the tape's memory from the last step
@@ -340,7 +370,9 @@ fn train_epoch(
         let batch_loss = loss::mean(&losses)?;
         check_loss(epoch, batch_loss.data())?;
         let grads = net.gradients(&batch_loss.backward()); // backward
+        let before = model.parameters();
         opt.step(model, &grads)?; // update: each parameter -= lr · its gradient
+        history.record_update(model, &before);
     }
     Ok(())
 }
@@ -444,7 +476,7 @@ fn shown(path: &Path) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// An error printed as its message alone (`main` shows a returned error with `Debug`).
-struct Message(String);
+pub struct Message(String);
 
 impl fmt::Debug for Message {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -465,7 +497,7 @@ const TRAINING_FLAGS: [&str; 5] = ["--hidden", "--activation", "--lr", "--batch"
 
 impl Config {
     /// The configuration the flags ask for, or `None` for `--help`.
-    fn from_args(mut args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
+    pub fn from_args(mut args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
         while let Some(arg) = args.next() {

@@ -11,7 +11,8 @@
 //! (`check_gradients`), beside the hand gradients, parameter by parameter, every one of them
 //! marked WRONG; (2) both networks trained from the same start with the same learning rate:
 //! the hand version's printed loss climbs from 9.27 to 18.00, as in the report, while the
-//! engine's falls from 1.49 to 0.11; (3) the four bugs fixed one at a time, the worst gradient
+//! engine's falls from 1.49 to 0.11, and what `tapegrad::diagnose` says about the hand run:
+//! its gradients are wrong, and its loss went up; (3) the four bugs fixed one at a time, the worst gradient
 //! error shrinking with each fix until the hand gradients match the engine's to 2e-16.
 //!
 //! The initial weights come from seed 2, chosen among seeds 0 to 7 because its starting loss
@@ -26,6 +27,8 @@ use std::error::Error;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, Point};
+use tapegrad::diagnose::{Checkup, Diagnosis, History, update_ratio};
+use tapegrad::loss::Loss;
 use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline;
@@ -222,6 +225,15 @@ impl HandNet {
         HandNet { w1, b1, w2, b2 }
     }
 
+    /// Each layer's parameters, weights then biases: what an update moves.
+    pub fn layers(&self) -> [Vec<f64>; 2] {
+        let mut hidden: Vec<f64> = self.w1.iter().flatten().copied().collect();
+        hidden.extend(&self.b1);
+        let mut output = self.w2.to_vec();
+        output.extend(&self.b2);
+        [hidden, output]
+    }
+
     /// Whether this network has one bias per sample (bug (c)).
     pub fn bias_per_sample(&self) -> bool {
         self.b2.len() > 1
@@ -371,6 +383,8 @@ impl HandNet {
 pub struct HandRun {
     /// What the hand code prints (the 6×6 sum while bug (d) is in).
     pub printed: Vec<f64>,
+    /// The printed losses and each update's update/weight ratio per layer, for the diagnosis.
+    pub history: History,
     /// `Σ (p_i − t_i)²` of the hand network, comparable with the engine's loss.
     pub sse: Vec<f64>,
     /// The network after the last update.
@@ -382,15 +396,25 @@ pub fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
     let mut net = HandNet::from_mlp(start, bugs.bias_per_sample, points.len());
     let mut printed = Vec::with_capacity(STEPS + 1);
     let mut sse = Vec::with_capacity(STEPS + 1);
+    let mut history = History::new();
     for step in 0..=STEPS {
         printed.push(net.printed_loss(points, bugs));
+        history.record_loss(printed[step]);
         sse.push(net.sse(points));
         if step < STEPS {
             let g = net.gradients(points, bugs);
+            let before = net.layers();
             net.step(&g);
+            let ratios = before.iter().zip(net.layers());
+            history.record_update_ratios(ratios.map(|(b, a)| update_ratio(b, &a)).collect());
         }
     }
-    HandRun { printed, sse, net }
+    HandRun {
+        printed,
+        history,
+        sse,
+        net,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,6 +439,31 @@ pub fn hand_per_parameter(g: &HandGrads) -> Vec<Vec<f64>> {
     }
     out.push(g.b2.clone());
     out
+}
+
+/// The hand code's gradient for each of the engine's parameters, in parameter order, the
+/// per-sample copies of a bias (bug (c)) added up: the chain rule adds up the uses of one
+/// parameter, so this is what the hand code says a shared bias's gradient is.
+pub fn hand_as_parameters(g: &HandGrads) -> Vec<f64> {
+    hand_per_parameter(g)
+        .iter()
+        .map(|hs| hs.iter().sum())
+        .collect()
+}
+
+/// What `tapegrad::diagnose` finds in the reported hand run from `start`: the losses it
+/// printed, its updates, and its gradients at the start against the true loss's.
+pub fn diagnose_hand(start: &Mlp, points: &[Point]) -> Result<Diagnosis, tapegrad::Error> {
+    let run = train_hand(start, points, Bugs::ALL);
+    let first = HandNet::from_mlp(start, true, points.len()).gradients(points, Bugs::ALL);
+    let inputs: Vec<[f64; 2]> = points.iter().map(Point::inputs).collect();
+    let labels: Vec<f64> = points.iter().map(|pt| pt.label).collect();
+    let gradients = hand_as_parameters(&first);
+    Checkup::new(start, &inputs, &labels, Loss::Mse)
+        .objective(|params| sse_on_tape(start, params, points))
+        .gradients(&gradients)
+        .history(&run.history)
+        .run()
 }
 
 /// The largest `|hand − engine|` over every parameter (and every per-sample copy).
@@ -532,6 +581,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("Predictions after {STEPS} steps (targets 0 0 0 1 1 1):");
     println!("  engine  {}", show(engine_preds));
     println!("  hand    {}", show(hand_run.net.forward(&points).1));
+    println!(
+        "\nWhat tapegrad::diagnose says about the hand run (the losses it printed, its updates, and \
+         its\ngradients at the start against the loss's):"
+    );
+    println!("{}", diagnose_hand(&model, &points)?);
     println!(
         "Why 18: the printed loss sums all 36 pairs (p_i − t_k)², and the hand code pushes every \
          prediction\nto 0 or 1, ignoring its label, where each of the six rows costs 3. A true \

@@ -7,11 +7,12 @@
 //! 1. The same network on a tape: a gradient check shows the gradients are right, and the
 //!    learning rates from 0.03 up still settle at a mean loss of about 0.678 (or 0.693 when a
 //!    large step kills the relu unit; 0.003 is still creeping down at 0.681 after 5000
-//!    epochs). The reason is the architecture: the output is monotone in x, so it cannot
-//!    alternate 1, 0, 1, 0. The numbers that back this up are printed: 0.678 is the best any
-//!    sigmoid(a·x + b) can do (the network with its relu on for every x, where training
-//!    settles); the network's own best, 0.618, needs its relu off up to x = 9; and no
-//!    monotone predictor at all gets below 0.555.
+//!    epochs). `tapegrad::diagnose` says so: the loss is stuck while the gradients are right,
+//!    and at lr 1.2 the relu unit is dead. The reason is the architecture: the output is
+//!    monotone in x, so it cannot alternate 1, 0, 1, 0. The numbers that back this up are
+//!    printed: 0.678 is the best any sigmoid(a·x + b) can do (the network with its relu on
+//!    for every x, where training settles); the network's own best, 0.618, needs its relu off
+//!    up to x = 9; and no monotone predictor at all gets below 0.555.
 //! 2. A wider 1 → 16 → 16 → 1 tanh network learns 1..10 perfectly, then gets 50% on 11..20: it
 //!    memorised ten points, it did not learn parity.
 //! 3. The numbers written in binary (bit 0 first): one neuron learns 1..10 and classifies every
@@ -27,6 +28,7 @@ use std::ops::RangeInclusive;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{odd_even_bits, odd_even_range};
+use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
@@ -61,16 +63,17 @@ pub fn numbers(range: RangeInclusive<u64>, scale: f64) -> Vec<Sample> {
 
 /// Full-batch training for `epochs` steps: each step records the parameters on a tape,
 /// averages `loss` over every sample, runs backward and lets `opt` update the model. Returns
-/// the mean loss before each step and after the last one (`epochs + 1` numbers).
+/// the history for the diagnosis: the mean loss before each step and after the last one
+/// (`epochs + 1` numbers), and every update.
 pub fn fit(
     model: &mut Mlp,
     data: &[Sample],
     loss: Loss,
     opt: &mut dyn Optimizer,
     epochs: usize,
-) -> Result<Vec<f64>, tapegrad::Error> {
+) -> Result<History, tapegrad::Error> {
     let mut tape = Tape::new();
-    let mut history = Vec::with_capacity(epochs + 1);
+    let mut history = History::new();
     for epoch in 0..=epochs {
         tape.clear();
         let net = model.record(&tape);
@@ -80,13 +83,29 @@ pub fn fit(
         }
         let mean = loss::mean(&losses)?;
         check_loss(epoch, mean.data())?;
-        history.push(mean.data());
+        history.record_loss(mean.data());
         if epoch < epochs {
             let grads = net.gradients(&mean.backward());
+            let before = model.parameters();
             opt.step(model, &grads)?;
+            history.record_update(model, &before);
         }
     }
     Ok(history)
+}
+
+/// What `tapegrad::diagnose` finds in a model trained on `data` with `loss`, given the
+/// training run's history.
+pub fn diagnosis(
+    model: &Mlp,
+    data: &[Sample],
+    loss: Loss,
+    history: &History,
+) -> Result<Diagnosis, tapegrad::Error> {
+    let (inputs, labels): (Vec<Vec<f64>>, Vec<f64>) = data.iter().cloned().unzip();
+    Checkup::new(model, &inputs, &labels, loss)
+        .history(history)
+        .run()
 }
 
 /// How many of `data` the model gets right (output above `threshold` means odd), and of how
@@ -141,8 +160,8 @@ pub fn tiny_net() -> Result<Mlp, tapegrad::Error> {
 }
 
 /// Trains a copy of `start` on 1..10 (raw inputs, `loss::bce` on the sigmoid output, as the
-/// user did) with plain gradient descent at `lr`. Returns the trained model and its losses.
-pub fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
+/// user did) with plain gradient descent at `lr`. Returns the trained model and its history.
+pub fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, History), tapegrad::Error> {
     let mut model = start.clone();
     let history = fit(
         &mut model,
@@ -181,7 +200,7 @@ pub fn best_sigmoid_loss() -> Result<f64, tapegrad::Error> {
     let mut neuron = Mlp::from_layers(vec![Layer::from_neurons(vec![start])?])?;
     let data = numbers(1..=10, 10.0);
     let history = fit(&mut neuron, &data, Loss::Bce, &mut Sgd::new(5.0), 2000)?;
-    Ok(history[history.len() - 1])
+    Ok(history.losses()[2000])
 }
 
 /// The lowest mean cross-entropy of any p(x) that only goes up or only goes down with x, on
@@ -212,7 +231,7 @@ pub fn relu_off_below_ten() -> Result<Mlp, tapegrad::Error> {
 /// before any step.
 pub fn mean_bce(model: &Mlp) -> Result<f64, tapegrad::Error> {
     let data = numbers(1..=10, 1.0);
-    Ok(fit(&mut model.clone(), &data, Loss::Bce, &mut Sgd::new(0.0), 0)?[0])
+    Ok(fit(&mut model.clone(), &data, Loss::Bce, &mut Sgd::new(0.0), 0)?.losses()[0])
 }
 
 /// Whether the relu unit is dead on 1..10: its input is ≤ 0 for every x, so it outputs 0
@@ -246,14 +265,18 @@ fn act1() -> Result<(), Box<dyn Error>> {
     }
     println!("   right  curve");
     let mut trained = Vec::new();
+    let mut diagnoses = Vec::new();
     for lr in LEARNING_RATES {
         let (model, history) = train_tiny(&start, lr)?;
+        let losses = history.losses();
         print!("    lr {lr:<6}");
         for e in ACT1_SHOWN {
-            print!("{:>8.4}", history[e]);
+            print!("{:>8.4}", losses[e]);
         }
-        let (right, total) = score(&model, &numbers(1..=10, 1.0), 0.5)?;
-        println!("   {right:>2}/{total}  {}", sparkline_fit(&history, 24));
+        let data = numbers(1..=10, 1.0);
+        let (right, total) = score(&model, &data, 0.5)?;
+        println!("   {right:>2}/{total}  {}", sparkline_fit(losses, 24));
+        diagnoses.push(diagnosis(&model, &data, Loss::Bce, &history)?);
         trained.push(model);
     }
 
@@ -278,6 +301,17 @@ fn act1() -> Result<(), Box<dyn Error>> {
             println!(
                 "      a dead relu outputs 0 and passes back no gradient: p is stuck at a constant."
             );
+        }
+    }
+
+    println!(
+        "\n  What tapegrad::diagnose says after the {ACT1_EPOCHS} epochs (lr 0.003 to 0.1 get the \
+         same\n  finding as lr 0.3, with their own numbers):"
+    );
+    for (lr, diagnosis) in LEARNING_RATES.iter().zip(&diagnoses).skip(3) {
+        println!("    lr {lr}:");
+        for line in diagnosis.to_string().lines() {
+            println!("      {line}");
         }
     }
 
@@ -356,7 +390,7 @@ pub fn train_wide() -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
         &mut Adam::new(0.01),
         ACT2_EPOCHS,
     )?;
-    Ok((model, history))
+    Ok((model, history.losses().to_vec()))
 }
 
 fn act2() -> Result<(), Box<dyn Error>> {
@@ -437,7 +471,7 @@ pub fn train_bits(start: &Mlp) -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
         &mut Adam::new(0.05),
         ACT3_EPOCHS,
     )?;
-    Ok((model, history))
+    Ok((model, history.losses().to_vec()))
 }
 
 fn act3() -> Result<(), Box<dyn Error>> {

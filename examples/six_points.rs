@@ -4,8 +4,10 @@
 //! along the bottom) with sum-of-squares loss; the hand-written gradient was wrong, and the loss
 //! climbed from about 9.4 to 18.0. Here the tape computes the gradient. You will see a gradient
 //! check of it (backward against finite differences), the starting loss (and why the user's
-//! 9.4 cannot be this loss), the loss falling at every step of plain gradient descent, the
-//! trained network's answer on each point, and its prediction for the new point (1, 5): class 0.
+//! 9.4 cannot be this loss), the loss falling at every step of plain gradient descent (and
+//! `tapegrad::diagnose` finding nothing wrong; `hand_vs_auto` shows what it finds in the
+//! user's run), the trained network's answer on each point, and its prediction for the new
+//! point (1, 5): class 0.
 //!
 //! Run with `cargo run --release --example six_points`.
 
@@ -16,7 +18,8 @@ use std::error::Error;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{Point, six_points};
-use tapegrad::loss;
+use tapegrad::diagnose::{Checkup, Diagnosis, History};
+use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
@@ -60,25 +63,39 @@ fn six_loss<'t>(
 }
 
 /// Trains a copy of `start` with plain gradient descent for [`STEPS`] steps. Returns the model
-/// and the loss before each step and after the last (`STEPS + 1` numbers).
-pub fn train_six(start: &Mlp) -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
+/// and its history: the loss before each step and after the last (`STEPS + 1` numbers), and
+/// every update.
+pub fn train_six(start: &Mlp) -> Result<(Mlp, History), tapegrad::Error> {
     let points = six_points();
     let mut model = start.clone();
     let mut opt = Sgd::new(LEARNING_RATE);
     let mut tape = Tape::new();
-    let mut history = Vec::with_capacity(STEPS + 1);
+    let mut history = History::new();
     for step in 0..=STEPS {
         tape.clear();
         let net = model.record(&tape);
         let l = six_loss(&model, net.params(), &points)?;
         check_loss(step, l.data())?;
-        history.push(l.data());
+        history.record_loss(l.data());
         if step < STEPS {
             let grads = net.gradients(&l.backward());
+            let before = model.parameters();
             opt.step(&mut model, &grads)?;
+            history.record_update(&model, &before);
         }
     }
     Ok((model, history))
+}
+
+/// What `tapegrad::diagnose` finds in `model` trained on the six points, given its history.
+pub fn six_diagnosis(model: &Mlp, history: &History) -> Result<Diagnosis, tapegrad::Error> {
+    let points = six_points();
+    let inputs: Vec<[f64; 2]> = points.iter().map(Point::inputs).collect();
+    let labels: Vec<f64> = points.iter().map(|p| p.label).collect();
+    Checkup::new(model, &inputs, &labels, Loss::Mse)
+        .objective(|params| six_loss(model, params, &points).expect("2 inputs, 6 labels"))
+        .history(history)
+        .run()
 }
 
 /// Backward's gradient of the loss with respect to every parameter, against central finite
@@ -118,7 +135,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         "  The tape's gradient agrees with finite differences; a wrong hand-written one would not."
     );
 
-    let (model, history) = train_six(&start)?;
+    let (model, run) = train_six(&start)?;
+    let history = run.losses();
     println!("\nInitial loss: {:.4}", history[0]);
     println!("  The user saw about 9.4, then 18.0. With sigmoid outputs and labels 0 and 1, each");
     println!("  of the six squared errors is below 1, so this loss is always below 6: their code");
@@ -130,11 +148,21 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("  {step:>6}  {:>7.4}", history[step]);
     }
     let rises = history.windows(2).filter(|w| w[1] > w[0]).count();
-    println!("  {}  (all {STEPS} steps)", sparkline_fit(&history, 50));
+    println!("  {}  (all {STEPS} steps)", sparkline_fit(history, 50));
     println!(
         "  The loss went down at {} of {STEPS} steps and up at {rises}.",
         STEPS - rises
     );
+    let diagnosis = six_diagnosis(&model, &run)?;
+    if diagnosis.is_empty() {
+        println!(
+            "  tapegrad::diagnose finds nothing wrong with this run (the hand_vs_auto example \
+             shows\n  what it finds in the user's hand-written one: wrong gradients, and the \
+             loss going up)."
+        );
+    } else {
+        print!("{diagnosis}");
+    }
 
     println!("\n       point  label  p(class 1)");
     for p in &points {

@@ -41,6 +41,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, RngExt, SeedableRng};
 
 use crate::Error;
+use crate::error::vec_with_capacity;
 
 /// One labelled 2D example: the inputs `x`, `y` and the target `label`.
 ///
@@ -178,7 +179,8 @@ impl Playground {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+    /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+    /// negative or not finite.
     pub fn generate<R: Rng + ?Sized>(
         self,
         n: usize,
@@ -378,8 +380,9 @@ fn one_class(points: &[Point]) -> Option<f64> {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative, not finite, or above the
-/// slider's 0.5 (a noise of 25 is most likely 25% meant as 0.25, and the message says so).
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative, not finite, or above the slider's 0.5 (a noise of 25 is most likely 25% meant as
+/// 0.25, and the message says so).
 ///
 /// ```
 /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
@@ -414,7 +417,8 @@ pub fn playground<R: Rng + ?Sized>(
     split(points, PLAYGROUND_TRAIN_FRACTION)
 }
 
-fn check_args(what: &str, n: usize, noise: f64) -> Result<(), Error> {
+/// Checks a generator's arguments; returns an empty `Vec` with room for the `n` points.
+fn check_args(what: &str, n: usize, noise: f64) -> Result<Vec<Point>, Error> {
     if n == 0 {
         return Err(Error::InvalidArgument(format!(
             "{what}: n must be at least 1, got 0"
@@ -426,7 +430,7 @@ fn check_args(what: &str, n: usize, noise: f64) -> Result<(), Error> {
              (the Playground's noise slider 0-50% is 0.0-0.5)"
         )));
     }
-    Ok(())
+    vec_with_capacity(n, || format!("{what}: {n} points"))
 }
 
 /// Uniform on [a, b), drawn as the Playground's `randUniform` does.
@@ -476,12 +480,12 @@ fn halves(n: usize) -> (usize, usize) {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
 pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
-    check_args("circle", n, noise)?;
+    let mut points = check_args("circle", n, noise)?;
     const RADIUS: f64 = 5.0;
     let (inner, outer) = halves(n);
-    let mut points = Vec::with_capacity(n);
     let rings = [(inner, 0.0, RADIUS * 0.5), (outer, RADIUS * 0.7, RADIUS)];
     for (count, r_min, r_max) in rings {
         for _ in 0..count {
@@ -516,12 +520,12 @@ pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
 pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
-    check_args("xor", n, noise)?;
+    let mut points = check_args("xor", n, noise)?;
     const PADDING: f64 = 0.3;
     let pad = |v: f64| if v > 0.0 { v + PADDING } else { v - PADDING };
-    let mut points = Vec::with_capacity(n);
     for _ in 0..n {
         let x = pad(uniform(rng, -5.0, 5.0));
         let y = pad(uniform(rng, -5.0, 5.0));
@@ -551,13 +555,13 @@ pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Poi
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
 pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
-    check_args("gauss", n, noise)?;
+    let mut points = check_args("gauss", n, noise)?;
     // d3.scale.linear().domain([0, .5]).range([0.5, 4])
     let variance = 0.5 + noise * (4.0 - 0.5) / 0.5;
     let (positive, negative) = halves(n);
-    let mut points = Vec::with_capacity(n);
     for (count, centre, label) in [(positive, 2.0, 1.0), (negative, -2.0, -1.0)] {
         for _ in 0..count {
             let x = normal(rng, centre, variance);
@@ -586,11 +590,11 @@ pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
 pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
-    check_args("spiral", n, noise)?;
+    let mut points = check_args("spiral", n, noise)?;
     let (positive, negative) = halves(n);
-    let mut points = Vec::with_capacity(n);
     for (m, delta_t, label) in [(positive, 0.0, 1.0), (negative, PI, -1.0)] {
         for i in 0..m {
             let frac = i as f64 / m as f64;
@@ -638,14 +642,15 @@ fn linspace_pi(count: usize) -> impl Iterator<Item = f64> {
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `n` is 0 or `noise` is negative or not finite.
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
 pub fn moons<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
-    check_args("moons", n, noise)?;
+    let mut points = check_args("moons", n, noise)?;
     let n_out = n / 2;
     let n_in = n - n_out;
     let outer = linspace_pi(n_out).map(|t| Point::new(t.cos(), t.sin(), -1.0));
     let inner = linspace_pi(n_in).map(|t| Point::new(1.0 - t.cos(), 1.0 - t.sin() - 0.5, 1.0));
-    let mut points: Vec<Point> = outer.chain(inner).collect();
+    points.extend(outer.chain(inner));
     points.shuffle(rng);
     for p in &mut points {
         p.x += normal(rng, 0.0, noise * noise);

@@ -39,6 +39,24 @@ pub enum Error {
         /// The likely cause and what to try.
         hint: String,
     },
+    /// A network was given a NaN or infinite input; nothing was recorded. (An infinite input
+    /// can saturate a unit and give a finite loss whose gradients are silently wrong, so it is
+    /// refused, not passed on.)
+    NonFiniteInput {
+        /// The position of the offending input among the network's inputs.
+        index: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// A NaN or infinite number was offered as a model parameter; the model was left unchanged.
+    NonFiniteParameter {
+        /// The parameter's position in parameter order.
+        index: usize,
+        /// The parameter's name (`layer0.neuron1.w0`).
+        name: String,
+        /// The offending value.
+        value: f64,
+    },
     /// A line of a CSV file could not be read.
     Csv {
         /// The 1-based line number.
@@ -78,6 +96,16 @@ impl fmt::Display for Error {
             Error::NonFinite { step, loss, hint } => {
                 write!(f, "non-finite value {loss} at step {step}: {hint}")
             }
+            Error::NonFiniteInput { index, value } => write!(
+                f,
+                "input {index} is {value}: a network takes finite numbers only; look for NaN \
+                 or infinite values in the data (a failed parse, a division by zero, ln of 0)"
+            ),
+            Error::NonFiniteParameter { index, name, value } => write!(
+                f,
+                "parameter {index} ({name}) would be {value}: a model holds finite numbers \
+                 only; the model was left unchanged"
+            ),
             Error::Csv { line, message } => write!(f, "CSV line {line}: {message}"),
             Error::Io(msg) => write!(f, "I/O error: {msg}"),
             Error::ModelFile(msg) => write!(f, "cannot load model: {msg}"),
@@ -91,6 +119,18 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// An empty `Vec` with room for `n` items, or [`Error::InvalidArgument`] saying that `what()`
+/// does not fit in memory, where `Vec::with_capacity` would abort the process.
+pub(crate) fn vec_with_capacity<T>(
+    n: usize,
+    what: impl FnOnce() -> String,
+) -> Result<Vec<T>, Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|e| Error::InvalidArgument(format!("{} do not fit in memory ({e})", what())))?;
+    Ok(v)
+}
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {

@@ -3,6 +3,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 
 pub mod datasets;
+pub mod diagnose;
 mod error;
 mod grad;
 mod gradcheck;

@@ -190,7 +190,9 @@ fn sigmoid(z: f64) -> f64 {
 /// full precision in both tails. One node.
 ///
 /// Finite and exact at large |z|: at z = ±1000 the wrong label costs 1000 with gradient ±1,
-/// the right one costs 0 with gradient 0.
+/// the right one costs 0 with gradient 0. Exact at infinite z too: z = +∞ costs 0 for the
+/// label 1 and +∞ for any other label (the loss tends to (1 − y)·z), and likewise z = −∞
+/// costs 0 for the label 0; the gradient there is `1 − y` (or `−y`), never NaN.
 ///
 /// # Panics
 /// If `y` is outside `[0, 1]` or NaN.
@@ -204,6 +206,11 @@ fn sigmoid(z: f64) -> f64 {
 /// let right = loss::bce_with_logits(z, 1.0);
 /// assert_eq!((wrong.data(), wrong.backward().wrt(z)), (1000.0, 1.0));
 /// assert_eq!((right.data(), right.backward().wrt(z)), (0.0, 0.0));
+///
+/// let inf = tape.var(f64::INFINITY);
+/// let right = loss::bce_with_logits(inf, 1.0);
+/// assert_eq!((right.data(), right.backward().wrt(inf)), (0.0, 0.0));
+/// assert_eq!(loss::bce_with_logits(inf, 0.5).data(), f64::INFINITY);
 /// ```
 #[track_caller]
 pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
@@ -215,9 +222,16 @@ pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
 #[track_caller]
 fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
     check_probability_label(y, "bce_with_logits");
-    let loss = x.max(0.0) - x * y + (-x.abs()).exp().ln_1p();
-    // max(NaN, 0) is 0 in Rust: keep a NaN score NaN.
-    let loss = if x.is_nan() { f64::NAN } else { loss };
+    let loss = if x.is_infinite() {
+        // The loss tends to |z| times the weight of the wrong label: inf − inf would be NaN
+        // where that weight is 0 and the loss is exactly 0.
+        let wrong = if x > 0.0 { 1.0 - y } else { y };
+        if wrong == 0.0 { 0.0 } else { f64::INFINITY }
+    } else if x.is_nan() {
+        f64::NAN // max(NaN, 0) is 0 in Rust: keep a NaN score NaN.
+    } else {
+        x.max(0.0) - x * y + (-x.abs()).exp().ln_1p()
+    };
     let d = (1.0 - y) * sigmoid(x) - y * sigmoid(-x);
     (loss, d)
 }

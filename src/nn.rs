@@ -56,7 +56,7 @@ use std::str::FromStr;
 use rand::rngs::StdRng;
 use rand::{Rng, RngExt, SeedableRng};
 
-use crate::error::Error;
+use crate::error::{Error, vec_with_capacity};
 use crate::grad::Gradients;
 use crate::ops::affine;
 use crate::tape::Tape;
@@ -361,7 +361,7 @@ impl Init {
         match self {
             Init::Micrograd => 1.0,
             Init::Playground => 0.5,
-            Init::Xavier => (6.0 / (fan_in + fan_out) as f64).sqrt(),
+            Init::Xavier => (6.0 / (fan_in as f64 + fan_out as f64)).sqrt(),
             Init::He => (6.0 / fan_in as f64).sqrt(),
         }
     }
@@ -533,7 +533,8 @@ pub trait Module {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] if `values` does not hold exactly
-    /// [`parameter_count`](Module::parameter_count) numbers; the model is then unchanged.
+    /// [`parameter_count`](Module::parameter_count) numbers; [`Error::NonFiniteParameter`]
+    /// naming the first NaN or infinite value. The model is then unchanged.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Module, Neuron};
@@ -545,6 +546,12 @@ pub trait Module {
     ///     n.set_parameters(&[1.0]),
     ///     Err(tapegrad::Error::ParameterCount { expected: 2, got: 1 })
     /// );
+    /// assert_eq!(
+    ///     n.set_parameters(&[1.0, f64::INFINITY]).unwrap_err().to_string(),
+    ///     "parameter 1 (b) would be inf: a model holds finite numbers only; \
+    ///      the model was left unchanged"
+    /// );
+    /// assert_eq!(n.parameters(), vec![2.0, -1.0]);
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     fn set_parameters(&mut self, values: &[f64]) -> Result<(), Error> {
@@ -553,6 +560,13 @@ pub trait Module {
             return Err(Error::ParameterCount {
                 expected,
                 got: values.len(),
+            });
+        }
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NonFiniteParameter {
+                index,
+                name: parameter_name(self, index),
+                value: values[index],
             });
         }
         let mut it = values.iter();
@@ -655,7 +669,8 @@ pub trait Forward: Module {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] if `params` has the wrong length, [`Error::InputSize`] if
-    /// `inputs` does.
+    /// `inputs` does; [`Error::NonFiniteInput`] if an input is NaN or infinite (the models
+    /// here check, and a model of your own should too).
     ///
     /// # Panics
     /// If `params` and `inputs` hold values recorded on different tapes.
@@ -805,7 +820,8 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// Runs the model on `inputs` with the recorded parameters.
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    /// [`Error::InputSize`] if the model takes a different number of inputs;
+    /// [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// # Panics
     /// If `inputs` hold values recorded on another tape than the parameters.
@@ -833,7 +849,8 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// nodes (their gradients are not needed to train).
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model takes a different number of inputs.
+    /// [`Error::InputSize`] if the model takes a different number of inputs;
+    /// [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
@@ -844,6 +861,11 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// let y = net.forward_f64(&[2.0, 3.0])?;
     /// assert_eq!(y.data(), 5.0);
     /// assert_eq!(tape.len(), 4); // three parameters and one affine node
+    /// assert_eq!(
+    ///     net.forward_f64(&[2.0, f64::INFINITY]).unwrap_err().to_string(),
+    ///     "input 1 is inf: a network takes finite numbers only; look for NaN or infinite \
+    ///      values in the data (a failed parse, a division by zero, ln of 0)"
+    /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     pub fn forward_f64(&self, inputs: &[f64]) -> Result<M::Output<'t>, Error> {
@@ -868,6 +890,27 @@ fn expect_inputs(expected: usize, got: usize) -> Result<(), Error> {
     } else {
         Err(Error::InputSize { expected, got })
     }
+}
+
+/// Refuses a NaN or infinite input, naming its position: the one rule every forward pass,
+/// and so every training loop, goes through.
+fn expect_finite(inputs: &[Value<'_>]) -> Result<(), Error> {
+    match inputs.iter().position(|x| !x.data().is_finite()) {
+        None => Ok(()),
+        Some(index) => Err(Error::NonFiniteInput {
+            index,
+            value: inputs[index].data(),
+        }),
+    }
+}
+
+/// Parameter `i`'s name, for messages (allocates: error paths only).
+pub(crate) fn parameter_name<M: Module + ?Sized>(model: &M, i: usize) -> String {
+    model
+        .named_parameters()
+        .into_iter()
+        .nth(i)
+        .map_or_else(|| format!("#{i}"), |(name, _)| name)
 }
 
 /// `[f64]` inputs as constants on no tape.
@@ -906,6 +949,10 @@ impl Neuron {
     /// A neuron with `nin` inputs whose parameters are drawn by `init` from `rng` (weights
     /// first, in order; `fan_out` is 1). A neuron with no inputs is just its bias.
     ///
+    /// # Panics
+    /// If `nin` weights do not fit in memory (a [`Layer`] or an [`Mlp`] of that size is an
+    /// `Err` instead).
+    ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
     /// use tapegrad::nn::{Activation, Init, Neuron};
@@ -923,22 +970,26 @@ impl Neuron {
         rng: &mut R,
     ) -> Self {
         Neuron::with_fan_out(nin, 1, activation, init, rng)
+            .unwrap_or_else(|e| panic!("Neuron::new: {e}"))
     }
 
+    /// [`new`](Neuron::new) in a layer of `fan_out` neurons, or an error if `nin` weights do
+    /// not fit in memory.
     fn with_fan_out<R: Rng + ?Sized>(
         nin: usize,
         fan_out: usize,
         activation: Activation,
         init: Init,
         rng: &mut R,
-    ) -> Self {
+    ) -> Result<Self, Error> {
         let limit = init.weight_limit(nin, fan_out);
-        let weights = (0..nin).map(|_| rng.random_range(-limit..=limit)).collect();
-        Neuron {
+        let mut weights = vec_with_capacity(nin, || format!("{nin} weights"))?;
+        weights.extend((0..nin).map(|_| rng.random_range(-limit..=limit)));
+        Ok(Neuron {
             weights,
             bias: init.bias(),
             activation,
-        }
+        })
     }
 
     /// A neuron with the given weights (one per input) and bias.
@@ -1011,7 +1062,8 @@ impl Neuron {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len() == nin + 1`; [`Error::InputSize`] unless
-    /// `inputs.len() == nin`. Nothing is truncated.
+    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
+    /// Nothing is truncated.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -1038,6 +1090,7 @@ impl Neuron {
     ) -> Result<Value<'t>, Error> {
         expect_params(self.nin() + 1, params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         Ok(self.record(params, inputs))
     }
 
@@ -1052,7 +1105,8 @@ impl Neuron {
     /// [`forward`](Neuron::forward) records.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Neuron};
@@ -1153,7 +1207,8 @@ impl Layer {
     /// neuron (`fan_in = nin`, `fan_out = nout`).
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0.
+    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0; [`Error::InvalidArgument`] if the
+    /// layer does not fit in memory (the process is not aborted).
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
@@ -1163,6 +1218,8 @@ impl Layer {
     /// let layer = Layer::new(4, 2, Activation::Relu, Init::He, &mut rng)?;
     /// assert_eq!(layer.neurons().len(), 2);
     /// assert!(Layer::new(4, 0, Activation::Relu, Init::He, &mut rng).is_err());
+    /// let huge = Layer::new(2, 1 << 40, Activation::Relu, Init::He, &mut rng);
+    /// assert!(huge.unwrap_err().to_string().contains("1099511627776 neurons"));
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
     pub fn new<R: Rng + ?Sized>(
@@ -1182,9 +1239,10 @@ impl Layer {
                 "a layer needs at least one neuron (nout was 0)".into(),
             ));
         }
-        let neurons = (0..nout)
-            .map(|_| Neuron::with_fan_out(nin, nout, activation, init, rng))
-            .collect();
+        let mut neurons = vec_with_capacity(nout, || format!("{nout} neurons of {nin} inputs"))?;
+        for _ in 0..nout {
+            neurons.push(Neuron::with_fan_out(nin, nout, activation, init, rng)?);
+        }
         Ok(Layer { neurons })
     }
 
@@ -1280,7 +1338,8 @@ impl Layer {
     ///
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len() == nout · (nin + 1)`;
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -1308,6 +1367,7 @@ impl Layer {
     ) -> Result<Vec<Value<'t>>, Error> {
         expect_params(self.parameter_count(), params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         let mut out = Vec::with_capacity(self.nout());
         self.record(params, inputs, &mut out);
         Ok(out)
@@ -1328,7 +1388,8 @@ impl Layer {
     /// [`forward`](Layer::forward) records.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Layer, Neuron};
@@ -1451,7 +1512,9 @@ impl Mlp {
     /// `rand` does not hand in a type of that version.
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0.
+    /// [`Error::EmptyNetwork`] if `sizes` is empty, a width is 0, or `nin` is 0;
+    /// [`Error::InvalidArgument`] if a layer does not fit in memory (the process is not
+    /// aborted).
     ///
     /// ```
     /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
@@ -1655,7 +1718,7 @@ impl Mlp {
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len()` is the
     /// [parameter count](Module::parameter_count); [`Error::InputSize`] unless
-    /// `inputs.len() == nin`.
+    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
     ///
     /// # Panics
     /// If the values are recorded on different tapes.
@@ -1685,6 +1748,7 @@ impl Mlp {
     ) -> Result<Vec<Value<'t>>, Error> {
         expect_params(self.parameter_count(), params.len())?;
         expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
         // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
         let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
         let widest = widest.max(inputs.len());
@@ -1704,7 +1768,8 @@ impl Mlp {
     /// [`forward`](Mlp::forward) records. Handy for accuracy and decision boundaries.
     ///
     /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`.
+    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
+    /// input is NaN or infinite.
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};

@@ -40,7 +40,7 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::nn::Module;
+use crate::nn::{Module, parameter_name};
 
 /// Updates a model's parameters from their gradients.
 ///
@@ -176,15 +176,6 @@ pub fn validate_gradients(model: &dyn Module, grads: &[f64], step: usize) -> Res
         });
     }
     Ok(())
-}
-
-/// Parameter `i`'s name, for messages (allocates: error paths only).
-fn parameter_name(model: &dyn Module, i: usize) -> String {
-    model
-        .named_parameters()
-        .into_iter()
-        .nth(i)
-        .map_or_else(|| format!("#{i}"), |(name, _)| name)
 }
 
 /// Refuses a step whose update would make a parameter, or the optimizer's state for it, NaN

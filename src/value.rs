@@ -383,8 +383,11 @@ impl<'t> Value<'t> {
     }
 
     /// `self` to the power `exponent`, both recorded. Derivatives: `b·a^(b-1)` with respect to
-    /// the base `a` (0 when b = 0) and `a^b·ln a` with respect to the exponent `b`; at a = 0
-    /// the latter is 0 for b > 0 and NaN for b ≤ 0, and it is NaN for a < 0.
+    /// the base `a` (0 when b = 0) and `a^b·ln a` with respect to the exponent `b`. At a = 0
+    /// the latter is 0 for b ≥ 0, as in PyTorch and JAX: for b > 0 that is the limit, and at
+    /// b = 0, where 0^b jumps from 1 to 0 and has no derivative, it is a convention, like
+    /// relu'(0) = 0. It is NaN at a = 0 for b < 0 (0^b is infinite there; JAX gives NaN too),
+    /// and for a < 0.
     ///
     /// # Panics
     /// If the two values are recorded on different tapes.
@@ -397,6 +400,9 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), 8.0);
     /// assert_eq!(g.wrt(a), 12.0);
     /// assert!((g.wrt(b) - 8.0 * 2f64.ln()).abs() < 1e-14);
+    ///
+    /// let (zero, b) = (tape.var(0.0), tape.var(0.0));
+    /// assert_eq!(zero.pow(b).backward().wrt(b), 0.0); // 0^b at b = 0: PyTorch's convention
     /// ```
     #[inline]
     #[track_caller]
@@ -410,7 +416,7 @@ impl<'t> Value<'t> {
             bv * a.powf(bv - 1.0)
         };
         let db = if a == 0.0 {
-            if bv > 0.0 { 0.0 } else { f64::NAN }
+            if bv >= 0.0 { 0.0 } else { f64::NAN }
         } else if a < 0.0 {
             f64::NAN
         } else {

@@ -1,9 +1,12 @@
-//! Every op over a sweep of edge inputs (in the manner of PyTorch's per-operator sweeps and
-//! Stan Math's edge tests): the value equals plain `f64` (NaN matches NaN, infinities
-//! exactly), the gradient is the documented convention or NaN where the math has none, nothing
-//! panics, and where the function is smooth and finite the gradient agrees with central
-//! finite differences.
+//! Every op and every loss over a sweep of edge inputs (in the manner of PyTorch's per-operator
+//! sweeps and Stan Math's edge tests): the value equals plain `f64` (NaN matches NaN,
+//! infinities exactly), the gradient is the documented convention or NaN where the math has
+//! none, nothing panics (but bce on a number that is not a probability, by name), and where
+//! the function is smooth and finite the gradient agrees with central finite differences.
 
+use std::panic::catch_unwind;
+
+use tapegrad::loss::Loss;
 use tapegrad::{Tape, Value};
 
 const SWEEP: &[f64] = &[
@@ -301,7 +304,7 @@ fn binary_ops() -> Vec<Binary> {
             grads: |a, b| {
                 let da = if b == 0.0 { 0.0 } else { b * a.powf(b - 1.0) };
                 let db = if a == 0.0 {
-                    if b > 0.0 { 0.0 } else { f64::NAN }
+                    if b >= 0.0 { 0.0 } else { f64::NAN }
                 } else if a < 0.0 {
                     f64::NAN
                 } else {
@@ -603,6 +606,154 @@ fn fused_and_custom_nodes_over_all_pairs_of_the_edge_sweep() {
                         g.wrt(x)
                     );
                 }
+            }
+        }
+    }
+}
+
+/// A loss's value and derivative at a prediction and a label, in plain `f64`, written
+/// independently of `tapegrad::loss` (other formulas, other arrangements).
+fn loss_reference(loss: Loss, p: f64, y: f64) -> (f64, f64) {
+    if p.is_nan() {
+        return (f64::NAN, f64::NAN);
+    }
+    match loss {
+        Loss::Mse => (0.5 * (p - y) * (p - y), p - y),
+        Loss::Hinge => {
+            let margin = 1.0 - y * p;
+            if margin > 0.0 {
+                (margin, -y)
+            } else {
+                (0.0, 0.0)
+            }
+        }
+        Loss::BceWithLogits => {
+            // −[y·ln σ(z) + (1 − y)·ln σ(−z)], each log written as −ln(1 + e^∓z).
+            let softplus = |t: f64| {
+                if t > 0.0 {
+                    t + (-t).exp().ln_1p()
+                } else {
+                    t.exp().ln_1p()
+                }
+            };
+            let weighted = |w: f64, t: f64| if w == 0.0 { 0.0 } else { w * softplus(t) };
+            (weighted(y, -p) + weighted(1.0 - y, p), sigmoid_ref(p) - y)
+        }
+        Loss::Bce => {
+            let eps = tapegrad::loss::BCE_EPS;
+            let (mut l, mut d) = (0.0, 0.0);
+            if y != 0.0 {
+                l -= y * p.max(eps).ln();
+                d -= y / p.max(eps);
+            }
+            if y != 1.0 {
+                l -= (1.0 - y) * (1.0 - p).max(eps).ln();
+                d += (1.0 - y) / (1.0 - p).max(eps);
+            }
+            (l, d)
+        }
+    }
+}
+
+/// The labels each loss takes: both classes, and a soft label for the cross-entropies.
+fn labels_of(loss: Loss) -> &'static [f64] {
+    match loss {
+        Loss::Mse | Loss::Hinge => &[-1.0, 1.0],
+        Loss::Bce | Loss::BceWithLogits => &[0.0, 1.0, 0.5],
+    }
+}
+
+#[test]
+fn every_loss_at_every_edge_value_and_both_labels() {
+    // Nothing silent: the value and the gradient are the reference's (NaN only for a NaN
+    // prediction, infinite only where the loss is), so check_loss stops exactly the runs it
+    // should. Nothing panics unnamed: bce's only panic is a prediction that is not a
+    // probability, and its message names bce and the prediction.
+    let mut checked_fd = 0;
+    for loss in Loss::ALL {
+        for &y in labels_of(loss) {
+            for &p in SWEEP {
+                let run = || {
+                    let tape = Tape::new();
+                    let v = tape.var(p);
+                    let l = loss.apply(v, y);
+                    (l.data(), l.backward().wrt(v))
+                };
+                if loss == Loss::Bce && !p.is_nan() && !(0.0..=1.0).contains(&p) {
+                    let panic = catch_unwind(run).expect_err("bce of a non-probability");
+                    let msg = panic.downcast_ref::<String>().expect("a formatted message");
+                    assert!(msg.starts_with(&format!("bce: p = {p} is not a probability")));
+                    continue;
+                }
+                let (value, grad) = run();
+                let (want, want_grad) = loss_reference(loss, p, y);
+                assert_eq!(value.is_nan(), p.is_nan(), "{loss}({p:e}, {y}) = {value}");
+                assert!(
+                    close(value, want, 1e-14) || (value - want).abs() < 1e-15,
+                    "{loss}({p:e}, {y}) = {value} but the reference says {want}"
+                );
+                assert!(
+                    close(grad, want_grad, 1e-14) || (grad - want_grad).abs() < 1e-15,
+                    "{loss}'({p:e}, {y}) = {grad} but the reference says {want_grad}"
+                );
+                assert_eq!(
+                    tapegrad::optim::check_loss(0, value).is_ok(),
+                    want.is_finite(),
+                    "{loss}({p:e}, {y})"
+                );
+                let smooth = match loss {
+                    Loss::Mse | Loss::BceWithLogits => true,
+                    Loss::Hinge => (1.0 - y * p).abs() > 1e-2,
+                    Loss::Bce => p > 1e-3 && p < 1.0 - 1e-3,
+                };
+                if smooth {
+                    let f = |x: f64| loss.apply(Value::constant(x), y).data();
+                    if let Some(fd) = central(f, p) {
+                        let tol = 1e-6 * grad.abs().max(fd.abs()) + 1e-8;
+                        assert!(
+                            (grad - fd).abs() <= tol,
+                            "{loss}'({p}, {y}) = {grad}, finite differences say {fd}"
+                        );
+                        checked_fd += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        checked_fd > 50,
+        "only {checked_fd} finite-difference checks ran"
+    );
+}
+
+#[test]
+fn the_slice_losses_at_every_edge_value() {
+    // sum_of_squares (micrograd's) and l2_penalty: each term as plain f64 has it, each
+    // partial the documented one, a NaN only from a NaN.
+    for &a in SWEEP {
+        for &b in SWEEP {
+            let tape = Tape::new();
+            let v = tape.vars(&[a, b]);
+            let sse = tapegrad::loss::sum_of_squares(&v, &[1.0, -1.0]).unwrap();
+            let want = (0.0 + (a - 1.0) * (a - 1.0)) + (b + 1.0) * (b + 1.0);
+            assert!(same(sse.data(), want), "sse({a:e}, {b:e}) = {}", sse.data());
+            let g = sse.backward();
+            let nan = want.is_nan();
+            for (x, d) in [(v[0], 2.0 * (a - 1.0)), (v[1], 2.0 * (b + 1.0))] {
+                let d = if nan { f64::NAN } else { d };
+                assert!(close(g.wrt(x), d, 0.0), "sse'({a:e}, {b:e}) = {}", g.wrt(x));
+            }
+            let l2 = tapegrad::loss::l2_penalty(&v, 1e-4);
+            let want = 1e-4 * ((0.0 + a * a) + b * b);
+            assert!(same(l2.data(), want), "l2({a:e}, {b:e}) = {}", l2.data());
+            let g = l2.backward();
+            for (x, p) in [(v[0], a), (v[1], b)] {
+                let d = if want.is_nan() {
+                    f64::NAN
+                } else {
+                    2.0 * 1e-4 * p
+                };
+                assert!(close(g.wrt(x), d, 0.0), "l2'({a:e}, {b:e}) = {}", g.wrt(x));
             }
         }
     }

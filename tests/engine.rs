@@ -918,8 +918,9 @@ mod edge_values {
         assert_eq!(pow_at(0.0, 2.0), (0.0, 0.0, 0.0));
         assert_eq!(pow_at(0.0, 1.0), (0.0, 1.0, 0.0));
         assert_eq!(pow_at(0.0, 0.5), (0.0, f64::INFINITY, 0.0));
-        let (y, da, db) = pow_at(0.0, 0.0);
-        assert!((y, da) == (1.0, 0.0) && db.is_nan(), "0^0: {y}, {da}, {db}");
+        // d/db 0^b at b = 0 is 0, as in PyTorch and JAX (it was NaN).
+        assert_eq!(pow_at(0.0, 0.0), (1.0, 0.0, 0.0));
+        assert_eq!(pow_at(-0.0, 0.0), (1.0, 0.0, 0.0));
         let (y, da, db) = pow_at(0.0, -1.0);
         assert!(
             (y, da) == (f64::INFINITY, f64::NEG_INFINITY) && db.is_nan(),

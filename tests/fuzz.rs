@@ -53,7 +53,18 @@
 //! This catches wrong derivatives, wrong operand order and lost accumulation at edge values;
 //! the tight tolerances on smooth, bounded programs are `tests/properties.rs`'s job.
 //!
-//! In CI the fuzzer runs 512 cases. For a long run, set `PROPTEST_CASES`:
+//! A second fuzzer drives **the training loop**: a random 1–3-input network with 0–2 hidden
+//! layers and random activations, random parameters, 1–4 samples and labels, NaN and ±inf
+//! among them, every loss, and one step of the plain loop (forward, loss, `check_loss`,
+//! backward, SGD). Nothing is silent and nothing panics unnamed: a non-finite parameter is
+//! refused by `set_parameters` and a non-finite input by the forward pass, each by index; a
+//! label or (bce) prediction the loss does not take panics with a message naming the loss; a
+//! non-finite loss or update is an error, and a refused step changes no parameter; a step
+//! that succeeds leaves every parameter finite. The diagnosis of the same data never panics
+//! and names the first bad sample. It prints how each step ended, and asserts each way
+//! happened.
+//!
+//! In CI each fuzzer runs 512 cases. For a long run, set `PROPTEST_CASES`:
 //!
 //! ```sh
 //! PROPTEST_CASES=100000 cargo test --release --test fuzz -- --nocapture
@@ -62,10 +73,16 @@
 //! It prints how many comparisons it made and skipped, and asserts enough were made.
 
 use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
-use tapegrad::{Gradients, Tape, Value, affine, check_gradients, dot, sum};
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::diagnose::{Checkup, Finding};
+use tapegrad::loss::Loss;
+use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::optim::{Optimizer, Sgd, check_loss};
+use tapegrad::{Error, Gradients, Tape, Value, affine, check_gradients, dot, sum};
 
 #[path = "common/numeric.rs"]
 mod numeric;
@@ -903,8 +920,9 @@ fn cases() -> u32 {
         .unwrap_or(512)
 }
 
-#[test]
-fn fuzz_random_graphs_over_every_op_and_edge_values() {
+/// Runs `check` on [`cases`] values drawn from `strategy`; a failure is shrunk, reported with
+/// its input and kept in `fuzz.proptest-regressions`, whose cases run first next time.
+fn fuzz<S: Strategy>(strategy: &S, check: impl Fn(S::Value) -> Result<(), TestCaseError>) {
     let config = Config {
         cases: cases(),
         source_file: Some(file!()),
@@ -914,10 +932,15 @@ fn fuzz_random_graphs_over_every_op_and_edge_values() {
         ..Config::default()
     };
     let mut runner = TestRunner::new(config);
-    let stats = RefCell::new(Stats::default());
-    if let Err(e) = runner.run(&program(), |p| check(&p, &stats)) {
+    if let Err(e) = runner.run(strategy, check) {
         panic!("{e}\n{runner}");
     }
+}
+
+#[test]
+fn fuzz_random_graphs_over_every_op_and_edge_values() {
+    let stats = RefCell::new(Stats::default());
+    fuzz(&program(), |p| check(&p, &stats));
     let s = stats.into_inner();
     eprintln!("fuzz: {s:?}");
     // Not vacuous: a good share of the gradients met finite differences.
@@ -928,4 +951,268 @@ fn fuzz_random_graphs_over_every_op_and_edge_values() {
         s.cases
     );
     assert!(s.nan_outputs > 0, "no NaN output in {} cases", s.cases);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The training loop
+// ---------------------------------------------------------------------------------------------
+
+/// One step of the plain training loop on a random network, with random parameters, inputs
+/// and labels, edge values (NaN and ±inf included) among them.
+#[derive(Clone, Debug)]
+struct TrainingCase {
+    nin: usize,
+    /// The hidden layers' widths, then 1.
+    widths: Vec<usize>,
+    hidden: Activation,
+    output: Activation,
+    loss: Loss,
+    /// Enough numbers for any network drawn: the first `parameter_count` are used.
+    params: Vec<f64>,
+    /// One row of three numbers per sample: the first `nin` are used.
+    rows: Vec<[f64; 3]>,
+    labels: Vec<f64>,
+    lr: f64,
+}
+
+fn training_case() -> impl Strategy<Value = TrainingCase> {
+    let activation = || prop::sample::select(&Activation::ALL[..]);
+    (
+        1usize..=3,
+        prop::collection::vec(1usize..=3, 0..=2),
+        (activation(), activation()),
+        prop::sample::select(&Loss::ALL[..]),
+        // 3 → 3 → 3 → 1 has 28 parameters, the most a case can have.
+        prop::collection::vec(prop_oneof![4 => -2.0f64..2.0, 1 => number()], 28),
+        prop::collection::vec(
+            (
+                prop::array::uniform3(prop_oneof![
+                    12 => -3.0f64..3.0,
+                    1 => prop::sample::select(&[f64::NAN, f64::INFINITY, f64::NEG_INFINITY][..]),
+                    1 => number(),
+                ]),
+                prop_oneof![6 => (0usize..2).prop_map(Ok), 1 => odd_label().prop_map(Err)],
+            ),
+            1..=4,
+        ),
+        prop::sample::select(&[0.1, 1.0, 1e3, 1e300][..]),
+    )
+        .prop_map(
+            |(nin, mut widths, (hidden, output), loss, params, samples, lr)| {
+                widths.push(1); // one output, one label per sample
+                // Mostly labels the loss takes, sometimes any.
+                let (rows, labels) = samples
+                    .into_iter()
+                    .map(|(row, label)| match label {
+                        Ok(k) => (row, labels_of(loss)[k % 2]),
+                        Err(odd) => (row, odd),
+                    })
+                    .unzip();
+                TrainingCase {
+                    nin,
+                    widths,
+                    hidden,
+                    output,
+                    loss,
+                    params,
+                    rows,
+                    labels,
+                    lr,
+                }
+            },
+        )
+}
+
+/// Two labels `loss` takes.
+fn labels_of(loss: Loss) -> [f64; 2] {
+    match loss {
+        Loss::Mse | Loss::Hinge => [-1.0, 1.0],
+        Loss::Bce | Loss::BceWithLogits => [0.0, 1.0],
+    }
+}
+
+/// Labels that some losses take and some do not, and labels that none should.
+fn odd_label() -> impl Strategy<Value = f64> {
+    prop::sample::select(&[0.0, 1.0, -1.0, 0.5, 2.0, f64::NAN, f64::INFINITY][..])
+}
+
+/// Whether `loss` takes the label `y` (else it panics, naming itself).
+fn takes(loss: Loss, y: f64) -> bool {
+    match loss {
+        Loss::Mse => true, // a NaN or infinite label gives a non-finite loss, which check_loss stops
+        Loss::Bce | Loss::BceWithLogits => (0.0..=1.0).contains(&y),
+        Loss::Hinge => y == 1.0 || y == -1.0,
+    }
+}
+
+/// How a training step ended.
+#[derive(Debug, Default)]
+struct TrainingStats {
+    cases: usize,
+    parameters_refused: usize,
+    inputs_refused: usize,
+    named_panics: usize,
+    loss_refused: usize,
+    update_refused: usize,
+    trained: usize,
+}
+
+fn check_training(
+    case: &TrainingCase,
+    stats: &RefCell<TrainingStats>,
+) -> Result<(), TestCaseError> {
+    stats.borrow_mut().cases += 1;
+    let mut rng = StdRng::seed_from_u64(0);
+    let mut model = Mlp::new(
+        case.nin,
+        &case.widths,
+        case.hidden,
+        case.output,
+        Init::Xavier,
+        &mut rng,
+    )
+    .expect("a valid shape");
+    let mut params = case.params[..model.parameter_count()].to_vec();
+
+    // set_parameters: a NaN or infinite value is refused, by index, and changes nothing.
+    let before = model.parameters();
+    if let Some(bad) = params.iter().position(|p| !p.is_finite()) {
+        let err = model.set_parameters(&params).unwrap_err();
+        let Error::NonFiniteParameter { index, .. } = err else {
+            return Err(TestCaseError::fail(format!("{err:?}")));
+        };
+        prop_assert_eq!(index, bad);
+        prop_assert_eq!(bits(&model.parameters()), bits(&before));
+        stats.borrow_mut().parameters_refused += 1;
+        params
+            .iter_mut()
+            .filter(|p| !p.is_finite())
+            .for_each(|p| *p = 0.5);
+    }
+    model.set_parameters(&params).expect("finite parameters");
+
+    let rows: Vec<&[f64]> = case.rows.iter().map(|r| &r[..case.nin]).collect();
+    let first_bad_row = rows.iter().position(|r| r.iter().any(|x| !x.is_finite()));
+    let labels_taken = case.labels.iter().all(|&y| takes(case.loss, y));
+
+    // The diagnosis takes any of this without panicking, and names the first bad row.
+    let diagnosis = Checkup::new(&model, &rows, &case.labels, case.loss)
+        .run()
+        .expect("sizes are right");
+    if let Some(row) = first_bad_row {
+        let input = rows[row].iter().position(|x| !x.is_finite()).unwrap();
+        prop_assert!(
+            matches!(diagnosis.findings()[0], Finding::NonFiniteInput { row: r, input: i, .. } if (r, i) == (row, input)),
+            "{diagnosis}"
+        );
+    } else if !labels_taken {
+        prop_assert!(
+            matches!(diagnosis.findings()[0], Finding::LabelsOutsideDomain { .. }),
+            "{diagnosis}"
+        );
+    }
+
+    // What stops the step, if anything, before the loss is formed: the first sample with a
+    // non-finite input (refused by the forward pass), or a label or (bce) prediction its loss
+    // does not take (a panic naming the loss).
+    let stop = rows
+        .iter()
+        .zip(&case.labels)
+        .enumerate()
+        .find_map(|(row, (x, &y))| {
+            if let Some(input) = x.iter().position(|v| !v.is_finite()) {
+                return Some(Err((row, input)));
+            }
+            if !takes(case.loss, y) {
+                return Some(Ok(format!("{}: label y = ", case.loss)));
+            }
+            let p = model.predict(x).expect("finite inputs")[0];
+            (case.loss == Loss::Bce && !p.is_nan() && !(0.0..=1.0).contains(&p))
+                .then(|| Ok("bce: p = ".to_string()))
+        });
+
+    // One step of the plain loop: forward, loss, check_loss, backward, the optimizer.
+    let before = model.parameters();
+    let mut opt = Sgd::new(case.lr);
+    let step = catch_unwind(AssertUnwindSafe(|| -> Result<f64, Error> {
+        let tape = Tape::new();
+        let net = model.record(&tape);
+        let mut losses = Vec::new();
+        for (x, &y) in rows.iter().zip(&case.labels) {
+            let out = net.forward_f64(x)?;
+            losses.push(case.loss.apply(out[0], y));
+        }
+        let mean = tapegrad::loss::mean(&losses)?;
+        check_loss(0, mean.data())?;
+        let grads = net.gradients(&mean.backward());
+        drop(net);
+        opt.step(&mut model, &grads)?;
+        Ok(mean.data())
+    }));
+    let trained = matches!(step, Ok(Ok(_)));
+    let mut s = stats.borrow_mut();
+    match step {
+        Err(panic) => {
+            // Only the losses' own, named refusals of a label or (bce) a prediction.
+            let msg = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("");
+            let Some(Ok(prefix)) = &stop else {
+                return Err(TestCaseError::fail(format!("unexpected panic: {msg}")));
+            };
+            prop_assert!(msg.starts_with(prefix.as_str()), "unnamed panic: {msg}");
+            s.named_panics += 1;
+        }
+        Ok(Err(Error::NonFiniteInput { index, value })) => {
+            // The first sample holding a NaN or inf, at its first such input.
+            let Some(Err((row, at))) = stop else {
+                return Err(TestCaseError::fail(format!(
+                    "input {index} refused: {value}"
+                )));
+            };
+            prop_assert_eq!((index, value.to_bits()), (at, rows[row][at].to_bits()));
+            s.inputs_refused += 1;
+        }
+        Ok(Err(Error::NonFinite { hint, .. })) => {
+            prop_assert!(stop.is_none(), "{hint}");
+            if hint.starts_with("the loss is") {
+                s.loss_refused += 1;
+            } else {
+                s.update_refused += 1;
+            }
+        }
+        Ok(Err(other)) => return Err(TestCaseError::fail(format!("unexpected {other:?}"))),
+        Ok(Ok(loss)) => {
+            // Nothing silent: finite inputs and labels, a finite loss, finite parameters.
+            prop_assert!(stop.is_none() && first_bad_row.is_none() && labels_taken);
+            prop_assert!(loss.is_finite());
+            prop_assert!(model.parameters().iter().all(|p| p.is_finite()));
+            s.trained += 1;
+        }
+    }
+    if !trained {
+        // A refused step changed nothing.
+        prop_assert_eq!(bits(&model.parameters()), bits(&before));
+    }
+    Ok(())
+}
+
+#[test]
+fn fuzz_the_training_loop_with_non_finite_inputs_parameters_and_labels() {
+    let stats = RefCell::new(TrainingStats::default());
+    fuzz(&training_case(), |c| check_training(&c, &stats));
+    let s = stats.into_inner();
+    eprintln!("fuzz, training loop: {s:?}");
+    // Not vacuous: every way a step can end happened.
+    for (what, n) in [
+        ("refused parameters", s.parameters_refused),
+        ("refused inputs", s.inputs_refused),
+        ("named panics", s.named_panics),
+        ("refused losses", s.loss_refused),
+        ("trained steps", s.trained),
+    ] {
+        assert!(n > 0, "no {what} in {} cases", s.cases);
+    }
 }

@@ -407,13 +407,34 @@ fn bce_with_logits_is_finite_and_bounded_at_every_finite_logit() {
         let wrong = loss::bce_with_logits(x, 0.0);
         assert_eq!((wrong.data(), wrong.backward().wrt(x)), (z, 1.0));
     }
-    // An infinite logit (a diverged network) never passes for a finite loss: check_loss
-    // stops the run.
-    for z in [f64::INFINITY, f64::NEG_INFINITY] {
-        for y in [0.0, 1.0, 0.5] {
-            let l = loss::bce_with_logits(tape.var(z), y).data();
-            assert!(!l.is_finite(), "z {z} y {y}: loss {l}");
-        }
+}
+
+#[test]
+fn bce_with_logits_is_exact_at_infinite_logits() {
+    // The loss tends to (1 − y)·z at z = +∞ and to −y·z at z = −∞: 0 where that weight is 0,
+    // +∞ (which check_loss stops) for every other label; the gradient is sigmoid(z) − y.
+    // Before, max(z, 0) − z·y computed ∞ − ∞ = NaN for the right label.
+    let tape = Tape::new();
+    let inf = f64::INFINITY;
+    for (z, y, want_loss, want_grad) in [
+        (inf, 1.0, 0.0, 0.0),
+        (-inf, 0.0, 0.0, 0.0),
+        (inf, 0.0, inf, 1.0),
+        (-inf, 1.0, inf, -1.0),
+        (inf, 0.5, inf, 0.5),
+        (-inf, 0.5, inf, -0.5),
+        (inf, 0.25, inf, 0.75),
+        (-inf, 0.25, inf, -0.25),
+    ] {
+        let x = tape.var(z);
+        let l = loss::bce_with_logits(x, y);
+        let g = l.backward().wrt(x);
+        assert_eq!(
+            (l.data().to_bits(), g),
+            (want_loss.to_bits(), want_grad),
+            "z {z} y {y}: loss {}, gradient {g}",
+            l.data()
+        );
     }
 }
 

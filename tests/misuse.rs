@@ -243,8 +243,8 @@ struct Stopped {
     before: Vec<f64>,
 }
 
-/// Trains `model` on `data` with mean squared error until `check_loss` or the optimizer
-/// refuses a step, for at most `steps` steps.
+/// Trains `model` on `data` with mean squared error until the forward pass, `check_loss` or
+/// the optimizer refuses a step, for at most `steps` steps.
 fn train_until_refused(
     model: &mut Mlp,
     data: &[([f64; 2], f64)],
@@ -256,18 +256,16 @@ fn train_until_refused(
         tape.clear();
         let before = model.parameters();
         let net = model.record(&tape);
-        let losses: Vec<Value> = data
+        let grads = data
             .iter()
-            .map(|(x, y)| loss::mse(net.forward_f64(x).unwrap()[0], *y))
-            .collect();
-        let total = loss::mean(&losses).unwrap();
-        let result = match check_loss(step, total.data()) {
-            Ok(()) => {
-                let grads = net.gradients(&total.backward());
-                opt.step(model, &grads)
-            }
-            Err(e) => Err(e),
-        };
+            .map(|(x, y)| Ok(loss::mse(net.forward_f64(x)?[0], *y)))
+            .collect::<Result<Vec<Value>, Error>>()
+            .and_then(|losses| {
+                let total = loss::mean(&losses).unwrap();
+                check_loss(step, total.data())?;
+                Ok(net.gradients(&total.backward()))
+            });
+        let result = grads.and_then(|grads| opt.step(model, &grads));
         if let Err(error) = result {
             return Some(Stopped {
                 step,
@@ -325,40 +323,67 @@ fn a_diverging_run_stops_at_the_step_that_overflows_with_the_parameters_untouche
 }
 
 #[test]
-fn a_nan_in_the_data_stops_training_at_that_step_with_the_parameters_untouched() {
-    let mut data = DATA.to_vec();
-    data[2].0[1] = f64::NAN;
-    for mut opt in [
-        Box::new(Sgd::new(0.01)) as Box<dyn Optimizer>,
-        Box::new(Adam::new(0.01)),
-    ] {
-        let mut model = linear_mlp();
-        let before = model.parameters();
-        let stopped = train_until_refused(&mut model, &data, opt.as_mut(), 10).unwrap();
-        assert_eq!(stopped.step, 0);
-        assert_eq!(
-            stopped.error.to_string(),
-            "non-finite value NaN at step 0: the loss is NaN; the learning rate is probably too \
-             high (try a smaller one), or the data holds NaN or infinite values"
-        );
-        assert_eq!(bits(&model.parameters()), bits(&before));
-        assert_eq!(opt.step_count(), 0);
+fn a_nan_or_infinite_input_stops_training_at_that_step_with_the_parameters_untouched() {
+    // The forward pass refuses the input, naming its position, before anything is recorded
+    // (tests/refusals.rs has the infinite input that used to train silently).
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let mut data = DATA.to_vec();
+        data[2].0[1] = bad;
+        for mut opt in [
+            Box::new(Sgd::new(0.01)) as Box<dyn Optimizer>,
+            Box::new(Adam::new(0.01)),
+        ] {
+            let mut model = linear_mlp();
+            let before = model.parameters();
+            let stopped = train_until_refused(&mut model, &data, opt.as_mut(), 10).unwrap();
+            assert_eq!(stopped.step, 0);
+            let Error::NonFiniteInput { index, value } = stopped.error else {
+                panic!("expected NonFiniteInput, got {:?}", stopped.error);
+            };
+            assert_eq!((index, value.to_bits()), (1, bad.to_bits()));
+            assert_eq!(
+                stopped.error.to_string(),
+                format!(
+                    "input 1 is {bad}: a network takes finite numbers only; look for NaN or \
+                     infinite values in the data (a failed parse, a division by zero, ln of 0)"
+                )
+            );
+            assert_eq!(bits(&model.parameters()), bits(&before));
+            assert_eq!(opt.step_count(), 0);
+        }
     }
 }
 
 #[test]
+fn a_nan_target_stops_training_at_that_step_with_the_parameters_untouched() {
+    let mut data = DATA.to_vec();
+    data[2].1 = f64::NAN;
+    let mut model = linear_mlp();
+    let before = model.parameters();
+    let mut opt = Sgd::new(0.01);
+    let stopped = train_until_refused(&mut model, &data, &mut opt, 10).unwrap();
+    assert_eq!(stopped.step, 0);
+    assert_eq!(
+        stopped.error.to_string(),
+        "non-finite value NaN at step 0: the loss is NaN; the learning rate is probably too \
+         high (try a smaller one), or the data holds NaN or infinite values"
+    );
+    assert_eq!(bits(&model.parameters()), bits(&before));
+    assert_eq!(opt.step_count(), 0);
+}
+
+#[test]
 fn nan_gradients_that_skip_check_loss_are_still_refused_by_the_optimizer() {
-    // The same NaN data, but the loop forgets check_loss: the optimizer checks the gradients
+    // A NaN target, and the loop forgets check_loss: the optimizer checks the gradients
     // itself, before touching any parameter.
     let mut model = linear_mlp();
     let before = model.parameters();
     let tape = Tape::new();
     let net = model.record(&tape);
-    let x = net.forward_f64(&[1.0, f64::NAN]).unwrap()[0];
-    let grads = net.gradients(&loss::mse(x, 1.0).backward());
+    let x = net.forward_f64(&[1.0, 2.0]).unwrap()[0];
+    let grads = net.gradients(&loss::mse(x, f64::NAN).backward());
     drop(net);
-    // layer0.neuron0.w1 is multiplied by the NaN input; w0 is not, but the NaN output passes
-    // NaN back to every parameter.
+    // The NaN loss passes NaN back to every parameter.
     assert!(grads.iter().all(|g| g.is_nan()));
     let mut opt = Adam::new(0.01);
     let err = opt.step(&mut model, &grads).unwrap_err();

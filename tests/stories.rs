@@ -41,7 +41,11 @@ fn act1_cannot_fit_at_any_learning_rate() {
     let data = numbers(1..=10, 1.0);
     for lr in LEARNING_RATES {
         let (model, history) = odd_even::train_tiny(&start, lr).unwrap();
-        let lowest = history.iter().copied().fold(f64::INFINITY, f64::min);
+        let lowest = history
+            .losses()
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
         assert!(lowest >= 0.67, "lr {lr}: loss reached {lowest}");
         // Never below the best sigmoid(a·x + b) (up to float noise).
         assert!(lowest > BEST_SIGMOID_LOSS - 1e-9, "lr {lr}: {lowest}");
@@ -65,12 +69,12 @@ fn act1_stalls_where_the_story_says() {
     // lr 0.03 to 0.3 end at the best sigmoid(a·x + b)…
     for lr in [0.03, 0.1, 0.3] {
         let (_, history) = odd_even::train_tiny(&start, lr).unwrap();
-        let last = history[history.len() - 1];
+        let last = history.losses()[odd_even::ACT1_EPOCHS];
         assert!((last - BEST_SIGMOID_LOSS).abs() < 1e-3, "lr {lr}: {last}");
     }
     // …and lr 1.2 kills the relu unit: a constant 0.5, loss ln 2.
     let (model, history) = odd_even::train_tiny(&start, 1.2).unwrap();
-    let last = history[history.len() - 1];
+    let last = history.losses()[odd_even::ACT1_EPOCHS];
     assert!((last - std::f64::consts::LN_2).abs() < 1e-6, "{last}");
     assert!(odd_even::relu_is_dead(&model));
 }
@@ -150,6 +154,7 @@ fn six_points_gradients_are_right() {
 fn six_points_loss_falls_at_every_step_and_1_5_is_class_0() {
     let start = six_points::six_net().unwrap();
     let (model, history) = six_points::train_six(&start).unwrap();
+    let history = history.losses();
     assert!(
         history[0] < 6.0,
         "six squared errors below 1 each: {}",

@@ -1,0 +1,199 @@
+//! [`History`]: what a training run leaves for the diagnosis.
+
+use crate::nn::{Mlp, Module};
+
+/// What a training run leaves for the diagnosis: the loss once per epoch (for full-batch
+/// training an epoch is one step) and, per update, how far each layer's parameters moved
+/// relative to their size ([`update_ratio`]).
+///
+/// Record the loss with [`record_loss`](History::record_loss) and each update with
+/// [`record_update`](History::record_update) (or, for a network written by hand,
+/// [`record_update_ratios`](History::record_update_ratios)).
+///
+/// ```
+/// use tapegrad::diagnose::History;
+/// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let n = Neuron::from_parts(vec![3.0, 4.0], 0.0, Activation::Linear);
+/// let mut model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
+/// let mut history = History::new();
+/// history.record_loss(1.0);
+/// let before = model.parameters();
+/// model.set_parameters(&[3.0, 4.05, 0.0])?; // an optimizer step would do this
+/// history.record_update(&model, &before);
+/// history.record_loss(0.9);
+/// assert_eq!(history.losses(), &[1.0, 0.9]);
+/// assert!((history.update_ratios()[0][0] - 0.01).abs() < 1e-12); // |Δ| 0.05 over |w| 5
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    losses: Vec<f64>,
+    /// For each loss, how many updates had been recorded when it was.
+    updates_at: Vec<usize>,
+    /// Per update, per layer: ‖Δθ‖ / ‖θ‖.
+    ratios: Vec<Vec<f64>>,
+}
+
+impl History {
+    /// An empty history.
+    ///
+    /// ```
+    /// assert!(tapegrad::diagnose::History::new().losses().is_empty());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        History::default()
+    }
+
+    /// Records the loss of an epoch (the training loss over the data, or the mean of the
+    /// epoch's batch losses).
+    ///
+    /// ```
+    /// let mut h = tapegrad::diagnose::History::new();
+    /// h.record_loss(0.7);
+    /// assert_eq!(h.losses(), &[0.7]);
+    /// ```
+    pub fn record_loss(&mut self, loss: f64) {
+        self.losses.push(loss);
+        self.updates_at.push(self.ratios.len());
+    }
+
+    /// Records one update of `model`, whose parameters were `before` it: each layer's
+    /// [`update_ratio`].
+    ///
+    /// # Panics
+    /// If `before` does not hold one number per parameter of `model`.
+    ///
+    /// ```
+    /// use tapegrad::diagnose::History;
+    /// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+    ///
+    /// # fn main() -> Result<(), tapegrad::Error> {
+    /// let n = Neuron::from_parts(vec![1.0], 1.0, Activation::Tanh);
+    /// let layer = Layer::from_neurons(vec![n])?;
+    /// let mut model = Mlp::from_layers(vec![layer.clone(), layer])?;
+    /// let before = model.parameters();
+    /// model.set_parameters(&[2.0, 1.0, 1.0, 1.0])?;
+    /// let mut history = History::new();
+    /// history.record_update(&model, &before);
+    /// assert_eq!(history.update_ratios()[0], vec![1.0 / 2f64.sqrt(), 0.0]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[track_caller]
+    pub fn record_update(&mut self, model: &Mlp, before: &[f64]) {
+        let after = model.parameters();
+        assert_eq!(
+            before.len(),
+            after.len(),
+            "History::record_update: `before` holds {} numbers but the model has {} parameters",
+            before.len(),
+            after.len()
+        );
+        let mut ratios = Vec::with_capacity(model.layers().len());
+        let mut start = 0;
+        for layer in model.layers() {
+            let end = start + layer.parameter_count();
+            ratios.push(update_ratio(&before[start..end], &after[start..end]));
+            start = end;
+        }
+        self.ratios.push(ratios);
+    }
+
+    /// Records one update as its update/weight ratio per layer, computed by the caller (for
+    /// a network written by hand: [`update_ratio`] of each layer's parameters).
+    ///
+    /// ```
+    /// use tapegrad::diagnose::{History, update_ratio};
+    ///
+    /// let mut h = History::new();
+    /// h.record_update_ratios(vec![update_ratio(&[1.0, 0.0], &[1.0, 0.5]), 0.0]);
+    /// assert_eq!(h.update_ratios(), &[vec![0.5, 0.0]]);
+    /// ```
+    pub fn record_update_ratios(&mut self, per_layer: Vec<f64>) {
+        self.ratios.push(per_layer);
+    }
+
+    /// The recorded losses, one per epoch.
+    ///
+    /// ```
+    /// assert!(tapegrad::diagnose::History::new().losses().is_empty());
+    /// ```
+    #[must_use]
+    pub fn losses(&self) -> &[f64] {
+        &self.losses
+    }
+
+    /// The recorded updates: for each, the update/weight ratio per layer.
+    ///
+    /// ```
+    /// assert!(tapegrad::diagnose::History::new().update_ratios().is_empty());
+    /// ```
+    #[must_use]
+    pub fn update_ratios(&self) -> &[Vec<f64>] {
+        &self.ratios
+    }
+
+    /// The largest update/weight ratio per layer over the updates made after the loss of
+    /// epoch `epoch` was recorded.
+    pub(super) fn largest_ratios_since(&self, epoch: usize) -> Vec<f64> {
+        let first = self
+            .updates_at
+            .get(epoch)
+            .copied()
+            .unwrap_or(self.ratios.len());
+        let mut largest: Vec<f64> = Vec::new();
+        for ratios in &self.ratios[first..] {
+            if largest.len() < ratios.len() {
+                largest.resize(ratios.len(), 0.0);
+            }
+            for (l, &r) in largest.iter_mut().zip(ratios) {
+                *l = l.max(r);
+            }
+        }
+        largest
+    }
+}
+
+/// How far an update moved some parameters, relative to their size: `‖after − before‖ /
+/// ‖before‖` (Euclidean norms). 0 if nothing moved; infinite if parameters that were all 0
+/// moved.
+///
+/// Karpathy's rule of thumb for a healthy step is about
+/// [`UPDATE_RATIO_RULE`](super::UPDATE_RATIO_RULE), 1e-3.
+///
+/// # Panics
+/// If the slices differ in length.
+///
+/// ```
+/// use tapegrad::diagnose::update_ratio;
+///
+/// assert_eq!(update_ratio(&[3.0, 4.0], &[3.0, 4.5]), 0.1); // |Δ| 0.5 over |w| 5
+/// assert_eq!(update_ratio(&[0.0], &[0.0]), 0.0);
+/// assert_eq!(update_ratio(&[0.0], &[1.0]), f64::INFINITY);
+/// ```
+#[must_use]
+#[track_caller]
+pub fn update_ratio(before: &[f64], after: &[f64]) -> f64 {
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "update_ratio: {} numbers before the update but {} after",
+        before.len(),
+        after.len()
+    );
+    let moved = norm(before.iter().zip(after).map(|(b, a)| a - b));
+    if moved == 0.0 {
+        0.0
+    } else {
+        moved / norm(before.iter().copied())
+    }
+}
+
+/// The Euclidean norm.
+pub(super) fn norm(xs: impl Iterator<Item = f64>) -> f64 {
+    xs.map(|x| x * x).sum::<f64>().sqrt()
+}

@@ -1,0 +1,673 @@
+//! `tapegrad::diagnose` on the runs it was made for, through the examples' own code (the files
+//! are included as modules), and each finding on a small case built to show it.
+//!
+//! The stories: `circle --lr 1e6` is told its learning rate is too high (the loss rose, the
+//! updates are 1e5 times the weights, every hidden unit saturated); the default circle run is
+//! told nothing; the user's hand-derived six-points gradients are wrong and the loss they
+//! printed went up; odd_even's 1 → 1 → 1 network at lr 1.2 has a dead relu and a loss stuck at
+//! ln 2, and at the smaller learning rates a loss stuck where the network cannot do better.
+
+#[allow(dead_code)] // its `main` is the example's, unused here
+#[path = "../examples/circle.rs"]
+mod circle;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/hand_vs_auto.rs"]
+mod hand_vs_auto;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/odd_even.rs"]
+mod odd_even;
+
+#[allow(dead_code, clippy::duplicate_mod)]
+#[path = "../examples/six_points.rs"]
+mod six_points;
+
+use std::f64::consts::LN_2;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
+use tapegrad::diagnose::{
+    Checkup, Diagnosis, Finding, History, PLATEAU_EPOCHS, RISE_EPOCHS, update_ratio,
+};
+use tapegrad::loss::Loss;
+use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
+use tapegrad::nn::{Layer, Mlp, Module, Neuron};
+use tapegrad::{Error, Tape, check_gradients};
+
+/// The circle example's run with these flags (the default seed and data set).
+fn circle_run(flags: &[&str]) -> circle::Run {
+    let cfg = circle::Config::from_args(flags.iter().map(|s| s.to_string()))
+        .expect("valid flags")
+        .expect("not --help");
+    let mut rng = StdRng::seed_from_u64(1);
+    let data = datasets::playground(Playground::Circle, PLAYGROUND_SAMPLES, 0.0, &mut rng).unwrap();
+    circle::train(&cfg, &data, &mut rng).unwrap().1
+}
+
+/// A network of one layer of `neurons`, then one linear output summing them.
+fn two_layers(neurons: Vec<Neuron>) -> Mlp {
+    let width = neurons.len();
+    let out = Neuron::from_parts(vec![1.0; width], 0.0, Linear);
+    Mlp::from_layers(vec![
+        Layer::from_neurons(neurons).unwrap(),
+        Layer::from_neurons(vec![out]).unwrap(),
+    ])
+    .unwrap()
+}
+
+/// A history of these losses, no updates.
+fn losses(ls: &[f64]) -> History {
+    let mut h = History::new();
+    for &l in ls {
+        h.record_loss(l);
+    }
+    h
+}
+
+/// The diagnosis of `model` on one-input samples with mean squared error, given a history.
+fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> Diagnosis {
+    Checkup::new(model, xs, ys, Loss::Mse)
+        .history(history)
+        .run()
+        .unwrap()
+}
+
+fn assert_close(got: f64, want: f64, tol: f64) {
+    assert!(
+        (got - want).abs() <= tol,
+        "{got} is not within {tol} of {want}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stories
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn circle_at_lr_1e6_is_told_its_learning_rate_is_too_high() {
+    let run = circle_run(&["--lr", "1e6"]);
+    let findings = run.diagnosis.findings();
+    assert_eq!(findings.len(), 3, "{}", run.diagnosis);
+    let Finding::LossRising {
+        best_epoch,
+        best,
+        last_epoch,
+        now,
+        update_ratios,
+    } = &findings[0]
+    else {
+        panic!("{}", run.diagnosis);
+    };
+    // The loss rose from the start, 0.504, to 0.776 and stayed there.
+    assert_eq!((*best_epoch, *last_epoch), (0, 300));
+    assert_eq!(*best, run.train_curve[0]);
+    assert_eq!(*now, run.train_curve[300]);
+    assert_close(*best, 0.5043, 5e-5);
+    assert_close(*now, 0.7760, 5e-5);
+    // Every layer's updates were some 1e5 times its weights: 1e8 times the rule of thumb.
+    assert_eq!(update_ratios.len(), 3);
+    assert!(update_ratios.iter().all(|&r| r > 1e4), "{update_ratios:?}");
+    // And what that did: every hidden unit saturated on (nearly) every point.
+    for (finding, (layer, units)) in findings[1..].iter().zip([(0, 4), (1, 2)]) {
+        let Finding::SaturatedUnits {
+            layer: l,
+            activation,
+            saturated,
+            units: u,
+            samples,
+        } = finding
+        else {
+            panic!("{}", run.diagnosis);
+        };
+        assert_eq!(
+            (*l, *activation, *saturated, *u),
+            (layer, Tanh, units, units)
+        );
+        assert!(*samples > 0.99, "{samples}");
+    }
+    let text = run.diagnosis.to_string();
+    assert!(text.starts_with("Diagnosis: 3 findings\n- The loss went up: from 0.5043 at epoch 0"));
+    assert!(text.contains("Is the learning rate too high?"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 88), "{text}");
+}
+
+#[test]
+fn a_healthy_default_circle_run_is_told_nothing() {
+    let run = circle_run(&[]);
+    assert!(run.diagnosis.is_empty(), "{}", run.diagnosis);
+    assert!(run.train_curve[300] < 0.02, "{}", run.train_curve[300]);
+}
+
+#[test]
+fn the_hand_derived_six_points_gradients_are_found_wrong_and_the_loss_rising() {
+    let start = hand_vs_auto::initial_network();
+    let points = datasets::six_points();
+    let diagnosis = hand_vs_auto::diagnose_hand(&start, &points).unwrap();
+    let findings = diagnosis.findings();
+    assert_eq!(findings.len(), 2, "{diagnosis}");
+    let Finding::WrongGradients {
+        wrong,
+        of,
+        name,
+        given,
+        numeric,
+    } = &findings[0]
+    else {
+        panic!("{diagnosis}");
+    };
+    // All 13 wrong, the worst as the example's table shows it.
+    assert_eq!((*wrong, *of), (13, 13));
+    let names: Vec<String> = start
+        .named_parameters()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let k = names.iter().position(|n| n == name).unwrap();
+    let (_, engine) = hand_vs_auto::engine_gradients(&start, &points);
+    assert_close(*numeric, engine[k], 1e-6);
+    let hand = HandGradients::at_start(&start, &points);
+    assert_eq!(*given, hand[k]);
+    let worst = (0..13)
+        .max_by(|&a, &b| {
+            (hand[a] - engine[a])
+                .abs()
+                .total_cmp(&(hand[b] - engine[b]).abs())
+        })
+        .unwrap();
+    assert_eq!(k, worst);
+    // The printed loss went from 9.27 up to 18.00, with updates the size of the weights.
+    let Finding::LossRising {
+        best_epoch,
+        best,
+        now,
+        update_ratios,
+        ..
+    } = &findings[1]
+    else {
+        panic!("{diagnosis}");
+    };
+    let run = hand_vs_auto::train_hand(&start, &points, hand_vs_auto::Bugs::ALL);
+    assert_eq!(
+        (*best_epoch, *best, *now),
+        (0, run.printed[0], run.printed[hand_vs_auto::STEPS])
+    );
+    assert_close(*best, 9.2718, 5e-5);
+    assert_close(*now, 17.9968, 5e-5);
+    assert_eq!(update_ratios.len(), 2);
+    assert!(update_ratios.iter().all(|&r| r > 1.0), "{update_ratios:?}");
+}
+
+/// The hand code's first gradients in parameter order, as `diagnose_hand` passes them.
+struct HandGradients;
+
+impl HandGradients {
+    fn at_start(start: &Mlp, points: &[datasets::Point]) -> Vec<f64> {
+        let net = hand_vs_auto::HandNet::from_mlp(start, true, points.len());
+        let g = net.gradients(points, hand_vs_auto::Bugs::ALL);
+        hand_vs_auto::hand_as_parameters(&g)
+    }
+}
+
+#[test]
+fn the_six_points_run_on_the_tape_is_told_nothing() {
+    let (model, history) = six_points::train_six(&six_points::six_net().unwrap()).unwrap();
+    let diagnosis = six_points::six_diagnosis(&model, &history).unwrap();
+    assert!(diagnosis.is_empty(), "{diagnosis}");
+}
+
+#[test]
+fn odd_even_at_lr_1_2_has_a_dead_relu_and_a_loss_stuck_at_ln_2() {
+    let start = odd_even::tiny_net().unwrap();
+    let data = odd_even::numbers(1..=10, 1.0);
+    let (model, history) = odd_even::train_tiny(&start, 1.2).unwrap();
+    let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+    let findings = diagnosis.findings();
+    assert_eq!(findings.len(), 2, "{diagnosis}");
+    assert_eq!(
+        findings[0],
+        Finding::DeadUnits {
+            layer: 0,
+            dead: 1,
+            units: 1
+        }
+    );
+    let Finding::Plateau {
+        since,
+        last_epoch,
+        loss,
+        mean_loss,
+        constant,
+        gradient_norm,
+        checked,
+        stuck_units,
+    } = findings[1]
+    else {
+        panic!("{diagnosis}");
+    };
+    // The second half of the 5001 losses (before each epoch and after the last).
+    assert_eq!((since, last_epoch), (2501, 5000));
+    // A constant 0.5 for every x: ln 2, exactly what one constant answer costs.
+    assert_close(loss, LN_2, 1e-9);
+    assert_close(mean_loss, LN_2, 1e-9);
+    assert_close(constant, LN_2, 1e-15);
+    assert_eq!((gradient_norm, checked, stuck_units), (0.0, 4, true));
+    assert!(odd_even::relu_is_dead(&model));
+}
+
+#[test]
+fn odd_even_at_smaller_learning_rates_is_stuck_where_the_network_cannot_do_better() {
+    let start = odd_even::tiny_net().unwrap();
+    let data = odd_even::numbers(1..=10, 1.0);
+    for lr in [0.003, 0.03, 0.1, 0.3] {
+        let (model, history) = odd_even::train_tiny(&start, lr).unwrap();
+        let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+        let [
+            Finding::Plateau {
+                mean_loss,
+                constant,
+                checked: 4,
+                stuck_units: false,
+                ..
+            },
+        ] = diagnosis.findings()
+        else {
+            panic!("lr {lr}: {diagnosis}");
+        };
+        // Above the best any sigmoid(a·x + b) can do, and barely below ln 2.
+        assert!((0.6778..0.6810).contains(mean_loss), "lr {lr}: {mean_loss}");
+        assert_close(*constant, LN_2, 1e-15);
+        let text = diagnosis.findings()[0].to_string();
+        assert!(
+            text.contains("may not be able to represent this data"),
+            "{text}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Each finding on its own
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_non_finite_input_is_named_by_row_and_stops_the_other_checks() {
+    let model = two_layers(vec![Neuron::from_parts(vec![1.0, 1.0], 0.0, Tanh)]);
+    let xs = [
+        [0.0, 1.0],
+        [2.0, 3.0],
+        [4.0, f64::NEG_INFINITY],
+        [f64::NAN, 0.0],
+    ];
+    let d = Checkup::new(&model, &xs, &[1.0, 2.0, 3.0, 4.0], Loss::Mse)
+        .run()
+        .unwrap();
+    assert_eq!(
+        d.findings(),
+        &[Finding::NonFiniteInput {
+            row: 2,
+            input: 1,
+            value: f64::NEG_INFINITY
+        }]
+    );
+    assert_eq!(
+        d.findings()[0].to_string(),
+        "Sample 2, input 1, is -inf: a network takes finite numbers only, and every forward \
+         pass refuses it. Fix or drop that sample."
+    );
+}
+
+#[test]
+fn labels_outside_the_losss_domain_are_counted_and_the_first_named() {
+    let model = two_layers(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]);
+    let xs = [[0.0], [1.0], [2.0], [3.0]];
+    let cases = [
+        (Loss::Bce, [1.0, -1.0, 1.0, -1.0], 1, -1.0, 2),
+        (Loss::BceWithLogits, [0.0, 1.0, 2.0, 0.5], 2, 2.0, 1),
+        (Loss::Hinge, [1.0, 0.0, -1.0, 0.0], 1, 0.0, 2),
+        (
+            Loss::Mse,
+            [0.0, f64::INFINITY, 1.0, 1.0],
+            1,
+            f64::INFINITY,
+            1,
+        ),
+    ];
+    for (loss, ys, row, label, count) in cases {
+        let d = Checkup::new(&model, &xs, &ys, loss).run().unwrap();
+        assert_eq!(
+            d.findings(),
+            &[Finding::LabelsOutsideDomain {
+                loss,
+                row,
+                label,
+                count
+            }],
+            "{loss}"
+        );
+    }
+    let d = Checkup::new(&model, &xs, &[1.0, -1.0, 1.0, -1.0], Loss::Bce)
+        .run()
+        .unwrap();
+    assert_eq!(
+        d.findings()[0].to_string(),
+        "The label of sample 1 is -1 (and 1 more), which bce cannot take: bce takes labels 0 and \
+         1 (or soft labels between): map -1/1 labels with (y + 1) / 2."
+    );
+}
+
+#[test]
+fn outputs_no_loss_can_take_are_named_by_row() {
+    // bce on a tanh output, which goes negative.
+    let model = two_layers(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]);
+    let xs = [[1.0], [-1.0], [-2.0]];
+    let d = Checkup::new(&model, &xs, &[1.0, 0.0, 0.0], Loss::Bce)
+        .run()
+        .unwrap();
+    assert_eq!(
+        d.findings(),
+        &[Finding::OutputsOutsideDomain {
+            loss: Loss::Bce,
+            row: 1,
+            output: (-1f64).tanh(),
+            count: 2
+        }]
+    );
+    // A network whose weighted sum overflows: f64::MAX · −2 in layer 0, though a tanh after
+    // it would have hidden that in the network's output.
+    let model = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![Neuron::from_parts(vec![f64::MAX], 0.0, Linear)]).unwrap(),
+        Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]).unwrap(),
+    ])
+    .unwrap();
+    assert_eq!(model.predict(&[-2.0]).unwrap(), [-1.0]);
+    let d = Checkup::new(&model, &xs, &[1.0, 0.0, 0.0], Loss::Mse)
+        .run()
+        .unwrap();
+    assert_eq!(
+        d.findings(),
+        &[Finding::NonFiniteOutput {
+            layer: 0,
+            row: 2,
+            value: f64::NEG_INFINITY
+        }]
+    );
+}
+
+#[test]
+fn one_class_and_class_sorted_mini_batches_are_found() {
+    // A sigmoid output, whose probabilities bce takes.
+    let model = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![Neuron::from_parts(vec![0.1], 0.0, Sigmoid)]).unwrap(),
+    ])
+    .unwrap();
+    let xs: Vec<[f64; 1]> = (0..6).map(|i| [f64::from(i) / 6.0]).collect();
+    let one = Checkup::new(&model, &xs, &[1.0; 6], Loss::Mse)
+        .run()
+        .unwrap();
+    assert_eq!(
+        one.findings(),
+        &[Finding::OneClass {
+            label: 1.0,
+            rows: 6
+        }]
+    );
+
+    let sorted = [0.0, 0.0, 0.0, 1.0, 1.0, 1.0];
+    let mixed = [0.0, 1.0, 0.0, 1.0, 0.0, 1.0];
+    let found = |ys: &[f64], batch: Option<usize>| {
+        let checkup = Checkup::new(&model, &xs, ys, Loss::Bce);
+        let checkup = match batch {
+            Some(b) => checkup.batch_size(b),
+            None => checkup,
+        };
+        checkup.run().unwrap().findings().to_vec()
+    };
+    assert_eq!(
+        found(&sorted, Some(2)),
+        [Finding::SortedByClass {
+            classes: 2,
+            batch_size: 2,
+            rows: 6
+        }]
+    );
+    // Not for full batches, a batch holding every sample, or shuffled samples.
+    assert!(found(&sorted, None).is_empty());
+    assert!(found(&sorted, Some(6)).is_empty());
+    assert!(found(&mixed, Some(2)).is_empty());
+}
+
+#[test]
+fn saturated_and_dead_units_are_counted_per_hidden_layer() {
+    // Four tanh units on x = 1.0, 1.1, …, 2.0: weight 10 saturates (|tanh| > 0.99 for
+    // x > 0.27), weight 0.1 does not, weight 3 saturates for x > 0.88, so on all of them, and
+    // tanh(10x − 15) saturates on 6 of the 11 only (|10x − 15| > 2.65), below the 90% bar.
+    let xs: Vec<[f64; 1]> = (0..=10).map(|i| [1.0 + f64::from(i) / 10.0]).collect();
+    let ys: Vec<f64> = (0..=10).map(|i| f64::from(i % 2)).collect();
+    let tanh = |w: f64, b: f64| Neuron::from_parts(vec![w], b, Tanh);
+    let model = two_layers(vec![
+        tanh(10.0, 0.0),
+        tanh(0.1, 0.0),
+        tanh(3.0, 0.0),
+        tanh(10.0, -15.0),
+    ]);
+    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    let Finding::SaturatedUnits {
+        layer: 0,
+        activation: Tanh,
+        saturated: 2,
+        units: 4,
+        samples,
+    } = d.findings()[0]
+    else {
+        panic!("{d}");
+    };
+    assert_eq!(samples, 1.0);
+    // Sigmoid: within 0.01 of 0 or of 1; relu: 0 on every sample (not just most). Each kind
+    // of unit is counted among its own kind.
+    let model = two_layers(vec![
+        Neuron::from_parts(vec![-10.0], 0.0, Sigmoid),
+        Neuron::from_parts(vec![10.0], 0.0, Sigmoid),
+        Neuron::from_parts(vec![-1.0], 0.0, Relu),
+        Neuron::from_parts(vec![-1.0], 1.5, Relu),
+        Neuron::from_parts(vec![1.0], 0.0, Relu),
+    ]);
+    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    assert_eq!(
+        d.findings()[..2],
+        [
+            Finding::SaturatedUnits {
+                layer: 0,
+                activation: Sigmoid,
+                saturated: 2,
+                units: 2,
+                samples: 1.0
+            },
+            Finding::DeadUnits {
+                layer: 0,
+                dead: 1,
+                units: 3
+            }
+        ]
+    );
+}
+
+#[test]
+fn uneven_gradients_compare_layer_norms_against_finite_differences() {
+    // A saturated first layer passes almost nothing back: vanishing gradients.
+    let xs: Vec<[f64; 1]> = (1..=8).map(|i| [f64::from(i)]).collect();
+    let ys: Vec<f64> = (1..=8).map(|i| f64::from(i % 2)).collect();
+    let model = two_layers(vec![Neuron::from_parts(vec![4.0], 0.0, Tanh)]);
+    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    let Some(Finding::UnevenGradients { norms }) = d
+        .findings()
+        .iter()
+        .find(|f| matches!(f, Finding::UnevenGradients { .. }))
+    else {
+        panic!("{d}");
+    };
+    // Each layer's norm, from the central differences of the same loss.
+    let report = check_gradients(
+        |p| {
+            let losses: Vec<_> = xs
+                .iter()
+                .zip(&ys)
+                .map(|(x, &y)| Loss::Mse.apply(model.forward(p, &[x[0].into()]).unwrap()[0], y))
+                .collect();
+            tapegrad::loss::mean(&losses).unwrap()
+        },
+        &model.parameters(),
+    );
+    let numeric: Vec<f64> = report.inputs.iter().map(|c| c.numeric).collect();
+    let layer_norm = |g: &[f64]| g.iter().map(|g| g * g).sum::<f64>().sqrt();
+    assert_close(norms[0], layer_norm(&numeric[..2]), 1e-9);
+    assert_close(norms[1], layer_norm(&numeric[2..]), 1e-6);
+    assert!(norms[1] > 100.0 * norms[0], "{norms:?}");
+    assert!(d.to_string().contains("vanishing gradients"), "{d}");
+}
+
+#[test]
+fn gradients_the_loop_stepped_with_are_checked_against_finite_differences() {
+    // Mean of ½(w·x + b − y)² over (x, y) = (1, 0), (2, 1), at w = 1, b = 0.5: both errors are
+    // 1.5, so d/dw = (1.5·1 + 1.5·2) / 2 = 2.25 and d/db = 1.5.
+    let model = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], 0.5, Linear)]).unwrap(),
+    ])
+    .unwrap();
+    let (xs, ys) = ([[1.0], [2.0]], [0.0, 1.0]);
+    let run = |g: &[f64]| {
+        Checkup::new(&model, &xs, &ys, Loss::Mse)
+            .gradients(g)
+            .run()
+            .unwrap()
+    };
+    let d = run(&[2.25, 1.5]);
+    assert!(d.is_empty(), "{d}");
+    assert!(run(&[2.25 + 1e-6, 1.5]).is_empty()); // within check_gradients' tolerance
+    let d = run(&[2.25, -1.5]);
+    let [
+        Finding::WrongGradients {
+            wrong: 1,
+            of: 2,
+            name,
+            given,
+            numeric,
+        },
+    ] = d.findings()
+    else {
+        panic!("{d}");
+    };
+    assert_eq!((name.as_str(), *given), ("layer0.neuron0.b", -1.5));
+    assert_close(*numeric, 1.5, 1e-8);
+    // The worst of several is named.
+    let d = run(&[-2.25, -1.5]);
+    let [Finding::WrongGradients { wrong: 2, name, .. }] = d.findings() else {
+        panic!("{d}");
+    };
+    assert_eq!(name, "layer0.neuron0.w0");
+}
+
+#[test]
+fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() {
+    let model = two_layers(vec![Neuron::from_parts(vec![0.5], 0.0, Tanh)]);
+    let diagnose = |h: &History| with_history(&model, &[[0.5], [-0.5]], &[0.5, -0.5], h);
+    // Falling, then up by more than 10% for RISE_EPOCHS epochs.
+    let mut h = History::new();
+    for (loss, ratios) in [
+        (1.0, [0.5, 0.5]),
+        (0.5, [0.01, 0.02]),
+        (0.56, [0.3, 0.001]),
+        (0.6, [0.2, 0.004]),
+        (0.7, [0.0, 0.0]),
+    ] {
+        h.record_loss(loss);
+        h.record_update_ratios(ratios.to_vec());
+    }
+    assert_eq!(RISE_EPOCHS, 3);
+    assert_eq!(
+        diagnose(&h).findings(),
+        &[Finding::LossRising {
+            best_epoch: 1,
+            best: 0.5,
+            last_epoch: 4,
+            now: 0.7,
+            update_ratios: vec![0.3, 0.02],
+        }]
+    );
+    // Risen for only two epochs, or by less than 10%: nothing yet.
+    assert!(diagnose(&losses(&[1.0, 0.5, 0.54, 0.6, 0.7])).is_empty());
+    assert!(diagnose(&losses(&[1.0, 0.5, 0.52, 0.53, 0.54])).is_empty());
+    // A spike that came back down is not a rise.
+    assert!(diagnose(&losses(&[1.0, 0.5, 3.0, 4.0, 0.45, 0.4])).is_empty());
+}
+
+#[test]
+fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
+    let model = two_layers(vec![Neuron::from_parts(vec![0.01], 0.0, Tanh)]);
+    let (xs, ys) = ([[1.0], [-1.0]], [1.0, -1.0]);
+    let diagnose = |h: &History| with_history(&model, &xs, &ys, h);
+    // The model answers about 0 for both: its loss is about the constant answer's, 0.5.
+    let flat = losses(&[0.5; 2 * PLATEAU_EPOCHS]);
+    let d = diagnose(&flat);
+    let [
+        Finding::Plateau {
+            since,
+            mean_loss,
+            constant,
+            stuck_units: false,
+            ..
+        },
+    ] = d.findings()
+    else {
+        panic!("{d}");
+    };
+    assert_eq!(*since, PLATEAU_EPOCHS);
+    assert_close(*constant, 0.5, 1e-15);
+    assert!(*mean_loss > 0.49 && *mean_loss < 0.5, "{mean_loss}");
+    // Still falling by more than 1% over the second half, or too short to judge: nothing.
+    let falling: Vec<f64> = (0..20).map(|i| 0.6 - 0.002 * f64::from(i)).collect();
+    assert!(diagnose(&losses(&falling)).is_empty());
+    assert!(diagnose(&losses(&[0.5; PLATEAU_EPOCHS - 1])).is_empty());
+    // A model that fits the data is not stuck, however flat its loss.
+    let fitted = two_layers(vec![Neuron::from_parts(vec![1.0], 0.0, Linear)]);
+    let d = with_history(&fitted, &xs, &ys, &flat);
+    assert!(d.is_empty(), "{d}");
+}
+
+#[test]
+fn update_ratios_are_measured_per_layer() {
+    let mut model = two_layers(vec![Neuron::from_parts(vec![3.0], 4.0, Tanh)]);
+    let before = model.parameters(); // [3, 4] then [1, 0]
+    model.set_parameters(&[3.0, 4.5, 1.0, 0.0]).unwrap();
+    let mut h = History::new();
+    h.record_update(&model, &before);
+    assert_eq!(h.update_ratios(), &[vec![0.1, 0.0]]);
+    assert_eq!(update_ratio(&[3.0, 4.0], &[3.0, 4.5]), 0.1);
+}
+
+#[test]
+fn bad_arguments_are_errors() {
+    let model = two_layers(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]);
+    let no: [[f64; 1]; 0] = [];
+    let err = |r: Result<Diagnosis, Error>| r.unwrap_err().to_string();
+    assert_eq!(
+        err(Checkup::new(&model, &no, &[], Loss::Mse).run()),
+        "invalid argument: Checkup: no samples to look at"
+    );
+    assert_eq!(
+        err(Checkup::new(&model, &[[1.0, 2.0]], &[1.0], Loss::Mse).run()),
+        "expected 1 inputs, got 2"
+    );
+    assert_eq!(
+        err(Checkup::new(&model, &[[1.0]], &[1.0], Loss::Mse)
+            .gradients(&[1.0])
+            .run()),
+        "invalid argument: Checkup: 1 gradients for 4 parameters"
+    );
+    // The checkup records its own tapes: a loop's tape is untouched.
+    let tape = Tape::new();
+    let _net = model.record(&tape);
+    Checkup::new(&model, &[[1.0]], &[1.0], Loss::Mse)
+        .run()
+        .unwrap();
+    assert_eq!(tape.len(), 4);
+}

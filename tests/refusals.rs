@@ -1,0 +1,177 @@
+//! Bad numbers and impossible sizes are refused with an error that names them, never passed on
+//! as a plausible number and never an abort: one rule for a network's inputs (every forward
+//! pass, so every training loop), for a model's parameters (`set_parameters`) and for a CSV
+//! file; and a network or data set too large for memory is an `Err`.
+
+use std::panic::catch_unwind;
+
+use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::nn::Activation::{Linear, Tanh};
+use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
+use tapegrad::{Error, Tape, datasets};
+
+#[path = "common/numeric.rs"]
+mod numeric;
+use numeric::bits;
+
+const NON_FINITE: [f64; 3] = [f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+
+/// The Playground's 2 → 4 → 2 → 1 tanh network.
+fn tanh_net() -> Mlp {
+    let mut rng = StdRng::seed_from_u64(1);
+    Mlp::new(2, &[4, 2, 1], Tanh, Tanh, Init::Playground, &mut rng).unwrap()
+}
+
+/// The `NonFiniteInput` error's index and value bits.
+fn refused(result: Result<impl Sized, Error>) -> (usize, u64) {
+    match result.map(|_| ()).unwrap_err() {
+        Error::NonFiniteInput { index, value } => (index, value.to_bits()),
+        other => panic!("expected NonFiniteInput, got {other:?}"),
+    }
+}
+
+#[test]
+fn an_infinite_input_is_refused_where_it_used_to_train_silently() {
+    // Before: the first unit saturated, tanh(±inf) = ±1 with derivative 0, so the loss was a
+    // finite number and the weights reading the infinite input got gradient 0 (0·inf skipped
+    // as a zero): training went on with wrong gradients and no word.
+    let model = tanh_net();
+    let tape = Tape::new();
+    let net = model.record(&tape);
+    for bad in NON_FINITE {
+        assert_eq!(refused(net.forward_f64(&[bad, 0.5])), (0, bad.to_bits()));
+        assert_eq!(refused(net.forward_f64(&[0.5, bad])), (1, bad.to_bits()));
+    }
+    // Nothing was recorded beyond the parameters.
+    assert_eq!(tape.len(), model.parameter_count());
+}
+
+#[test]
+fn every_forward_pass_refuses_a_non_finite_input() {
+    let model = tanh_net();
+    let layer = &model.layers()[0];
+    let neuron = &layer.neurons()[0];
+    let tape = Tape::new();
+    for bad in NON_FINITE {
+        let want = (1, bad.to_bits());
+        let x = [0.25, bad];
+        let recorded = tape.vars(&x); // a recorded input is refused too
+        let constants = x.map(tapegrad::Value::constant);
+        let p = tape.vars(&model.parameters());
+        assert_eq!(refused(model.forward(&p, &recorded)), want);
+        assert_eq!(refused(model.record(&tape).forward(&recorded)), want);
+        assert_eq!(refused(model.predict(&x)), want);
+        let p = tape.vars(&layer.parameters());
+        assert_eq!(refused(layer.forward(&p, &constants)), want);
+        assert_eq!(refused(layer.predict(&x)), want);
+        let p = tape.vars(&neuron.parameters());
+        assert_eq!(refused(neuron.forward(&p, &constants)), want);
+        assert_eq!(refused(neuron.predict(&x)), want);
+    }
+    // Huge but finite inputs pass: an overflow downstream is check_loss's to catch.
+    assert!(model.predict(&[f64::MAX, -f64::MAX]).is_ok());
+}
+
+#[test]
+fn set_parameters_refuses_non_finite_values_naming_the_parameter() {
+    let mut model = tanh_net();
+    let before = model.parameters();
+    for bad in NON_FINITE {
+        for index in [0, 2, 12, 24] {
+            let mut values: Vec<f64> = (0..25).map(|i| i as f64 / 10.0).collect();
+            values[index] = bad;
+            let err = model.set_parameters(&values).unwrap_err();
+            let name = model.named_parameters()[index].0.clone();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "parameter {index} ({name}) would be {bad}: a model holds finite numbers \
+                     only; the model was left unchanged"
+                )
+            );
+            let Error::NonFiniteParameter {
+                index: at, value, ..
+            } = err
+            else {
+                unreachable!()
+            };
+            assert_eq!((at, value.to_bits()), (index, bad.to_bits()));
+            assert_eq!(bits(&model.parameters()), bits(&before));
+        }
+    }
+    assert_eq!(model.named_parameters()[12].0, "layer1.neuron0.w0");
+}
+
+#[test]
+fn the_csv_reader_refuses_non_finite_numbers_naming_the_line() {
+    for (text, want) in [
+        (
+            "x,y,label\n1,2,1\ninf,0,0\n",
+            "CSV line 3: x `inf` is not a finite number",
+        ),
+        (
+            "x,y,label\n1,NaN,1\n",
+            "CSV line 2: y `NaN` is not a finite number",
+        ),
+        (
+            "x,y,label\n1,2,-inf\n",
+            "CSV line 2: label `-inf` is not a finite number",
+        ),
+    ] {
+        let err = datasets::from_csv_str(text).unwrap_err();
+        assert_eq!(err.to_string(), want);
+    }
+}
+
+#[test]
+fn impossible_sizes_are_errors_not_aborts() {
+    let mut rng = StdRng::seed_from_u64(0);
+    let huge = 1usize << 40;
+    let fails = |r: Result<(), Error>, want: &str| {
+        let msg = r.unwrap_err().to_string();
+        assert!(
+            msg.starts_with("invalid argument: ") && msg.contains(want),
+            "{msg}"
+        );
+        assert!(msg.contains("do not fit in memory"), "{msg}");
+    };
+    // Before: "memory allocation of 43980465111040 bytes failed", and the process aborted.
+    fails(
+        Layer::new(2, huge, Tanh, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 neurons of 2 inputs",
+    );
+    fails(
+        Layer::new(huge, 2, Tanh, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 weights",
+    );
+    fails(
+        Mlp::new(2, &[4, huge, 1], Tanh, Linear, Init::Xavier, &mut rng).map(drop),
+        "1099511627776 neurons of 4 inputs",
+    );
+    fails(
+        Mlp::new(usize::MAX, &[1], Tanh, Linear, Init::Xavier, &mut rng).map(drop),
+        "18446744073709551615 weights",
+    );
+    fails(
+        datasets::circle(huge, 0.0, &mut rng).map(drop),
+        "circle: 1099511627776 points",
+    );
+    fails(
+        datasets::moons(huge, 0.1, &mut rng).map(drop),
+        "moons: 1099511627776 points",
+    );
+    // A lone neuron has no Result to return: it panics, saying why.
+    let panic =
+        catch_unwind(|| Neuron::new(huge, Tanh, Init::Xavier, &mut StdRng::seed_from_u64(0)))
+            .unwrap_err();
+    let msg = panic.downcast_ref::<String>().unwrap();
+    assert!(
+        msg.starts_with(
+            "Neuron::new: invalid argument: 1099511627776 weights do not fit in memory"
+        ),
+        "{msg}"
+    );
+    // And the sizes that fit still work.
+    let ok = Layer::new(2, 1000, Tanh, Init::Xavier, &mut rng).unwrap();
+    assert_eq!(ok.parameter_count(), 3000);
+}
