@@ -1423,6 +1423,71 @@ x (leaf)  data 3  grad 6
         assert!(report.worst_abs_error() < 1e-8, "{report}");
     }
 
+    /// At a kink the report names the one-sided slopes and forgives a backward value between
+    /// them; on smooth functions, however curved, it finds no kink.
+    #[test]
+    fn gradient_check_explains_kinks() {
+        let relu = check_gradients(|x| x[0].relu(), &[0.0]);
+        let kink = relu.inputs[0].kink.expect("relu at 0");
+        assert_eq!((kink.left, kink.right), (0.0, 1.0));
+        assert!(!relu.passed() && relu.passed_but_for_kinks());
+        let text = relu.to_string();
+        assert!(text.contains("FAIL, but only at a kink"), "{text}");
+        assert!(
+            text.contains("slope is 0 from the left and 1 from the right"),
+            "{text}"
+        );
+        assert!(!text.contains("WRONG"), "{text}");
+
+        // abs at 0 passes (the central difference and abs'(0) are both 0), and still says why.
+        let abs = check_gradients(|x| x[0].abs(), &[0.0]);
+        assert!(abs.passed(), "{abs}");
+        let kink = abs.inputs[0].kink.expect("abs at 0");
+        assert_eq!((kink.left, kink.right), (-1.0, 1.0));
+        assert!(abs.to_string().contains("ok, at a kink"), "{abs}");
+
+        // A kink within eps of the point, and a derivative no slope there allows.
+        let near = check_gradients(|x| x[0].relu(), &[1e-7]);
+        assert!(
+            near.inputs[0].kink.is_some() && near.passed_but_for_kinks(),
+            "{near}"
+        );
+        let wrong = check_gradients(|x| x[0].custom(x[0].data().abs(), 3.0), &[0.0]);
+        assert!(!wrong.passed_but_for_kinks(), "{wrong}");
+        assert!(wrong.to_string().contains("WRONG"), "{wrong}");
+        assert!(
+            wrong
+                .to_string()
+                .contains("wrong even allowing for the kink"),
+            "{wrong}"
+        );
+
+        // Two inputs: only the one at the kink is marked.
+        let two = check_gradients(|x| x[0] * x[0] + x[1].relu(), &[1.0, 0.0]);
+        assert_eq!(
+            two.inputs
+                .iter()
+                .map(|c| c.kink.is_some())
+                .collect::<Vec<_>>(),
+            [false, true]
+        );
+
+        // Smooth, steep and curved: no kink anywhere.
+        type Scalar = for<'t> fn(&[Value<'t>]) -> Value<'t>;
+        let smooth: [(Scalar, f64); 5] = [
+            (|x| (x[0] * 1000.0).powi(2), 0.0),
+            (|x| (x[0] * 10.0).exp(), 1.0),
+            (|x| x[0].relu(), 0.5),
+            (|x| x[0].abs(), -2.0),
+            (|x| (x[0] * 100.0).tanh(), 0.001),
+        ];
+        for (f, at) in smooth {
+            let report = check_gradients(f, &[at]);
+            assert!(report.passed(), "{report}");
+            assert!(report.inputs[0].kink.is_none(), "{report}");
+        }
+    }
+
     /// The verdict is `|analytic − numeric| ≤ atol + rtol·|numeric|` (1e-5 + 1e-3·|numeric|
     /// by default), pinned on both sides: d/dx x² at x = 3 recorded 1% too large (6.06,
     /// error 0.06 > 0.006) fails, 0.01% too large (6.0006, error 0.0006 < 0.006) passes.
