@@ -895,7 +895,9 @@ impl Default for NetworkMapOptions {
 /// A point (x, y) of the plane enters the network as `features(x, y)`, named `inputs` in the
 /// first row (for plain coordinates, `|x, y| vec![x, y]` and `&["x", "y"]`). Every map is
 /// shaded as [`decision_boundary_svg`] shades the score: orange at −1, grey at 0, blue at +1,
-/// clamped beyond (a relu's large outputs are all full blue).
+/// clamped beyond (a relu's large outputs are all full blue). An input's map is first divided
+/// by its largest magnitude over the view, so that `x` runs from full orange at the left edge
+/// to full blue at the right, as in the Playground.
 ///
 /// ```
 /// use rand::{SeedableRng, rngs::StdRng};
@@ -972,6 +974,13 @@ where
         }
     }
 
+    for input in &mut values[0] {
+        let largest = input.iter().fold(0.0, |m: f64, v| m.max(v.abs()));
+        if largest > 0.0 && largest.is_finite() {
+            input.iter_mut().for_each(|v| *v /= largest);
+        }
+    }
+
     let side = f64::from(size);
     let (label_width, gap, row_height) = (120.0, 12.0, side + 34.0);
     let widest = values.iter().map(Vec::len).max().unwrap_or(0) as f64;
@@ -986,7 +995,7 @@ where
     let _ = writeln!(
         out,
         "<text x=\"{}\" y=\"44\" text-anchor=\"middle\" fill=\"#555555\">orange -1, grey 0, \
-         blue +1: each map is one value over [{}, {}] × [{}, {}]</text>",
+         blue +1: each map is one value over [{}, {}] × [{}, {}] (inputs scaled to ±1)</text>",
         num(width.max(260.0) / 2.0),
         num(bounds.x_min),
         num(bounds.x_max),

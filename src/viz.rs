@@ -387,10 +387,19 @@ impl fmt::Display for BackwardTrace {
                 )?;
             }
             for p in &s.passes {
+                // `x.grad`, but `(x1*w1).grad` for a label that is an expression.
+                let simple = p
+                    .parent_name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "#_'".contains(c));
+                let parent = if simple {
+                    p.parent_name.clone()
+                } else {
+                    format!("({})", p.parent_name)
+                };
                 writeln!(
                     f,
-                    "    {}.grad += {} × {} = {}, now {}",
-                    p.parent_name,
+                    "    {parent}.grad += {} × {} = {}, now {}",
                     num(p.local),
                     num(p.upstream),
                     num(p.contribution),

@@ -452,11 +452,12 @@ fn network_maps_show_every_input_and_neuron() {
     let maps = map_cells(&svg, 4, 40.0);
     assert_eq!(maps.len(), 2 + 2 + 1);
     assert!(maps.iter().all(|m| m.len() == 16));
-    // Each map is the boundary picture's shading of the same function.
+    // Each map is the boundary picture's shading of the same function, the inputs divided by
+    // their largest magnitude (1.5, at the cells' centres ±0.5 and ±1.5).
     let tanh = |v: f64| v.tanh();
     let functions: [&dyn Fn(f64, f64) -> f64; 5] = [
-        &|x, _| x,
-        &|_, y| y,
+        &|x, _| x / 1.5,
+        &|_, y| y / 1.5,
         &|x, _| tanh(x),
         &|_, y| y.max(0.0),
         &|x, y| tanh(tanh(x) - y.max(0.0)),
@@ -470,9 +471,9 @@ fn network_maps_show_every_input_and_neuron() {
         let svg = decision_boundary_svg(f, &[], "", &boundary);
         assert_eq!(maps[k], map_cells(&svg, 4, 40.0)[0], "map {k}");
     }
-    // x runs from orange on the left to blue on the right (its cells are at ±0.25, ±0.75
-    // of the [-2, 2] square: -1.5, -0.5, 0.5, 1.5, clamped to ±1).
-    assert_eq!(maps[0][..4], ["#f59322", "#efbf87", "#78b1d4", "#0877bd"]);
+    // x runs from full orange on the left to full blue on the right, ±1/3 (shaded as ±0.3)
+    // between.
+    assert_eq!(maps[0][..4], ["#f59322", "#ecd0af", "#a5c8dd", "#0877bd"]);
 }
 
 #[test]
