@@ -21,7 +21,7 @@
 //! extra inputs: `--features x2,y2 --hidden none` learns the circle with no hidden layer.
 //!
 //! `--save PATH` keeps the trained network (a `.safetensors` name gives the file PyTorch
-//! loads; see the guide's chapter 7), and `--load PATH` draws a saved network's boundary
+//! loads; see the guide's chapter 9), and `--load PATH` draws a saved network's boundary
 //! without training.
 
 #[path = "common/output.rs"]
@@ -222,8 +222,7 @@ pub fn playground_data(cfg: &Config, rng: &mut StdRng) -> Result<Split, tapegrad
     datasets::split(points, cfg.train_percent / 100.0)
 }
 
-/// Writes the boundary (with the training and test points), the loss curves (after
-/// training) and the network's maps, named after the run's settings, and prints their paths.
+/// Writes the pictures of the run under the output directory and prints their paths.
 fn write_pictures(
     cfg: &Config,
     model: &Mlp,
@@ -231,13 +230,46 @@ fn write_pictures(
     run: Option<&Run>,
     test_ok: usize,
 ) -> Result<(), Box<dyn Error>> {
+    let dir = output_dir()?;
+    let mut first = None;
+    for (k, picture) in pictures(cfg, model, data, run, test_ok)?.iter().enumerate() {
+        let path = dir.join(&picture.name);
+        std::fs::write(&path, &picture.svg)?;
+        let gap = if k == 0 { "\n" } else { "" };
+        println!("{gap}wrote {}  ({})", shown(&path), picture.about);
+        first.get_or_insert(path);
+    }
+    if let Some(path) = first {
+        println!(
+            "open them in a web browser, e.g. `xdg-open {}` (macOS: `open`)",
+            shown(&path)
+        );
+    }
+    Ok(())
+}
+
+/// A picture of a run: its file name, what it shows, and the SVG.
+pub struct Picture {
+    pub name: String,
+    pub about: &'static str,
+    pub svg: String,
+}
+
+/// The run's pictures, named after its settings: the boundary with the training and test
+/// points, the loss curves (after training) and what every input and neuron computes.
+pub fn pictures(
+    cfg: &Config,
+    model: &Mlp,
+    data: &Split,
+    run: Option<&Run>,
+    test_ok: usize,
+) -> Result<Vec<Picture>, tapegrad::Error> {
     let features = &cfg.features;
     let score = |x: f64, y: f64| {
         model
             .predict(&encode(features, x, y))
             .map_or(f64::NAN, |out| out[0])
     };
-    let dir = output_dir()?;
     let stem = cfg.picture_stem();
     let what = match &cfg.load {
         Some(_) => format!("{}, loaded network", cfg.data),
@@ -245,22 +277,18 @@ fn write_pictures(
     };
     let accuracy = percent(test_ok, data.test.len());
     let title = format!("{what}, test accuracy {accuracy:.1}%");
-
-    let boundary = dir.join(format!("{stem}-boundary.svg"));
-    let svg = plot::decision_boundary_svg_with_test(
-        score,
-        &data.train,
-        &data.test,
-        &title,
-        &BoundaryOptions::default(),
-    );
-    std::fs::write(&boundary, svg)?;
-    println!(
-        "\nwrote {}  (the boundary; dots: training points, rings: test points)",
-        shown(&boundary)
-    );
+    let mut out = vec![Picture {
+        name: format!("{stem}-boundary.svg"),
+        about: "the boundary; dots: training points, rings: test points",
+        svg: plot::decision_boundary_svg_with_test(
+            score,
+            &data.train,
+            &data.test,
+            &title,
+            &BoundaryOptions::default(),
+        ),
+    }];
     if let Some(run) = run {
-        let curves = dir.join(format!("{stem}-loss.svg"));
         let series = [
             ("training", &run.train_curve[..]),
             ("test", &run.test_curve[..]),
@@ -269,37 +297,33 @@ fn write_pictures(
             log_y: true,
             ..CurveOptions::default()
         };
-        let svg = plot::loss_curves_svg(&series, &format!("{}: loss per epoch", cfg.data), &log);
-        std::fs::write(&curves, svg)?;
-        println!(
-            "wrote {}  (training and test loss, log scale)",
-            shown(&curves)
-        );
+        out.push(Picture {
+            name: format!("{stem}-loss.svg"),
+            about: "training and test loss, log scale",
+            svg: plot::loss_curves_svg(&series, &format!("{}: loss per epoch", cfg.data), &log),
+        });
     }
-    let neurons = dir.join(format!("{stem}-neurons.svg"));
     let names: Vec<&str> = features.iter().map(|f| f.label()).collect();
-    let svg = plot::network_maps_svg(
-        model,
-        &names,
-        |x, y| encode(features, x, y),
-        &format!("{}: what every neuron computes", shape(model)),
-        &NetworkMapOptions::default(),
-    )?;
-    std::fs::write(&neurons, svg)?;
-    println!(
-        "wrote {}  (each input and neuron over the plane)",
-        shown(&neurons)
-    );
-    println!(
-        "open them in a web browser, e.g. `xdg-open {}` (macOS: `open`)",
-        shown(&boundary)
-    );
-    Ok(())
+    out.push(Picture {
+        name: format!("{stem}-neurons.svg"),
+        about: "each input and neuron over the plane",
+        svg: plot::network_maps_svg(
+            model,
+            &names,
+            |x, y| encode(features, x, y),
+            &format!("{}: what every neuron computes", shape(model)),
+            &NetworkMapOptions::default(),
+        )?,
+    });
+    Ok(out)
 }
 
-/// What a training run leaves besides the network: the loss per epoch and the time it took.
+/// What a training run leaves besides the network: the loss per epoch, the table it printed
+/// and the time it took.
 pub struct Run {
     pub train_curve: Vec<f64>,
+    /// The Playground's table, as printed: a header, then a row every few epochs.
+    pub table: String,
     test_curve: Vec<f64>,
     elapsed: Duration,
 }
@@ -330,14 +354,15 @@ pub fn train(
     let mut train_curve = vec![mean_loss(&model, features, &data.train)?];
     let mut test_curve = vec![mean_loss(&model, features, &data.test)?];
     let every = print_interval(cfg.epochs);
-    println!(" epoch   Test loss   Training loss   test accuracy");
+    let mut table = String::from(" epoch   Test loss   Training loss   test accuracy\n");
     let test_accuracy = |model: &Mlp| -> Result<f64, tapegrad::Error> {
         Ok(percent(
             correct(model, features, &data.test)?,
             data.test.len(),
         ))
     };
-    print_row(0, test_curve[0], train_curve[0], test_accuracy(&model)?);
+    table += &row(0, test_curve[0], train_curve[0], test_accuracy(&model)?);
+    print!("{table}");
 
     let start = Instant::now();
     for epoch in 1..=cfg.epochs {
@@ -347,12 +372,15 @@ pub fn train(
         test_curve.push(mean_loss(&model, features, &data.test)?);
         if epoch % every == 0 || epoch == cfg.epochs {
             let acc = test_accuracy(&model)?;
-            print_row(epoch, test_curve[epoch], train_curve[epoch], acc);
+            let line = row(epoch, test_curve[epoch], train_curve[epoch], acc);
+            print!("{line}");
+            table += &line;
         }
     }
     let run = Run {
         train_curve,
         test_curve,
+        table,
         elapsed: start.elapsed(),
     };
     Ok((model, run))
@@ -403,7 +431,7 @@ fn save_network(model: &Mlp, path: &Path) -> Result<(), Box<dyn Error>> {
             shown(path)
         ),
         Format::Safetensors(_) => {
-            println!("load it in PyTorch (the guide's chapter 7 shows how):");
+            println!("load it in PyTorch (the guide's chapter 9 shows how):");
             println!("    model = {}.double()", save::pytorch_sequential(model)?);
             println!(
                 "    model.load_state_dict(safetensors.torch.load_file(\"{}\"))",
@@ -559,8 +587,9 @@ fn percent(part: usize, whole: usize) -> f64 {
     100.0 * part as f64 / whole as f64
 }
 
-fn print_row(epoch: usize, test_loss: f64, train_loss: f64, test_accuracy: f64) {
-    println!("{epoch:>6}   {test_loss:>9.3}   {train_loss:>13.3}   {test_accuracy:>12.1}%");
+/// One row of the Playground's table.
+fn row(epoch: usize, test_loss: f64, train_loss: f64, test_accuracy: f64) -> String {
+    format!("{epoch:>6}   {test_loss:>9.3}   {train_loss:>13.3}   {test_accuracy:>12.1}%\n")
 }
 
 /// About 20 rows: a row every 1, 2, 5, 10, 20, 50, … epochs.

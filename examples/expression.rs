@@ -20,7 +20,7 @@ use tapegrad::{Tape, Value, check_gradients};
 
 /// The expression from micrograd's README, on any two values, written exactly as there.
 #[allow(clippy::misrefactored_assign_op)]
-fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
+pub fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
     let mut c = (a + b).with_label("c");
     let mut d = (a * b + b.powi(3)).with_label("d");
     c += c + 1.0;
