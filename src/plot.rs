@@ -661,11 +661,7 @@ where
         cells,
         bounds,
     } = *options;
-    assert!(
-        size > 0 && cells > 0,
-        "decision_boundary_svg needs size and cells of at least 1, got {size} and {cells}"
-    );
-    bounds.check();
+    check_grid("decision_boundary_svg", size, cells, &bounds);
     let side = f64::from(size);
     let frame = Frame {
         left: 50.0,
@@ -742,6 +738,17 @@ where
     );
     out.push_str("</svg>\n");
     out
+}
+
+/// Panics unless a shaded map of `cells` × `cells` squares, `size` px wide, over `bounds` can
+/// be drawn; `what` names the function asked.
+#[track_caller]
+fn check_grid(what: &str, size: u32, cells: usize, bounds: &Bounds) {
+    assert!(
+        size > 0 && cells > 0,
+        "{what} needs size and cells of at least 1, got {size} and {cells}"
+    );
+    bounds.check();
 }
 
 /// Room on the right of a boundary picture for its legend.
@@ -935,11 +942,7 @@ where
         cells,
         bounds,
     } = *options;
-    assert!(
-        size > 0 && cells > 0,
-        "network_maps_svg needs size and cells of at least 1, got {size} and {cells}"
-    );
-    bounds.check();
+    check_grid("network_maps_svg", size, cells, &bounds);
     if inputs.len() != model.nin() {
         return Err(Error::InputSize {
             expected: model.nin(),

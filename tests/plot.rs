@@ -273,6 +273,14 @@ fn elements(svg: &str) -> Vec<String> {
     names
 }
 
+/// Asserts that `svg` holds every one of `texts`.
+#[track_caller]
+fn assert_has(svg: &str, texts: &[&str]) {
+    for text in texts {
+        assert!(svg.contains(text), "missing {text}");
+    }
+}
+
 fn count(names: &[String], name: &str) -> usize {
     names.iter().filter(|n| *n == name).count()
 }
@@ -309,14 +317,15 @@ fn boundary_svg_structure() {
     // The axes are named, and the legend says what the colours and the points are.
     assert!(svg.contains(r#"font-style="italic">x</text>"#));
     assert!(svg.contains(r#"font-style="italic">y</text>"#));
-    for text in [
-        ">network output</text>",
-        ">-1</text>",
-        ">+1</text>",
-        ">label +1</text>",
-    ] {
-        assert!(svg.contains(text), "{text}");
-    }
+    assert_has(
+        &svg,
+        &[
+            ">network output</text>",
+            ">-1</text>",
+            ">+1</text>",
+            ">label +1</text>",
+        ],
+    );
     assert!(!svg.contains(">test, label +1</text>"));
     // The left half is orange-ish, the right blue-ish: score -1 at the left edge is close to
     // the full orange, +1 near the right edge close to the full blue.
@@ -369,14 +378,15 @@ fn boundary_svg_draws_test_points_as_rings() {
     assert!(svg.contains(
         r##"<circle cx="250" cy="240" r="4" fill="#ffffff" stroke="#f59322" stroke-width="2.5"/>"##
     ));
-    for kind in [
-        "training, label +1",
-        "training, label -1",
-        "test, label +1",
-        "test, label -1",
-    ] {
-        assert!(svg.contains(&format!(">{kind}</text>")), "{kind}");
-    }
+    assert_has(
+        &svg,
+        &[
+            ">training, label +1</text>",
+            ">training, label -1</text>",
+            ">test, label +1</text>",
+            ">test, label -1</text>",
+        ],
+    );
 }
 
 // ---- network maps --------------------------------------------------------------------------
@@ -434,21 +444,18 @@ fn network_maps_show_every_input_and_neuron() {
     };
     let svg = network_maps_svg(&model, &["x", "y"], |x, y| vec![x, y], "known", &options).unwrap();
     elements(&svg);
-    for text in [
-        ">inputs</text>",
-        ">layer 1: 2 mixed</text>",
-        ">output: tanh</text>",
-    ] {
-        assert!(svg.contains(text), "{text}");
-    }
-    for caption in [
-        ">x</text>",
-        ">y</text>",
-        ">neuron 1</text>",
-        ">neuron 2</text>",
-    ] {
-        assert!(svg.contains(caption), "{caption}");
-    }
+    assert_has(
+        &svg,
+        &[
+            ">inputs</text>",
+            ">layer 1: 2 mixed</text>",
+            ">output: tanh</text>",
+            ">x</text>",
+            ">y</text>",
+            ">neuron 1</text>",
+            ">neuron 2</text>",
+        ],
+    );
     let maps = map_cells(&svg, 4, 40.0);
     assert_eq!(maps.len(), 2 + 2 + 1);
     assert!(maps.iter().all(|m| m.len() == 16));
