@@ -180,6 +180,9 @@ pub(crate) struct Folded {
     pub(crate) first: bool,
 }
 
+// The 16 bytes `bytes_per_node` and the README quote for a folded constant.
+const _: () = assert!(size_of::<Folded>() == 16);
+
 /// The recorded graph: every node, then every edge, each in creation order.
 #[derive(Default)]
 pub(crate) struct Graph {
