@@ -3,21 +3,24 @@
 //! You will see the value of `g` and its gradients with respect to the inputs `a` and `b`
 //! (micrograd prints 24.7041, 138.8338 and 645.5773), a gradient check that compares them with
 //! finite differences, the backward sweep traced node by node (each line is the chain rule:
-//! parent += local derivative × upstream gradient), and a Graphviz file of the graph,
-//! written to `target/tapegrad/expression.dot`. Render it with
-//! `dot -Tsvg target/tapegrad/expression.dot -o expression.svg`.
+//! parent.grad += local derivative × upstream gradient, and the parent's gradient so far),
+//! and a Graphviz file of the graph, written to `tapegrad/expression.dot` in the Cargo target
+//! directory. Render it with `dot -Tsvg` (the path is printed); the guide shows the picture.
 
 #[path = "common/no_args.rs"]
 mod no_args;
+#[path = "common/output.rs"]
+mod output;
 
 use std::error::Error;
-use std::path::Path;
+
+use output::{output_dir, shown};
 
 use tapegrad::{Tape, Value, check_gradients};
 
 /// The expression from micrograd's README, on any two values, written exactly as there.
 #[allow(clippy::misrefactored_assign_op)]
-fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
+pub fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
     let mut c = (a + b).with_label("c");
     let mut d = (a * b + b.powi(3)).with_label("d");
     c += c + 1.0;
@@ -50,13 +53,14 @@ fn main() -> Result<(), Box<dyn Error>> {
     let report = check_gradients(|v| micrograd_expression(v[0], v[1]), &[-4.0, 2.0]);
     println!("{report}");
 
-    println!("The backward sweep, last node first (parent += local × upstream):");
+    println!(
+        "The backward sweep, last node first (parent.grad += local × upstream, now its total):"
+    );
     print!("{trace}");
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tapegrad");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join("expression.dot"), g.to_dot(Some(&grads)))?;
-    let path = "target/tapegrad/expression.dot";
+    let path = output_dir()?.join("expression.dot");
+    std::fs::write(&path, g.to_dot(Some(&grads)))?;
+    let path = shown(&path);
     println!("\nwrote {path}; render it with: dot -Tsvg {path} -o expression.svg");
     Ok(())
 }

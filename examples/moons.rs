@@ -7,12 +7,16 @@
 //! max-margin (hinge) loss plus 1e-4 times the sum of the squared parameters, and the learning
 //! rate falls from 1.0 to 0.1 (`1.0 - 0.9·k/100`). The accuracy climbs from about 50% to 100%,
 //! as it does in micrograd. Then the learned boundary is drawn in the terminal and written as
-//! an SVG under `target/tapegrad/`. `--seed N` picks another data set and initialisation.
+//! an SVG under `tapegrad/` in the Cargo target directory. `--seed N` picks another data set and initialisation.
+
+#[path = "common/output.rs"]
+mod output;
 
 use std::error::Error;
 use std::fmt;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+
+use output::{output_dir, shown};
 use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
@@ -111,7 +115,12 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     print!("{}", plot::decision_map_terminal(score, &points, &map));
 
-    let path = output_dir()?.join("moons-boundary.svg");
+    // Named after the seed when it is not the default, so another run keeps this one's.
+    let name = match seed {
+        DEFAULT_SEED => "moons-boundary.svg".to_string(),
+        seed => format!("moons_seed={seed}-boundary.svg"),
+    };
+    let path = output_dir()?.join(name);
     let options = BoundaryOptions {
         bounds,
         ..BoundaryOptions::default()
@@ -135,22 +144,6 @@ fn square_around(points: &[Point], margin: f64) -> Bounds {
     let half = 0.5 * (b.x_max - b.x_min).max(b.y_max - b.y_min);
     let (cx, cy) = (0.5 * (b.x_min + b.x_max), 0.5 * (b.y_min + b.y_max));
     Bounds::new(cx - half, cx + half, cy - half, cy + half)
-}
-
-/// `target/tapegrad/` in the crate's directory, created if missing.
-fn output_dir() -> std::io::Result<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tapegrad");
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
-}
-
-/// A path relative to the current directory when it lies below it, else as it is.
-fn shown(path: &Path) -> String {
-    let here = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&here)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }
 
 /// The seed from `--seed N` (default [`DEFAULT_SEED`]), or `None` for `--help`.

@@ -4,19 +4,22 @@
 //! w1 = −3, w2 = 1, and a bias b = 6.8813735870195432 chosen so that the output is
 //! o = tanh(x1·w1 + x2·w2 + b) = 1/√2 ≈ 0.7071. You will see the forward values, then the
 //! backward sweep traced node by node (each indented line is one use of the chain rule:
-//! parent += local derivative × upstream gradient), then the same neuron built from
-//! `nn::Neuron`, whose weighted sum is one fused node, and its shorter trace. The graph is
-//! written to `target/tapegrad/neuron.dot` and, if Graphviz is installed, drawn to
-//! `target/tapegrad/neuron.svg`.
+//! parent.grad += local derivative × upstream gradient, and its total so far), then the same
+//! neuron built from `nn::Neuron`, whose weighted sum is one fused node, and its shorter trace. The graph is
+//! written to `tapegrad/neuron.dot` in the Cargo target directory and, if Graphviz is
+//! installed, drawn to `tapegrad/neuron.svg` beside it.
 //!
 //! Run it with `cargo run --release --example neuron`.
 
 #[path = "common/no_args.rs"]
 mod no_args;
+#[path = "common/output.rs"]
+mod output;
 
 use std::error::Error;
-use std::path::Path;
 use std::process::Command;
+
+use output::{output_dir, shown};
 
 use tapegrad::Tape;
 use tapegrad::nn::{Activation, Module, Neuron};
@@ -53,7 +56,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("  ({} nodes on the tape)\n", tape.len());
 
     let (grads, trace) = o.backward_traced();
-    println!("Backward, last node first (parent += local derivative × upstream gradient):");
+    println!("Backward, last node first (parent.grad += local derivative × upstream gradient):");
     print!("{trace}");
     println!(
         "  do/dn = 1 - tanh²(n) = 1 - o² = {:.6}; a sum passes it on unchanged, a product passes \
@@ -95,17 +98,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("  {}  (the same as above)\n", by_name.join(", "));
 
     // The graph, as a picture.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tapegrad");
-    std::fs::create_dir_all(&dir)?;
+    let dir = output_dir()?;
     let dot_path = dir.join("neuron.dot");
     let svg_path = dir.join("neuron.svg");
     std::fs::write(&dot_path, o.to_dot(Some(&grads)))?;
-    println!("Wrote the graph to {}", dot_path.display());
+    println!("Wrote the graph to {}", shown(&dot_path));
     let has_dot = Command::new("dot")
         .arg("-V")
         .output()
         .is_ok_and(|out| out.status.success());
-    let render = format!("dot -Tsvg {} -o {}", dot_path.display(), svg_path.display());
+    let render = format!("dot -Tsvg {} -o {}", shown(&dot_path), shown(&svg_path));
     if has_dot {
         let status = Command::new("dot")
             .arg("-Tsvg")
@@ -114,10 +116,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             .arg(&svg_path)
             .status()?;
         if status.success() {
-            println!(
-                "and drew it to {} (open it in a browser)",
-                svg_path.display()
-            );
+            println!("and drew it to {} (open it in a browser)", shown(&svg_path));
         } else {
             println!("Graphviz failed ({status}); the command was: {render}");
         }

@@ -1,8 +1,8 @@
-//! Odd or even? A user's network that could not learn it, and two that can.
+//! Odd or even? A reported network that could not learn it, and two that can.
 //!
-//! A user trained a 1 → 1 → 1 network (relu hidden unit, sigmoid output, binary cross-entropy)
-//! to tell odd from even on the numbers 1 to 10, with learning rates from 0.003 to 1.2, and the
-//! loss barely moved. You will see three acts, all seeded, with real numbers:
+//! The report behind it: a 1 → 1 → 1 network (relu hidden unit, sigmoid output, binary cross-entropy)
+//! was trained to tell odd from even on the numbers 1 to 10, with learning rates from 0.003 to
+//! 1.2, and the loss barely moved. The output opens with that story. You will see three acts, all seeded, with real numbers:
 //!
 //! 1. The same network on a tape: a gradient check shows the gradients are right, and the
 //!    learning rates from 0.03 up still settle at a mean loss of about 0.678 (or 0.693 when a
@@ -38,8 +38,12 @@ use tapegrad::{GradCheckReport, Tape, Value, check_gradients};
 fn main() -> Result<(), Box<dyn Error>> {
     no_args::expect_none(
         "odd_even",
-        "Odd or even? A user's network that could not learn it, and two that can.",
+        "Odd or even? A reported network that could not learn it, and two that can.",
     );
+    println!("The report: a 1 → 1 → 1 network (one relu unit, a sigmoid output,");
+    println!("binary cross-entropy) was trained to tell odd from even on the numbers");
+    println!("1 to 10, at learning rates from 0.003 to 1.2, and its loss barely moved.");
+    println!("Are its gradients wrong, or is it the network? Three acts.\n");
     act1()?;
     act2()?;
     act3()?;
@@ -130,17 +134,17 @@ fn percent((right, total): (usize, usize)) -> f64 {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Act 1: the user's 1 → 1 → 1 network
+// Act 1: the reported 1 → 1 → 1 network
 // ---------------------------------------------------------------------------------------------
 
-/// The learning rates of act 1, the user's range.
+/// The learning rates of act 1, the report's range.
 pub const LEARNING_RATES: [f64; 5] = [0.003, 0.03, 0.1, 0.3, 1.2];
 /// Full-batch gradient descent steps per learning rate in act 1.
 pub const ACT1_EPOCHS: usize = 5000;
 /// The epochs whose loss act 1 prints.
 const ACT1_SHOWN: [usize; 5] = [0, 10, 100, 1000, ACT1_EPOCHS];
 
-/// The user's network, 1 input → 1 relu unit → 1 sigmoid output, seeded. Every learning rate
+/// The reported network, 1 input → 1 relu unit → 1 sigmoid output, seeded. Every learning rate
 /// starts from these same parameters.
 ///
 /// Seed 1 starts the relu unit alive (its weight is positive). The bias starts at 0, so a
@@ -159,8 +163,8 @@ pub fn tiny_net() -> Result<Mlp, tapegrad::Error> {
     )
 }
 
-/// Trains a copy of `start` on 1..10 (raw inputs, `loss::bce` on the sigmoid output, as the
-/// user did) with plain gradient descent at `lr`. Returns the trained model and its history.
+/// Trains a copy of `start` on 1..10 (raw inputs, `loss::bce` on the sigmoid output, as in the
+/// report) with plain gradient descent at `lr`. Returns the trained model and its history.
 pub fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, History), tapegrad::Error> {
     let mut model = start.clone();
     let history = fit(
@@ -192,7 +196,7 @@ pub fn tiny_gradient_check(model: &Mlp) -> GradCheckReport {
     )
 }
 
-/// The lowest mean cross-entropy of any `sigmoid(a·x + b)` on 1..10: what the user's network
+/// The lowest mean cross-entropy of any `sigmoid(a·x + b)` on 1..10: what the reported network
 /// is wherever its relu unit is active. The problem is convex, so training one sigmoid neuron
 /// long enough finds it (the input is divided by 10, which changes `a`, not the curve).
 pub fn best_sigmoid_loss() -> Result<f64, tapegrad::Error> {
@@ -211,10 +215,10 @@ pub fn best_monotone_loss() -> f64 {
     8.0 * std::f64::consts::LN_2 / 10.0
 }
 
-/// The user's network at its best: the relu unit off for x ≤ 9 (hidden weight 1, bias −9),
+/// The reported network at its best: the relu unit off for x ≤ 9 (hidden weight 1, bias −9),
 /// so p = sigmoid(ln 5/4) = 5/9 on 1..9 (five of the nine are odd), and on at 10, where an
 /// output weight of −40 makes p ≈ 0 for the even 10. Its mean cross-entropy is
-/// 0.9 · H(5/9) ≈ 0.6183: better than where gradient descent settles from the user's start,
+/// 0.9 · H(5/9) ≈ 0.6183: better than where gradient descent settles from the reported start,
 /// but still only 6 of 10 right.
 pub fn relu_off_below_ten() -> Result<Mlp, tapegrad::Error> {
     Mlp::from_layers(vec![
@@ -244,7 +248,7 @@ pub fn relu_is_dead(model: &Mlp) -> bool {
 fn act1() -> Result<(), Box<dyn Error>> {
     let start = tiny_net()?;
     let p = start.parameters();
-    println!("Act 1: the user's network: 1 input → 1 relu unit → 1 sigmoid output");
+    println!("Act 1: the reported network: 1 input → 1 relu unit → 1 sigmoid output");
     println!("  data: x = 1..10, label 1 for odd, 0 for even");
     println!("  loss: binary cross-entropy of the sigmoid's p (loss::bce), averaged over the ten");
     println!(
@@ -347,7 +351,7 @@ fn act1() -> Result<(), Box<dyn Error>> {
     );
     println!("    on the relu-on plateau; either way the network cannot represent parity.");
 
-    println!("\n  Two more bugs lurked in the user's code; Rust and tapegrad rule them out:");
+    println!("\n  Two more bugs lurked in the reported code; Rust and tapegrad rule them out:");
     let tape = Tape::new();
     let zero = tape.var(0.0);
     println!("    ln(0): -ln(p) is inf at p = 0. loss::bce clamps p to at least 1e-12:");

@@ -1,13 +1,14 @@
 //! Six points, a 2 → 3 → 1 sigmoid network, and a loss that goes down.
 //!
-//! A user trained this network by hand on six 2D points (class 0 up and to the left, class 1
-//! along the bottom) with sum-of-squares loss; the hand-written gradient was wrong, and the loss
-//! climbed from about 9.4 to 18.0. Here the tape computes the gradient. You will see a gradient
-//! check of it (backward against finite differences), the starting loss (and why the user's
-//! 9.4 cannot be this loss), the loss falling at every step of plain gradient descent (and
-//! `tapegrad::diagnose` finding nothing wrong; `hand_vs_auto` shows what it finds in the
-//! user's run), the trained network's answer on each point, and its prediction for the new
-//! point (1, 5): class 0.
+//! The report behind it: this network was trained on six 2D points (class 0 up and to the left,
+//! class 1 along the bottom) with sum-of-squares loss and a backward pass written by hand; the
+//! hand-written gradient was wrong, and the loss climbed from about 9.4 to 18.0. Here the tape
+//! computes the gradient. You will see the report's story, a gradient check (backward against
+//! finite differences), the starting loss (and why the report's 9.4 cannot be this loss), the
+//! loss falling at every step of plain gradient descent (and `tapegrad::diagnose` finding
+//! nothing wrong), the trained network's answer on each point, and its prediction for the new
+//! point (1, 5): class 0. `hand_vs_auto` replays the hand-written code itself, bugs and all,
+//! and shows what the diagnosis finds in it.
 //!
 //! Run with `cargo run --release --example six_points`.
 
@@ -115,6 +116,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let points = six_points();
     let start = six_net()?;
+    println!("The report: a 2 → 3 → 1 sigmoid network, trained on the six points below with a");
+    println!("backward pass written by hand, saw its loss climb from about 9.4 to 18.0 instead of");
+    println!("falling. Here the tape computes the gradient instead of the hand.\n");
     println!("Six points, class 0: (3, 4) (2, 6) (1, 6); class 1: (1, 1) (2, 1) (3, 1)");
     println!(
         "Network: 2 → 3 sigmoid → 1 sigmoid, {} parameters",
@@ -138,9 +142,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let (model, run) = train_six(&start)?;
     let history = run.losses();
     println!("\nInitial loss: {:.4}", history[0]);
-    println!("  The user saw about 9.4, then 18.0. With sigmoid outputs and labels 0 and 1, each");
-    println!("  of the six squared errors is below 1, so this loss is always below 6: their code");
-    println!("  must have computed something other than this loss on this network.");
+    println!("  The report saw about 9.4, then 18.0. With sigmoid outputs and labels");
+    println!("  0 and 1, each of the six squared errors is below 1, so this loss is");
+    println!("  always below 6: the reported code must have computed something else");
+    println!("  (it summed a 6 × 6 table of errors: `--example hand_vs_auto` shows how).");
 
     println!("\nThe loss, every 10 steps up to 50, then every 100:");
     println!("    step     loss");

@@ -1,4 +1,5 @@
-//! Gradient checking: reverse-mode gradients against central finite differences.
+//! Gradient checking: reverse-mode gradients against central finite differences, and an
+//! explanation when the function has a kink at the point checked.
 
 use std::fmt;
 
@@ -59,10 +60,54 @@ pub struct InputCheck {
     pub rel_error: f64,
     /// Whether this input is within tolerance.
     pub passed: bool,
+    /// The slopes seen on each side when the function has a kink in this input at the point
+    /// (or within `eps` of it), `None` where it is smooth.
+    pub kink: Option<Kink>,
+}
+
+/// A kink found by the gradient check: the function's slope from the left and from the
+/// right differ, so it has no derivative there (relu and abs at 0, max of two equal inputs).
+///
+/// The central difference then averages the two slopes, and backward gives whatever the
+/// operation's convention says (tapegrad's relu'(0) = 0, abs'(0) = 0). Any value between the
+/// two slopes is a *subgradient*, a fair answer at a kink; one outside them is wrong.
+///
+/// ```
+/// let report = tapegrad::check_gradients(|x| x[0].relu(), &[0.0]);
+/// let check = report.inputs[0];
+/// assert!(!check.passed); // backward's 0 is not the central difference's 0.5...
+/// let kink = check.kink.expect("relu has a kink at 0");
+/// assert_eq!((kink.left, kink.right), (0.0, 1.0));
+/// assert!(kink.allows(check.analytic)); // ...but it is the slope from the left
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Kink {
+    /// The one-sided difference `(f(x) - f(x - eps)) / eps`.
+    pub left: f64,
+    /// The one-sided difference `(f(x + eps) - f(x)) / eps`.
+    pub right: f64,
+}
+
+impl Kink {
+    /// Whether `gradient` lies between the two slopes (within the default tolerances): a
+    /// subgradient, which is as right as any single number can be at a kink.
+    ///
+    /// ```
+    /// let kink = tapegrad::Kink { left: -1.0, right: 1.0 }; // abs at 0
+    /// assert!(kink.allows(0.0) && kink.allows(-1.0));
+    /// assert!(!kink.allows(2.0));
+    /// ```
+    #[must_use]
+    pub fn allows(self, gradient: f64) -> bool {
+        let (lo, hi) = (self.left.min(self.right), self.left.max(self.right));
+        let slack = |x: f64| 1e-5 + 1e-3 * x.abs();
+        gradient >= lo - slack(lo) && gradient <= hi + slack(hi)
+    }
 }
 
 /// The result of a gradient check: one [`InputCheck`] per input, and the verdict.
-/// `Display` prints a table.
+/// `Display` prints a table, and below it a sentence for every input at a kink: which slopes
+/// the function has on each side, and whether backward's value is one it may take there.
 ///
 /// ```
 /// let report = tapegrad::check_gradients(|x| x[0] * x[1], &[3.0, -2.0]);
@@ -92,6 +137,25 @@ impl GradCheckReport {
     #[must_use]
     pub fn passed(&self) -> bool {
         self.inputs.iter().all(|c| c.passed)
+    }
+
+    /// Whether every input that failed did so at a kink, with a backward value between the
+    /// two slopes ([`Kink::allows`]): the function is not differentiable there, and backward
+    /// gave a fair answer. `true` when every input passed.
+    ///
+    /// ```
+    /// use tapegrad::check_gradients;
+    ///
+    /// let at_kink = check_gradients(|x| x[0].relu(), &[0.0]);
+    /// assert!(!at_kink.passed() && at_kink.passed_but_for_kinks());
+    /// let wrong = check_gradients(|x| x[0].custom(x[0].data().abs(), 3.0), &[0.0]);
+    /// assert!(!wrong.passed_but_for_kinks()); // 3 is no slope of |x| at 0
+    /// ```
+    #[must_use]
+    pub fn passed_but_for_kinks(&self) -> bool {
+        self.inputs
+            .iter()
+            .all(|c| c.passed || c.kink.is_some_and(|k| k.allows(c.analytic)))
     }
 
     /// The largest absolute error over all inputs (0 for no inputs; NaN if any is NaN).
@@ -129,32 +193,91 @@ fn worst(errors: impl Iterator<Item = f64>) -> f64 {
 
 impl fmt::Display for GradCheckReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = if self.passed() {
+            "PASS"
+        } else if self.passed_but_for_kinks() {
+            "FAIL, but only at a kink (see below)"
+        } else {
+            "FAIL"
+        };
         writeln!(
             f,
-            "gradient check at f = {:.6} (eps {:e}, atol {:e}, rtol {:e}): {}",
-            self.output,
-            self.config.eps,
-            self.config.atol,
-            self.config.rtol,
-            if self.passed() { "PASS" } else { "FAIL" }
+            "gradient check at f = {:.6} (eps {:e}, atol {:e}, rtol {:e}): {verdict}",
+            self.output, self.config.eps, self.config.atol, self.config.rtol,
         )?;
         writeln!(
             f,
             "  input         at      backward       numeric     abs error   rel error"
         )?;
         for (i, c) in self.inputs.iter().enumerate() {
+            let mark = match (c.passed, c.kink) {
+                (true, None) => "ok",
+                (true, Some(_)) => "ok, at a kink",
+                (false, Some(k)) if k.allows(c.analytic) => "kink",
+                (false, _) => "WRONG",
+            };
             writeln!(
                 f,
-                "  {i:>5} {:>10.4} {:>13.6e} {:>13.6e} {:>13.3e} {:>11.3e}  {}",
-                c.at,
-                c.analytic,
-                c.numeric,
-                c.abs_error,
-                c.rel_error,
-                if c.passed { "ok" } else { "WRONG" }
+                "  {i:>5} {:>10.4} {:>13.6e} {:>13.6e} {:>13.3e} {:>11.3e}  {mark}",
+                c.at, c.analytic, c.numeric, c.abs_error, c.rel_error,
             )?;
         }
+        for (i, c) in self.inputs.iter().enumerate() {
+            if let Some(k) = c.kink {
+                explain_kink(f, i, c, k, self.config.eps)?;
+            }
+        }
         Ok(())
+    }
+}
+
+/// The sentence under the table for an input at a kink.
+fn explain_kink(
+    f: &mut fmt::Formatter<'_>,
+    i: usize,
+    c: &InputCheck,
+    k: Kink,
+    eps: f64,
+) -> fmt::Result {
+    writeln!(
+        f,
+        "  input {i} is at a kink: f is not differentiable at {} (or within eps = {eps:e} of it).",
+        short(c.at)
+    )?;
+    writeln!(
+        f,
+        "    Its slope is {} from the left and {} from the right: no single derivative exists.",
+        short(k.left),
+        short(k.right)
+    )?;
+    if k.allows(c.analytic) {
+        writeln!(
+            f,
+            "    The central difference averages the two ({}); backward's {} lies between them,\n    \
+             a fair choice (a subgradient), not an error.",
+            short(c.numeric),
+            short(c.analytic)
+        )
+    } else {
+        writeln!(
+            f,
+            "    Backward's {} is not between them: it is wrong even allowing for the kink.",
+            short(c.analytic)
+        )
+    }
+}
+
+/// A number rounded to 6 significant digits, without trailing zeros.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{}", if x == 0.0 { 0.0 } else { x });
+    }
+    let digits = (5 - x.abs().log10().floor() as i32).clamp(0, 15) as usize;
+    let s = format!("{x:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
 }
 
@@ -172,6 +295,39 @@ impl fmt::Display for GradCheckReport {
 /// println!("{report}");
 /// assert!(report.passed());
 /// assert_eq!(report.inputs.len(), 2);
+/// ```
+///
+/// # Kinks
+///
+/// Where `f` is not differentiable (relu or abs at 0, the max of two equal values), its slope
+/// from the left and from the right differ, and no single number is *the* derivative. The
+/// central difference then averages the two slopes, while backward gives the operation's
+/// convention (relu'(0) = 0): they disagree, and neither is wrong. The check tells this case
+/// apart: it compares the one-sided slopes `(f(x) - f(x - eps)) / eps` and
+/// `(f(x + eps) - f(x)) / eps`, and where they differ by as much at a quarter of the step
+/// (on a smooth function the gap shrinks with the step), it records them in
+/// [`InputCheck::kink`]. The printed report then says, under its table, that `f` is not
+/// differentiable there, which slopes it saw, and whether backward's value lies between
+/// them (a *subgradient*, as fair an answer as any) or not (wrong even allowing for the
+/// kink). [`GradCheckReport::passed`] stays strict; [`GradCheckReport::passed_but_for_kinks`]
+/// forgives a fair answer at a kink. To check the derivative itself, move the point off the
+/// kink.
+///
+/// ```
+/// let report = tapegrad::check_gradients(|x| x[0].relu(), &[0.0]);
+/// assert_eq!(
+///     report.to_string(),
+///     "\
+/// gradient check at f = 0.000000 (eps 1e-6, atol 1e-5, rtol 1e-3): FAIL, but only at a kink (see below)
+///   input         at      backward       numeric     abs error   rel error
+///       0     0.0000    0.000000e0   5.000000e-1      5.000e-1     1.000e0  kink
+///   input 0 is at a kink: f is not differentiable at 0 (or within eps = 1e-6 of it).
+///     Its slope is 0 from the left and 1 from the right: no single derivative exists.
+///     The central difference averages the two (0.5); backward's 0 lies between them,
+///     a fair choice (a subgradient), not an error.
+/// "
+/// );
+/// assert!(tapegrad::check_gradients(|x| x[0].relu(), &[0.5]).passed()); // off the kink
 /// ```
 pub fn check_gradients<F>(f: F, inputs: &[f64]) -> GradCheckReport
 where
@@ -212,30 +368,47 @@ where
         );
     }
     let mut tape = Tape::new();
-    let eval = |tape: &mut Tape, xs: &[f64]| -> f64 {
-        tape.clear();
-        let vars = tape.vars(xs);
-        f(&vars).data()
-    };
     let (output, analytic) = {
         let vars = tape.vars(inputs);
         let y = f(&vars);
         let g = y.backward();
         (y.data(), g.wrt_all(&vars))
     };
+    let mut eval = |xs: &[f64]| -> f64 {
+        tape.clear();
+        let vars = tape.vars(xs);
+        f(&vars).data()
+    };
     let mut xs = inputs.to_vec();
+    let mut at = |i: usize, x: f64, eval: &mut dyn FnMut(&[f64]) -> f64| {
+        xs[i] = x;
+        let y = eval(&xs);
+        xs[i] = inputs[i];
+        y
+    };
     let checks = (0..inputs.len())
         .map(|i| {
             let x = inputs[i];
-            xs[i] = x + config.eps;
-            let hi = eval(&mut tape, &xs);
-            xs[i] = x - config.eps;
-            let lo = eval(&mut tape, &xs);
-            xs[i] = x;
-            let numeric = (hi - lo) / (2.0 * config.eps);
+            let eps = config.eps;
+            let (hi, lo) = (at(i, x + eps, &mut eval), at(i, x - eps, &mut eval));
+            let numeric = (hi - lo) / (2.0 * eps);
             let a = analytic[i];
             let abs_error = (a - numeric).abs();
             let rel_error = abs_error / numeric.abs().max(f64::MIN_POSITIVE);
+            // The one-sided slopes come for free (f(x) is `output`). A kink shows as slopes
+            // that disagree by as much at a quarter of the step; on a smooth function their
+            // gap, about f''·eps, shrinks with the step.
+            let sides = |hi: f64, lo: f64, h: f64| ((output - lo) / h, (hi - output) / h);
+            let (left, right) = sides(hi, lo, eps);
+            let gap = (right - left).abs();
+            let kink = (gap.is_finite()
+                && gap > config.atol + config.rtol * left.abs().max(right.abs())
+                && {
+                    let h = eps / 4.0;
+                    let (l, r) = sides(at(i, x + h, &mut eval), at(i, x - h, &mut eval), h);
+                    (r - l).abs() > gap / 2.0
+                })
+            .then_some(Kink { left, right });
             InputCheck {
                 at: x,
                 analytic: a,
@@ -245,6 +418,7 @@ where
                 passed: a.is_finite()
                     && numeric.is_finite()
                     && abs_error <= config.atol + config.rtol * numeric.abs(),
+                kink,
             }
         })
         .collect();

@@ -35,7 +35,7 @@ pub use rand;
 pub use error::Error;
 pub use grad::Gradients;
 pub use gradcheck::{
-    GradCheckConfig, GradCheckReport, InputCheck, check_gradients, check_gradients_with,
+    GradCheckConfig, GradCheckReport, InputCheck, Kink, check_gradients, check_gradients_with,
 };
 pub use ops::{affine, dot, sum};
 pub use tape::{Op, Tape, bytes_per_node};

@@ -1,5 +1,5 @@
-//! Pictures for learners: a 2D classifier's decision as a terminal character map or an SVG, loss
-//! curves as an SVG, and sparklines.
+//! Pictures for learners: a 2D classifier's decision as a terminal character map or an SVG, what
+//! each neuron of a network computes over the plane, loss curves as an SVG, and sparklines.
 //!
 //! Every function here is pure: it returns a `String` and touches no file or terminal. Write an
 //! SVG with `std::fs::write("boundary.svg", svg)` and open it in a browser.
@@ -22,7 +22,9 @@
 
 use std::fmt::Write as _;
 
+use crate::Error;
 use crate::datasets::Point;
+use crate::nn::{Layer, Mlp};
 
 /// The rectangle of the plane a picture shows: x from `x_min` to `x_max`, y from `y_min` to
 /// `y_max`.
@@ -198,6 +200,7 @@ fn cell_centre(b: &Bounds, width: usize, height: usize, col: usize, row: usize) 
 /// Each cell shows the score at its centre: `+` where the score is above 0, `-` where it is 0
 /// or below, `?` where it is NaN. A cell holding points shows `o` if they are all labelled
 /// above 0, `x` if all at or below 0, `*` if both. Points outside the bounds are not drawn.
+/// To draw held-out test points as well, see [`decision_map_terminal_with_test`].
 /// Without colour every line has exactly `width` characters; with `color` the same characters
 /// are wrapped in ANSI escapes (blue background for `+`, orange for `-`) and each line ends
 /// with a reset.
@@ -226,6 +229,36 @@ pub fn decision_map_terminal<F>(score: F, points: &[Point], options: &MapOptions
 where
     F: Fn(f64, f64) -> f64,
 {
+    decision_map_terminal_with_test(score, points, &[], options)
+}
+
+/// [`decision_map_terminal`] with the training points and the test points told apart:
+/// training points as `o` (label above 0) and `x`, test points in capitals, `O` and `X`. A
+/// cell holding both labels shows `*`; one holding a single label shows a capital if any of
+/// its points is a test point.
+///
+/// ```
+/// use tapegrad::datasets::Point;
+/// use tapegrad::plot::{decision_map_terminal_with_test, Bounds, MapOptions};
+///
+/// let options = MapOptions { width: 6, height: 1, bounds: Bounds::square(3.0), color: false };
+/// let train = [Point::new(-2.5, 0.0, -1.0), Point::new(2.5, 0.0, 1.0)];
+/// let test = [Point::new(-0.5, 0.0, -1.0), Point::new(1.5, 0.0, 1.0)];
+/// let map = decision_map_terminal_with_test(|x, _y| x, &train, &test, &options);
+/// assert_eq!(map, "x-X+Oo\n");
+/// ```
+///
+/// # Panics
+/// If `width` or `height` is 0, or the bounds are not finite with min < max.
+pub fn decision_map_terminal_with_test<F>(
+    score: F,
+    train: &[Point],
+    test: &[Point],
+    options: &MapOptions,
+) -> String
+where
+    F: Fn(f64, f64) -> f64,
+{
     let MapOptions {
         width,
         height,
@@ -238,11 +271,13 @@ where
     );
     bounds.check();
 
-    // Per cell: bit 0 = holds a positive point, bit 1 = holds a negative point.
+    // Per cell: bit 0 = holds a positive point, bit 1 = a negative one, bit 2 = a test point.
     let mut marks = vec![0u8; width * height];
-    for p in points {
-        if let Some((col, row)) = cell_of(&bounds, width, height, p.x, p.y) {
-            marks[row * width + col] |= if p.label > 0.0 { 1 } else { 2 };
+    for (points, kind) in [(train, 0), (test, 4)] {
+        for p in points {
+            if let Some((col, row)) = cell_of(&bounds, width, height, p.x, p.y) {
+                marks[row * width + col] |= kind | if p.label > 0.0 { 1 } else { 2 };
+            }
         }
     }
 
@@ -266,7 +301,9 @@ where
             let (ch, fg) = match marks[row * width + col] {
                 1 => ('o', 18),
                 2 => ('x', 130),
-                3 => ('*', 16),
+                5 => ('O', 18),
+                6 => ('X', 130),
+                3 | 7 => ('*', 16),
                 _ => (region, fg_region),
             };
             if color && style != Some((fg, bg)) {
@@ -560,8 +597,10 @@ impl Default for BoundaryOptions {
 /// light grey at 0, blue at +1, clamped beyond ±1 and rounded to steps of 0.1 (NaN is mid
 /// grey), drawn at 60% opacity; squares of the same shade in a row are merged into one
 /// `<rect>`. On top: one `<circle>` per point (blue with a dark rim for labels above 0, orange
-/// otherwise; points outside the bounds are clipped away), the plot frame with ticks, and
-/// `title`.
+/// otherwise; points outside the bounds are clipped away), the plot frame with ticks, the
+/// axes' names `x` and `y`, `title`, and on the right a legend: the colour scale of the
+/// score and what each kind of point is. To draw held-out test points as well, see
+/// [`decision_boundary_svg_with_test`].
 ///
 /// ```
 /// use tapegrad::datasets::Point;
@@ -570,7 +609,7 @@ impl Default for BoundaryOptions {
 /// let points = [Point::new(-2.0, 1.0, -1.0), Point::new(3.0, -1.0, 1.0)];
 /// let svg = decision_boundary_svg(|x, _y| x.tanh(), &points, "x > 0", &BoundaryOptions::default());
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-/// assert_eq!(svg.matches("<circle").count(), 2);
+/// assert_eq!(svg.matches("<circle").count(), 2 + 2); // the points, and the legend's two
 /// // Save it with std::fs::write("boundary.svg", &svg) and open it in a browser.
 /// ```
 ///
@@ -585,16 +624,44 @@ pub fn decision_boundary_svg<F>(
 where
     F: Fn(f64, f64) -> f64,
 {
+    decision_boundary_svg_with_test(score, points, &[], title, options)
+}
+
+/// [`decision_boundary_svg`] with held-out test points drawn too, as rings (white inside,
+/// their label's colour around), so that a learner sees at a glance where the network
+/// generalises and where it does not. The legend then names four kinds of point.
+///
+/// ```
+/// use tapegrad::datasets::Point;
+/// use tapegrad::plot::{decision_boundary_svg_with_test, BoundaryOptions};
+///
+/// let train = [Point::new(-2.0, 1.0, -1.0), Point::new(3.0, -1.0, 1.0)];
+/// let test = [Point::new(1.5, 3.0, 1.0)];
+/// let svg = decision_boundary_svg_with_test(
+///     |x, _y| x.tanh(), &train, &test, "x > 0", &BoundaryOptions::default(),
+/// );
+/// assert!(svg.contains(">test, label +1</text>"));
+/// assert!(svg.contains(r##"<circle cx="300" cy="140" r="4" fill="#ffffff" stroke="#0877bd""##));
+/// ```
+///
+/// # Panics
+/// If `size` or `cells` is 0, or the bounds are not finite with min < max.
+pub fn decision_boundary_svg_with_test<F>(
+    score: F,
+    train: &[Point],
+    test: &[Point],
+    title: &str,
+    options: &BoundaryOptions,
+) -> String
+where
+    F: Fn(f64, f64) -> f64,
+{
     let BoundaryOptions {
         size,
         cells,
         bounds,
     } = *options;
-    assert!(
-        size > 0 && cells > 0,
-        "decision_boundary_svg needs size and cells of at least 1, got {size} and {cells}"
-    );
-    bounds.check();
+    check_grid("decision_boundary_svg", size, cells, &bounds);
     let side = f64::from(size);
     let frame = Frame {
         left: 50.0,
@@ -610,7 +677,11 @@ where
     };
 
     let mut out = String::new();
-    svg_open(&mut out, frame.left + side + 20.0, frame.top + side + 45.0);
+    svg_open(
+        &mut out,
+        frame.left + side + LEGEND_WIDTH,
+        frame.top + side + 60.0,
+    );
     svg_title(&mut out, frame.left + side / 2.0, 25.0, title);
     let _ = writeln!(
         out,
@@ -620,53 +691,20 @@ where
         num(frame.top),
         s = num(side)
     );
+    shade(&mut out, &frame, cells, |col, row| {
+        let (x, y) = cell_centre(&bounds, cells, cells, col, row);
+        score(x, y)
+    });
 
-    // The shaded grid, one <rect> per run of equal shades along a row.
-    let cell = side / cells as f64;
-    // Lightened (as in the Playground) so that the points on top stand out.
-    out.push_str("<g shape-rendering=\"crispEdges\" opacity=\"0.6\">\n");
-    for row in 0..cells {
-        let shades: Vec<Option<i32>> = (0..cells)
-            .map(|col| {
-                let (x, y) = cell_centre(&bounds, cells, cells, col, row);
-                let s = score(x, y);
-                (!s.is_nan()).then(|| (s.clamp(-1.0, 1.0) * 10.0).round() as i32)
-            })
-            .collect();
-        let mut start = 0;
-        while start < cells {
-            let mut end = start + 1;
-            while end < cells && shades[end] == shades[start] {
-                end += 1;
-            }
-            let colour = match shades[start] {
-                Some(q) => hex(score_colour(f64::from(q) / 10.0)),
-                None => "#bbbbbb".to_string(),
-            };
-            let _ = writeln!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"/>",
-                num(frame.left + start as f64 * cell),
-                num(frame.top + row as f64 * cell),
-                num((end - start) as f64 * cell),
-                num(cell)
-            );
-            start = end;
-        }
-    }
-    out.push_str("</g>\n");
-
-    // The points, clipped to the plot area.
+    // The points, clipped to the plot area: training points filled, test points as rings.
     out.push_str("<g clip-path=\"url(#plot-area)\" stroke=\"#333333\" stroke-width=\"0.8\">\n");
-    for p in points {
+    for p in train {
         let (cx, cy) = to_px(p.x, p.y);
-        let fill = hex(if p.label > 0.0 { BLUE } else { ORANGE });
-        let _ = writeln!(
-            out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{fill}\"/>",
-            num(cx),
-            num(cy)
-        );
+        let _ = writeln!(out, "{}", marker(cx, cy, p.label > 0.0, false));
+    }
+    for p in test {
+        let (cx, cy) = to_px(p.x, p.y);
+        let _ = writeln!(out, "{}", marker(cx, cy, p.label > 0.0, true));
     }
     out.push_str("</g>\n");
 
@@ -683,8 +721,342 @@ where
         .map(|v| (to_px(bounds.x_min, v).1, tick_label(v, yd)))
         .collect();
     frame.y_ticks(&mut out, &yt);
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-style=\"italic\">x</text>\n\
+         <text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-style=\"italic\">y</text>",
+        num(frame.left + side / 2.0),
+        num(frame.top + side + 38.0),
+        num(12.0),
+        num(frame.top + side / 2.0 + 4.0),
+    );
+    legend(
+        &mut out,
+        frame.left + side + 16.0,
+        frame.top,
+        !test.is_empty(),
+    );
     out.push_str("</svg>\n");
     out
+}
+
+/// Panics unless a shaded map of `cells` × `cells` squares, `size` px wide, over `bounds` can
+/// be drawn; `what` names the function asked.
+#[track_caller]
+fn check_grid(what: &str, size: u32, cells: usize, bounds: &Bounds) {
+    assert!(
+        size > 0 && cells > 0,
+        "{what} needs size and cells of at least 1, got {size} and {cells}"
+    );
+    bounds.check();
+}
+
+/// Room on the right of a boundary picture for its legend.
+const LEGEND_WIDTH: f64 = 170.0;
+
+/// A point's marker: a filled circle for a training point, a ring for a test point.
+fn marker(cx: f64, cy: f64, positive: bool, test: bool) -> String {
+    let colour = hex(if positive { BLUE } else { ORANGE });
+    if test {
+        format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"#ffffff\" stroke=\"{colour}\" \
+             stroke-width=\"2.5\"/>",
+            num(cx),
+            num(cy)
+        )
+    } else {
+        format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{colour}\"/>",
+            num(cx),
+            num(cy)
+        )
+    }
+}
+
+/// The legend of a boundary picture, its top left corner at (`x`, `y`): the score's colour
+/// scale, then the kinds of point.
+fn legend(out: &mut String, x: f64, y: f64, with_test: bool) {
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\">network output</text>",
+        num(x),
+        num(y + 10.0)
+    );
+    // 21 swatches from -1 to +1, as the shading rounds the score.
+    for k in 0..=20 {
+        let t = f64::from(k - 10) / 10.0;
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"6\" height=\"12\" fill=\"{}\" fill-opacity=\"0.6\"/>",
+            num(x + 6.0 * f64::from(k)),
+            num(y + 18.0),
+            hex(score_colour(t))
+        );
+    }
+    for (label, at) in [("-1", 0.0), ("0", 63.0), ("+1", 126.0)] {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"10\">{label}</text>",
+            num(x + at + 3.0),
+            num(y + 42.0)
+        );
+    }
+    let kinds: &[(&str, bool, bool)] = if with_test {
+        &[
+            ("training, label +1", true, false),
+            ("training, label -1", false, false),
+            ("test, label +1", true, true),
+            ("test, label -1", false, true),
+        ]
+    } else {
+        &[("label +1", true, false), ("label -1", false, false)]
+    };
+    let _ = writeln!(out, "<g stroke=\"#333333\" stroke-width=\"0.8\">");
+    for (k, &(_, positive, test)) in kinds.iter().enumerate() {
+        let cy = y + 66.0 + 20.0 * k as f64;
+        let _ = writeln!(out, "{}", marker(x + 6.0, cy, positive, test));
+    }
+    out.push_str("</g>\n");
+    for (k, (label, _, _)) in kinds.iter().enumerate() {
+        let cy = y + 66.0 + 20.0 * k as f64;
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{label}</text>",
+            num(x + 16.0),
+            num(cy + 4.0)
+        );
+    }
+}
+
+/// The shaded grid of a map: `cells` × `cells` squares over `frame`, each the colour of
+/// `value(col, row)` (row 0 on top), one `<rect>` per run of equal shades along a row.
+fn shade(out: &mut String, frame: &Frame, cells: usize, value: impl Fn(usize, usize) -> f64) {
+    let (w, h) = (frame.width / cells as f64, frame.height / cells as f64);
+    // Lightened (as in the Playground) so that the points on top stand out.
+    out.push_str("<g shape-rendering=\"crispEdges\" opacity=\"0.6\">\n");
+    for row in 0..cells {
+        let shades: Vec<Option<i32>> = (0..cells)
+            .map(|col| {
+                let s = value(col, row);
+                (!s.is_nan()).then(|| (s.clamp(-1.0, 1.0) * 10.0).round() as i32)
+            })
+            .collect();
+        let mut start = 0;
+        while start < cells {
+            let mut end = start + 1;
+            while end < cells && shades[end] == shades[start] {
+                end += 1;
+            }
+            let colour = match shades[start] {
+                Some(q) => hex(score_colour(f64::from(q) / 10.0)),
+                None => "#bbbbbb".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{colour}\"/>",
+                num(frame.left + start as f64 * w),
+                num(frame.top + row as f64 * h),
+                num((end - start) as f64 * w),
+                num(h)
+            );
+            start = end;
+        }
+    }
+    out.push_str("</g>\n");
+}
+
+/// Size, resolution and view of each small map in [`network_maps_svg`].
+///
+/// The default is 100 × 100 px maps of 40 × 40 cells over [`Bounds::PLAYGROUND`].
+///
+/// ```
+/// let o = tapegrad::plot::NetworkMapOptions::default();
+/// assert_eq!((o.size, o.cells), (100, 40));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NetworkMapOptions {
+    /// Side of each square map in pixels.
+    pub size: u32,
+    /// Cells per side of each map.
+    pub cells: usize,
+    /// The part of the plane shown.
+    pub bounds: Bounds,
+}
+
+impl Default for NetworkMapOptions {
+    fn default() -> Self {
+        NetworkMapOptions {
+            size: 100,
+            cells: 40,
+            bounds: Bounds::PLAYGROUND,
+        }
+    }
+}
+
+/// What every input and every neuron of a network computes over the plane, one small map
+/// each, as the TensorFlow Playground draws its network: a row for the inputs, then a row
+/// per layer, the last one the output. This is the view that shows *how* a network draws its
+/// boundary: each first-layer neuron splits the plane along a line, and each later neuron
+/// mixes the maps of the row above.
+///
+/// A point (x, y) of the plane enters the network as `features(x, y)`, named `inputs` in the
+/// first row (for plain coordinates, `|x, y| vec![x, y]` and `&["x", "y"]`). Every map is
+/// shaded as [`decision_boundary_svg`] shades the score: orange at −1, grey at 0, blue at +1,
+/// clamped beyond (a relu's large outputs are all full blue). An input's map is first divided
+/// by its largest magnitude over the view, so that `x` runs from full orange at the left edge
+/// to full blue at the right, as in the Playground.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation::Tanh, Init, Mlp};
+/// use tapegrad::plot::{network_maps_svg, NetworkMapOptions};
+///
+/// let model = Mlp::new(2, &[3, 1], Tanh, Tanh, Init::Playground, &mut StdRng::seed_from_u64(1))?;
+/// let svg = network_maps_svg(
+///     &model, &["x", "y"], |x, y| vec![x, y], "2 → 3 → 1", &NetworkMapOptions::default(),
+/// )?;
+/// // A frame per map: 2 inputs, 3 hidden neurons, 1 output.
+/// assert_eq!(svg.matches(r##"fill="none" stroke="#333333""##).count(), 2 + 3 + 1);
+/// assert!(svg.contains(">layer 1: 3 tanh</text>") && svg.contains(">output: tanh</text>"));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InputSize`] if `inputs` or what `features` returns does not have one entry per
+/// input of `model`.
+///
+/// # Panics
+/// If `size` or `cells` is 0, or the bounds are not finite with min < max.
+pub fn network_maps_svg<F>(
+    model: &Mlp,
+    inputs: &[&str],
+    features: F,
+    title: &str,
+    options: &NetworkMapOptions,
+) -> Result<String, Error>
+where
+    F: Fn(f64, f64) -> Vec<f64>,
+{
+    let NetworkMapOptions {
+        size,
+        cells,
+        bounds,
+    } = *options;
+    check_grid("network_maps_svg", size, cells, &bounds);
+    if inputs.len() != model.nin() {
+        return Err(Error::InputSize {
+            expected: model.nin(),
+            got: inputs.len(),
+        });
+    }
+    // values[row][unit][cell]: row 0 the inputs, row l + 1 layer l's outputs.
+    let layers = model.layers();
+    let mut values: Vec<Vec<Vec<f64>>> = std::iter::once(inputs.len())
+        .chain(layers.iter().map(|l| l.nout()))
+        .map(|n| vec![vec![0.0; cells * cells]; n])
+        .collect();
+    for cell in 0..cells * cells {
+        let (x, y) = cell_centre(&bounds, cells, cells, cell % cells, cell / cells);
+        let mut acts = features(x, y);
+        if acts.len() != inputs.len() {
+            return Err(Error::InputSize {
+                expected: inputs.len(),
+                got: acts.len(),
+            });
+        }
+        for (row, layer) in values
+            .iter_mut()
+            .zip(std::iter::once(None).chain(layers.iter().map(Some)))
+        {
+            if let Some(layer) = layer {
+                acts = layer.predict(&acts)?;
+            }
+            for (unit, &a) in row.iter_mut().zip(&acts) {
+                unit[cell] = a;
+            }
+        }
+    }
+
+    for input in &mut values[0] {
+        let largest = input.iter().fold(0.0, |m: f64, v| m.max(v.abs()));
+        if largest > 0.0 && largest.is_finite() {
+            input.iter_mut().for_each(|v| *v /= largest);
+        }
+    }
+
+    let side = f64::from(size);
+    let (label_width, gap, row_height) = (120.0, 12.0, side + 34.0);
+    let widest = values.iter().map(Vec::len).max().unwrap_or(0) as f64;
+    let mut out = String::new();
+    let width = label_width + widest * (side + gap) + 8.0;
+    svg_open(
+        &mut out,
+        width.max(260.0),
+        62.0 + row_height * values.len() as f64,
+    );
+    svg_title(&mut out, width.max(260.0) / 2.0, 25.0, title);
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"44\" text-anchor=\"middle\" fill=\"#555555\">orange -1, grey 0, \
+         blue +1: each map is one value over [{}, {}] × [{}, {}] (inputs scaled to ±1)</text>",
+        num(width.max(260.0) / 2.0),
+        num(bounds.x_min),
+        num(bounds.x_max),
+        num(bounds.y_min),
+        num(bounds.y_max)
+    );
+    for (r, row) in values.iter().enumerate() {
+        let top = 62.0 + row_height * r as f64;
+        let name = match r {
+            0 => "inputs".to_string(),
+            r if r == layers.len() => format!("output: {}", layer_activation(&layers[r - 1])),
+            r => format!(
+                "layer {r}: {} {}",
+                layers[r - 1].nout(),
+                layer_activation(&layers[r - 1])
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "<text x=\"8\" y=\"{}\">{}</text>",
+            num(top + side / 2.0 + 4.0),
+            escape(&name)
+        );
+        for (k, unit) in row.iter().enumerate() {
+            let frame = Frame {
+                left: label_width + k as f64 * (side + gap),
+                top,
+                width: side,
+                height: side,
+            };
+            shade(&mut out, &frame, cells, |col, row| unit[row * cells + col]);
+            frame.draw_box(&mut out);
+            let caption = if r == 0 {
+                inputs[k].to_string()
+            } else {
+                format!("neuron {}", k + 1)
+            };
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
+                num(frame.left + side / 2.0),
+                num(top + side + 14.0),
+                escape(&caption)
+            );
+        }
+    }
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+/// A layer's activation's name, or `mixed` if its neurons differ.
+fn layer_activation(layer: &Layer) -> &'static str {
+    let first = layer.neurons()[0].activation();
+    if layer.neurons().iter().all(|n| n.activation() == first) {
+        first.name()
+    } else {
+        "mixed"
+    }
 }
 
 /// Size and scale of [`loss_curves_svg`].

@@ -20,8 +20,9 @@ use crate::value::Value;
 
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Bytes the tape stores for one node with `inputs` incoming edges, not counting labels or
-/// the gradients (8 bytes a node, held by [`Gradients`](crate::Gradients)).
+/// Bytes the tape stores for one node with `inputs` incoming edges, not counting labels, the
+/// 16 bytes kept for display when a plain `f64` is folded into the node (`x / 2`,
+/// `x.powi(2)`), or the gradients (8 bytes a node, held by [`Gradients`](crate::Gradients)).
 ///
 /// A node is 16 bytes (its value, where its edges start, and its operation) and each edge 12
 /// (its input's index and its local derivative). So a leaf takes 16 bytes, a unary operation
@@ -171,12 +172,29 @@ impl Edge {
     }
 }
 
+/// A plain `f64` folded into a node (`x / 2`, `10 / x`, `x.powi(2)`): kept for display only,
+/// so that traces and graphs can show it and its side. Backward never reads it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Folded {
+    pub(crate) node: u32,
+    pub(crate) value: f64,
+    /// Whether the constant came first (`10 / x`) rather than second (`x / 10`).
+    pub(crate) first: bool,
+}
+
+// The 16 bytes `bytes_per_node` and the README quote for a folded constant.
+const _: () = assert!(size_of::<Folded>() == 16);
+
 /// The recorded graph: every node, then every edge, each in creation order.
 #[derive(Default)]
 pub(crate) struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
     pub(crate) labels: HashMap<u32, String>,
+    /// The names given to custom operations ([`Tape::custom_named`]).
+    pub(crate) op_names: HashMap<u32, String>,
+    /// Constants folded into nodes, in node order (so sorted by `node`).
+    pub(crate) folded: Vec<Folded>,
 }
 
 impl Graph {
@@ -235,10 +253,21 @@ impl Graph {
         self.push_node(op, value, first_edge)
     }
 
+    /// The constant folded into node `i`, if any.
+    pub(crate) fn folded_of(&self, i: usize) -> Option<Folded> {
+        let k = self
+            .folded
+            .binary_search_by_key(&i, |f| f.node as usize)
+            .ok()?;
+        Some(self.folded[k])
+    }
+
     fn clear(&mut self) {
         self.nodes.clear();
         self.edges.clear();
         self.labels.clear();
+        self.op_names.clear();
+        self.folded.clear();
     }
 }
 
@@ -398,6 +427,8 @@ impl Tape {
         graph.nodes.shrink_to_fit();
         graph.edges.shrink_to_fit();
         graph.labels.shrink_to_fit();
+        graph.op_names.shrink_to_fit();
+        graph.folded.shrink_to_fit();
     }
 
     /// Records a trainable leaf holding `data`.
@@ -470,6 +501,60 @@ impl Tape {
         })
     }
 
+    /// [`custom`](Tape::custom) with a name, shown by the backward trace and graph export
+    /// (`hypot(a, b)` rather than `custom(a, b)`). The name changes nothing else.
+    ///
+    /// # Panics
+    /// If an input belongs to a different tape.
+    ///
+    /// ```
+    /// use tapegrad::Tape;
+    ///
+    /// let tape = Tape::new();
+    /// let (a, b) = (tape.var(3.0).with_label("a"), tape.var(4.0).with_label("b"));
+    /// let h = a.data().hypot(b.data());
+    /// let y = tape.custom_named("hypot", h, &[(a, a.data() / h), (b, b.data() / h)]);
+    /// let (grads, trace) = y.backward_traced();
+    /// assert_eq!((grads.wrt(a), grads.wrt(b)), (0.6, 0.8));
+    /// assert!(trace.to_string().starts_with("#2 = hypot(a, b)  data 5"));
+    /// ```
+    #[track_caller]
+    pub fn custom_named<'t>(
+        &'t self,
+        name: &str,
+        data: f64,
+        inputs: &[(Value<'t>, f64)],
+    ) -> Value<'t> {
+        let y = self.custom(data, inputs);
+        if let Some(index) = y.index() {
+            self.set_op_name(index as u32, name);
+        }
+        y
+    }
+
+    /// Records a node with one input, `edge`, and a plain constant folded into it, which is
+    /// kept for display: `first` if it came first (`10 / x`), else second (`x / 10`, and the
+    /// exponent of `x.powi(2)`).
+    #[inline]
+    pub(crate) fn record_folded(
+        &self,
+        op: Op,
+        value: f64,
+        edge: Edge,
+        constant: f64,
+        first: bool,
+    ) -> Value<'_> {
+        let mut graph = self.graph.borrow_mut();
+        let node = graph.record(op, value, |edges| edges.push(edge));
+        graph.folded.push(Folded {
+            node,
+            value: constant,
+            first,
+        });
+        drop(graph);
+        Value::from_parts(self, node, value)
+    }
+
     /// Records a node whose edges `write_edges` appends to the tape's edges. Callers have
     /// checked that every input is on this tape.
     #[inline(always)]
@@ -506,6 +591,13 @@ impl Tape {
             .borrow_mut()
             .labels
             .insert(index, label.to_owned());
+    }
+
+    pub(crate) fn set_op_name(&self, index: u32, name: &str) {
+        self.graph
+            .borrow_mut()
+            .op_names
+            .insert(index, name.to_owned());
     }
 
     pub(crate) fn op_of(&self, index: u32) -> Op {

@@ -1,37 +1,141 @@
 //! The guide: how reverse-mode automatic differentiation works, told with tapegrad.
 //!
-//! Each chapter is a page of these docs; every code block in it is compiled and run as a
-//! doctest, so the numbers you read are the numbers the crate computes.
+//! Each chapter is a page of these docs (and a file in `docs/guide/`, which reads the same on
+//! GitHub); every code block in it is compiled and run as a doctest, so the numbers you read
+//! are the numbers the crate computes, and every output a chapter shows is asserted. Each
+//! chapter is one sitting.
 //!
 //! 1. [`a_value_and_its_derivative`]: one op, its local derivative, checked by finite
-//!    differences.
-//! 2. [`the_chain_rule_on_a_tape`]: a small expression, its backward trace, its graph picture.
-//! 3. [`why_the_order_matters`]: `b = a + a; c = b + b`, naive vs in topological order.
-//! 4. [`one_neuron`]: micrograd's tanh neuron by hand with the engine, then from `nn`.
-//! 5. [`an_mlp_learning_the_circle`]: a 2 → 4 → 1 network learns the Playground's circle; what
-//!    the learning rate, the batch size and the width do to it.
-//! 6. [`my_loss_went_up`]: two learners' reports: a hand gradient that points uphill, caught by
-//!    the gradient check, and a right gradient on a network too simple for odd/even.
-//! 7. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
+//!    differences; what the check says at a kink.
+//! 2. [`write_the_engine_yourself`]: a complete scalar tape in 57 lines (add, mul, tanh,
+//!    backward), checked against tapegrad number for number.
+//! 3. [`the_chain_rule_on_a_tape`]: a small expression, its backward trace, its graph picture.
+//! 4. [`why_the_order_matters`]: `b = a + a; c = b + b`, naive vs in topological order.
+//! 5. [`one_neuron`]: micrograd's tanh neuron by hand with the engine, then from `nn`.
+//! 6. [`an_mlp_learning_the_circle`]: a 2 → 4 → 1 network learns the Playground's circle, and
+//!    the pictures of what it learned.
+//! 7. [`the_playgrounds_knobs`]: what the learning rate, the batch size and the width do to it.
+//! 8. [`my_loss_went_up`]: two reports: a hand gradient that points uphill, caught by the
+//!    gradient check, and a right gradient on a network too simple for odd/even.
+//! 9. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
 //!    handed to PyTorch as safetensors.
+//!
+//! The helpers chapters 6 and 7 share live in one place, [`helpers`].
 
 #[doc = include_str!("../docs/guide/01-a-value-and-its-derivative.md")]
 pub mod a_value_and_its_derivative {}
 
-#[doc = include_str!("../docs/guide/02-the-chain-rule-on-a-tape.md")]
+#[doc = include_str!("../docs/guide/02-write-the-engine-yourself.md")]
+pub mod write_the_engine_yourself {}
+
+#[doc = include_str!("../docs/guide/03-the-chain-rule-on-a-tape.md")]
 pub mod the_chain_rule_on_a_tape {}
 
-#[doc = include_str!("../docs/guide/03-why-the-order-matters.md")]
+#[doc = include_str!("../docs/guide/04-why-the-order-matters.md")]
 pub mod why_the_order_matters {}
 
-#[doc = include_str!("../docs/guide/04-one-neuron.md")]
+#[doc = include_str!("../docs/guide/05-one-neuron.md")]
 pub mod one_neuron {}
 
-#[doc = include_str!("../docs/guide/05-an-mlp-learning-the-circle.md")]
+#[doc = include_str!("../docs/guide/06-an-mlp-learning-the-circle.md")]
 pub mod an_mlp_learning_the_circle {}
 
-#[doc = include_str!("../docs/guide/06-my-loss-went-up.md")]
+#[doc = include_str!("../docs/guide/07-the-playgrounds-knobs.md")]
+pub mod the_playgrounds_knobs {}
+
+#[doc = include_str!("../docs/guide/08-my-loss-went-up.md")]
 pub mod my_loss_went_up {}
 
-#[doc = include_str!("../docs/guide/07-taking-your-network-further.md")]
+#[doc = include_str!("../docs/guide/09-taking-your-network-further.md")]
 pub mod taking_your_network_further {}
+
+pub mod helpers {
+    //! The pieces chapters 6 and 7 share, written once: the plain training loop of chapter 6
+    //! as a function, and the accuracy of a classifier.
+
+    use crate::datasets::Point;
+    use crate::nn::{Mlp, Module};
+    use crate::optim::{Optimizer, Sgd, check_loss};
+    use crate::{Error, Tape, loss};
+
+    /// Trains `model` on `points` for `epochs` passes, in batches of `batch` points (in
+    /// order, the last one possibly smaller), with plain gradient descent at learning rate
+    /// `lr` on the Playground's loss `½·(output − label)²`, averaged over each batch. Returns
+    /// the loss of every batch, in order. This is the loop chapter 6 writes out.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Point;
+    /// use tapegrad::nn::{Activation::Tanh, Mlp, Neuron, Layer};
+    /// use tapegrad::tutorial::helpers::train;
+    ///
+    /// // One neuron, tanh(w·x + b), learning the sign of x.
+    /// let neuron = Neuron::from_parts(vec![0.1, 0.0], 0.0, Tanh);
+    /// let mut model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+    /// let points = [Point::new(-1.0, 0.0, -1.0), Point::new(1.0, 0.0, 1.0)];
+    /// let losses = train(&mut model, &points, 0.5, 2, 20)?;
+    /// assert_eq!(losses.len(), 20); // 20 epochs of one batch
+    /// assert!(losses[19] < 0.05 && losses[19] < losses[0]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] if the model does not take 2 inputs, and [`Error::NonFinite`]
+    /// when a batch's loss is NaN or infinite (the learning rate is too high), naming the
+    /// update it happened at.
+    ///
+    /// # Panics
+    /// If `batch` is 0.
+    pub fn train(
+        model: &mut Mlp,
+        points: &[Point],
+        lr: f64,
+        batch: usize,
+        epochs: usize,
+    ) -> Result<Vec<f64>, Error> {
+        let mut opt = Sgd::new(lr);
+        let mut tape = Tape::new();
+        let mut losses = Vec::new();
+        for _epoch in 0..epochs {
+            for chunk in points.chunks(batch) {
+                tape.clear();
+                let net = model.record(&tape);
+                let mut per_point = Vec::with_capacity(chunk.len());
+                for p in chunk {
+                    per_point.push(loss::mse(net.forward_f64(&p.inputs())?[0], p.label));
+                }
+                let loss = loss::mean(&per_point)?;
+                check_loss(losses.len(), loss.data())?;
+                let grads = net.gradients(&loss.backward());
+                opt.step(model, &grads)?;
+                losses.push(loss.data());
+            }
+        }
+        Ok(losses)
+    }
+
+    /// The share of `points` the model puts on the right side of 0 (an output above 0 means
+    /// a label above 0); NaN for no points.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Point;
+    /// use tapegrad::nn::{Activation::Tanh, Layer, Mlp, Neuron};
+    /// use tapegrad::tutorial::helpers::accuracy;
+    ///
+    /// let neuron = Neuron::from_parts(vec![1.0, 0.0], 0.0, Tanh); // the sign of x
+    /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+    /// let points = [Point::new(-1.0, 0.0, -1.0), Point::new(1.0, 0.0, 1.0), Point::new(2.0, 0.0, -1.0)];
+    /// assert_eq!(accuracy(&model, &points)?, 2.0 / 3.0);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] if the model does not take 2 inputs.
+    pub fn accuracy(model: &Mlp, points: &[Point]) -> Result<f64, Error> {
+        let mut right = 0;
+        for p in points {
+            let out = model.predict(&p.inputs())?[0];
+            right += usize::from((out > 0.0) == (p.label > 0.0));
+        }
+        Ok(right as f64 / points.len() as f64)
+    }
+}

@@ -228,6 +228,16 @@ impl<'t> Value<'t> {
         }
     }
 
+    /// [`unary`](Value::unary), keeping the plain constant folded into the node for display:
+    /// `first` if it came before `self` (`10 / x`), else after (`x / 10`, `x.powi(2)`).
+    #[inline(always)]
+    fn folding(self, constant: f64, first: bool, op: Op, data: f64, d: f64) -> Self {
+        match self.tape {
+            Some(t) => t.record_folded(op, data, Edge::new(self.idx, d), constant, first),
+            None => Value::constant(data),
+        }
+    }
+
     /// Records a node with inputs `self` and `other`, given its value and the local
     /// derivatives with respect to each.
     #[inline(always)]
@@ -243,8 +253,8 @@ impl<'t> Value<'t> {
                     edges.push(Edge::new(other.idx, db));
                 })
             }
-            (Some(_), None) => self.unary(op, data, da),
-            (None, Some(_)) => other.unary(op, data, db),
+            (Some(_), None) => self.folding(other.data, false, op, data, da),
+            (None, Some(_)) => other.folding(self.data, true, op, data, db),
             (None, None) => Value::constant(data),
         }
     }
@@ -263,6 +273,25 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn custom(self, data: f64, derivative: f64) -> Self {
         self.unary(Op::Custom, data, derivative)
+    }
+
+    /// [`custom`](Value::custom) with a name, shown by the backward trace and graph export
+    /// (`softplus(x)` rather than `custom(x)`). The name changes nothing else; a constant on
+    /// no tape has nowhere to keep it.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(0.5).with_label("x");
+    /// let s = x.custom_named("softplus", (1.0 + x.data().exp()).ln(), x.sigmoid().data());
+    /// let (_, trace) = s.with_label("s").backward_traced();
+    /// assert!(trace.to_string().starts_with("s = softplus(x)  data 0.974077"));
+    /// ```
+    pub fn custom_named(self, name: &str, data: f64, derivative: f64) -> Self {
+        let y = self.custom(data, derivative);
+        if let Some(t) = y.tape {
+            t.set_op_name(y.idx, name);
+        }
+        y
     }
 
     #[inline]
@@ -360,7 +389,7 @@ impl<'t> Value<'t> {
             // n = i32::MIN: n - 1 is not an i32, but it is an f64.
             f64::from(n) * self.data.powf(f64::from(n) - 1.0)
         };
-        self.unary(Op::Powi, self.data.powi(n), d)
+        self.folding(f64::from(n), false, Op::Powi, self.data.powi(n), d)
     }
 
     /// `self` to a constant power. Derivative `c·x^(c-1)`; by convention d/dx x^0 = 0, also at
@@ -379,7 +408,7 @@ impl<'t> Value<'t> {
         } else {
             c * self.data.powf(c - 1.0)
         };
-        self.unary(Op::Powf, self.data.powf(c), d)
+        self.folding(c, false, Op::Powf, self.data.powf(c), d)
     }
 
     /// `self` to the power `exponent`, both recorded. Derivatives: `b·a^(b-1)` with respect to

@@ -15,6 +15,59 @@ fn node_name(graph: &Graph, i: usize) -> String {
     }
 }
 
+/// A constant as an expression shows it: shortest round-trip decimal, or scientific notation
+/// when that would be very long.
+fn constant_text(c: f64) -> String {
+    if c == 0.0 || (1e-4..1e15).contains(&c.abs()) || !c.is_finite() {
+        format!("{c}")
+    } else {
+        format!("{c:e}")
+    }
+}
+
+/// How node `i` was made, written over its inputs' names: `a * b`, `f / 2`, `10 / f`, `e**2`,
+/// `tanh(n)`, `hypot(a, b)`; `None` for a leaf.
+fn expression(graph: &Graph, i: usize) -> Option<String> {
+    let op = graph.nodes[i].op;
+    let names: Vec<String> = graph
+        .edges_of(i)
+        .iter()
+        .map(|e| node_name(graph, e.input as usize))
+        .collect();
+    // `**` is written without spaces, as micrograd labels it: `e**2`.
+    let between = match op {
+        Op::Var | Op::Const => return None,
+        Op::Pow | Op::Powi | Op::Powf => "**".to_string(),
+        _ => format!(" {} ", op.symbol()),
+    };
+    if let Some(name) = graph.op_names.get(&(i as u32)) {
+        return Some(format!("{name}({})", names.join(", ")));
+    }
+    let text = match (op, names.as_slice(), graph.folded_of(i)) {
+        (_, [x], Some(k)) if k.first => format!("{}{between}{x}", constant_text(k.value)),
+        (_, [x], Some(k)) => format!("{x}{between}{}", constant_text(k.value)),
+        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b], _) => format!("{a}{between}{b}"),
+        (Op::Neg, [x], _) => format!("-{x}"),
+        _ => format!("{}({})", op.symbol(), names.join(", ")),
+    };
+    Some(text)
+}
+
+/// What an operation's oval in [`Value::to_dot`] says: the symbol alone where the picture
+/// shows the rest (`+`, `*`, `tanh`), the whole expression where it cannot: a constant folded
+/// in (`f / 2`, `10 / f`, `e**2`), the order of a `-`, `/` or `**` between two values, or a
+/// named operation.
+fn oval_label(graph: &Graph, i: usize) -> String {
+    let op = graph.nodes[i].op;
+    let whole = graph.folded_of(i).is_some()
+        || graph.op_names.contains_key(&(i as u32))
+        || (matches!(op, Op::Sub | Op::Div | Op::Pow) && graph.edges_of(i).len() == 2);
+    match expression(graph, i) {
+        Some(e) if whole => e,
+        _ => op.symbol().to_string(),
+    }
+}
+
 /// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
 /// sweep: no recursion.
 fn reaching(graph: &Graph, out: usize) -> Vec<bool> {
@@ -51,6 +104,11 @@ impl Value<'_> {
     /// is given, gradient, and a small oval per operation. Render it with
     /// `dot -Tsvg graph.dot -o graph.svg`.
     ///
+    /// An oval shows the operation's symbol where the arrows say the rest (`+`, `*`, `tanh`),
+    /// and the whole expression where they cannot: a plain number folded into the operation,
+    /// with its side (`f / 2`, `10 / f`, `e**2`), the order of a `-`, `/` or `**` between two
+    /// values (`a - b`), or the name of a named custom operation (`hypot(a, b)`).
+    ///
     /// A constant on no tape gives a graph with the one value.
     ///
     /// # Panics
@@ -61,10 +119,13 @@ impl Value<'_> {
     /// let tape = tapegrad::Tape::new();
     /// let a = tape.var(2.0).with_label("a");
     /// let b = (a * 3.0).with_label("b");
-    /// let dot = b.to_dot(Some(&b.backward()));
+    /// let c = (10.0 / b).with_label("c");
+    /// let dot = c.to_dot(Some(&c.backward()));
     /// assert!(dot.starts_with("digraph"));
-    /// assert!(dot.contains("a | data 2.0000 | grad 3.0000"));
+    /// assert!(dot.contains("a | data 2.0000 | grad -0.8333"));
     /// assert!(dot.contains("\"n0\" -> \"op1\""));
+    /// assert!(dot.contains("\"op1\" [shape=oval, label=\"a * 3\"]"));
+    /// assert!(dot.contains("\"op2\" [shape=oval, label=\"10 / b\"]"));
     /// ```
     #[must_use]
     #[track_caller]
@@ -101,7 +162,7 @@ impl Value<'_> {
                 let _ = writeln!(
                     s,
                     "  \"op{i}\" [shape=oval, label=\"{}\"];\n  \"op{i}\" -> \"n{i}\";",
-                    escape(op.symbol())
+                    escape(&oval_label(&graph, i))
                 );
                 for edge in graph.edges_of(i) {
                     let _ = writeln!(s, "  \"n{}\" -> \"op{i}\";", edge.input);
@@ -114,8 +175,8 @@ impl Value<'_> {
 
     /// Runs the backward sweep and records it step by step: for every node that receives a
     /// nonzero gradient, in the order the sweep visits them, what it passes to each parent
-    /// (local derivative × upstream gradient). Print the result to read the chain rule as it
-    /// happens.
+    /// (local derivative × upstream gradient) and the parent's gradient so far. Print the
+    /// result to read the chain rule as it happens.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -124,8 +185,14 @@ impl Value<'_> {
     /// let (grads, trace) = y.backward_traced();
     /// assert_eq!(grads.wrt(x), 6.0);
     /// assert_eq!(trace.steps().len(), 2); // y, then x (a leaf: passes nothing on)
-    /// let text = trace.to_string();
-    /// assert!(text.contains("x += 3 × 1 = 3"));
+    /// assert_eq!(
+    ///     trace.to_string(),
+    ///     "y = x * x  data 9  grad 1 (start: dy/dy = 1)
+    ///     x.grad += 3 × 1 = 3, now 3
+    ///     x.grad += 3 × 1 = 3, now 6
+    /// x (leaf)  data 3  grad 6
+    /// "
+    /// );
     /// ```
     #[must_use]
     pub fn backward_traced(self) -> (Gradients, BackwardTrace) {
@@ -138,7 +205,10 @@ impl Value<'_> {
         let out = g.len() - 1;
         let mut steps = Vec::new();
         // Replay the sweep: gradients are final when a node is visited, so the contributions
-        // computed here are exactly the ones the sweep made.
+        // computed here are exactly the ones the sweep made, and adding them up in the same
+        // order gives the same running totals.
+        let mut totals = vec![0.0; out + 1];
+        totals[out] = 1.0;
         for i in (0..=out).rev() {
             if g[i] == 0.0 {
                 continue;
@@ -146,20 +216,26 @@ impl Value<'_> {
             let passes = graph
                 .edges_of(i)
                 .iter()
-                .map(|&Edge { input, local }| (input as usize, local))
-                .map(|(p, local)| TracePass {
-                    parent: p,
-                    parent_name: node_name(&graph, p),
-                    parent_data: graph.nodes[p].value,
-                    local,
-                    upstream: g[i],
-                    contribution: local * g[i],
+                .map(|&Edge { input, local }| {
+                    let p = input as usize;
+                    let contribution = local * g[i];
+                    totals[p] += contribution;
+                    TracePass {
+                        parent: p,
+                        parent_name: node_name(&graph, p),
+                        parent_data: graph.nodes[p].value,
+                        local,
+                        upstream: g[i],
+                        contribution,
+                        total: totals[p],
+                    }
                 })
                 .collect();
             steps.push(TraceStep {
                 node: i,
                 name: node_name(&graph, i),
                 op: graph.nodes[i].op,
+                expression: expression(&graph, i),
                 data: graph.nodes[i].value,
                 grad: g[i],
                 passes,
@@ -169,16 +245,19 @@ impl Value<'_> {
     }
 }
 
-/// One gradient contribution in a [`BackwardTrace`]: `parent += local × upstream`.
+/// One gradient contribution in a [`BackwardTrace`]: `parent.grad += local × upstream`, and
+/// the parent's gradient after it.
 ///
 /// ```
 /// let tape = tapegrad::Tape::new();
 /// let x = tape.var(3.0).with_label("x");
-/// let y = (x * 4.0).with_label("y");
+/// let y = (x * 4.0 + x).with_label("y");
 /// let (_, trace) = y.backward_traced();
-/// let pass = &trace.steps()[0].passes[0]; // what y passes to x
+/// let pass = &trace.steps()[0].passes[1]; // what y passes to x directly
 /// assert_eq!((pass.parent, pass.parent_name.as_str(), pass.parent_data), (0, "x", 3.0));
-/// assert_eq!((pass.local, pass.upstream, pass.contribution), (4.0, 1.0, 4.0));
+/// assert_eq!((pass.local, pass.upstream, pass.contribution, pass.total), (1.0, 1.0, 1.0, 1.0));
+/// let pass = &trace.steps()[1].passes[0]; // what x * 4 passes to x: 4 more, 5 in all
+/// assert_eq!((pass.local, pass.upstream, pass.contribution, pass.total), (4.0, 1.0, 4.0, 5.0));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct TracePass {
@@ -194,6 +273,9 @@ pub struct TracePass {
     pub upstream: f64,
     /// `local × upstream`, added to the parent's gradient.
     pub contribution: f64,
+    /// The parent's gradient after this contribution: the running total of what it has
+    /// received so far. After its last contribution it is the parent's gradient.
+    pub total: f64,
 }
 
 /// One node visited by the backward sweep in a [`BackwardTrace`].
@@ -207,6 +289,7 @@ pub struct TracePass {
 /// let (_, trace) = y.backward_traced();
 /// let first = &trace.steps()[0]; // the sweep starts at the output
 /// assert_eq!((first.node, first.name.as_str(), first.op), (1, "y", Op::Mul));
+/// assert_eq!(first.expression.as_deref(), Some("x * x"));
 /// assert_eq!((first.data, first.grad), (9.0, 1.0));
 /// assert_eq!(first.passes.len(), 2); // x is both inputs of x * x
 /// ```
@@ -218,6 +301,9 @@ pub struct TraceStep {
     pub name: String,
     /// The operation that produced it.
     pub op: Op,
+    /// How it was made, over its inputs' names, with any constant in place: `x * y`,
+    /// `f / 2`, `10 / f`, `e**2`, `tanh(n)`, `hypot(a, b)`. `None` for a leaf.
+    pub expression: Option<String>,
     /// Its value.
     pub data: f64,
     /// Its complete gradient d(output)/d(node) when visited.
@@ -227,7 +313,9 @@ pub struct TraceStep {
 }
 
 /// A readable record of one backward sweep, made by [`Value::backward_traced`]. `Display`
-/// prints one line per node and one indented line per gradient contribution.
+/// prints one line per node (how it was made, its value and its gradient) and one indented
+/// line per gradient contribution: `parent.grad += local × upstream = contribution, now
+/// total`, where `total` is the parent's gradient so far.
 ///
 /// ```
 /// let tape = tapegrad::Tape::new();
@@ -258,48 +346,12 @@ impl BackwardTrace {
     }
 }
 
-/// `= a * b`, `= relu(a)`, `= f / a constant`, `(leaf)`: how a step's node was made.
+/// `= a * b`, `= f / 2`, `(leaf)`: how a step's node was made.
 fn describe(s: &TraceStep) -> String {
-    let sym = s.op.symbol();
-    match (s.op, s.passes.as_slice()) {
-        (Op::Var, _) => "(leaf)".to_string(),
-        (Op::Const, _) => "(constant)".to_string(),
-        (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b]) => {
-            format!("= {} {sym} {}", a.parent_name, b.parent_name)
-        }
-        // `x * c` records c itself as x's local derivative (NaN only on a NaN node).
-        (Op::Mul, [p]) if !p.local.is_nan() => format!("= {} * {}", p.parent_name, num(p.local)),
-        (Op::Add | Op::Mul, [p]) => format!("= {} {sym} a constant", p.parent_name),
-        (Op::Sub | Op::Div | Op::Pow, [p]) => {
-            let a = &p.parent_name;
-            match constant_first(s.op, s.data, p) {
-                Some(true) => format!("= a constant {sym} {a}"),
-                Some(false) => format!("= {a} {sym} a constant"),
-                None => format!("= {sym} of {a} and a constant"),
-            }
-        }
-        (_, passes) => {
-            let names: Vec<&str> = passes.iter().map(|p| p.parent_name.as_str()).collect();
-            format!("= {sym}({})", names.join(", "))
-        }
-    }
-}
-
-/// Whether the constant of a one-input `-` or `/` node came first (`c - x`, `c / x`), read
-/// from the local derivative recorded for `x`, which is what the two orders record
-/// differently (`Value`'s `Sub` and `Div`): `x - c` records 1 and `c - x` records −1;
-/// `x / c` records `1 / c` and `c / x` records `-(c / x) / x`, which is `-(data / x)` to the
-/// bit. `None` where the derivative cannot tell: a NaN node (its derivative is NaN), a
-/// derivative of 0 (`x / ±inf` and `0 / x` both record a zero), and every `pow`.
-fn constant_first(op: Op, data: f64, pass: &TracePass) -> Option<bool> {
-    let local = pass.local;
-    match op {
-        Op::Sub if local == 1.0 => Some(false),
-        Op::Sub if local == -1.0 => Some(true),
-        Op::Div if !local.is_nan() && local != 0.0 => {
-            Some(local.to_bits() == (-(data / pass.parent_data)).to_bits())
-        }
-        _ => None,
+    match (&s.expression, s.op) {
+        (Some(e), _) => format!("= {e}"),
+        (None, Op::Const) => "(constant)".to_string(),
+        (None, _) => "(leaf)".to_string(),
     }
 }
 
@@ -335,13 +387,23 @@ impl fmt::Display for BackwardTrace {
                 )?;
             }
             for p in &s.passes {
+                // `x.grad`, but `(x1*w1).grad` for a label that is an expression.
+                let simple = p
+                    .parent_name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "#_'".contains(c));
+                let parent = if simple {
+                    p.parent_name.clone()
+                } else {
+                    format!("({})", p.parent_name)
+                };
                 writeln!(
                     f,
-                    "    {} += {} × {} = {}",
-                    p.parent_name,
+                    "    {parent}.grad += {} × {} = {}, now {}",
                     num(p.local),
                     num(p.upstream),
-                    num(p.contribution)
+                    num(p.contribution),
+                    num(p.total)
                 )?;
             }
         }

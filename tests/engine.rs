@@ -1134,7 +1134,7 @@ mod teaching {
             "  \"n0\" -> \"op3\";\n",
             "  \"n1\" -> \"op3\";\n",
             "  \"n4\" [shape=record, label=\"{ d | data -5.0000 | grad 1.0000 }\"];\n",
-            "  \"op4\" [shape=oval, label=\"+\"];\n",
+            "  \"op4\" [shape=oval, label=\"c + 1\"];\n",
             "  \"op4\" -> \"n4\";\n",
             "  \"n3\" -> \"op4\";\n",
         ] {
@@ -1175,7 +1175,15 @@ mod teaching {
         out.backward_traced()
     }
 
-    fn pass(parent: usize, name: &str, data: f64, local: f64, upstream: f64) -> TracePass {
+    /// A pass of `local × upstream` to `parent`, whose gradient is `total` after it.
+    fn pass(
+        parent: usize,
+        name: &str,
+        data: f64,
+        local: f64,
+        upstream: f64,
+        total: f64,
+    ) -> TracePass {
         TracePass {
             parent,
             parent_name: name.to_string(),
@@ -1183,6 +1191,7 @@ mod teaching {
             local,
             upstream,
             contribution: local * upstream,
+            total,
         }
     }
 
@@ -1190,66 +1199,94 @@ mod teaching {
     fn backward_traced_records_every_step() {
         let (grads, trace) = traced();
         assert_eq!(grads.as_slice(), &[6.0, -18.0, -6.0, -6.0, 1.0]);
-        let step = |node: usize, name: &str, op, data, grad, passes| TraceStep {
-            node,
-            name: name.to_string(),
-            op,
-            data,
-            grad,
-            passes,
-        };
+        let step =
+            |node: usize, name: &str, op, expr: Option<&str>, data, grad, passes| TraceStep {
+                node,
+                name: name.to_string(),
+                op,
+                expression: expr.map(str::to_string),
+                data,
+                grad,
+                passes,
+            };
         let expected = vec![
             step(
                 4,
                 "out",
                 Op::Mul,
+                Some("w * w"),
                 9.0,
                 1.0,
-                vec![pass(3, "w", -3.0, -3.0, 1.0), pass(3, "w", -3.0, -3.0, 1.0)],
+                vec![
+                    pass(3, "w", -3.0, -3.0, 1.0, -3.0),
+                    pass(3, "w", -3.0, -3.0, 1.0, -6.0),
+                ],
             ),
             step(
                 3,
                 "w",
                 Op::Add,
+                Some("z + x"),
                 -3.0,
                 -6.0,
-                vec![pass(2, "z", -6.0, 1.0, -6.0), pass(0, "x", 3.0, 1.0, -6.0)],
+                vec![
+                    pass(2, "z", -6.0, 1.0, -6.0, -6.0),
+                    pass(0, "x", 3.0, 1.0, -6.0, -6.0),
+                ],
             ),
             step(
                 2,
                 "z",
                 Op::Mul,
+                Some("x * y"),
                 -6.0,
                 -6.0,
-                vec![pass(0, "x", 3.0, -2.0, -6.0), pass(1, "y", -2.0, 3.0, -6.0)],
+                vec![
+                    pass(0, "x", 3.0, -2.0, -6.0, 6.0),
+                    pass(1, "y", -2.0, 3.0, -6.0, -18.0),
+                ],
             ),
-            step(1, "y", Op::Var, -2.0, -18.0, vec![]),
-            step(0, "x", Op::Var, 3.0, 6.0, vec![]),
+            step(1, "y", Op::Var, None, -2.0, -18.0, vec![]),
+            step(0, "x", Op::Var, None, 3.0, 6.0, vec![]),
         ];
         assert_eq!(trace.steps(), expected.as_slice());
     }
 
-    /// A node with one input and a constant says which side the constant is on (`f / 2` and
-    /// `10 / f` look alike otherwise), and shows a multiplier's value, which is its local
-    /// derivative exactly.
+    /// A node with one input and a plain constant shows the constant and its side (`f / 2`
+    /// and `10 / f` look alike otherwise), in the trace and in the picture's oval; so do
+    /// exponents and named custom operations.
     #[test]
-    fn backward_trace_tells_which_side_a_constant_is_on() {
+    fn traces_and_pictures_show_constants_with_their_side() {
         let tape = Tape::new();
         let f = tape.var(49.0).with_label("f");
-        let cases: [(&str, Value<'_>, &str); 9] = [
-            ("f / 2", f / 2.0, "= f / a constant"),
-            ("10 / f", 10.0 / f, "= a constant / f"),
-            ("-10 / f", -10.0 / f, "= a constant / f"),
-            ("f / -0.5", f / -0.5, "= f / a constant"),
-            ("f - 1", f - 1.0, "= f - a constant"),
-            ("1 - f", 1.0 - f, "= a constant - f"),
-            ("3 * f", 3.0 * f, "= f * 3"),
-            ("f + 1", f + 1.0, "= f + a constant"),
-            // 0 / f records a local derivative of -0: either order could have made it.
-            ("0 / f", 0.0 / f, "= / of f and a constant"),
+        let g = tape.var(2.0).with_label("g");
+        let cases: [(Value<'_>, &str, &str); 18] = [
+            (f / 2.0, "f / 2", "f / 2"),
+            (10.0 / f, "10 / f", "10 / f"),
+            (-10.0 / f, "-10 / f", "-10 / f"),
+            (f / -0.5, "f / -0.5", "f / -0.5"),
+            (f - 1.0, "f - 1", "f - 1"),
+            (1.0 - f, "1 - f", "1 - f"),
+            (3.0 * f, "3 * f", "3 * f"),
+            (f * 3.0, "f * 3", "f * 3"),
+            (f + 1e-12, "f + 1e-12", "f + 1e-12"),
+            (0.0 / f, "0 / f", "0 / f"),
+            (f.powi(2), "f**2", "f**2"),
+            (f.powf(0.5), "f**0.5", "f**0.5"),
+            (f.pow(3.0), "f**3", "f**3"),
+            (Value::constant(2.0).pow(f), "2**f", "2**f"),
+            (f - g, "f - g", "f - g"),
+            (f.pow(g), "f**g", "f**g"),
+            (f * g, "f * g", "*"),
+            (
+                f.custom_named("softplus", 49.0, 1.0),
+                "softplus(f)",
+                "softplus(f)",
+            ),
         ];
-        for (what, node, expected) in cases {
-            let (_, trace) = node.with_label("y").backward_traced();
+        for (node, expression, oval) in cases {
+            let node = node.with_label("y");
+            let (_, trace) = node.backward_traced();
             let first = trace
                 .to_string()
                 .lines()
@@ -1257,19 +1294,54 @@ mod teaching {
                 .unwrap_or_default()
                 .to_string();
             assert!(
-                first.starts_with(&format!("y {expected}  data")),
-                "{what}: {first}"
+                first.starts_with(&format!("y = {expression}  data")),
+                "{first}"
+            );
+            assert_eq!(trace.steps()[0].expression.as_deref(), Some(expression));
+            let i = node.index().unwrap();
+            let dot = node.to_dot(None);
+            assert!(
+                dot.contains(&format!("\"op{i}\" [shape=oval, label=\"{oval}\"]")),
+                "{expression}: {dot}"
             );
         }
         // A zero input divided: 1 / 0 is inf, and its derivative -inf / 0 is -inf.
         let z = tape.var(0.0).with_label("z");
         let (_, trace) = (1.0 / z).with_label("y").backward_traced();
         assert!(
-            trace
-                .to_string()
-                .starts_with("y = a constant / z  data inf"),
+            trace.to_string().starts_with("y = 1 / z  data inf"),
             "{trace}"
         );
+        // Many inputs, named: hypot(a, b) rather than custom(a, b).
+        let h = tape.custom_named("hypot", 5.0, &[(f, 0.6), (g, 0.8)]);
+        assert_eq!(
+            h.backward_traced().1.steps()[0].expression.as_deref(),
+            Some("hypot(f, g)")
+        );
+        let plain = tape.custom(5.0, &[(f, 0.6), (g, 0.8)]);
+        assert_eq!(
+            plain.backward_traced().1.steps()[0].expression.as_deref(),
+            Some("custom(f, g)")
+        );
+    }
+
+    /// The constants kept for display are forgotten with the rest by `clear`, and a new node
+    /// at the same index shows nothing of them.
+    #[test]
+    fn clear_forgets_constants_and_names() {
+        let mut tape = Tape::new();
+        {
+            let x = tape.var(1.0);
+            let _ = (x / 2.0).custom_named("half", 0.5, 1.0);
+        }
+        tape.clear();
+        let x = tape.var(1.0).with_label("x");
+        let y = (x + x).with_label("y");
+        let z = y.exp().with_label("z");
+        let (_, trace) = z.backward_traced();
+        let text = trace.to_string();
+        assert!(text.starts_with("z = exp(y)  data"), "{text}");
+        assert!(text.contains("y = x + x  data 2"), "{text}");
     }
 
     #[test]
@@ -1277,14 +1349,14 @@ mod teaching {
         let (_, trace) = traced();
         let expected = "\
 out = w * w  data 9  grad 1 (start: dout/dout = 1)
-    w += -3 × 1 = -3
-    w += -3 × 1 = -3
+    w.grad += -3 × 1 = -3, now -3
+    w.grad += -3 × 1 = -3, now -6
 w = z + x  data -3  grad -6
-    z += 1 × -6 = -6
-    x += 1 × -6 = -6
+    z.grad += 1 × -6 = -6, now -6
+    x.grad += 1 × -6 = -6, now -6
 z = x * y  data -6  grad -6
-    x += -2 × -6 = 12
-    y += 3 × -6 = -18
+    x.grad += -2 × -6 = 12, now 6
+    y.grad += 3 × -6 = -18, now -18
 y (leaf)  data -2  grad -18
 x (leaf)  data 3  grad 6
 ";
@@ -1295,8 +1367,9 @@ x (leaf)  data 3  grad 6
         let (_, t) = (x / 4.0).backward_traced();
         assert_eq!(
             t.to_string(),
-            "#1 = #0 / a constant  data 0.125000  grad 1 (start: d#1/d#1 = 1)\n    \
-             #0 += 0.250000 × 1 = 0.250000\n#0 (leaf)  data 0.500000  grad 0.250000\n"
+            "#1 = #0 / 4  data 0.125000  grad 1 (start: d#1/d#1 = 1)\n    \
+             #0.grad += 0.250000 × 1 = 0.250000, now 0.250000\n\
+             #0 (leaf)  data 0.500000  grad 0.250000\n"
         );
     }
 
@@ -1310,7 +1383,10 @@ x (leaf)  data 3  grad 6
         let nodes: Vec<usize> = trace.steps().iter().map(|s| s.node).collect();
         // y(#4) → b(#1) and a*3 (#3) → relu(#2) has gradient 3 but passes 0 → a is skipped.
         assert_eq!(nodes, vec![4, 3, 2, 1]);
-        assert_eq!(trace.steps()[2].passes, vec![pass(0, "#0", -1.0, 0.0, 3.0)]);
+        assert_eq!(
+            trace.steps()[2].passes,
+            vec![pass(0, "#0", -1.0, 0.0, 3.0, 0.0)]
+        );
         // A constant on no tape has no node, so its trace has no step.
         assert!(Value::from(3.0).backward_traced().1.steps().is_empty());
     }
@@ -1346,6 +1422,71 @@ x (leaf)  data 3  grad 6
         );
         assert!(report.passed(), "{report}");
         assert!(report.worst_abs_error() < 1e-8, "{report}");
+    }
+
+    /// At a kink the report names the one-sided slopes and forgives a backward value between
+    /// them; on smooth functions, however curved, it finds no kink.
+    #[test]
+    fn gradient_check_explains_kinks() {
+        let relu = check_gradients(|x| x[0].relu(), &[0.0]);
+        let kink = relu.inputs[0].kink.expect("relu at 0");
+        assert_eq!((kink.left, kink.right), (0.0, 1.0));
+        assert!(!relu.passed() && relu.passed_but_for_kinks());
+        let text = relu.to_string();
+        assert!(text.contains("FAIL, but only at a kink"), "{text}");
+        assert!(
+            text.contains("slope is 0 from the left and 1 from the right"),
+            "{text}"
+        );
+        assert!(!text.contains("WRONG"), "{text}");
+
+        // abs at 0 passes (the central difference and abs'(0) are both 0), and still says why.
+        let abs = check_gradients(|x| x[0].abs(), &[0.0]);
+        assert!(abs.passed(), "{abs}");
+        let kink = abs.inputs[0].kink.expect("abs at 0");
+        assert_eq!((kink.left, kink.right), (-1.0, 1.0));
+        assert!(abs.to_string().contains("ok, at a kink"), "{abs}");
+
+        // A kink within eps of the point, and a derivative no slope there allows.
+        let near = check_gradients(|x| x[0].relu(), &[1e-7]);
+        assert!(
+            near.inputs[0].kink.is_some() && near.passed_but_for_kinks(),
+            "{near}"
+        );
+        let wrong = check_gradients(|x| x[0].custom(x[0].data().abs(), 3.0), &[0.0]);
+        assert!(!wrong.passed_but_for_kinks(), "{wrong}");
+        assert!(wrong.to_string().contains("WRONG"), "{wrong}");
+        assert!(
+            wrong
+                .to_string()
+                .contains("wrong even allowing for the kink"),
+            "{wrong}"
+        );
+
+        // Two inputs: only the one at the kink is marked.
+        let two = check_gradients(|x| x[0] * x[0] + x[1].relu(), &[1.0, 0.0]);
+        assert_eq!(
+            two.inputs
+                .iter()
+                .map(|c| c.kink.is_some())
+                .collect::<Vec<_>>(),
+            [false, true]
+        );
+
+        // Smooth, steep and curved: no kink anywhere.
+        type Scalar = for<'t> fn(&[Value<'t>]) -> Value<'t>;
+        let smooth: [(Scalar, f64); 5] = [
+            (|x| (x[0] * 1000.0).powi(2), 0.0),
+            (|x| (x[0] * 10.0).exp(), 1.0),
+            (|x| x[0].relu(), 0.5),
+            (|x| x[0].abs(), -2.0),
+            (|x| (x[0] * 100.0).tanh(), 0.001),
+        ];
+        for (f, at) in smooth {
+            let report = check_gradients(f, &[at]);
+            assert!(report.passed(), "{report}");
+            assert!(report.inputs[0].kink.is_none(), "{report}");
+        }
     }
 
     /// The verdict is `|analytic − numeric| ≤ atol + rtol·|numeric|` (1e-5 + 1e-3·|numeric|

@@ -1,9 +1,11 @@
 //! Pictures: sparklines, the terminal decision map and the structure of the SVGs.
 
 use tapegrad::datasets::Point;
+use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
 use tapegrad::plot::{
-    BoundaryOptions, Bounds, CurveOptions, MapOptions, decision_boundary_svg,
-    decision_map_terminal, loss_curves_svg, sparkline, sparkline_fit,
+    BoundaryOptions, Bounds, CurveOptions, MapOptions, NetworkMapOptions, decision_boundary_svg,
+    decision_boundary_svg_with_test, decision_map_terminal, decision_map_terminal_with_test,
+    loss_curves_svg, network_maps_svg, sparkline, sparkline_fit,
 };
 
 // ---- sparkline ---------------------------------------------------------------------------
@@ -127,6 +129,31 @@ fn terminal_map_marks_mixed_cells_and_nan_scores() {
 }
 
 #[test]
+fn terminal_map_draws_test_points_in_capitals() {
+    let options = MapOptions {
+        width: 4,
+        height: 2,
+        bounds: Bounds::square(2.0),
+        color: false,
+    };
+    let train = [Point::new(-1.5, 1.5, -1.0), Point::new(0.5, -0.5, 1.0)];
+    let test = [
+        Point::new(-0.5, 1.5, -1.0), // alone: X
+        Point::new(1.5, 1.5, 1.0),   // alone: O
+        Point::new(0.6, -0.6, 1.0),  // with a training point of its label: O
+        Point::new(-1.5, -1.5, 1.0), // with a training point of the other label: *
+    ];
+    let with_mixed = [train.as_slice(), &[Point::new(-1.4, -1.4, -1.0)]].concat();
+    let map = decision_map_terminal_with_test(|x, _| x, &with_mixed, &test, &options);
+    assert_eq!(map, "xX+O\n*-O+\n");
+    // With no test points it is the plain map.
+    assert_eq!(
+        decision_map_terminal_with_test(|x, _| x, &train, &[], &options),
+        decision_map_terminal(|x, _| x, &train, &options)
+    );
+}
+
+#[test]
 fn terminal_map_colour_wraps_the_same_characters() {
     let options = MapOptions {
         width: 6,
@@ -246,6 +273,14 @@ fn elements(svg: &str) -> Vec<String> {
     names
 }
 
+/// Asserts that `svg` holds every one of `texts`.
+#[track_caller]
+fn assert_has(svg: &str, texts: &[&str]) {
+    for text in texts {
+        assert!(svg.contains(text), "missing {text}");
+    }
+}
+
 fn count(names: &[String], name: &str) -> usize {
     names.iter().filter(|n| *n == name).count()
 }
@@ -265,22 +300,41 @@ fn boundary_svg_structure() {
         &BoundaryOptions::default(),
     );
     let names = elements(&svg);
-    assert_eq!(count(&names, "circle"), points.len());
+    // The points, and one marker per kind of point in the legend.
+    assert_eq!(count(&names, "circle"), points.len() + 2);
     assert_eq!(count(&names, "clipPath"), 1);
-    assert!(svg.contains(r#"width="470" height="485""#), "canvas size");
+    assert!(svg.contains(r#"width="620" height="500""#), "canvas size");
     assert!(svg.contains(">tanh(x) &lt;&amp;&gt; &quot;demo&quot;</text>"));
-    // Ticks from -6 to 6 in steps of 2 on both axes.
+    // Ticks from -6 to 6 in steps of 2 on both axes (and the legend's 0).
     for t in ["-6", "-4", "-2", "0", "2", "4", "6"] {
-        assert_eq!(svg.matches(&format!(">{t}</text>")).count(), 2, "tick {t}");
+        let legend = usize::from(t == "0");
+        assert_eq!(
+            svg.matches(&format!(">{t}</text>")).count(),
+            2 + legend,
+            "tick {t}"
+        );
     }
+    // The axes are named, and the legend says what the colours and the points are.
+    assert!(svg.contains(r#"font-style="italic">x</text>"#));
+    assert!(svg.contains(r#"font-style="italic">y</text>"#));
+    assert_has(
+        &svg,
+        &[
+            ">network output</text>",
+            ">-1</text>",
+            ">+1</text>",
+            ">label +1</text>",
+        ],
+    );
+    assert!(!svg.contains(">test, label +1</text>"));
     // The left half is orange-ish, the right blue-ish: score -1 at the left edge is close to
     // the full orange, +1 near the right edge close to the full blue.
     assert!(svg.contains("fill=\"#f59322\""));
     assert!(svg.contains("fill=\"#0877bd\""));
     // The shading depends on x only, so each of the 100 rows has the same runs.
     let rects = count(&names, "rect");
-    // background + frame + clip rect + the grid runs
-    assert_eq!((rects - 3) % 100, 0, "{rects} rects");
+    // background + frame + clip rect + the legend's 21 swatches + the grid runs
+    assert_eq!((rects - 3 - 21) % 100, 0, "{rects} rects");
     // Positive points are blue, negative orange; point 0 is at (-6, 6) = the top-left corner.
     assert!(svg.contains(r##"<circle cx="50" cy="40" r="4" fill="#f59322"/>"##));
     assert!(svg.contains(r##"<circle cx="450" cy="440" r="4" fill="#0877bd"/>"##));
@@ -295,13 +349,160 @@ fn boundary_svg_a_constant_score_is_one_rect_per_row() {
     };
     let svg = decision_boundary_svg(|_, _| 0.0, &[], "flat", &options);
     let names = elements(&svg);
-    assert_eq!(count(&names, "rect"), 3 + 10);
+    assert_eq!(count(&names, "rect"), 3 + 21 + 10);
     assert_eq!(
         svg.matches(r##"width="100" height="10" fill="#e8eaeb""##)
             .count(),
         10
     );
-    assert_eq!(count(&names, "circle"), 0);
+    assert_eq!(count(&names, "circle"), 2); // the legend's
+}
+
+#[test]
+fn boundary_svg_draws_test_points_as_rings() {
+    let train = [Point::new(-6.0, 6.0, -1.0)];
+    let test = [Point::new(6.0, -6.0, 1.0), Point::new(0.0, 0.0, -1.0)];
+    let svg = decision_boundary_svg_with_test(
+        |x, _| x,
+        &train,
+        &test,
+        "rings",
+        &BoundaryOptions::default(),
+    );
+    let names = elements(&svg);
+    assert_eq!(count(&names, "circle"), 3 + 4); // the points, and four legend markers
+    assert!(svg.contains(r##"<circle cx="50" cy="40" r="4" fill="#f59322"/>"##));
+    assert!(svg.contains(
+        r##"<circle cx="450" cy="440" r="4" fill="#ffffff" stroke="#0877bd" stroke-width="2.5"/>"##
+    ));
+    assert!(svg.contains(
+        r##"<circle cx="250" cy="240" r="4" fill="#ffffff" stroke="#f59322" stroke-width="2.5"/>"##
+    ));
+    assert_has(
+        &svg,
+        &[
+            ">training, label +1</text>",
+            ">training, label -1</text>",
+            ">test, label +1</text>",
+            ">test, label -1</text>",
+        ],
+    );
+}
+
+// ---- network maps --------------------------------------------------------------------------
+
+/// A 2 → 2 → 1 network whose neurons are known: the first computes tanh(x), the second
+/// relu(y), the output tanh(first − second).
+fn known_network() -> Mlp {
+    let hidden = Layer::from_neurons(vec![
+        Neuron::from_parts(vec![1.0, 0.0], 0.0, Activation::Tanh),
+        Neuron::from_parts(vec![0.0, 1.0], 0.0, Activation::Relu),
+    ])
+    .unwrap();
+    let output = Layer::from_neurons(vec![Neuron::from_parts(
+        vec![1.0, -1.0],
+        0.0,
+        Activation::Tanh,
+    )])
+    .unwrap();
+    Mlp::from_layers(vec![hidden, output]).unwrap()
+}
+
+/// The fill colours of the shaded cells of each map, in order, by expanding each run of
+/// equal shades into its cells.
+fn map_cells(svg: &str, cells: usize, side: f64) -> Vec<Vec<String>> {
+    let cell = side / cells as f64;
+    let mut maps = Vec::new();
+    let mut in_grid = false;
+    for line in svg.lines() {
+        if line.starts_with("<g shape-rendering") {
+            in_grid = true;
+            maps.push(Vec::new());
+        } else if line == "</g>" {
+            in_grid = false;
+        } else if in_grid {
+            let attr = |name: &str| {
+                let rest = &line[line.find(&format!(" {name}=\"")).unwrap() + name.len() + 3..];
+                rest[..rest.find('"').unwrap()].to_string()
+            };
+            let width: f64 = attr("width").parse().unwrap();
+            let n = (width / cell).round() as usize;
+            let map: &mut Vec<String> = maps.last_mut().unwrap();
+            map.extend(std::iter::repeat_n(attr("fill"), n));
+        }
+    }
+    maps
+}
+
+#[test]
+fn network_maps_show_every_input_and_neuron() {
+    let model = known_network();
+    let options = NetworkMapOptions {
+        size: 40,
+        cells: 4,
+        bounds: Bounds::square(2.0),
+    };
+    let svg = network_maps_svg(&model, &["x", "y"], |x, y| vec![x, y], "known", &options).unwrap();
+    elements(&svg);
+    assert_has(
+        &svg,
+        &[
+            ">inputs</text>",
+            ">layer 1: 2 mixed</text>",
+            ">output: tanh</text>",
+            ">x</text>",
+            ">y</text>",
+            ">neuron 1</text>",
+            ">neuron 2</text>",
+        ],
+    );
+    let maps = map_cells(&svg, 4, 40.0);
+    assert_eq!(maps.len(), 2 + 2 + 1);
+    assert!(maps.iter().all(|m| m.len() == 16));
+    // Each map is the boundary picture's shading of the same function, the inputs divided by
+    // their largest magnitude (1.5, at the cells' centres ±0.5 and ±1.5).
+    let tanh = |v: f64| v.tanh();
+    let functions: [&dyn Fn(f64, f64) -> f64; 5] = [
+        &|x, _| x / 1.5,
+        &|_, y| y / 1.5,
+        &|x, _| tanh(x),
+        &|_, y| y.max(0.0),
+        &|x, y| tanh(tanh(x) - y.max(0.0)),
+    ];
+    let boundary = BoundaryOptions {
+        size: 40,
+        cells: 4,
+        bounds: Bounds::square(2.0),
+    };
+    for (k, f) in functions.iter().enumerate() {
+        let svg = decision_boundary_svg(f, &[], "", &boundary);
+        assert_eq!(maps[k], map_cells(&svg, 4, 40.0)[0], "map {k}");
+    }
+    // x runs from full orange on the left to full blue on the right, ±1/3 (shaded as ±0.3)
+    // between.
+    assert_eq!(maps[0][..4], ["#f59322", "#ecd0af", "#a5c8dd", "#0877bd"]);
+}
+
+#[test]
+fn network_maps_refuse_the_wrong_number_of_inputs() {
+    let model = known_network();
+    let options = NetworkMapOptions::default();
+    let err = network_maps_svg(&model, &["x"], |x, y| vec![x, y], "", &options).unwrap_err();
+    assert_eq!(
+        err,
+        tapegrad::Error::InputSize {
+            expected: 2,
+            got: 1
+        }
+    );
+    let err = network_maps_svg(&model, &["x", "y"], |x, _| vec![x], "", &options).unwrap_err();
+    assert_eq!(
+        err,
+        tapegrad::Error::InputSize {
+            expected: 2,
+            got: 1
+        }
+    );
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! The user stories behind the examples, as seeded runs that must reach their targets.
+//! The reports behind the examples, as seeded runs that must reach their targets.
 //!
 //! The tests run the examples' own functions (the example files are included as modules), so
 //! the numbers an example prints are the numbers checked here.
@@ -22,7 +22,7 @@ use tapegrad::nn::Module;
 const BEST_SIGMOID_LOSS: f64 = 0.677_857_129_893;
 
 // ---------------------------------------------------------------------------------------------
-// Odd/even, act 1: the user's 1 → 1 → 1 network
+// Odd/even, act 1: the reported 1 → 1 → 1 network
 // ---------------------------------------------------------------------------------------------
 
 #[test]

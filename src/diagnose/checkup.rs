@@ -500,7 +500,16 @@ impl<'a> Checkup<'a> {
                 .model
                 .forward(params, &x)
                 .expect("run checked the sizes and that every input is finite");
-            losses.extend(out.into_iter().zip(ys).map(|(o, &y)| self.loss.apply(o, y)));
+            // A gradient check moves the parameters a little, and that can move a bce
+            // prediction out of [0, 1], where the loss panics: such a point counts as NaN.
+            let outside = |o: Value<'_>| self.loss == Loss::Bce && !(0.0..=1.0).contains(&o.data());
+            losses.extend(out.into_iter().zip(ys).map(|(o, &y)| {
+                if outside(o) {
+                    Value::constant(f64::NAN)
+                } else {
+                    self.loss.apply(o, y)
+                }
+            }));
         }
         crate::loss::mean(&losses).expect("run checked there is at least one sample")
     }

@@ -1,0 +1,38 @@
+//! Where the examples write their pictures, and how they print the paths: under the Cargo
+//! target directory they were built in, which is the one `CARGO_TARGET_DIR` names when it is
+//! set, so a run never writes into the source tree of someone who moved it.
+
+use std::path::{Path, PathBuf};
+
+/// `tapegrad/` under the Cargo target directory, created if missing.
+pub fn output_dir() -> std::io::Result<PathBuf> {
+    let dir = target_dir().join("tapegrad");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The target directory this program was built in: an example lives at
+/// `<target>/<profile>/examples/<name>`. Failing that (a program copied elsewhere),
+/// `CARGO_TARGET_DIR`, else `target/` in the crate.
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().ok();
+    let built_in = exe.as_deref().and_then(|exe| {
+        let examples = exe.parent()?;
+        (examples.file_name()? == "examples").then(|| examples.parent()?.parent())?
+    });
+    match (built_in, std::env::var_os("CARGO_TARGET_DIR")) {
+        (Some(target), _) => target.to_path_buf(),
+        (None, Some(dir)) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("target"),
+    }
+}
+
+/// A path as a learner can use it from where they ran the example: relative to the current
+/// directory when it lies below it, else as it is.
+pub fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
