@@ -4,7 +4,7 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::tape::{Edge, Op, Tape};
+use crate::tape::{Graph, Op, Tape};
 use crate::value::{Value, two_tapes};
 
 macro_rules! binary_ops {
@@ -214,18 +214,15 @@ fn weighted_sum<'t>(
         weights.len(),
         inputs.len()
     );
-    let data = dot_value(weights, inputs, bias);
     let Some(tape) = first_tape(&[weights, inputs, &[bias]]) else {
-        return Value::constant(data);
+        return Value::constant(dot_value(weights, inputs, bias));
     };
     let recorded = (
         count_recorded(tape, weights, what),
         count_recorded(tape, inputs, what),
     );
     count_recorded(tape, &[bias], what);
-    tape.record(Op::Dot, data, |edges| {
-        dot_edges(edges, weights, inputs, bias, recorded);
-    })
+    record_dot(&mut tape.graph_mut(), tape, weights, inputs, bias, recorded)
 }
 
 /// Records a layer's weighted sums, as [`affine`] would one by one: for each row of `params`
@@ -256,17 +253,10 @@ pub(crate) fn affine_rows<'t>(
         } else {
             weights.iter().filter(|w| w.is_recorded()).count()
         };
-        let data = dot_value(weights, inputs, bias[0]);
-        let index = graph.record(Op::Dot, data, |edges| {
-            dot_edges(
-                edges,
-                weights,
-                inputs,
-                bias[0],
-                (recorded_weights, recorded_inputs),
-            );
-        });
-        out.push(Value::from_parts(tape, index, data));
+        let recorded = (recorded_weights, recorded_inputs);
+        out.push(record_dot(
+            &mut graph, tape, weights, inputs, bias[0], recorded,
+        ));
     }
 }
 
@@ -276,29 +266,44 @@ fn dot_value(weights: &[Value<'_>], inputs: &[Value<'_>], bias: Value<'_>) -> f6
     pairs.fold(0.0, |acc, (w, x)| acc + w.data() * x.data()) + bias.data()
 }
 
-/// Appends a weighted sum's edges: one for each recorded weight (d/dw = x), input (d/dx = w)
-/// and the bias (d/db = 1). `recorded` counts the recorded weights and inputs: the two usual
-/// cases, every weight and input recorded (a hidden layer) and recorded weights on plain inputs
-/// (a first layer), write their edges in one go, with no test.
-fn dot_edges(
-    edges: &mut Vec<Edge>,
-    weights: &[Value<'_>],
-    inputs: &[Value<'_>],
-    bias: Value<'_>,
+/// Records a weighted sum on `graph`, `tape`'s: one node, with one edge for each recorded
+/// weight (d/dw = x), input (d/dx = w) and the bias (d/db = 1), its value summed in the same
+/// pass. `recorded` counts the recorded weights and inputs: the two usual cases, every weight
+/// and input recorded (a hidden layer) and recorded weights on plain inputs (a first layer),
+/// write their edges in one go, with no test.
+#[inline(always)]
+fn record_dot<'t>(
+    graph: &mut Graph,
+    tape: &'t Tape,
+    weights: &[Value<'t>],
+    inputs: &[Value<'t>],
+    bias: Value<'t>,
     recorded: (usize, usize),
-) {
+) -> Value<'t> {
     let (n, pairs) = (weights.len(), weights.iter().zip(inputs));
+    let first_edge = graph.edges.len();
+    let edges = &mut graph.edges;
+    // Σ w·x, left to right as `dot_value` sums it.
+    let mut sum = 0.0;
     if recorded == (n, n) {
-        edges.extend(
-            pairs.flat_map(|(w, x)| [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]),
-        );
+        edges.extend(pairs.flat_map(|(w, x)| {
+            sum += w.data() * x.data();
+            [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]
+        }));
     } else if recorded == (n, 0) {
-        edges.extend(pairs.map(|(w, x)| w.edge_unchecked(x.data())));
+        edges.extend(pairs.map(|(w, x)| {
+            sum += w.data() * x.data();
+            w.edge_unchecked(x.data())
+        }));
     } else {
         for (w, x) in pairs {
+            sum += w.data() * x.data();
             edges.extend(w.edge(x.data()));
             edges.extend(x.edge(w.data()));
         }
     }
     edges.extend(bias.edge(1.0));
+    let data = sum + bias.data();
+    let index = graph.push_node(Op::Dot, data, first_edge);
+    Value::from_parts(tape, index, data)
 }

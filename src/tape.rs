@@ -216,7 +216,7 @@ impl Graph {
     /// # Panics
     /// If the tape would outgrow its 32-bit indices; the node's edges are removed first.
     #[inline]
-    fn push_node(&mut self, op: Op, value: f64, first_edge: usize) -> u32 {
+    pub(crate) fn push_node(&mut self, op: Op, value: f64, first_edge: usize) -> u32 {
         let (Ok(index), Ok(first)) = (u32::try_from(self.nodes.len()), u32::try_from(first_edge))
         else {
             self.edges.truncate(first_edge);
