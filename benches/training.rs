@@ -322,20 +322,24 @@ criterion_group! {
 fn print_summary(results: &summary::Results, paired: &[(&str, [f64; 3])]) {
     use summary::{time, verdict};
     let mut lines = Vec::new();
+    // The target for the plain loop is on demo; large is measured to show where it stands.
     for (group, limit) in [
-        ("demo_tanh", 2.5),
-        ("demo_relu", 2.5),
-        ("large_tanh", 2.5),
-        ("large_relu", 2.5),
+        ("demo_tanh", Some(2.5)),
+        ("demo_relu", Some(2.5)),
+        ("large_tanh", None),
+        ("large_relu", None),
     ] {
         let m = |f: &str| results.median(group, f);
         let Some(tg) = m("tapegrad") else { continue };
         let mut line = format!("{group:<11} tapegrad {:>9}", time(tg));
         if let Some(hand) = m("handwritten") {
             let r = tg / hand;
-            let v = verdict(r <= limit);
+            let target = match limit {
+                Some(limit) => format!(" (≤ {limit}: {})", verdict(r <= limit)),
+                None => String::new(),
+            };
             line += &format!(
-                " | hand-written {:>9}, tapegrad ÷ hand-written {r:.2}× (≤ {limit}: {v})",
+                " | hand-written {:>9}, tapegrad ÷ hand-written {r:.2}×{target}",
                 time(hand)
             );
         }
