@@ -4,7 +4,7 @@
 //! index and the local derivative of the node with respect to that input, computed at forward
 //! time right beside the value. The tape is two arrays, the way a sparse matrix stores its
 //! rows: the nodes, and all their edges one after the other; node `i`'s edges run from its
-//! `first_edge` up to node `i + 1`'s. A node costs 16 bytes plus 12 per input
+//! `first_edge` up to node `i + 1`'s. A node costs 24 bytes plus 12 per input
 //! ([`bytes_per_node`]).
 //!
 //! **The invariant everything relies on:** a node's inputs always exist before the node
@@ -20,20 +20,20 @@ use crate::value::Value;
 
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 
-/// Bytes the tape stores for one node with `inputs` incoming edges, not counting labels, the
-/// 16 bytes kept for display when a plain `f64` is folded into the node (`x / 2`,
-/// `x.powi(2)`), or the gradients (8 bytes a node, held by [`Gradients`](crate::Gradients)).
+/// Bytes the tape stores for one node with `inputs` incoming edges, not counting labels or
+/// the gradients (8 bytes a node, held by [`Gradients`](crate::Gradients)).
 ///
-/// A node is 16 bytes (its value, where its edges start, and its operation) and each edge 12
-/// (its input's index and its local derivative). So a leaf takes 16 bytes, a unary operation
-/// 28, a binary one 40, and a neuron with `n` recorded weights and `n` recorded inputs, one
-/// fused node with `2n + 1` edges, `16 + 12·(2n + 1)`, where separate multiplies and adds
-/// would take `2n` binary nodes (`80n` bytes).
+/// A node is 24 bytes (its value, a plain number folded into it for display, where its edges
+/// start, and its operation) and each edge 12 (its input's index and its local derivative).
+/// So a leaf takes 24 bytes, a unary operation 36, a binary one 48, and a neuron with `n`
+/// recorded weights and `n` recorded inputs, one fused node with `2n + 1` edges,
+/// `24 + 12·(2n + 1)`, where separate multiplies and adds would take `2n` binary nodes
+/// (`96n` bytes).
 ///
 /// ```
-/// assert_eq!(tapegrad::bytes_per_node(0), 16);
-/// assert_eq!(tapegrad::bytes_per_node(1), 28);
-/// assert_eq!(tapegrad::bytes_per_node(2), 40);
+/// assert_eq!(tapegrad::bytes_per_node(0), 24);
+/// assert_eq!(tapegrad::bytes_per_node(1), 36);
+/// assert_eq!(tapegrad::bytes_per_node(2), 48);
 /// ```
 #[must_use]
 pub const fn bytes_per_node(inputs: usize) -> usize {
@@ -152,8 +152,23 @@ impl fmt::Display for Op {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Node {
     pub(crate) value: f64,
+    /// A plain number folded into the operation (`x / 2`, `10 / x`, `x.powi(2)`), where
+    /// `fold` says there is one: kept so that traces and graphs can show it and its side.
+    /// Backward never reads it.
+    pub(crate) constant: f64,
     pub(crate) first_edge: u32,
     pub(crate) op: Op,
+    pub(crate) fold: Fold,
+}
+
+/// Whether a node has a plain number folded into it, and on which side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fold {
+    None,
+    /// It came first: `10 / x`.
+    First,
+    /// It came second: `x / 10`, and the exponent of `x.powi(2)`.
+    Second,
 }
 
 /// One input of a node: which node, and the local derivative d(node)/d(input). Packed to 12
@@ -172,18 +187,13 @@ impl Edge {
     }
 }
 
-/// A plain `f64` folded into a node (`x / 2`, `10 / x`, `x.powi(2)`): kept for display only,
-/// so that traces and graphs can show it and its side. Backward never reads it.
+/// A plain `f64` folded into a node, as traces and graphs show it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Folded {
-    pub(crate) node: u32,
     pub(crate) value: f64,
     /// Whether the constant came first (`10 / x`) rather than second (`x / 10`).
     pub(crate) first: bool,
 }
-
-// The 16 bytes `bytes_per_node` and the README quote for a folded constant.
-const _: () = assert!(size_of::<Folded>() == 16);
 
 /// The recorded graph: every node, then every edge, each in creation order.
 #[derive(Default)]
@@ -193,8 +203,6 @@ pub(crate) struct Graph {
     pub(crate) labels: HashMap<u32, String>,
     /// The names given to custom operations ([`Tape::custom_named`]).
     pub(crate) op_names: HashMap<u32, String>,
-    /// Constants folded into nodes, in node order (so sorted by `node`).
-    pub(crate) folded: Vec<Folded>,
 }
 
 impl Graph {
@@ -217,6 +225,20 @@ impl Graph {
     /// If the tape would outgrow its 32-bit indices; the node's edges are removed first.
     #[inline]
     pub(crate) fn push_node(&mut self, op: Op, value: f64, first_edge: usize) -> u32 {
+        self.push_folded(op, value, first_edge, 0.0, Fold::None)
+    }
+
+    /// [`push_node`](Graph::push_node) for a node with the plain number `constant` folded
+    /// into it, on the side `fold` says.
+    #[inline(always)]
+    fn push_folded(
+        &mut self,
+        op: Op,
+        value: f64,
+        first_edge: usize,
+        constant: f64,
+        fold: Fold,
+    ) -> u32 {
         let (Ok(index), Ok(first)) = (u32::try_from(self.nodes.len()), u32::try_from(first_edge))
         else {
             self.edges.truncate(first_edge);
@@ -229,8 +251,10 @@ impl Graph {
         }
         self.nodes.push(Node {
             value,
+            constant,
             first_edge: first,
             op,
+            fold,
         });
         index
     }
@@ -255,11 +279,16 @@ impl Graph {
 
     /// The constant folded into node `i`, if any.
     pub(crate) fn folded_of(&self, i: usize) -> Option<Folded> {
-        let k = self
-            .folded
-            .binary_search_by_key(&i, |f| f.node as usize)
-            .ok()?;
-        Some(self.folded[k])
+        let node = self.nodes[i];
+        let first = match node.fold {
+            Fold::None => return None,
+            Fold::First => true,
+            Fold::Second => false,
+        };
+        Some(Folded {
+            value: node.constant,
+            first,
+        })
     }
 
     fn clear(&mut self) {
@@ -267,7 +296,6 @@ impl Graph {
         self.edges.clear();
         self.labels.clear();
         self.op_names.clear();
-        self.folded.clear();
     }
 }
 
@@ -282,7 +310,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 16 bytes a node plus 12 per input; see [`bytes_per_node`].
+/// Memory: 24 bytes a node plus 12 per input; see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -428,7 +456,6 @@ impl Tape {
         graph.edges.shrink_to_fit();
         graph.labels.shrink_to_fit();
         graph.op_names.shrink_to_fit();
-        graph.folded.shrink_to_fit();
     }
 
     /// Records a trainable leaf holding `data`.
@@ -535,7 +562,7 @@ impl Tape {
     /// Records a node with one input, `edge`, and a plain constant folded into it, which is
     /// kept for display: `first` if it came first (`10 / x`), else second (`x / 10`, and the
     /// exponent of `x.powi(2)`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn record_folded(
         &self,
         op: Op,
@@ -545,14 +572,12 @@ impl Tape {
         first: bool,
     ) -> Value<'_> {
         let mut graph = self.graph.borrow_mut();
-        let node = graph.record(op, value, |edges| edges.push(edge));
-        graph.folded.push(Folded {
-            node,
-            value: constant,
-            first,
-        });
+        let first_edge = graph.edges.len();
+        graph.edges.push(edge);
+        let fold = if first { Fold::First } else { Fold::Second };
+        let index = graph.push_folded(op, value, first_edge, constant, fold);
         drop(graph);
-        Value::from_parts(self, node, value)
+        Value::from_parts(self, index, value)
     }
 
     /// Records a node whose edges `write_edges` appends to the tape's edges. Callers have

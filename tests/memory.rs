@@ -207,9 +207,9 @@ fn a_tapes_heap_is_what_bytes_per_node_counts() {
     assert!((0..=64).contains(&overhead), "{overhead} bytes a tape");
 
     // A chain of 10,001 nodes (a leaf, then 10,000 unary ones, each with a plain number folded
-    // in, which the tape keeps for display in 16 bytes: see `bytes_per_node`), recorded on a
-    // tape that makes its room as it goes: at least what it counts, and less than twice that,
-    // as room at least doubles.
+    // in, which the node keeps for display: see `bytes_per_node`), recorded on a tape that makes
+    // its room as it goes: at least what it counts, and less than twice that, as room at least
+    // doubles.
     let start = live_bytes();
     let tape = Tape::new();
     let mut v = tape.var(0.5);
@@ -218,7 +218,7 @@ fn a_tapes_heap_is_what_bytes_per_node_counts() {
     }
     assert_eq!(tape.len(), 10_001);
     let held = live_bytes() - start;
-    let counted = isize::try_from(bytes_per_node(0) + 10_000 * (bytes_per_node(1) + 16)).unwrap();
+    let counted = isize::try_from(bytes_per_node(0) + 10_000 * bytes_per_node(1)).unwrap();
     assert!(
         (counted..2 * counted).contains(&held),
         "{held} bytes, {counted} counted"
