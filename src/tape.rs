@@ -438,7 +438,9 @@ impl Tape {
     /// Gives back the memory the tape keeps beyond what its nodes use: after a
     /// [`clear`](Tape::clear), all of it. A training loop keeps the memory on purpose, so
     /// that each step records without allocating; call this when a tape that once held a
-    /// large graph will now hold small ones.
+    /// large graph will now hold small ones. A tape that recorded a chain of 2·10⁶ unary
+    /// operations holds about 75 MB ([`bytes_per_node`] a node, and the room its arrays grew
+    /// into); `clear` keeps all of it, `shrink_to_fit` after it gives it all back.
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new();
