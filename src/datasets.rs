@@ -705,6 +705,7 @@ pub fn odd_even() -> Vec<(f64, f64)> {
 /// # Panics
 /// If the range reaches past 2^53 (9,007,199,254,740,992): an `f64` holds every whole number
 /// only up to there, and 2^53 + 1 would become the even 2^53 with the label of an odd number.
+/// Also if its numbers do not fit in memory, with a message saying so (never an abort).
 #[track_caller]
 pub fn odd_even_range(range: RangeInclusive<u64>) -> Vec<(f64, f64)> {
     const EXACT: u64 = 1 << 53;
@@ -714,7 +715,11 @@ pub fn odd_even_range(range: RangeInclusive<u64>) -> Vec<(f64, f64)> {
          input, got a range ending at {}",
         range.end()
     );
-    range.map(|k| (k as f64, (k % 2) as f64)).collect()
+    let count = range.clone().count();
+    let mut pairs = vec_with_capacity(count, || format!("{count} numbers"))
+        .unwrap_or_else(|e| panic!("odd_even_range: {e}"));
+    pairs.extend(range.map(|k| (k as f64, (k % 2) as f64)));
+    pairs
 }
 
 /// `value` in binary as `bits` inputs of 0.0 or 1.0, **least significant bit first**: element

@@ -546,6 +546,17 @@ fn odd_even_is_exact() {
         odd_even_range(top - 1..=top),
         [(top as f64 - 1.0, 1.0), (top as f64, 0.0)]
     );
+    let too_many = std::panic::catch_unwind(|| odd_even_range(0..=top - 1));
+    let payload = too_many.expect_err("2^53 numbers do not fit in memory");
+    let msg = payload
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    assert!(
+        msg.starts_with(
+            "odd_even_range: invalid argument: 9007199254740992 numbers do not fit in memory"
+        ),
+        "{msg}"
+    );
     let refused = std::panic::catch_unwind(|| odd_even_range(top..=top + 1));
     let payload = refused.expect_err("a range past 2^53 must panic");
     let msg = payload
