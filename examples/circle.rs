@@ -678,7 +678,7 @@ fn print_setup(cfg: &Config, model: &Mlp, data: &datasets::Split) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Flags, parsed by hand
+// Flags, split by lexopt, checked here
 // ---------------------------------------------------------------------------------------------
 
 /// An error printed as its message alone (`main` shows a returned error with `Debug`).
@@ -767,17 +767,30 @@ impl Config {
         stem
     }
 
-    /// The configuration the flags ask for, or `None` for `--help`.
-    pub fn from_args(mut args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
+    /// The configuration the flags ask for, or `None` for `--help`. `lexopt` splits the command
+    /// line (`--lr 0.1` and `--lr=0.1` alike); each flag's value is checked here, and every
+    /// refusal is one line naming the flag and what it expects.
+    pub fn from_args(args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
+        use lexopt::Arg::{Long, Short, Value};
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
-        while let Some(arg) = args.next() {
-            if arg == "--help" || arg == "-h" {
-                return Ok(None);
-            }
-            let (flag, inline) = match arg.split_once('=') {
-                Some((f, v)) => (f.to_string(), Some(v.to_string())),
-                None => (arg.clone(), None),
+        let mut parser = lexopt::Parser::from_args(args);
+        while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
+            let flag = match arg {
+                Long("help") | Short('h') => return Ok(None),
+                Long(name) => format!("--{name}"),
+                Short(c) => {
+                    return Err(Message(format!(
+                        "unknown argument `-{c}`; flags start with two dashes: run with --help \
+                         to see them"
+                    )));
+                }
+                Value(v) => {
+                    return Err(Message(format!(
+                        "unknown argument `{}`; run with --help to see the flags",
+                        v.to_string_lossy()
+                    )));
+                }
             };
             let expected = match flag.as_str() {
                 "--data" => "circle, xor, gauss or spiral",
@@ -798,13 +811,14 @@ impl Config {
                 "--load" => "a saved network's file (e.g. --load circle.tapegrad)",
                 _ => {
                     return Err(Message(format!(
-                        "unknown argument `{arg}`; run with --help to see the flags"
+                        "unknown argument `{flag}`; run with --help to see the flags"
                     )));
                 }
             };
-            let Some(value) = inline.or_else(|| args.next()) else {
+            let Ok(value) = parser.value() else {
                 return Err(Message(format!("{flag} needs a value: {expected}")));
             };
+            let value = value.to_string_lossy().into_owned();
             let bad = || Message(format!("{flag} expects {expected}; got `{value}`"));
             let v = value.trim();
             match flag.as_str() {

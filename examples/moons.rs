@@ -146,29 +146,34 @@ fn square_around(points: &[Point], margin: f64) -> Bounds {
     Bounds::new(cx - half, cx + half, cy - half, cy + half)
 }
 
-/// The seed from `--seed N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
+/// The seed from `--seed N` or `--seed=N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
 fn seed_from_args() -> Result<Option<u64>, Message> {
+    use lexopt::Arg::{Long, Short, Value};
     let mut seed = DEFAULT_SEED;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let value = match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--seed" => args.next(),
-            _ => match arg.strip_prefix("--seed=") {
-                Some(v) => Some(v.to_string()),
-                None => {
-                    return Err(Message(format!(
-                        "unknown argument `{arg}`; the only flags are --seed N and --help"
-                    )));
-                }
-            },
-        };
-        let value = value.unwrap_or_default();
-        seed = value.parse().map_err(|_| {
-            Message(format!(
-                "--seed expects a whole number >= 0 (e.g. --seed 7); got `{value}`"
-            ))
-        })?;
+    let mut parser = lexopt::Parser::from_env();
+    while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
+        match arg {
+            Long("help") | Short('h') => return Ok(None),
+            Long("seed") => {
+                let value = parser.value().unwrap_or_default();
+                let value = value.to_string_lossy();
+                seed = value.trim().parse().map_err(|_| {
+                    Message(format!(
+                        "--seed expects a whole number >= 0 (e.g. --seed 7); got `{value}`"
+                    ))
+                })?;
+            }
+            other => {
+                let arg = match other {
+                    Long(name) => format!("--{name}"),
+                    Short(c) => format!("-{c}"),
+                    Value(v) => v.to_string_lossy().into_owned(),
+                };
+                return Err(Message(format!(
+                    "unknown argument `{arg}`; the only flags are --seed N and --help"
+                )));
+            }
+        }
     }
     Ok(Some(seed))
 }

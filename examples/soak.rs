@@ -195,37 +195,36 @@ struct Args {
 }
 
 impl Args {
-    /// The flags, or `None` for `--help`.
+    /// The flags, or `None` for `--help`; `--steps 20000` and `--steps=20000` alike.
     fn parse() -> Result<Option<Args>, Message> {
+        use lexopt::Arg::{Long, Short, Value};
         let mut args = Args {
             steps: 100_000,
             tolerance: 5.0,
         };
-        let mut it = std::env::args().skip(1);
-        while let Some(arg) = it.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((f, v)) => (f.to_string(), Some(v.to_string())),
-                None => (arg.clone(), None),
-            };
-            if flag == "--help" || flag == "-h" {
-                return Ok(None);
-            }
-            let value = inline.or_else(|| it.next()).unwrap_or_default();
-            match flag.as_str() {
-                "--steps" => {
-                    args.steps =
-                        value
-                            .parse()
-                            .ok()
-                            .filter(|&s| s >= BASELINE)
-                            .ok_or_else(|| {
-                                Message(format!(
-                                    "--steps expects a whole number ≥ {BASELINE}; got `{value}`"
-                                ))
-                            })?;
+        let mut parser = lexopt::Parser::from_env();
+        while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
+            match arg {
+                Long("help") | Short('h') => return Ok(None),
+                Long("steps") => {
+                    let value = parser.value().unwrap_or_default();
+                    let value = value.to_string_lossy();
+                    args.steps = value
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|&s| s >= BASELINE)
+                        .ok_or_else(|| {
+                            Message(format!(
+                                "--steps expects a whole number ≥ {BASELINE}; got `{value}`"
+                            ))
+                        })?;
                 }
-                "--tolerance" => {
+                Long("tolerance") => {
+                    let value = parser.value().unwrap_or_default();
+                    let value = value.to_string_lossy();
                     args.tolerance = value
+                        .trim()
                         .parse()
                         .ok()
                         .filter(|t: &f64| t.is_finite() && *t >= 0.0)
@@ -235,7 +234,12 @@ impl Args {
                             ))
                         })?;
                 }
-                _ => {
+                other => {
+                    let arg = match other {
+                        Long(name) => format!("--{name}"),
+                        Short(c) => format!("-{c}"),
+                        Value(v) => v.to_string_lossy().into_owned(),
+                    };
                     return Err(Message(format!(
                         "unknown argument `{arg}`; the flags are --steps N, --tolerance PCT \
                          and --help"
