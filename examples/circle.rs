@@ -405,7 +405,7 @@ pub fn train(
         .map(|p| encode(features, p.x, p.y))
         .collect();
     let labels: Vec<f64> = data.train.iter().map(|p| p.label).collect();
-    let diagnosis = Checkup::new(&model, &inputs, &labels, Loss::Mse)
+    let diagnosis = Checkup::new(&model, &inputs, &labels, Loss::HalfSquaredError)
         .history(&history)
         .run()?;
     let run = Run {
@@ -493,7 +493,7 @@ fn train_epoch(
         for p in batch {
             let inputs = encode(&cfg.features, p.x, p.y);
             let output = net.forward_f64(&inputs)?[0]; // forward
-            losses.push(loss::mse(output, p.label)); // ½·(output − label)²
+            losses.push(loss::half_squared_error(output, p.label)); // ½·(output − label)²
         }
         // The mean over the batch, so its gradient is the batch's mean gradient.
         let mut batch_loss = loss::mean(&losses)?;
@@ -534,7 +534,7 @@ fn mean_loss(model: &Mlp, features: &[Feature], points: &[Point]) -> Result<f64,
     let mut total = 0.0;
     for p in points {
         let output = model.predict(&encode(features, p.x, p.y))?[0];
-        total += loss::mse(Value::constant(output), p.label).data();
+        total += loss::half_squared_error(Value::constant(output), p.label).data();
     }
     Ok(total / points.len() as f64)
 }

@@ -459,7 +459,7 @@ pub fn diagnose_hand(start: &Mlp, points: &[Point]) -> Result<Diagnosis, tapegra
     let inputs: Vec<[f64; 2]> = points.iter().map(Point::inputs).collect();
     let labels: Vec<f64> = points.iter().map(|pt| pt.label).collect();
     let gradients = hand_as_parameters(&first);
-    Checkup::new(start, &inputs, &labels, Loss::Mse)
+    Checkup::new(start, &inputs, &labels, Loss::HalfSquaredError)
         .objective(|params| sse_on_tape(start, params, points))
         .gradients(&gradients)
         .history(&run.history)

@@ -93,7 +93,7 @@ pub fn six_diagnosis(model: &Mlp, history: &History) -> Result<Diagnosis, tapegr
     let points = six_points();
     let inputs: Vec<[f64; 2]> = points.iter().map(Point::inputs).collect();
     let labels: Vec<f64> = points.iter().map(|p| p.label).collect();
-    Checkup::new(model, &inputs, &labels, Loss::Mse)
+    Checkup::new(model, &inputs, &labels, Loss::HalfSquaredError)
         .objective(|params| six_loss(model, params, &points).expect("2 inputs, 6 labels"))
         .history(history)
         .run()

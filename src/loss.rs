@@ -11,6 +11,19 @@
 //! and is wrong. A NaN *prediction* (a diverged network) gives a NaN loss, which
 //! [`check_loss`](crate::optim::check_loss) turns into an error.
 //!
+//! The names follow PyTorch's, for one sample (average a batch with [`mean`], as PyTorch's
+//! default `reduction="mean"` does):
+//!
+//! | tapegrad | PyTorch |
+//! |---|---|
+//! | [`mse`]: `(pred − target)²` | `nn.MSELoss` |
+//! | [`half_squared_error`]: `½·(pred − target)²` (the TensorFlow Playground's loss) | `0.5 * nn.MSELoss` |
+//! | [`sum_of_squares`]: `Σ (pred − target)²` (micrograd's) | `nn.MSELoss(reduction="sum")` |
+//! | [`bce`]: cross-entropy of a probability | `nn.BCELoss` |
+//! | [`bce_with_logits`]: cross-entropy of a raw score | `nn.BCEWithLogitsLoss` |
+//! | [`hinge`]: `max(0, 1 − y·score)`, labels ±1 (micrograd's) | `(1 - y * score).clamp(min=0)` |
+//! | [`l2_penalty`]: `alpha · Σ p²` | `weight_decay` (its gradient `2·alpha·p`) |
+//!
 //! ```
 //! use tapegrad::{Tape, loss};
 //!
@@ -67,7 +80,30 @@ fn fused<'t>(
     }
 }
 
-/// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`.
+/// Squared error, as PyTorch's `nn.MSELoss` computes it for one sample: `(pred − target)²`.
+/// Average a batch with [`mean`].
+///
+/// Gradient: `d/dpred = 2·(pred − target)`. One node.
+///
+/// A non-finite `target` gives a non-finite loss (caught by
+/// [`check_loss`](crate::optim::check_loss)).
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.var(3.0);
+/// let l = loss::mse(p, 1.0);
+/// assert_eq!(l.data(), 4.0); // 2²
+/// assert_eq!(l.backward().wrt(p), 4.0);
+/// ```
+pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
+    let d = pred.data() - target;
+    pred.custom(d * d, 2.0 * d)
+}
+
+/// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`, half of [`mse`],
+/// so that its gradient is the plain difference.
 ///
 /// Gradient: `d/dpred = pred − target`. One node.
 ///
@@ -79,19 +115,13 @@ fn fused<'t>(
 ///
 /// let tape = Tape::new();
 /// let p = tape.var(3.0);
-/// let l = loss::mse(p, 1.0);
+/// let l = loss::half_squared_error(p, 1.0);
 /// assert_eq!(l.data(), 2.0); // ½·2²
 /// assert_eq!(l.backward().wrt(p), 2.0);
 /// ```
-pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
-    let (loss, d) = mse_local(pred.data(), target);
-    pred.custom(loss, d)
-}
-
-/// [`mse`]'s value and derivative.
-fn mse_local(pred: f64, target: f64) -> (f64, f64) {
-    let d = pred - target;
-    (0.5 * d * d, d)
+pub fn half_squared_error(pred: Value<'_>, target: f64) -> Value<'_> {
+    let d = pred.data() - target;
+    pred.custom(0.5 * d * d, d)
 }
 
 /// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
@@ -374,8 +404,8 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
     fused("loss::l2_penalty", params, data, partials)
 }
 
-/// A per-sample loss chosen by name, for example from a command line flag: `mse`, `bce`,
-/// `bce_with_logits` (also `logistic`) or `hinge`. `Display` and [`FromStr`] use these names.
+/// A per-sample loss chosen by name, for example from a command line flag: `mse`,
+/// `half_squared_error`, `bce`, `bce_with_logits` (also `logistic`) or `hinge`. `Display` and [`FromStr`] use these names.
 ///
 /// ```
 /// use tapegrad::{Tape, loss::Loss};
@@ -388,8 +418,10 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Loss {
-    /// [`mse`]: `½·(pred − y)²`.
+    /// [`mse`]: `(pred − y)²`, PyTorch's `MSELoss`.
     Mse,
+    /// [`half_squared_error`]: `½·(pred − y)²`, the TensorFlow Playground's.
+    HalfSquaredError,
     /// [`bce`]: cross-entropy of a probability.
     Bce,
     /// [`bce_with_logits`]: cross-entropy of a raw score.
@@ -402,9 +434,15 @@ impl Loss {
     /// Every loss, in declaration order.
     ///
     /// ```
-    /// assert_eq!(tapegrad::loss::Loss::ALL.len(), 4);
+    /// assert_eq!(tapegrad::loss::Loss::ALL.len(), 5);
     /// ```
-    pub const ALL: [Loss; 4] = [Loss::Mse, Loss::Bce, Loss::BceWithLogits, Loss::Hinge];
+    pub const ALL: [Loss; 5] = [
+        Loss::Mse,
+        Loss::HalfSquaredError,
+        Loss::Bce,
+        Loss::BceWithLogits,
+        Loss::Hinge,
+    ];
 
     /// The loss of one prediction against its label: calls the function of the same name.
     ///
@@ -416,12 +454,13 @@ impl Loss {
     /// use tapegrad::{Tape, loss::Loss};
     ///
     /// let tape = Tape::new();
-    /// assert_eq!(Loss::Mse.apply(tape.var(3.0), 1.0).data(), 2.0);
+    /// assert_eq!(Loss::HalfSquaredError.apply(tape.var(3.0), 1.0).data(), 2.0);
     /// ```
     #[track_caller]
     pub fn apply(self, pred: Value<'_>, y: f64) -> Value<'_> {
         match self {
             Loss::Mse => mse(pred, y),
+            Loss::HalfSquaredError => half_squared_error(pred, y),
             Loss::Bce => bce(pred, y),
             Loss::BceWithLogits => bce_with_logits(pred, y),
             Loss::Hinge => hinge(pred, y),
@@ -437,6 +476,7 @@ impl Loss {
     pub fn name(self) -> &'static str {
         match self {
             Loss::Mse => "mse",
+            Loss::HalfSquaredError => "half_squared_error",
             Loss::Bce => "bce",
             Loss::BceWithLogits => "bce_with_logits",
             Loss::Hinge => "hinge",
@@ -465,7 +505,8 @@ impl FromStr for Loss {
     /// assert_eq!("logistic".parse::<Loss>()?, Loss::BceWithLogits);
     /// assert_eq!(
     ///     "l1".parse::<Loss>().unwrap_err().to_string(),
-    ///     "invalid argument: unknown loss `l1`; expected one of mse, bce, bce_with_logits, hinge"
+    ///     "invalid argument: unknown loss `l1`; expected one of mse, half_squared_error, bce, \
+    ///      bce_with_logits, hinge"
     /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```

@@ -29,7 +29,7 @@
 //!     let net = model.record(&tape);
 //!     let mut losses = Vec::new();
 //!     for (x, &y) in xs.iter().zip(&ys) {
-//!         losses.push(loss::mse(net.forward_f64(x)?[0], y));
+//!         losses.push(loss::half_squared_error(net.forward_f64(x)?[0], y));
 //!     }
 //!     let loss = loss::mean(&losses)?;
 //!     check_loss(step, loss.data())?;
@@ -710,7 +710,7 @@ pub trait Forward: Module {
 /// let mut opt = Sgd::new(0.1);
 /// let tape = Tape::new();
 /// let net = model.record(&tape);
-/// let loss = loss::mse(net.forward_f64(&[0.5, -1.0])?[0], 1.0);
+/// let loss = loss::half_squared_error(net.forward_f64(&[0.5, -1.0])?[0], 1.0);
 /// let grads = loss.backward();
 /// opt.step(&mut model, &net.gradients(&grads))?; // the model changes while `net` lives
 /// assert_ne!(model.parameters(), net.model().parameters());

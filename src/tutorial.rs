@@ -101,7 +101,10 @@ pub mod helpers {
                 let net = model.record(&tape);
                 let mut per_point = Vec::with_capacity(chunk.len());
                 for p in chunk {
-                    per_point.push(loss::mse(net.forward_f64(&p.inputs())?[0], p.label));
+                    per_point.push(loss::half_squared_error(
+                        net.forward_f64(&p.inputs())?[0],
+                        p.label,
+                    ));
                 }
                 let loss = loss::mean(&per_point)?;
                 check_loss(losses.len(), loss.data())?;

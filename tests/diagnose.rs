@@ -67,7 +67,7 @@ fn losses(ls: &[f64]) -> History {
 
 /// The diagnosis of `model` on one-input samples with mean squared error, given a history.
 fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> Diagnosis {
-    Checkup::new(model, xs, ys, Loss::Mse)
+    Checkup::new(model, xs, ys, Loss::HalfSquaredError)
         .history(history)
         .run()
         .unwrap()
@@ -298,7 +298,7 @@ fn a_non_finite_input_is_named_by_row_and_stops_the_other_checks() {
         [4.0, f64::NEG_INFINITY],
         [f64::NAN, 0.0],
     ];
-    let d = Checkup::new(&model, &xs, &[1.0, 2.0, 3.0, 4.0], Loss::Mse)
+    let d = Checkup::new(&model, &xs, &[1.0, 2.0, 3.0, 4.0], Loss::HalfSquaredError)
         .run()
         .unwrap();
     assert_eq!(
@@ -325,7 +325,7 @@ fn labels_outside_the_losss_domain_are_counted_and_the_first_named() {
         (Loss::BceWithLogits, [0.0, 1.0, 2.0, 0.5], 2, 2.0, 1),
         (Loss::Hinge, [1.0, 0.0, -1.0, 0.0], 1, 0.0, 2),
         (
-            Loss::Mse,
+            Loss::HalfSquaredError,
             [0.0, f64::INFINITY, 1.0, 1.0],
             1,
             f64::INFINITY,
@@ -380,7 +380,7 @@ fn outputs_no_loss_can_take_are_named_by_row() {
     ])
     .unwrap();
     assert_eq!(model.predict(&[-2.0]).unwrap(), [-1.0]);
-    let d = Checkup::new(&model, &xs, &[1.0, 0.0, 0.0], Loss::Mse)
+    let d = Checkup::new(&model, &xs, &[1.0, 0.0, 0.0], Loss::HalfSquaredError)
         .run()
         .unwrap();
     assert_eq!(
@@ -401,7 +401,7 @@ fn one_class_and_class_sorted_mini_batches_are_found() {
     ])
     .unwrap();
     let xs: Vec<[f64; 1]> = (0..6).map(|i| [f64::from(i) / 6.0]).collect();
-    let one = Checkup::new(&model, &xs, &[1.0; 6], Loss::Mse)
+    let one = Checkup::new(&model, &xs, &[1.0; 6], Loss::HalfSquaredError)
         .run()
         .unwrap();
     assert_eq!(
@@ -450,7 +450,9 @@ fn saturated_and_dead_units_are_counted_per_hidden_layer() {
         tanh(3.0, 0.0),
         tanh(10.0, -15.0),
     ]);
-    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    let d = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError)
+        .run()
+        .unwrap();
     let Finding::SaturatedUnits {
         layer: 0,
         activation: Tanh,
@@ -471,7 +473,9 @@ fn saturated_and_dead_units_are_counted_per_hidden_layer() {
         Neuron::from_parts(vec![-1.0], 1.5, Relu),
         Neuron::from_parts(vec![1.0], 0.0, Relu),
     ]);
-    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    let d = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError)
+        .run()
+        .unwrap();
     assert_eq!(
         d.findings()[..2],
         [
@@ -497,7 +501,9 @@ fn uneven_gradients_compare_layer_norms_against_finite_differences() {
     let xs: Vec<[f64; 1]> = (1..=8).map(|i| [f64::from(i)]).collect();
     let ys: Vec<f64> = (1..=8).map(|i| f64::from(i % 2)).collect();
     let model = two_layers(vec![Neuron::from_parts(vec![4.0], 0.0, Tanh)]);
-    let d = Checkup::new(&model, &xs, &ys, Loss::Mse).run().unwrap();
+    let d = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError)
+        .run()
+        .unwrap();
     let Some(Finding::UnevenGradients { norms }) = d
         .findings()
         .iter()
@@ -511,7 +517,9 @@ fn uneven_gradients_compare_layer_norms_against_finite_differences() {
             let losses: Vec<_> = xs
                 .iter()
                 .zip(&ys)
-                .map(|(x, &y)| Loss::Mse.apply(model.forward(p, &[x[0].into()]).unwrap()[0], y))
+                .map(|(x, &y)| {
+                    Loss::HalfSquaredError.apply(model.forward(p, &[x[0].into()]).unwrap()[0], y)
+                })
                 .collect();
             tapegrad::loss::mean(&losses).unwrap()
         },
@@ -535,7 +543,7 @@ fn gradients_the_loop_stepped_with_are_checked_against_finite_differences() {
     .unwrap();
     let (xs, ys) = ([[1.0], [2.0]], [0.0, 1.0]);
     let run = |g: &[f64]| {
-        Checkup::new(&model, &xs, &ys, Loss::Mse)
+        Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError)
             .gradients(g)
             .run()
             .unwrap()
@@ -650,23 +658,25 @@ fn bad_arguments_are_errors() {
     let no: [[f64; 1]; 0] = [];
     let err = |r: Result<Diagnosis, Error>| r.unwrap_err().to_string();
     assert_eq!(
-        err(Checkup::new(&model, &no, &[], Loss::Mse).run()),
+        err(Checkup::new(&model, &no, &[], Loss::HalfSquaredError).run()),
         "invalid argument: Checkup: no samples to look at"
     );
     assert_eq!(
-        err(Checkup::new(&model, &[[1.0, 2.0]], &[1.0], Loss::Mse).run()),
+        err(Checkup::new(&model, &[[1.0, 2.0]], &[1.0], Loss::HalfSquaredError).run()),
         "expected 1 inputs, got 2"
     );
     assert_eq!(
-        err(Checkup::new(&model, &[[1.0]], &[1.0], Loss::Mse)
-            .gradients(&[1.0])
-            .run()),
+        err(
+            Checkup::new(&model, &[[1.0]], &[1.0], Loss::HalfSquaredError)
+                .gradients(&[1.0])
+                .run()
+        ),
         "invalid argument: Checkup: 1 gradients for 4 parameters"
     );
     // The checkup records its own tapes: a loop's tape is untouched.
     let tape = Tape::new();
     let _net = model.record(&tape);
-    Checkup::new(&model, &[[1.0]], &[1.0], Loss::Mse)
+    Checkup::new(&model, &[[1.0]], &[1.0], Loss::HalfSquaredError)
         .run()
         .unwrap();
     assert_eq!(tape.len(), 4);

@@ -618,7 +618,8 @@ fn loss_reference(loss: Loss, p: f64, y: f64) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     match loss {
-        Loss::Mse => (0.5 * (p - y) * (p - y), p - y),
+        Loss::Mse => ((p - y).powi(2), 2.0 * (p - y)),
+        Loss::HalfSquaredError => (0.5 * (p - y) * (p - y), p - y),
         Loss::Hinge => {
             let margin = 1.0 - y * p;
             if margin > 0.0 {
@@ -658,7 +659,7 @@ fn loss_reference(loss: Loss, p: f64, y: f64) -> (f64, f64) {
 /// The labels each loss takes: both classes, and a soft label for the cross-entropies.
 fn labels_of(loss: Loss) -> &'static [f64] {
     match loss {
-        Loss::Mse | Loss::Hinge => &[-1.0, 1.0],
+        Loss::Mse | Loss::HalfSquaredError | Loss::Hinge => &[-1.0, 1.0],
         Loss::Bce | Loss::BceWithLogits => &[0.0, 1.0, 0.5],
     }
 }
@@ -702,7 +703,7 @@ fn every_loss_at_every_edge_value_and_both_labels() {
                     "{loss}({p:e}, {y})"
                 );
                 let smooth = match loss {
-                    Loss::Mse | Loss::BceWithLogits => true,
+                    Loss::Mse | Loss::HalfSquaredError | Loss::BceWithLogits => true,
                     Loss::Hinge => (1.0 - y * p).abs() > 1e-2,
                     Loss::Bce => p > 1e-3 && p < 1.0 - 1e-3,
                 };

@@ -1026,7 +1026,7 @@ fn training_case() -> impl Strategy<Value = TrainingCase> {
 /// Two labels `loss` takes.
 fn labels_of(loss: Loss) -> [f64; 2] {
     match loss {
-        Loss::Mse | Loss::Hinge => [-1.0, 1.0],
+        Loss::Mse | Loss::HalfSquaredError | Loss::Hinge => [-1.0, 1.0],
         Loss::Bce | Loss::BceWithLogits => [0.0, 1.0],
     }
 }
@@ -1039,7 +1039,7 @@ fn odd_label() -> impl Strategy<Value = f64> {
 /// Whether `loss` takes the label `y` (else it panics, naming itself).
 fn takes(loss: Loss, y: f64) -> bool {
     match loss {
-        Loss::Mse => true, // a NaN or infinite label gives a non-finite loss, which check_loss stops
+        Loss::Mse | Loss::HalfSquaredError => true, // a NaN or infinite label gives a non-finite loss, which check_loss stops
         Loss::Bce | Loss::BceWithLogits => (0.0..=1.0).contains(&y),
         Loss::Hinge => y == 1.0 || y == -1.0,
     }

@@ -19,23 +19,54 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
-// mse, sum_of_squares, mean
+// mse, half_squared_error, sum_of_squares, mean
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn mse_values_and_gradients() {
+fn mse_is_pytorchs_squared_error_and_its_mean_is_mse_loss() {
     let tape = Tape::new();
     for (p, t) in [(3.0, 1.0), (-0.5, 0.25), (2.0, 2.0), (1e3, -1e3)] {
         let x = tape.var(p);
         let l = loss::mse(x, t);
+        assert_eq!(l.data(), (p - t) * (p - t));
+        assert_eq!(l.backward().wrt(x), 2.0 * (p - t));
+        let r = check_gradients(|v| loss::mse(v[0], t), &[p]);
+        assert!(r.passed(), "{r}");
+        // Exactly twice the Playground's form.
+        assert_eq!(l.data(), 2.0 * loss::half_squared_error(x, t).data());
+    }
+    // nn.MSELoss()(tensor([3., -1.]), tensor([1., 1.])) = mean(4, 4) = 4.
+    let preds = tape.vars(&[3.0, -1.0]);
+    let mean = loss::mean(&[loss::mse(preds[0], 1.0), loss::mse(preds[1], 1.0)]).unwrap();
+    assert_eq!(mean.data(), 4.0);
+    assert_eq!(mean.backward().wrt_all(&preds), vec![2.0, -2.0]);
+    assert!(loss::mse(tape.var(1.0), f64::NAN).data().is_nan());
+    assert_eq!(Loss::Mse.apply(tape.var(0.5), 1.5).data(), 1.0);
+    assert_eq!("mse".parse::<Loss>().unwrap(), Loss::Mse);
+    assert_eq!(
+        "half_squared_error".parse::<Loss>().unwrap(),
+        Loss::HalfSquaredError
+    );
+}
+
+#[test]
+fn half_squared_error_values_and_gradients() {
+    let tape = Tape::new();
+    for (p, t) in [(3.0, 1.0), (-0.5, 0.25), (2.0, 2.0), (1e3, -1e3)] {
+        let x = tape.var(p);
+        let l = loss::half_squared_error(x, t);
         assert_eq!(l.data(), 0.5 * (p - t) * (p - t));
         assert_eq!(l.backward().wrt(x), p - t);
         assert_eq!(l.op(), Some(Op::Custom));
-        let r = check_gradients(|v| loss::mse(v[0], t), &[p]);
+        let r = check_gradients(|v| loss::half_squared_error(v[0], t), &[p]);
         assert!(r.passed(), "{r}");
     }
     // A non-finite target is not hidden.
-    assert!(loss::mse(tape.var(1.0), f64::NAN).data().is_nan());
+    assert!(
+        loss::half_squared_error(tape.var(1.0), f64::NAN)
+            .data()
+            .is_nan()
+    );
 }
 
 #[test]
@@ -329,7 +360,10 @@ fn l2_penalty_rejects_negative_alpha() {
 fn loss_enum_dispatches_and_parses() {
     let tape = Tape::new();
     let x = tape.var(0.3);
-    assert_eq!(Loss::Mse.apply(x, 1.0).data(), loss::mse(x, 1.0).data());
+    assert_eq!(
+        Loss::HalfSquaredError.apply(x, 1.0).data(),
+        loss::half_squared_error(x, 1.0).data()
+    );
     assert_eq!(Loss::Bce.apply(x, 1.0).data(), loss::bce(x, 1.0).data());
     assert_eq!(
         Loss::BceWithLogits.apply(x, 1.0).data(),
@@ -518,7 +552,7 @@ fn hinge_and_mse_are_finite_wherever_their_values_are() {
         }
         // ½·(s − t)² is finite while |s − t| ≤ 1e154 or so; its gradient s − t always is.
         let x = tape.var(s);
-        let l = loss::mse(x, 0.5);
+        let l = loss::half_squared_error(x, 0.5);
         let g = l.backward().wrt(x);
         assert_eq!(g, s - 0.5);
         assert_eq!(l.data().is_finite(), (s - 0.5).abs() < 1e154, "s {s:e}");

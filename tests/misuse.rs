@@ -258,7 +258,7 @@ fn train_until_refused(
         let net = model.record(&tape);
         let grads = data
             .iter()
-            .map(|(x, y)| Ok(loss::mse(net.forward_f64(x)?[0], *y)))
+            .map(|(x, y)| Ok(loss::half_squared_error(net.forward_f64(x)?[0], *y)))
             .collect::<Result<Vec<Value>, Error>>()
             .and_then(|losses| {
                 let total = loss::mean(&losses).unwrap();
@@ -381,7 +381,7 @@ fn nan_gradients_that_skip_check_loss_are_still_refused_by_the_optimizer() {
     let tape = Tape::new();
     let net = model.record(&tape);
     let x = net.forward_f64(&[1.0, 2.0]).unwrap()[0];
-    let grads = net.gradients(&loss::mse(x, f64::NAN).backward());
+    let grads = net.gradients(&loss::half_squared_error(x, f64::NAN).backward());
     drop(net);
     // The NaN loss passes NaN back to every parameter.
     assert!(grads.iter().all(|g| g.is_nan()));

@@ -846,7 +846,7 @@ fn mlp_loss_gradients_through_recorded_match_finite_differences() {
         |p| {
             let losses: Vec<Value<'_>> = data
                 .iter()
-                .map(|(x, y)| loss::mse(mlp.forward(p, &consts(x)).unwrap()[0], *y))
+                .map(|(x, y)| loss::half_squared_error(mlp.forward(p, &consts(x)).unwrap()[0], *y))
                 .collect();
             loss::mean(&losses).unwrap()
         },
@@ -858,7 +858,7 @@ fn mlp_loss_gradients_through_recorded_match_finite_differences() {
     let net = mlp.record(&tape);
     let losses: Vec<Value<'_>> = data
         .iter()
-        .map(|(x, y)| loss::mse(net.forward_f64(x).unwrap()[0], *y))
+        .map(|(x, y)| loss::half_squared_error(net.forward_f64(x).unwrap()[0], *y))
         .collect();
     let l = loss::mean(&losses).unwrap();
     assert_eq!(l.data(), report.output);
@@ -970,7 +970,7 @@ fn a_custom_module_records_and_trains() {
     for step in 0..50 {
         tape.clear();
         let net = q.record(&tape);
-        let l = loss::mse(net.forward_f64(&[2.0]).unwrap(), 12.0); // wants a = 3
+        let l = loss::half_squared_error(net.forward_f64(&[2.0]).unwrap(), 12.0); // wants a = 3
         check_loss(step, l.data()).unwrap();
         let g = net.gradients(&l.backward());
         opt.step(&mut q, &g).unwrap();

@@ -69,7 +69,7 @@ fn rust_writes_the_circle_network() {
             let losses: Vec<_> = batch_x
                 .iter()
                 .zip(batch_y)
-                .map(|(x, &y)| loss::mse(net.forward_f64(x).unwrap()[0], y))
+                .map(|(x, &y)| loss::half_squared_error(net.forward_f64(x).unwrap()[0], y))
                 .collect();
             tape.backward_into(loss::mean(&losses).unwrap(), &mut grads);
             let step = net.gradients(&grads);

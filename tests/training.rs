@@ -25,7 +25,7 @@ fn playground_loss(model: &Mlp, points: &[Point]) -> f64 {
         .iter()
         .map(|p| {
             let output = model.predict(&p.inputs()).unwrap()[0];
-            loss::mse(Value::constant(output), p.label).data()
+            loss::half_squared_error(Value::constant(output), p.label).data()
         })
         .sum();
     total / points.len() as f64
@@ -64,7 +64,9 @@ fn playground_run(kind: Playground, seed: u64, epochs: usize) -> PlaygroundRun {
             let net = model.record(&tape);
             let losses: Vec<Value<'_>> = batch
                 .iter()
-                .map(|p| loss::mse(net.forward_f64(&p.inputs()).unwrap()[0], p.label))
+                .map(|p| {
+                    loss::half_squared_error(net.forward_f64(&p.inputs()).unwrap()[0], p.label)
+                })
                 .collect();
             let l = loss::mean(&losses).unwrap();
             check_loss(epoch, l.data()).unwrap();

@@ -88,7 +88,7 @@ impl<'a> Checkup<'a> {
     /// let n = Neuron::from_parts(vec![1.0], 0.0, Activation::Tanh);
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
     /// let inputs = vec![vec![0.5], vec![-0.5]];
-    /// assert!(Checkup::new(&model, &inputs, &[1.0, -1.0], Loss::Mse).run()?.is_empty());
+    /// assert!(Checkup::new(&model, &inputs, &[1.0, -1.0], Loss::HalfSquaredError).run()?.is_empty());
     /// # Ok(())
     /// # }
     /// ```
@@ -125,7 +125,7 @@ impl<'a> Checkup<'a> {
     /// for loss in [0.5, 0.4, 0.9, 1.3, 2.0] {
     ///     history.record_loss(loss);
     /// }
-    /// let d = Checkup::new(&model, &[[0.5], [-0.5]], &[1.0, -1.0], Loss::Mse)
+    /// let d = Checkup::new(&model, &[[0.5], [-0.5]], &[1.0, -1.0], Loss::HalfSquaredError)
     ///     .history(&history)
     ///     .run()?;
     /// assert!(matches!(d.findings()[0], Finding::LossRising { best_epoch: 1, .. }));
@@ -151,7 +151,7 @@ impl<'a> Checkup<'a> {
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
     /// // Mean of ½(w·x + b − y)² over one sample x = 2, y = 0: d/dw = 4, d/db = 2.
     /// let sign_error = [-4.0, -2.0];
-    /// let d = Checkup::new(&model, &[[2.0]], &[0.0], Loss::Mse).gradients(&sign_error).run()?;
+    /// let d = Checkup::new(&model, &[[2.0]], &[0.0], Loss::HalfSquaredError).gradients(&sign_error).run()?;
     /// let Finding::WrongGradients { wrong, of, name, .. } = &d.findings()[0] else { panic!() };
     /// assert_eq!((*wrong, *of, name.as_str()), (2, 2, "layer0.neuron0.w0"));
     /// # Ok(())
@@ -187,7 +187,7 @@ impl<'a> Checkup<'a> {
     /// let tape = tapegrad::Tape::new();
     /// let params = tape.vars(&model.parameters());
     /// let right = sse(&model, &params, &xs, &ys).backward().wrt_all(&params);
-    /// let d = Checkup::new(&model, &xs, &ys, Loss::Mse)
+    /// let d = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError)
     ///     .objective(|params| sse(&model, params, &xs, &ys))
     ///     .gradients(&right)
     ///     .run()?;
@@ -246,7 +246,7 @@ impl<'a> Checkup<'a> {
     /// # fn main() -> Result<(), tapegrad::Error> {
     /// let n = Neuron::from_parts(vec![1.0], 0.0, Activation::Tanh);
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
-    /// let err = Checkup::new(&model, &[[1.0]], &[1.0, 0.0], Loss::Mse).run().unwrap_err();
+    /// let err = Checkup::new(&model, &[[1.0]], &[1.0, 0.0], Loss::HalfSquaredError).run().unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
     ///     "invalid argument: Checkup: 2 labels for 1 samples of 1 output each"
@@ -338,7 +338,7 @@ impl<'a> Checkup<'a> {
 
     fn check_labels(&self, findings: &mut Vec<Finding>) {
         let takes = |y: f64| match self.loss {
-            Loss::Mse => y.is_finite(),
+            Loss::Mse | Loss::HalfSquaredError => y.is_finite(),
             Loss::Bce | Loss::BceWithLogits => (0.0..=1.0).contains(&y),
             Loss::Hinge => y == 1.0 || y == -1.0,
         };
@@ -601,7 +601,7 @@ impl<'a> Checkup<'a> {
         let ys = self.labels;
         let mean_y = ys.iter().sum::<f64>() / ys.len() as f64;
         let candidates = match self.loss {
-            Loss::Mse | Loss::Bce => vec![mean_y],
+            Loss::Mse | Loss::HalfSquaredError | Loss::Bce => vec![mean_y],
             Loss::BceWithLogits => vec![(mean_y / (1.0 - mean_y)).ln()],
             Loss::Hinge => vec![-1.0, 1.0],
         };

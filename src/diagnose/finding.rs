@@ -188,7 +188,9 @@ impl fmt::Display for Finding {
                         "{loss} takes labels 0 and 1 (or soft labels between): map -1/1 labels \
                          with (y + 1) / 2"
                     ),
-                    Loss::Mse => "mse takes any finite label".to_string(),
+                    Loss::Mse | Loss::HalfSquaredError => {
+                        format!("{loss} takes any finite label")
+                    }
                 };
                 write!(
                     f,

@@ -47,7 +47,7 @@
 //! for _ in 0..20 {
 //!     history.record_loss(0.5); // what a training loop would see: no progress
 //! }
-//! let diagnosis = Checkup::new(&model, &xs, &ys, Loss::Mse).history(&history).run()?;
+//! let diagnosis = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError).history(&history).run()?;
 //! assert!(matches!(
 //!     diagnosis.findings()[0],
 //!     Finding::DeadUnits { layer: 0, dead: 1, units: 1 }
