@@ -4,7 +4,7 @@
 Reads `cargo metadata --format-version 1` on standard input (a resolution made with Cargo's
 MSRV-aware resolver, see .ci/run), takes the `rust-version` of the workspace's members (they
 inherit one value) and compares every package's `rust_version` with it: dependencies,
-dev-dependencies and the benches package's alike, for every platform. Prints the packages
+dev-dependencies and the benches and fuzz packages' alike, for every platform. Prints the packages
 that need a newer Rust and exits 1 if there are any.
 """
 

@@ -51,7 +51,7 @@
 //!
 //! Then the gradient must satisfy `|g − d₂| ≤ 1e-3·max(|g|, |d₂|) + 4·|d₁ − d₂| + noise`.
 //! This catches wrong derivatives, wrong operand order and lost accumulation at edge values;
-//! the tight tolerances on smooth, bounded programs are `tests/properties.rs`'s job.
+//! the tight tolerances on smooth, bounded programs are `fuzz/tests/properties.rs`'s job.
 //!
 //! A second fuzzer drives **the training loop**: a random 1–3-input network with 0–2 hidden
 //! layers and random activations, random parameters, 1–4 samples and labels, NaN and ±inf
@@ -84,7 +84,7 @@ use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Gradients, Tape, Value, affine, check_gradients, dot, sum};
 
-#[path = "common/numeric.rs"]
+#[path = "../../tests/common/numeric.rs"]
 mod numeric;
 use numeric::bits;
 
