@@ -562,8 +562,7 @@ impl Tape {
     }
 
     /// Records a node with one input, `edge`, and a plain constant folded into it, which is
-    /// kept for display: `first` if it came first (`10 / x`), else second (`x / 10`, and the
-    /// exponent of `x.powi(2)`).
+    /// kept for display on the side `fold` says.
     #[inline(always)]
     pub(crate) fn record_folded(
         &self,
@@ -571,12 +570,11 @@ impl Tape {
         value: f64,
         edge: Edge,
         constant: f64,
-        first: bool,
+        fold: Fold,
     ) -> Value<'_> {
         let mut graph = self.graph.borrow_mut();
         let first_edge = graph.edges.len();
         graph.edges.push(edge);
-        let fold = if first { Fold::First } else { Fold::Second };
         let index = graph.push_folded(op, value, first_edge, constant, fold);
         drop(graph);
         Value::from_parts(self, index, value)

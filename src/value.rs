@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::tape::{Edge, Op, Tape};
+use crate::tape::{Edge, Fold, Op, Tape};
 
 /// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
 ///
@@ -228,12 +228,12 @@ impl<'t> Value<'t> {
         }
     }
 
-    /// [`unary`](Value::unary), keeping the plain constant folded into the node for display:
-    /// `first` if it came before `self` (`10 / x`), else after (`x / 10`, `x.powi(2)`).
+    /// [`unary`](Value::unary), keeping the plain constant folded into the node for display,
+    /// on the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`).
     #[inline(always)]
-    fn folding(self, constant: f64, first: bool, op: Op, data: f64, d: f64) -> Self {
+    fn folding(self, constant: f64, fold: Fold, op: Op, data: f64, d: f64) -> Self {
         match self.tape {
-            Some(t) => t.record_folded(op, data, Edge::new(self.idx, d), constant, first),
+            Some(t) => t.record_folded(op, data, Edge::new(self.idx, d), constant, fold),
             None => Value::constant(data),
         }
     }
@@ -253,8 +253,8 @@ impl<'t> Value<'t> {
                     edges.push(Edge::new(other.idx, db));
                 })
             }
-            (Some(_), None) => self.folding(other.data, false, op, data, da),
-            (None, Some(_)) => other.folding(self.data, true, op, data, db),
+            (Some(_), None) => self.folding(other.data, Fold::Second, op, data, da),
+            (None, Some(_)) => other.folding(self.data, Fold::First, op, data, db),
             (None, None) => Value::constant(data),
         }
     }
@@ -389,7 +389,7 @@ impl<'t> Value<'t> {
             // n = i32::MIN: n - 1 is not an i32, but it is an f64.
             f64::from(n) * self.data.powf(f64::from(n) - 1.0)
         };
-        self.folding(f64::from(n), false, Op::Powi, self.data.powi(n), d)
+        self.folding(f64::from(n), Fold::Second, Op::Powi, self.data.powi(n), d)
     }
 
     /// `self` to a constant power. Derivative `c·x^(c-1)`; by convention d/dx x^0 = 0, also at
@@ -408,7 +408,7 @@ impl<'t> Value<'t> {
         } else {
             c * self.data.powf(c - 1.0)
         };
-        self.folding(c, false, Op::Powf, self.data.powf(c), d)
+        self.folding(c, Fold::Second, Op::Powf, self.data.powf(c), d)
     }
 
     /// `self` to the power `exponent`, both recorded. Derivatives: `b·a^(b-1)` with respect to
