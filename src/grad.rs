@@ -96,12 +96,12 @@ impl Gradients {
     pub(crate) fn assert_describes(&self, tape: &Tape, what: &str) {
         if self.tape != 0 {
             assert!(
-                tape.id() == self.tape,
+                tape.id == self.tape,
                 "{what}: the value is recorded on a different tape than the output these \
                  gradients were computed for"
             );
             assert!(
-                tape.generation() == self.generation,
+                tape.generation == self.generation,
                 "{what}: the tape was cleared after these gradients were computed; they \
                  describe values that no longer exist"
             );
@@ -245,8 +245,8 @@ impl Tape {
             output.tape().is_none_or(|t| std::ptr::eq(t, self)),
             "Tape::backward_into: the output is recorded on a different tape"
         );
-        grads.tape = self.id();
-        grads.generation = self.generation();
+        grads.tape = self.id;
+        grads.generation = self.generation;
         match output.index() {
             Some(out) => sweep(&self.graph(), out, &mut grads.grads),
             None => grads.grads.clear(),

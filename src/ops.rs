@@ -4,25 +4,19 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::tape::{Graph, Op, Tape};
+use crate::tape::{Graph, Node, Op, Tape};
 use crate::value::{Value, two_tapes};
 
+// `Value ∘ Value` and `Value ∘ f64` through one impl (an `f64` becomes a constant on no
+// tape), then `f64 ∘ Value` and the assign forms.
 macro_rules! binary_ops {
     ($($Trait:ident $method:ident $Assign:ident $assign:ident => $imp:ident;)*) => {$(
-        impl<'t> $Trait for Value<'t> {
+        impl<'t, R: Into<Value<'t>>> $Trait<R> for Value<'t> {
             type Output = Value<'t>;
             #[inline]
             #[track_caller]
-            fn $method(self, rhs: Value<'t>) -> Value<'t> {
-                self.$imp(rhs)
-            }
-        }
-        impl<'t> $Trait<f64> for Value<'t> {
-            type Output = Value<'t>;
-            #[inline]
-            #[track_caller]
-            fn $method(self, rhs: f64) -> Value<'t> {
-                self.$imp(Value::constant(rhs))
+            fn $method(self, rhs: R) -> Value<'t> {
+                self.$imp(rhs.into())
             }
         }
         impl<'t> $Trait<Value<'t>> for f64 {
@@ -33,18 +27,11 @@ macro_rules! binary_ops {
                 Value::constant(self).$imp(rhs)
             }
         }
-        impl<'t> $Assign for Value<'t> {
+        impl<'t, R: Into<Value<'t>>> $Assign<R> for Value<'t> {
             #[inline]
             #[track_caller]
-            fn $assign(&mut self, rhs: Value<'t>) {
-                *self = self.$imp(rhs);
-            }
-        }
-        impl $Assign<f64> for Value<'_> {
-            #[inline]
-            #[track_caller]
-            fn $assign(&mut self, rhs: f64) {
-                *self = self.$imp(Value::constant(rhs));
+            fn $assign(&mut self, rhs: R) {
+                *self = self.$imp(rhs.into());
             }
         }
     )*};
@@ -304,6 +291,6 @@ fn record_dot<'t>(
     }
     edges.extend(bias.edge(1.0));
     let data = sum + bias.data();
-    let index = graph.push_node(Op::Dot, data, first_edge);
+    let index = graph.push_node(Node::new(Op::Dot, data), first_edge);
     Value::from_parts(tape, index, data)
 }

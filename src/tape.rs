@@ -161,6 +161,20 @@ pub(crate) struct Node {
     pub(crate) fold: Fold,
 }
 
+impl Node {
+    /// A node made by `op` with value `value`, no number folded in, its edges yet to place.
+    #[inline]
+    pub(crate) fn new(op: Op, value: f64) -> Node {
+        Node {
+            value,
+            constant: 0.0,
+            first_edge: 0,
+            op,
+            fold: Fold::None,
+        }
+    }
+}
+
 /// Whether a node has a plain number folded into it, and on which side.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Fold {
@@ -187,14 +201,6 @@ impl Edge {
     }
 }
 
-/// A plain `f64` folded into a node, as traces and graphs show it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Folded {
-    pub(crate) value: f64,
-    /// Whether the constant came first (`10 / x`) rather than second (`x / 10`).
-    pub(crate) first: bool,
-}
-
 /// The recorded graph: every node, then every edge, each in creation order.
 #[derive(Default)]
 pub(crate) struct Graph {
@@ -218,55 +224,31 @@ impl Graph {
         &self.edges[self.nodes[i].first_edge as usize..self.edges_end(i)]
     }
 
-    /// Records the node whose edges are `edges[first_edge..]`, and returns its index. The NaN
+    /// Records `node`, whose edges are `edges[first_edge..]`, and returns its index. The NaN
     /// rule of [`Tape::custom`] is applied here, once for every operation.
     ///
     /// # Panics
     /// If the tape would outgrow its 32-bit indices; the node's edges are removed first.
-    #[inline]
-    pub(crate) fn push_node(&mut self, op: Op, value: f64, first_edge: usize) -> u32 {
-        self.push_folded(op, value, first_edge, 0.0, Fold::None)
-    }
-
-    /// [`push_node`](Graph::push_node) for a node with the plain number `constant` folded
-    /// into it, on the side `fold` says.
     #[inline(always)]
-    fn push_folded(
-        &mut self,
-        op: Op,
-        value: f64,
-        first_edge: usize,
-        constant: f64,
-        fold: Fold,
-    ) -> u32 {
+    pub(crate) fn push_node(&mut self, mut node: Node, first_edge: usize) -> u32 {
         let (Ok(index), Ok(first)) = (u32::try_from(self.nodes.len()), u32::try_from(first_edge))
         else {
             self.edges.truncate(first_edge);
             tape_full();
         };
-        if value.is_nan() {
+        if node.value.is_nan() {
             for edge in &mut self.edges[first_edge..] {
                 edge.local = f64::NAN;
             }
         }
-        self.nodes.push(Node {
-            value,
-            constant,
-            first_edge: first,
-            op,
-            fold,
-        });
+        node.first_edge = first;
+        self.nodes.push(node);
         index
     }
 
     /// Records a node whose edges `write_edges` appends to `edges`.
     #[inline(always)]
-    pub(crate) fn record(
-        &mut self,
-        op: Op,
-        value: f64,
-        write_edges: impl FnOnce(&mut Vec<Edge>),
-    ) -> u32 {
+    pub(crate) fn record(&mut self, node: Node, write_edges: impl FnOnce(&mut Vec<Edge>)) -> u32 {
         let first_edge = self.edges.len();
         write_edges(&mut self.edges);
         debug_assert!(
@@ -274,21 +256,7 @@ impl Graph {
                 .iter()
                 .all(|e| (e.input as usize) < self.nodes.len())
         );
-        self.push_node(op, value, first_edge)
-    }
-
-    /// The constant folded into node `i`, if any.
-    pub(crate) fn folded_of(&self, i: usize) -> Option<Folded> {
-        let node = self.nodes[i];
-        let first = match node.fold {
-            Fold::None => return None,
-            Fold::First => true,
-            Fold::Second => false,
-        };
-        Some(Folded {
-            value: node.constant,
-            first,
-        })
+        self.push_node(node, first_edge)
     }
 
     fn clear(&mut self) {
@@ -324,9 +292,9 @@ fn tape_full() -> ! {
 /// assert_eq!(tape.len(), 4); // x, x*x, 2*x, +
 /// ```
 pub struct Tape {
-    id: u64,
+    pub(crate) id: u64,
     /// Counts the clears, so that gradients from before one are refused.
-    generation: u64,
+    pub(crate) generation: u64,
     graph: RefCell<Graph>,
 }
 
@@ -469,7 +437,7 @@ impl Tape {
     /// assert_eq!(w.op(), Some(tapegrad::Op::Var));
     /// ```
     pub fn var(&self, data: f64) -> Value<'_> {
-        self.leaf(Op::Var, data)
+        self.record(Op::Var, data, |_| {})
     }
 
     /// Records a constant leaf. It appears in traces and graphs (unlike a plain `f64` mixed
@@ -482,7 +450,7 @@ impl Tape {
     /// assert_eq!(c.op(), Some(tapegrad::Op::Const));
     /// ```
     pub fn constant(&self, data: f64) -> Value<'_> {
-        self.leaf(Op::Const, data)
+        self.record(Op::Const, data, |_| {})
     }
 
     /// Records `data.len()` trainable leaves with consecutive indices and returns them.
@@ -494,10 +462,6 @@ impl Tape {
     /// ```
     pub fn vars(&self, data: &[f64]) -> Vec<Value<'_>> {
         data.iter().map(|&d| self.var(d)).collect()
-    }
-
-    fn leaf(&self, op: Op, data: f64) -> Value<'_> {
-        self.record(op, data, |_| {})
     }
 
     /// Records a node with any number of inputs and the local derivative with respect to
@@ -556,28 +520,11 @@ impl Tape {
     ) -> Value<'t> {
         let y = self.custom(data, inputs);
         if let Some(index) = y.index() {
-            self.set_op_name(index as u32, name);
+            self.graph_mut()
+                .op_names
+                .insert(index as u32, name.to_owned());
         }
         y
-    }
-
-    /// Records a node with one input, `edge`, and a plain constant folded into it, which is
-    /// kept for display on the side `fold` says.
-    #[inline(always)]
-    pub(crate) fn record_folded(
-        &self,
-        op: Op,
-        value: f64,
-        edge: Edge,
-        constant: f64,
-        fold: Fold,
-    ) -> Value<'_> {
-        let mut graph = self.graph.borrow_mut();
-        let first_edge = graph.edges.len();
-        graph.edges.push(edge);
-        let index = graph.push_folded(op, value, first_edge, constant, fold);
-        drop(graph);
-        Value::from_parts(self, index, value)
     }
 
     /// Records a node whose edges `write_edges` appends to the tape's edges. Callers have
@@ -589,47 +536,22 @@ impl Tape {
         value: f64,
         write_edges: impl FnOnce(&mut Vec<Edge>),
     ) -> Value<'_> {
-        let index = self.graph.borrow_mut().record(op, value, write_edges);
+        let index = self
+            .graph
+            .borrow_mut()
+            .record(Node::new(op, value), write_edges);
         Value::from_parts(self, index, value)
     }
 
-    pub(crate) fn id(&self) -> u64 {
-        self.id
-    }
-
-    pub(crate) fn generation(&self) -> u64 {
-        self.generation
-    }
-
+    #[inline]
     pub(crate) fn graph(&self) -> Ref<'_, Graph> {
         self.graph.borrow()
     }
 
     /// The graph, to record several nodes in one borrow. Callers have checked that every
     /// input is on this tape.
+    #[inline]
     pub(crate) fn graph_mut(&self) -> RefMut<'_, Graph> {
         self.graph.borrow_mut()
-    }
-
-    pub(crate) fn set_label(&self, index: u32, label: &str) {
-        self.graph
-            .borrow_mut()
-            .labels
-            .insert(index, label.to_owned());
-    }
-
-    pub(crate) fn set_op_name(&self, index: u32, name: &str) {
-        self.graph
-            .borrow_mut()
-            .op_names
-            .insert(index, name.to_owned());
-    }
-
-    pub(crate) fn op_of(&self, index: u32) -> Op {
-        self.graph.borrow().nodes[index as usize].op
-    }
-
-    pub(crate) fn label_of(&self, index: u32) -> Option<String> {
-        self.graph.borrow().labels.get(&index).cloned()
     }
 }

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::tape::{Edge, Fold, Op, Tape};
+use crate::tape::{Edge, Fold, Node, Op, Tape};
 
 /// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
 ///
@@ -159,7 +159,7 @@ impl<'t> Value<'t> {
     /// ```
     #[must_use]
     pub fn op(self) -> Option<Op> {
-        self.tape.map(|t| t.op_of(self.idx))
+        self.tape.map(|t| t.graph().nodes[self.idx as usize].op)
     }
 
     /// Attaches a label, shown by `Display`, the backward trace and graph export. A constant
@@ -173,7 +173,7 @@ impl<'t> Value<'t> {
     /// ```
     pub fn with_label(self, label: &str) -> Self {
         if let Some(t) = self.tape {
-            t.set_label(self.idx, label);
+            t.graph_mut().labels.insert(self.idx, label.to_owned());
         }
         self
     }
@@ -186,7 +186,8 @@ impl<'t> Value<'t> {
     /// ```
     #[must_use]
     pub fn label(self) -> Option<String> {
-        self.tape.and_then(|t| t.label_of(self.idx))
+        self.tape
+            .and_then(|t| t.graph().labels.get(&self.idx).cloned())
     }
 
     /// Whether this value is recorded on a tape.
@@ -222,18 +223,25 @@ impl<'t> Value<'t> {
     /// Records a node with one input (`self`), given its value and local derivative.
     #[inline(always)]
     fn unary(self, op: Op, data: f64, d: f64) -> Self {
-        match self.tape {
-            Some(t) => t.record(op, data, |edges| edges.push(Edge::new(self.idx, d))),
-            None => Value::constant(data),
-        }
+        self.folding(0.0, Fold::None, op, data, d)
     }
 
-    /// [`unary`](Value::unary), keeping the plain constant folded into the node for display,
-    /// on the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`).
+    /// [`unary`](Value::unary), keeping a plain constant folded into the node for display, on
+    /// the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`).
     #[inline(always)]
     fn folding(self, constant: f64, fold: Fold, op: Op, data: f64, d: f64) -> Self {
         match self.tape {
-            Some(t) => t.record_folded(op, data, Edge::new(self.idx, d), constant, fold),
+            Some(t) => {
+                let node = Node {
+                    constant,
+                    fold,
+                    ..Node::new(op, data)
+                };
+                let index = t
+                    .graph_mut()
+                    .record(node, |edges| edges.push(self.edge_unchecked(d)));
+                Value::from_parts(t, index, data)
+            }
             None => Value::constant(data),
         }
     }
@@ -289,7 +297,7 @@ impl<'t> Value<'t> {
     pub fn custom_named(self, name: &str, data: f64, derivative: f64) -> Self {
         let y = self.custom(data, derivative);
         if let Some(t) = y.tape {
-            t.set_op_name(y.idx, name);
+            t.graph_mut().op_names.insert(y.idx, name.to_owned());
         }
         y
     }
@@ -484,10 +492,8 @@ impl<'t> Value<'t> {
         let e = (-x.abs()).exp();
         let s = if x >= 0.0 {
             1.0 / (1.0 + e)
-        } else if x < 0.0 {
-            e / (1.0 + e)
         } else {
-            f64::NAN
+            e / (1.0 + e)
         };
         self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
     }
@@ -503,13 +509,8 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn relu(self) -> Self {
         let x = self.data;
-        let (y, d) = if x > 0.0 {
-            (x, 1.0)
-        } else if x.is_nan() {
-            (x, f64::NAN)
-        } else {
-            (0.0, 0.0)
-        };
+        // NaN is not ≤ 0, so it passes through.
+        let (y, d) = if x <= 0.0 { (0.0, 0.0) } else { (x, 1.0) };
         self.unary(Op::Relu, y, d)
     }
 
@@ -524,13 +525,7 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn abs(self) -> Self {
         let x = self.data;
-        let d = if x > 0.0 {
-            1.0
-        } else if x < 0.0 {
-            -1.0
-        } else {
-            0.0
-        };
+        let d = if x == 0.0 { 0.0 } else { x.signum() };
         self.unary(Op::Abs, x.abs(), d)
     }
 

@@ -4,7 +4,7 @@
 use std::fmt::{self, Write as _};
 
 use crate::grad::Gradients;
-use crate::tape::{Edge, Graph, Op};
+use crate::tape::{Edge, Fold, Graph, Op};
 use crate::value::Value;
 
 /// The name a node is printed under: its label, or `#index`.
@@ -43,9 +43,10 @@ fn expression(graph: &Graph, i: usize) -> Option<String> {
     if let Some(name) = graph.op_names.get(&(i as u32)) {
         return Some(format!("{name}({})", names.join(", ")));
     }
-    let text = match (op, names.as_slice(), graph.folded_of(i)) {
-        (_, [x], Some(k)) if k.first => format!("{}{between}{x}", constant_text(k.value)),
-        (_, [x], Some(k)) => format!("{x}{between}{}", constant_text(k.value)),
+    let node = graph.nodes[i];
+    let text = match (op, names.as_slice(), node.fold) {
+        (_, [x], Fold::First) => format!("{}{between}{x}", constant_text(node.constant)),
+        (_, [x], Fold::Second) => format!("{x}{between}{}", constant_text(node.constant)),
         (Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow, [a, b], _) => format!("{a}{between}{b}"),
         (Op::Neg, [x], _) => format!("-{x}"),
         _ => format!("{}({})", op.symbol(), names.join(", ")),
@@ -59,7 +60,7 @@ fn expression(graph: &Graph, i: usize) -> Option<String> {
 /// named operation.
 fn oval_label(graph: &Graph, i: usize) -> String {
     let op = graph.nodes[i].op;
-    let whole = graph.folded_of(i).is_some()
+    let whole = graph.nodes[i].fold != Fold::None
         || graph.op_names.contains_key(&(i as u32))
         || (matches!(op, Op::Sub | Op::Div | Op::Pow) && graph.edges_of(i).len() == 2);
     match expression(graph, i) {
