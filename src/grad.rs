@@ -26,7 +26,7 @@ use crate::value::Value;
 /// let g = c.backward();
 /// assert_eq!((g[a], g[b], g[c], g[unused]), (4.0, 3.0, 1.0, 0.0));
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Gradients {
     tape: u64,
     generation: u64,
@@ -41,12 +41,6 @@ impl fmt::Debug for Gradients {
     }
 }
 
-impl Default for Gradients {
-    fn default() -> Self {
-        Gradients::new()
-    }
-}
-
 impl Gradients {
     /// An empty store, for use with [`Tape::backward_into`]; every lookup gives 0 until it is
     /// filled.
@@ -57,11 +51,7 @@ impl Gradients {
     /// ```
     #[must_use]
     pub fn new() -> Self {
-        Gradients {
-            tape: 0,
-            generation: 0,
-            grads: Vec::new(),
-        }
+        Gradients::default()
     }
 
     /// d(output)/d(`v`). Zero for a constant on no tape and for any value that does not reach

@@ -238,7 +238,7 @@ pub(crate) fn affine_rows<'t>(
         let recorded_weights = if every_weight {
             n
         } else {
-            weights.iter().filter(|w| w.is_recorded()).count()
+            weights.iter().filter(|w| w.tape().is_some()).count()
         };
         let recorded = (recorded_weights, recorded_inputs);
         out.push(record_dot(

@@ -190,16 +190,10 @@ impl<'t> Value<'t> {
             .and_then(|t| t.graph().labels.get(&self.idx).cloned())
     }
 
-    /// Whether this value is recorded on a tape.
-    #[inline]
-    pub(crate) fn is_recorded(self) -> bool {
-        self.tape.is_some()
-    }
-
     /// An edge from this value with local derivative `local`: the value must be recorded.
     #[inline]
     pub(crate) fn edge_unchecked(self, local: f64) -> Edge {
-        debug_assert!(self.is_recorded());
+        debug_assert!(self.tape.is_some());
         Edge::new(self.idx, local)
     }
 
