@@ -28,7 +28,8 @@ use crate::value::Value;
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct Gradients {
-    tape: u64,
+    /// The id of the tape these gradients describe; 0, which no tape has, for an empty store.
+    tape_id: u64,
     generation: u64,
     grads: Vec<f64>,
 }
@@ -70,23 +71,25 @@ impl Gradients {
     #[must_use]
     #[track_caller]
     pub fn wrt(&self, v: Value<'_>) -> f64 {
-        let Some(tape) = v.tape() else {
-            return 0.0;
-        };
-        self.assert_describes(tape, "Gradients::wrt");
-        v.index()
-            .and_then(|i| self.grads.get(i))
-            .copied()
-            .unwrap_or(0.0)
+        self.slot(v, "Gradients::wrt").copied().unwrap_or(0.0)
+    }
+
+    /// Where `v`'s gradient is kept, if anywhere, after checking that these gradients describe
+    /// `v`'s tape (panicking with a message starting with `what` if not).
+    #[track_caller]
+    fn slot(&self, v: Value<'_>, what: &str) -> Option<&f64> {
+        let tape = v.tape()?;
+        self.assert_describes(tape, what);
+        self.grads.get(v.index()?)
     }
 
     /// Panics, with a message starting with `what`, unless these gradients were computed
     /// on `tape` since its last clear (or are an empty store, whose every lookup is 0).
     #[track_caller]
     pub(crate) fn assert_describes(&self, tape: &Tape, what: &str) {
-        if self.tape != 0 {
+        if self.tape_id != 0 {
             assert!(
-                tape.id == self.tape,
+                tape.id == self.tape_id,
                 "{what}: the value is recorded on a different tape than the output these \
                  gradients were computed for"
             );
@@ -135,28 +138,24 @@ impl Index<Value<'_>> for Gradients {
     /// Same as [`Gradients::wrt`], including its panics.
     #[track_caller]
     fn index(&self, v: Value<'_>) -> &f64 {
-        const ZERO: &f64 = &0.0;
-        let _checked = self.wrt(v);
-        v.index().and_then(|i| self.grads.get(i)).unwrap_or(ZERO)
+        self.slot(v, "Gradients::wrt").unwrap_or(&0.0)
     }
 }
 
 /// The reverse sweep: sets `grads` to d(`nodes[out]`)/d(node) for every node up to `out`.
 ///
-/// It relies on the tape's invariant: every input's index is smaller than its node's, so
-/// when the loop reaches a node, every node that uses it has already passed it its share,
-/// and its gradient is complete. Each node then passes `local × gradient` on to each of its
-/// inputs, *adding* to what they hold: a value used twice receives two contributions.
+/// By the tape's invariant (inputs come before their node: see `tape.rs`), when the loop
+/// reaches a node, every node that uses it has already passed it its share, and its gradient
+/// is complete. Each node then passes `local × gradient` on to each of its inputs, *adding*
+/// to what they hold: a value used twice receives two contributions.
 ///
 /// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
 /// the output can never turn `0 × ∞` into NaN in an input that does.
 fn sweep(graph: &Graph, out: usize, grads: &mut Vec<f64>) {
     grads.clear();
     grads.resize(out + 1, 0.0);
-    // `grad` is node i's gradient, complete when the loop reaches i. Node i - 1's running
-    // sum stays in `grad_below` while node i adds to it, rather than being stored and loaded
-    // back at once: in a chain, where each node feeds the next one visited, that round trip
-    // through memory would sit on every step. The sums are the same, added in the same order.
+    // `grad` is node i's gradient. Node i - 1's running sum is kept in `grad_below` rather
+    // than stored and loaded straight back: in a chain, that round trip would cost every step.
     let mut grad = 1.0;
     let mut end = graph.edges_end(out); // where the edges of node i end
     for i in (0..=out).rev() {
@@ -235,7 +234,7 @@ impl Tape {
             output.tape().is_none_or(|t| std::ptr::eq(t, self)),
             "Tape::backward_into: the output is recorded on a different tape"
         );
-        grads.tape = self.id;
+        grads.tape_id = self.id;
         grads.generation = self.generation;
         match output.index() {
             Some(out) => sweep(&self.graph(), out, &mut grads.grads),

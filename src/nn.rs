@@ -1370,16 +1370,23 @@ impl Layer {
         expect_inputs(self.nin(), inputs.len())?;
         expect_finite(inputs)?;
         let mut out = Vec::with_capacity(self.nout());
-        self.record(params, inputs, &mut out);
+        self.record("Layer::forward", params, inputs, &mut out);
         Ok(out)
     }
 
-    /// [`forward`](Layer::forward) for `params` and `inputs` of the right lengths, into `out`.
+    /// [`forward`](Layer::forward) for `params` and `inputs` of the right lengths, into `out`;
+    /// a panic for values from two tapes names `what`, the function the caller called.
     #[track_caller]
-    fn record<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>], out: &mut Vec<Value<'t>>) {
+    fn record<'t>(
+        &self,
+        what: &str,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
         // Every weighted sum first, in one go, then every activation.
         out.clear();
-        crate::ops::affine_rows(params, inputs, out);
+        crate::ops::affine_rows(what, params, inputs, out);
         for (y, neuron) in out.iter_mut().zip(&self.neurons) {
             *y = neuron.activation.apply(*y);
         }
@@ -1758,7 +1765,7 @@ impl Mlp {
         let mut rest = params;
         for layer in &self.layers {
             let (mine, others) = rest.split_at(layer.parameter_count());
-            layer.record(mine, &x, &mut y);
+            layer.record("Mlp::forward", mine, &x, &mut y);
             std::mem::swap(&mut x, &mut y);
             rest = others;
         }

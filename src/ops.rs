@@ -52,8 +52,8 @@ impl<'t> Neg for Value<'t> {
     }
 }
 
-/// Sums with `+`, one node per element; an empty sum is the constant 0 (on no tape). For one
-/// node with many inputs, use [`sum`].
+/// Sums with `+`, one node for each `+` (n − 1 for n values); an empty sum is the constant 0
+/// (on no tape). For one node with many inputs, use [`sum`].
 impl<'t> Sum for Value<'t> {
     #[track_caller]
     fn sum<I: Iterator<Item = Value<'t>>>(iter: I) -> Self {
@@ -69,7 +69,7 @@ impl<'a, 't> Sum<&'a Value<'t>> for Value<'t> {
     }
 }
 
-/// Multiplies with `*`, one node per element; an empty product is the constant 1.
+/// Multiplies with `*`, one node for each `*`; an empty product is the constant 1.
 impl<'t> Product for Value<'t> {
     #[track_caller]
     fn product<I: Iterator<Item = Value<'t>>>(iter: I) -> Self {
@@ -108,8 +108,8 @@ fn count_recorded(tape: &Tape, vs: &[Value<'_>], what: &str) -> usize {
 }
 
 /// `xs[0] + xs[1] + …` recorded as **one** node with `xs.len()` parents (instead of
-/// `len - 1` additions). The value is the same left-to-right `f64` sum; an empty slice gives
-/// the constant 0.
+/// `len - 1` additions). The value is the left-to-right `f64` sum `0.0 + xs[0] + xs[1] + …`;
+/// an empty slice gives the constant 0.
 ///
 /// # Panics
 /// If the values are recorded on different tapes.
@@ -131,7 +131,7 @@ pub fn sum<'t>(xs: &[Value<'t>]) -> Value<'t> {
         return Value::constant(data);
     };
     count_recorded(tape, xs, "sum");
-    tape.record(Op::Sum, data, |edges| {
+    tape.record(Node::new(Op::Sum, data), |edges| {
         edges.extend(xs.iter().filter_map(|x| x.edge(1.0)));
     })
 }
@@ -218,24 +218,27 @@ fn weighted_sum<'t>(
 /// tape.
 ///
 /// # Panics
-/// If the values are recorded on different tapes.
+/// If the values are recorded on different tapes, naming `what` (the function the caller
+/// called). `params` holds whole rows: its length is checked in debug builds only.
 #[track_caller]
 pub(crate) fn affine_rows<'t>(
+    what: &str,
     params: &[Value<'t>],
     inputs: &[Value<'t>],
     out: &mut Vec<Value<'t>>,
 ) {
     let n = inputs.len();
+    debug_assert_eq!(params.len() % (n + 1), 0, "{what}: a partial row");
     let rows = params.chunks_exact(n + 1).map(|row| row.split_at(n));
     let Some(tape) = first_tape(&[params, inputs]) else {
         out.extend(rows.map(|(w, b)| Value::constant(dot_value(w, inputs, b[0]))));
         return;
     };
-    let recorded_inputs = count_recorded(tape, inputs, "affine");
-    let every_weight = count_recorded(tape, params, "affine") == params.len();
+    let recorded_inputs = count_recorded(tape, inputs, what);
+    let every_param = count_recorded(tape, params, what) == params.len();
     let mut graph = tape.graph_mut();
     for (weights, bias) in rows {
-        let recorded_weights = if every_weight {
+        let recorded_weights = if every_param {
             n
         } else {
             weights.iter().filter(|w| w.tape().is_some()).count()
@@ -275,12 +278,12 @@ fn record_dot<'t>(
     if recorded == (n, n) {
         edges.extend(pairs.flat_map(|(w, x)| {
             sum += w.data() * x.data();
-            [w.edge_unchecked(x.data()), x.edge_unchecked(w.data())]
+            [w.edge_recorded(x.data()), x.edge_recorded(w.data())]
         }));
     } else if recorded == (n, 0) {
         edges.extend(pairs.map(|(w, x)| {
             sum += w.data() * x.data();
-            w.edge_unchecked(x.data())
+            w.edge_recorded(x.data())
         }));
     } else {
         for (w, x) in pairs {

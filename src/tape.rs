@@ -4,8 +4,7 @@
 //! index and the local derivative of the node with respect to that input, computed at forward
 //! time right beside the value. The tape is two arrays, the way a sparse matrix stores its
 //! rows: the nodes, and all their edges one after the other; node `i`'s edges run from its
-//! `first_edge` up to node `i + 1`'s. A node costs 24 bytes plus 12 per input
-//! ([`bytes_per_node`]).
+//! `first_edge` up to node `i + 1`'s. What that costs in memory: [`bytes_per_node`].
 //!
 //! **The invariant everything relies on:** a node's inputs always exist before the node
 //! itself, so creation order is a topological order. Backward is therefore one reverse loop
@@ -41,7 +40,9 @@ pub const fn bytes_per_node(inputs: usize) -> usize {
 }
 
 /// What produced a node. Used by printing, the backward trace and graph export; the backward
-/// sweep itself never looks at it.
+/// sweep itself never looks at it. A plain `f64` on either side of an operation (`x * 2`,
+/// `10 / x`, `x.pow(0.5)`) is folded into its node, which keeps it for display: the node
+/// has one input and the same op as with two values.
 ///
 /// ```
 /// use tapegrad::{Op, Tape};
@@ -60,7 +61,7 @@ pub enum Op {
     Var,
     /// A constant leaf made by [`Tape::constant`].
     Const,
-    /// `a + b` (or `a + c` with a constant `c`).
+    /// `a + b`.
     Add,
     /// `a - b`.
     Sub,
@@ -74,7 +75,7 @@ pub enum Op {
     Powi,
     /// `a.powf(c)` with a constant exponent.
     Powf,
-    /// `a.pow(b)` with a [`Value`] exponent.
+    /// `a.pow(b)`.
     Pow,
     /// `a.exp()`.
     Exp,
@@ -224,13 +225,20 @@ impl Graph {
         &self.edges[self.nodes[i].first_edge as usize..self.edges_end(i)]
     }
 
-    /// Records `node`, whose edges are `edges[first_edge..]`, and returns its index. The NaN
-    /// rule of [`Tape::custom`] is applied here, once for every operation.
+    /// Records `node`, whose edges are `edges[first_edge..]`, and returns its index. Every
+    /// operation ends here, so two crate-wide rules are kept here: a node's inputs come before
+    /// it (checked in debug builds), and if its value is NaN, every local derivative it
+    /// records is NaN, so that a NaN result passes NaN back, never a number.
     ///
     /// # Panics
     /// If the tape would outgrow its 32-bit indices; the node's edges are removed first.
     #[inline(always)]
     pub(crate) fn push_node(&mut self, mut node: Node, first_edge: usize) -> u32 {
+        debug_assert!(
+            self.edges[first_edge..]
+                .iter()
+                .all(|e| (e.input as usize) < self.nodes.len())
+        );
         let (Ok(index), Ok(first)) = (u32::try_from(self.nodes.len()), u32::try_from(first_edge))
         else {
             self.edges.truncate(first_edge);
@@ -246,16 +254,11 @@ impl Graph {
         index
     }
 
-    /// Records a node whose edges `write_edges` appends to `edges`.
+    /// Records `node` with the edges `write_edges` appends to `edges`.
     #[inline(always)]
     pub(crate) fn record(&mut self, node: Node, write_edges: impl FnOnce(&mut Vec<Edge>)) -> u32 {
         let first_edge = self.edges.len();
         write_edges(&mut self.edges);
-        debug_assert!(
-            self.edges[first_edge..]
-                .iter()
-                .all(|e| (e.input as usize) < self.nodes.len())
-        );
         self.push_node(node, first_edge)
     }
 
@@ -269,7 +272,7 @@ impl Graph {
 
 #[cold]
 fn tape_full() -> ! {
-    panic!("tape is full: a tape holds at most 4,294,967,295 nodes and as many edges");
+    panic!("tape is full: a tape holds at most 2^32 nodes and 2^32 edges");
 }
 
 /// An arena recording scalar operations; every [`Value`] is a handle to one of its nodes.
@@ -278,7 +281,7 @@ fn tape_full() -> ! {
 /// needs `&mut self`) cannot run while any value is alive: the compiler rules out stale
 /// handles. Reusing one tape with `clear` between training steps keeps its memory.
 ///
-/// Memory: 24 bytes a node plus 12 per input; see [`bytes_per_node`].
+/// Memory: see [`bytes_per_node`].
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -337,12 +340,10 @@ impl Tape {
     /// ```
     #[must_use]
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
-        let tape = Tape::new();
-        {
-            let mut graph = tape.graph.borrow_mut();
-            graph.nodes.reserve(nodes);
-            graph.edges.reserve(edges);
-        }
+        let mut tape = Tape::new();
+        let graph = tape.graph.get_mut();
+        graph.nodes.reserve(nodes);
+        graph.edges.reserve(edges);
         tape
     }
 
@@ -406,9 +407,9 @@ impl Tape {
     /// Gives back the memory the tape keeps beyond what its nodes use: after a
     /// [`clear`](Tape::clear), all of it. A training loop keeps the memory on purpose, so
     /// that each step records without allocating; call this when a tape that once held a
-    /// large graph will now hold small ones. A tape that recorded a chain of 2·10⁶ unary
-    /// operations holds about 75 MB ([`bytes_per_node`] a node, and the room its arrays grew
-    /// into); `clear` keeps all of it, `shrink_to_fit` after it gives it all back.
+    /// large graph will now hold small ones: a tape that recorded a chain of 2·10⁶ unary
+    /// operations keeps [`bytes_per_node`]`(1)` bytes a node, and the room its arrays grew
+    /// into, through `clear`; `shrink_to_fit` after it gives it all back.
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new();
@@ -437,7 +438,7 @@ impl Tape {
     /// assert_eq!(w.op(), Some(tapegrad::Op::Var));
     /// ```
     pub fn var(&self, data: f64) -> Value<'_> {
-        self.record(Op::Var, data, |_| {})
+        self.record(Node::new(Op::Var, data), |_| {})
     }
 
     /// Records a constant leaf. It appears in traces and graphs (unlike a plain `f64` mixed
@@ -450,7 +451,7 @@ impl Tape {
     /// assert_eq!(c.op(), Some(tapegrad::Op::Const));
     /// ```
     pub fn constant(&self, data: f64) -> Value<'_> {
-        self.record(Op::Const, data, |_| {})
+        self.record(Node::new(Op::Const, data), |_| {})
     }
 
     /// Records `data.len()` trainable leaves with consecutive indices and returns them.
@@ -489,7 +490,7 @@ impl Tape {
         for (v, _) in inputs {
             v.assert_tape(self, "Tape::custom");
         }
-        self.record(Op::Custom, data, |edges| {
+        self.record(Node::new(Op::Custom, data), |edges| {
             edges.extend(inputs.iter().filter_map(|&(v, local)| v.edge(local)));
         })
     }
@@ -518,29 +519,15 @@ impl Tape {
         data: f64,
         inputs: &[(Value<'t>, f64)],
     ) -> Value<'t> {
-        let y = self.custom(data, inputs);
-        if let Some(index) = y.index() {
-            self.graph_mut()
-                .op_names
-                .insert(index as u32, name.to_owned());
-        }
-        y
+        self.custom(data, inputs).with_op_name(name)
     }
 
-    /// Records a node whose edges `write_edges` appends to the tape's edges. Callers have
-    /// checked that every input is on this tape.
+    /// Records `node` with the edges `write_edges` appends to the tape's edges, and returns
+    /// its value. Callers have checked that every input is on this tape.
     #[inline(always)]
-    pub(crate) fn record(
-        &self,
-        op: Op,
-        value: f64,
-        write_edges: impl FnOnce(&mut Vec<Edge>),
-    ) -> Value<'_> {
-        let index = self
-            .graph
-            .borrow_mut()
-            .record(Node::new(op, value), write_edges);
-        Value::from_parts(self, index, value)
+    pub(crate) fn record(&self, node: Node, write_edges: impl FnOnce(&mut Vec<Edge>)) -> Value<'_> {
+        let index = self.graph.borrow_mut().record(node, write_edges);
+        Value::from_parts(self, index, node.value)
     }
 
     #[inline]
@@ -548,8 +535,8 @@ impl Tape {
         self.graph.borrow()
     }
 
-    /// The graph, to record several nodes in one borrow. Callers have checked that every
-    /// input is on this tape.
+    /// The graph, borrowed mutably: to record several nodes in one borrow (callers have
+    /// checked that every input is on this tape), or to attach a label or a name.
     #[inline]
     pub(crate) fn graph_mut(&self) -> RefMut<'_, Graph> {
         self.graph.borrow_mut()

@@ -4,8 +4,8 @@
 //! respect to each input, then records one node. Conventions where the calculus is silent
 //! (all documented on the methods):
 //!
-//! - relu'(0) = 0, abs'(0) = 0, sqrt'(0) = +inf, d/dx x^0 = 0 (also at x = 0);
-//! - d/db a^b = 0 at a = 0 with b > 0, NaN at a = 0 with b ≤ 0 and for a < 0;
+//! - relu'(0) = 0, abs'(0) = 0, ln'(±0) = sqrt'(±0) = +inf, d/dx x^0 = 0 (also at x = 0);
+//! - d/db a^b = 0 at a = 0 with b ≥ 0, NaN at a = 0 with b < 0 and for a < 0;
 //! - if an operation's result is NaN, every local derivative it records is NaN, so a NaN
 //!   result always passes NaN (never a made-up number) back to its inputs;
 //! - `tanh` and `sigmoid` are exact at large |x|: tanh(±1000) = ±1 and sigmoid(±1000) = 1 or
@@ -23,7 +23,7 @@ use crate::tape::{Edge, Fold, Node, Op, Tape};
 ///
 /// A constant made with [`Value::constant`] (or `Value::from(f64)`, or an empty
 /// [`sum`](std::iter::Sum)) lives on no tape: combining it with a recorded value folds it into
-/// that value's node; combining two constants gives a constant.
+/// the node of that operation; combining two constants gives a constant.
 ///
 /// ```
 /// use tapegrad::Tape;
@@ -190,9 +190,10 @@ impl<'t> Value<'t> {
             .and_then(|t| t.graph().labels.get(&self.idx).cloned())
     }
 
-    /// An edge from this value with local derivative `local`: the value must be recorded.
+    /// An edge from this value, which the caller knows is recorded, with local derivative
+    /// `local`.
     #[inline]
-    pub(crate) fn edge_unchecked(self, local: f64) -> Edge {
+    pub(crate) fn edge_recorded(self, local: f64) -> Edge {
         debug_assert!(self.tape.is_some());
         Edge::new(self.idx, local)
     }
@@ -224,18 +225,13 @@ impl<'t> Value<'t> {
     /// the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`).
     #[inline(always)]
     fn folding(self, constant: f64, fold: Fold, op: Op, data: f64, d: f64) -> Self {
+        let node = Node {
+            constant,
+            fold,
+            ..Node::new(op, data)
+        };
         match self.tape {
-            Some(t) => {
-                let node = Node {
-                    constant,
-                    fold,
-                    ..Node::new(op, data)
-                };
-                let index = t
-                    .graph_mut()
-                    .record(node, |edges| edges.push(self.edge_unchecked(d)));
-                Value::from_parts(t, index, data)
-            }
+            Some(t) => t.record(node, |edges| edges.push(Edge::new(self.idx, d))),
             None => Value::constant(data),
         }
     }
@@ -250,7 +246,7 @@ impl<'t> Value<'t> {
                 if !std::ptr::eq(t, u) {
                     two_tapes(op.symbol());
                 }
-                t.record(op, data, |edges| {
+                t.record(Node::new(op, data), |edges| {
                     edges.push(Edge::new(self.idx, da));
                     edges.push(Edge::new(other.idx, db));
                 })
@@ -289,11 +285,16 @@ impl<'t> Value<'t> {
     /// assert!(trace.to_string().starts_with("s = softplus(x)  data 0.974077"));
     /// ```
     pub fn custom_named(self, name: &str, data: f64, derivative: f64) -> Self {
-        let y = self.custom(data, derivative);
-        if let Some(t) = y.tape {
-            t.graph_mut().op_names.insert(y.idx, name.to_owned());
+        self.custom(data, derivative).with_op_name(name)
+    }
+
+    /// Names the operation that made this value, for traces and graphs; a constant on no tape
+    /// has nowhere to keep it.
+    pub(crate) fn with_op_name(self, name: &str) -> Self {
+        if let Some(t) = self.tape {
+            t.graph_mut().op_names.insert(self.idx, name.to_owned());
         }
-        y
+        self
     }
 
     #[inline]

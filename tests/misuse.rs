@@ -44,6 +44,9 @@ fn panic_message(f: impl FnOnce()) -> String {
 fn mixing_two_tapes_panics_naming_what_was_called() {
     let (t1, t2) = (Tape::new(), Tape::new());
     let (a, b) = (t1.var(1.0), t2.var(2.0));
+    // One input, and one neuron (two parameters) a layer.
+    let layer = Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], 0.0, Tanh)]).unwrap();
+    let mlp = Mlp::from_layers(vec![layer.clone(), layer.clone()]).unwrap();
     type Case<'a> = (&'a str, Box<dyn Fn() + 'a>);
     /// The name the message must give, and the misuse.
     macro_rules! case {
@@ -75,6 +78,8 @@ fn mixing_two_tapes_panics_naming_what_was_called() {
         case!("sum", sum(&[a, b])),
         case!("dot", dot(&[a, a], &[a, b])),
         case!("affine", affine(&[a], &[a], b)),
+        case!("Layer::forward", layer.forward(&[a, a], &[b])),
+        case!("Mlp::forward", mlp.forward(&[a, a, a, a], &[b])),
         case!("Tape::custom", t1.custom(0.0, &[(b, 1.0)])),
         case!("loss::mean", loss::mean(&[a, b])),
         case!(
