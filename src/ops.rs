@@ -96,15 +96,13 @@ fn first_tape<'t>(groups: &[&[Value<'t>]]) -> Option<&'t Tape> {
 /// If one is recorded on another tape than `tape`, naming `what`.
 #[track_caller]
 fn count_recorded(tape: &Tape, vs: &[Value<'_>], what: &str) -> usize {
-    let (mut on_tape, mut constants) = (0, 0);
-    for v in vs {
-        on_tape += usize::from(v.tape().is_some_and(|t| std::ptr::eq(t, tape)));
-        constants += usize::from(v.tape().is_none());
-    }
-    if on_tape + constants != vs.len() {
+    let on_tape = |v: &&Value<'_>| v.tape().is_some_and(|t| std::ptr::eq(t, tape));
+    let recorded = vs.iter().filter(on_tape).count();
+    // The rest are constants, unless one is recorded on another tape.
+    if recorded != vs.len() && vs.iter().any(|v| v.tape().is_some() && !on_tape(&v)) {
         two_tapes(what);
     }
-    on_tape
+    recorded
 }
 
 /// `xs[0] + xs[1] + …` recorded as **one** node with `xs.len()` parents (instead of
