@@ -40,7 +40,7 @@ pub const fn bytes_per_node(inputs: usize) -> usize {
 }
 
 /// What produced a node. Used by printing, the backward trace and graph export; the backward
-/// sweep itself never looks at it. A plain `f64` on either side of an operation (`x * 2`,
+/// sweep itself never looks at it. A plain `f64` on either side of an operation (`x * 2.0`,
 /// `10 / x`, `x.pow(0.5)`) is folded into its node, which keeps it for display: the node
 /// has one input and the same op as with two values.
 ///

@@ -487,8 +487,10 @@ impl<'t> Value<'t> {
         let e = (-x.abs()).exp();
         let s = if x >= 0.0 {
             1.0 / (1.0 + e)
-        } else {
+        } else if x < 0.0 {
             e / (1.0 + e)
+        } else {
+            f64::NAN
         };
         self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
     }
