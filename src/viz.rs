@@ -28,7 +28,8 @@ fn constant_text(c: f64) -> String {
 /// How node `i` was made, written over its inputs' names: `a * b`, `f / 2`, `10 / f`, `e**2`,
 /// `tanh(n)`, `hypot(a, b)`; `None` for a leaf.
 fn expression(graph: &Graph, i: usize) -> Option<String> {
-    let op = graph.nodes[i].op;
+    let node = graph.nodes[i];
+    let op = node.op;
     let names: Vec<String> = graph
         .edges_of(i)
         .iter()
@@ -43,7 +44,6 @@ fn expression(graph: &Graph, i: usize) -> Option<String> {
     if let Some(name) = graph.op_names.get(&(i as u32)) {
         return Some(format!("{name}({})", names.join(", ")));
     }
-    let node = graph.nodes[i];
     let text = match (op, names.as_slice(), node.fold) {
         (_, [x], Fold::First) => format!("{}{between}{x}", constant_text(node.constant)),
         (_, [x], Fold::Second) => format!("{x}{between}{}", constant_text(node.constant)),
@@ -59,8 +59,9 @@ fn expression(graph: &Graph, i: usize) -> Option<String> {
 /// in (`f / 2`, `10 / f`, `e**2`), the order of a `-`, `/` or `**` between two values, or a
 /// named operation.
 fn oval_label(graph: &Graph, i: usize) -> String {
-    let op = graph.nodes[i].op;
-    let whole = graph.nodes[i].fold != Fold::None
+    let node = graph.nodes[i];
+    let op = node.op;
+    let whole = node.fold != Fold::None
         || graph.op_names.contains_key(&(i as u32))
         || (matches!(op, Op::Sub | Op::Div | Op::Pow) && graph.edges_of(i).len() == 2);
     match expression(graph, i) {
