@@ -12,13 +12,16 @@
 //!
 //! Run with `cargo bench --bench engine`. At the end it prints the chain's time and
 //! throughput per size and its cost per node at 10⁷ against 10⁴, from criterion's medians,
-//! and the tape's time against the plain loops'.
+//! and the tape's time against the plain loops'. A full run (no filter) then measures the
+//! chain at 10⁴ and 10⁶ **paired**, as the training bench does: criterion times each for
+//! seconds on end, one after the other, and this machine's speed changes in phases of 0.1-1 s,
+//! so a slow phase can fall on one of them alone; paired rounds see the same moment.
 
 #[path = "common/summary.rs"]
 mod summary;
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group};
@@ -36,7 +39,7 @@ const CHAIN_SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 const FACTOR: f64 = 1.000_000_1;
 const ADDEND: f64 = 1e-7;
 
-/// Few samples and short runs, so the whole bench takes about three minutes on two cores.
+/// Few samples and short runs, so the whole bench takes one to two minutes on two cores.
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group
         .sample_size(10)
@@ -52,7 +55,8 @@ fn measurement_time(n: usize) -> Duration {
 /// depends on the one before it: the deepest graph there is. Sizes 10³ … 10⁷.
 ///
 /// Each size is measured two ways one after the other, so that both see the machine in
-/// about the same moment: on the tape (`tape`) and with no engine at all ([`plain_loops`]).
+/// about the same moment: on the tape ([`TapeChain`]) and with no engine at all
+/// ([`PlainLoops`]).
 fn chain(c: &mut Criterion) {
     let mut group = c.benchmark_group("chain");
     configure(&mut group);
@@ -63,33 +67,50 @@ fn chain(c: &mut Criterion) {
             .throughput(Throughput::Elements(n as u64))
             .measurement_time(measurement_time(n))
             .sample_size(if n >= 10_000_000 { 10 } else { 20 });
-        chain_on(&mut group, Tape::with_capacity(n, n), n);
-        plain_loops(&mut group, n);
+        let mut tape = TapeChain::new(n);
+        group.bench_with_input(BenchmarkId::new(TAPE, n), &n, |b, _| b.iter(|| tape.run()));
+        let mut plain = PlainLoops::new(n);
+        group.bench_with_input(BenchmarkId::new(PLAIN_LOOPS, n), &n, |b, _| {
+            b.iter(|| plain.run())
+        });
     }
     group.finish();
 }
 
-/// The chain on `tape`, differentiated with `backward_into` (every node's gradient).
-fn chain_on(group: &mut BenchmarkGroup<'_, WallTime>, mut tape: Tape, n: usize) {
-    let mut grads = Gradients::new();
-    group.bench_with_input(BenchmarkId::new(TAPE, n), &n, |b, &n| {
-        b.iter(|| {
-            tape.clear();
-            let x = tape.var(black_box(0.5));
-            let mut v = x;
-            // One multiply and one add per iteration; no branch in the loop body (an
-            // alternating `if` costs ~5 ns a node here, measured, and that is not the
-            // engine's cost).
-            for _ in 0..(n - 1) / 2 {
-                v = v * FACTOR + ADDEND;
-            }
-            if (n - 1) % 2 == 1 {
-                v *= FACTOR;
-            }
-            tape.backward_into(v, &mut grads);
-            grads.wrt(x)
-        });
-    });
+/// The chain on a reused tape, differentiated with `backward_into` (every node's gradient).
+struct TapeChain {
+    n: usize,
+    tape: Tape,
+    grads: Gradients,
+}
+
+impl TapeChain {
+    fn new(n: usize) -> Self {
+        TapeChain {
+            n,
+            tape: Tape::with_capacity(n, n),
+            grads: Gradients::new(),
+        }
+    }
+
+    /// Records the chain on the cleared tape and differentiates it; returns d(out)/d(leaf).
+    fn run(&mut self) -> f64 {
+        let (n, tape) = (self.n, &mut self.tape);
+        tape.clear();
+        let x = tape.var(black_box(0.5));
+        let mut v = x;
+        // One multiply and one add per iteration; no branch in the loop body (an
+        // alternating `if` costs ~5 ns a node here, measured, and that is not the
+        // engine's cost).
+        for _ in 0..(n - 1) / 2 {
+            v = v * FACTOR + ADDEND;
+        }
+        if (n - 1) % 2 == 1 {
+            v *= FACTOR;
+        }
+        tape.backward_into(v, &mut self.grads);
+        self.grads.wrt(x)
+    }
 }
 
 /// Tag bytes the plain loops write (any two distinct bytes: the loops only move them).
@@ -100,66 +121,129 @@ const ADD: u8 = 2;
 /// written forward (a tag byte and a value per node, a local derivative per multiply) and read
 /// and written backward (tags and derivatives read, a gradient written per node), in plain
 /// loops over preallocated slices. What the tape costs above this is the engine's own work.
-fn plain_loops(group: &mut BenchmarkGroup<'_, WallTime>, n: usize) {
-    let pairs = (n - 1) / 2;
-    // A last multiply on its own, as in the chain, when n - 1 is odd.
-    let last = (n - 1) % 2 == 1;
-    let mut tag = vec![0u8; n];
-    let mut data = vec![0.0f64; n];
-    let mut partial = vec![0.0f64; pairs + usize::from(last)];
-    let mut grads = vec![0.0f64; n];
-    group.bench_with_input(BenchmarkId::new(PLAIN_LOOPS, n), &n, |b, _| {
-        b.iter(|| {
-            // Through the bits: `black_box(0.5)` straight into `v` kept `v` in the stack
-            // slot `black_box` had seen, a store and a reload on every step (about 9
-            // cycles a node where the arithmetic needs 6).
-            let mut v = f64::from_bits(black_box(0.5f64.to_bits()));
-            data[0] = v;
-            tag[0] = 0;
-            // `chunks_exact` leaves the last node out when it is a multiply on its own.
-            let nodes = tag[1..]
-                .chunks_exact_mut(2)
-                .zip(data[1..].chunks_exact_mut(2));
-            for ((t, d), p) in nodes.zip(&mut partial[..pairs]) {
-                v *= FACTOR;
-                d[0] = v;
-                *p = FACTOR;
-                t[0] = MUL;
-                v += ADDEND;
-                d[1] = v;
-                t[1] = ADD;
-            }
-            if last {
-                v *= FACTOR;
-                data[n - 1] = v;
-                partial[pairs] = FACTOR;
-                tag[n - 1] = MUL;
-            }
-            black_box((&mut tag, &mut data, &mut partial));
-            // Backward: every node's gradient written once, the multiplies' derivatives
-            // and every tag read.
-            let (mut g, mut seen) = (1.0, 0u8);
-            if last {
-                grads[n - 1] = g;
-                seen ^= tag[n - 1];
-                g *= partial[pairs];
-            }
-            let nodes = grads[1..]
-                .chunks_exact_mut(2)
-                .zip(tag[1..].chunks_exact(2))
-                .zip(&partial[..pairs])
-                .rev();
-            for ((gs, t), &p) in nodes {
-                seen ^= t[0] ^ t[1];
-                gs[1] = g;
-                gs[0] = g;
-                g *= p;
-            }
-            grads[0] = g;
-            black_box(seen);
-            g
-        });
-    });
+struct PlainLoops {
+    n: usize,
+    tag: Vec<u8>,
+    data: Vec<f64>,
+    partial: Vec<f64>,
+    grads: Vec<f64>,
+}
+
+impl PlainLoops {
+    fn new(n: usize) -> Self {
+        // A last multiply on its own, as in the chain, when n - 1 is odd.
+        let partials = (n - 1) / 2 + (n - 1) % 2;
+        PlainLoops {
+            n,
+            tag: vec![0; n],
+            data: vec![0.0; n],
+            partial: vec![0.0; partials],
+            grads: vec![0.0; n],
+        }
+    }
+
+    /// Runs the chain forward and backward; returns d(out)/d(leaf).
+    fn run(&mut self) -> f64 {
+        let n = self.n;
+        let PlainLoops {
+            tag,
+            data,
+            partial,
+            grads,
+            ..
+        } = self;
+        let pairs = (n - 1) / 2;
+        let last = (n - 1) % 2 == 1;
+        // Through the bits: `black_box(0.5)` straight into `v` kept `v` in the stack
+        // slot `black_box` had seen, a store and a reload on every step (about 9
+        // cycles a node where the arithmetic needs 6).
+        let mut v = f64::from_bits(black_box(0.5f64.to_bits()));
+        data[0] = v;
+        tag[0] = 0;
+        // `chunks_exact` leaves the last node out when it is a multiply on its own.
+        let nodes = tag[1..]
+            .chunks_exact_mut(2)
+            .zip(data[1..].chunks_exact_mut(2));
+        for ((t, d), p) in nodes.zip(&mut partial[..pairs]) {
+            v *= FACTOR;
+            d[0] = v;
+            *p = FACTOR;
+            t[0] = MUL;
+            v += ADDEND;
+            d[1] = v;
+            t[1] = ADD;
+        }
+        if last {
+            v *= FACTOR;
+            data[n - 1] = v;
+            partial[pairs] = FACTOR;
+            tag[n - 1] = MUL;
+        }
+        black_box((&mut *tag, &mut *data, &mut *partial));
+        // Backward: every node's gradient written once, the multiplies' derivatives
+        // and every tag read.
+        let (mut g, mut seen) = (1.0, 0u8);
+        if last {
+            grads[n - 1] = g;
+            seen ^= tag[n - 1];
+            g *= partial[pairs];
+        }
+        let nodes = grads[1..]
+            .chunks_exact_mut(2)
+            .zip(tag[1..].chunks_exact(2))
+            .zip(&partial[..pairs])
+            .rev();
+        for ((gs, t), &p) in nodes {
+            seen ^= t[0] ^ t[1];
+            gs[1] = g;
+            gs[0] = g;
+            g *= p;
+        }
+        grads[0] = g;
+        black_box(seen);
+        g
+    }
+}
+
+/// Chain sizes measured paired, and the rounds at each.
+const PAIRED_SIZES: [usize; 2] = [10_000, 1_000_000];
+const PAIRS: usize = 101;
+
+/// The chain at size n, paired: [`PAIRS`] rounds, each timing the tape right before or right
+/// after the plain loops (which goes first alternates), so that both see the same moment of
+/// the machine. Returns, each as [10th percentile, median, 90th percentile] over the rounds,
+/// tape ÷ plain loops and the tape's seconds a node.
+fn paired(n: usize) -> [[f64; 3]; 2] {
+    let mut tape = TapeChain::new(n);
+    let mut plain = PlainLoops::new(n);
+    // Enough runs a round that the plain loops take about 0.3 ms or more.
+    let runs = (200_000 / n).max(1);
+    let time = |run: &mut dyn FnMut() -> f64| {
+        let t = Instant::now();
+        for _ in 0..runs {
+            black_box(run());
+        }
+        t.elapsed().as_secs_f64() / runs as f64
+    };
+    // Warm both up.
+    time(&mut || tape.run());
+    time(&mut || plain.run());
+    let (mut ratios, mut per_node) = (Vec::new(), Vec::new());
+    for round in 0..PAIRS {
+        let (t, p) = if round % 2 == 0 {
+            let t = time(&mut || tape.run());
+            (t, time(&mut || plain.run()))
+        } else {
+            let p = time(&mut || plain.run());
+            (time(&mut || tape.run()), p)
+        };
+        ratios.push(t / p);
+        per_node.push(t / n as f64);
+    }
+    [ratios, per_node].map(|mut v| {
+        v.sort_by(f64::total_cmp);
+        [v[PAIRS / 10], v[PAIRS / 2], v[PAIRS - 1 - PAIRS / 10]]
+    })
 }
 
 /// Leaves of the wide graph.
@@ -236,7 +320,7 @@ fn wide(c: &mut Criterion) {
 
 /// The chain's targets, from the medians criterion wrote during this run, for the tape and
 /// the plain loops beside it.
-fn print_summary(results: &summary::Results) {
+fn print_summary(results: &summary::Results, paired: &[(usize, [[f64; 3]; 2])]) {
     let per_node = |name: &str, n: usize| {
         results
             .median("chain", &format!("{name}/{n}"))
@@ -286,6 +370,26 @@ fn print_summary(results: &summary::Results) {
         "  (tape: Tape::backward_into, every node's gradient. The plain loops move the bytes a \
          minimal record of the chain needs, no engine; measured right after the tape.)"
     );
+    if !paired.is_empty() {
+        println!(
+            "Paired, {PAIRS} rounds, tape and plain loops one right after the other: median \
+             (10th-90th percentile)"
+        );
+    }
+    for (n, [[r_low, r_mid, r_high], [t_low, t_mid, t_high]]) in paired {
+        let rate = |t: f64| (1e-6 / t).floor();
+        println!(
+            "  {n:>10}  tape ÷ plain loops {r_mid:.2}× ({r_low:.2}-{r_high:.2}); tape {:.2} ns a \
+             node ({:.2}-{:.2}), {} M nodes a second ({}-{}) (≥ 150: {})",
+            t_mid * 1e9,
+            t_low * 1e9,
+            t_high * 1e9,
+            rate(*t_mid),
+            rate(*t_high),
+            rate(*t_low),
+            summary::verdict(rate(*t_mid) >= 150.0)
+        );
+    }
 }
 
 /// The chain's criterion IDs: the tape, then the plain loops.
@@ -298,5 +402,14 @@ fn main() {
     let results = summary::Results::start();
     benches();
     Criterion::default().configure_from_args().final_summary();
-    print_summary(&results);
+    // Only in a full run (`cargo bench`), not when criterion runs the bench as a test or
+    // with a filter.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let full = args.iter().any(|a| a == "--bench") && args.iter().all(|a| a == "--bench");
+    let paired: Vec<_> = if full {
+        PAIRED_SIZES.iter().map(|&n| (n, paired(n))).collect()
+    } else {
+        Vec::new()
+    };
+    print_summary(&results, &paired);
 }
