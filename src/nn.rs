@@ -58,7 +58,7 @@ use rand::{Rng, RngExt, SeedableRng};
 
 use crate::error::{Error, vec_with_capacity};
 use crate::grad::Gradients;
-use crate::ops::affine;
+use crate::ops::weighted_sum;
 use crate::tape::Tape;
 use crate::value::Value;
 
@@ -926,7 +926,7 @@ fn constants(xs: &[f64]) -> Vec<Value<'static>> {
 /// One neuron: `activation(w0·x0 + … + w(n-1)·x(n-1) + b)`.
 ///
 /// Its parameters, in order, are `w0..w(n-1)` then `b` (named exactly so). On a tape the
-/// weighted sum is one fused [`affine`] node, then one activation node.
+/// weighted sum is one fused [`affine`](crate::affine) node, then one activation node.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
@@ -1059,7 +1059,7 @@ impl Neuron {
 
     /// The neuron on a tape: `activation(affine(w, inputs, b))` where `params` are its
     /// recorded weights then bias (usually from [`Module::record`]). Records one
-    /// [`affine`] node and one activation node (none for `Linear`).
+    /// [`affine`](crate::affine) node and one activation node (none for `Linear`).
     ///
     /// # Errors
     /// [`Error::ParameterCount`] unless `params.len() == nin + 1`; [`Error::InputSize`] unless
@@ -1099,7 +1099,8 @@ impl Neuron {
     #[track_caller]
     fn record<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Value<'t> {
         let (weights, bias) = params.split_at(self.nin());
-        self.activation.apply(affine(weights, inputs, bias[0]))
+        let sum = weighted_sum("Neuron::forward", weights, inputs, bias[0]);
+        self.activation.apply(sum)
     }
 
     /// The neuron's output for plain inputs, without a tape: bit for bit the value

@@ -187,7 +187,7 @@ pub fn affine<'t>(
 
 /// [`affine`], with panic messages naming `what` (the function the caller called).
 #[track_caller]
-fn weighted_sum<'t>(
+pub(crate) fn weighted_sum<'t>(
     what: &str,
     weights: &[Value<'t>],
     inputs: &[Value<'t>],

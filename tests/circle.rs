@@ -55,18 +55,28 @@ fn pictures_are_named_after_the_flags_that_differ_from_the_defaults() {
 
 #[test]
 fn new_flags_refuse_what_the_playground_does_not_offer() {
-    for flags in [
-        "--train-percent 5",
-        "--train-percent 95",
-        "--l2 -1",
-        "--l2 inf",
-        "--features x,z",
-        "--features x,x",
-        "--features ",
-        "--load net.tapegrad --l2 0.1",
+    let percent = "--train-percent expects a percentage from 10 to 90 (e.g. --train-percent 30)";
+    let l2 = "--l2 expects a regularisation rate >= 0 (e.g. --l2 0.01)";
+    let features = "--features expects some of x, y, x2, y2, xy, sinx, siny, comma separated, \
+                    each once (e.g. --features x,y,x2,y2)";
+    for (flags, message) in [
+        ("--train-percent 5", format!("{percent}; got `5`")),
+        ("--train-percent 95", format!("{percent}; got `95`")),
+        ("--l2 -1", format!("{l2}; got `-1`")),
+        ("--l2 inf", format!("{l2}; got `inf`")),
+        ("--features x,z", format!("{features}; got `x,z`")),
+        ("--features x,x", format!("{features}; got `x,x`")),
+        ("--features ", format!("{features}; got ``")),
+        (
+            "--load net.tapegrad --l2 0.1",
+            "--l2 has no effect with --load: the network comes from net.tapegrad as it was \
+             trained"
+                .to_string(),
+        ),
     ] {
         let args = flags.split(' ').map(str::to_string);
-        assert!(Config::from_args(args).is_err(), "{flags}");
+        let err = Config::from_args(args).expect_err(flags);
+        assert_eq!(err.to_string(), message, "{flags}");
     }
 }
 

@@ -204,14 +204,18 @@ fn generators_reject_zero_n_and_bad_noise() {
         // Noise above the Playground's 0.5 is allowed.
         assert_eq!(kind.generate(10, 0.9, &mut rng(0)).unwrap().len(), 10);
     }
-    assert!(matches!(
-        moons(0, 0.1, &mut rng(0)),
-        Err(Error::InvalidArgument(_))
-    ));
-    assert!(matches!(
-        moons(10, -1.0, &mut rng(0)),
-        Err(Error::InvalidArgument(_))
-    ));
+    assert_eq!(
+        moons(0, 0.1, &mut rng(0)).unwrap_err(),
+        Error::InvalidArgument("moons: n must be at least 1, got 0".into())
+    );
+    assert_eq!(
+        moons(10, -1.0, &mut rng(0)).unwrap_err(),
+        Error::InvalidArgument(
+            "moons: noise must be finite and at least 0, got -1 (the Playground's noise slider \
+             0-50% is 0.0-0.5)"
+                .into()
+        )
+    );
 }
 
 #[test]
@@ -584,8 +588,12 @@ fn bits_are_lsb_first_and_never_truncated() {
         err,
         Error::InvalidArgument("256 needs 9 bits, but only 8 were asked for".into())
     );
-    assert!(to_bits(1, 0).is_err());
-    assert!(to_bits(1, 65).is_err());
+    for bits in [0, 65] {
+        assert_eq!(
+            to_bits(1, bits).unwrap_err(),
+            Error::InvalidArgument(format!("bits must be between 1 and 64, got {bits}"))
+        );
+    }
 
     let data = odd_even_bits(11..=255, 8).unwrap();
     assert_eq!(data.len(), 245);
@@ -595,7 +603,10 @@ fn bits_are_lsb_first_and_never_truncated() {
         assert_eq!(back, k);
         assert_eq!(*label, (k % 2) as f64);
     }
-    assert!(odd_even_bits(1..=16, 4).is_err());
+    assert_eq!(
+        odd_even_bits(1..=16, 4).unwrap_err(),
+        Error::InvalidArgument("16 needs 5 bits, but only 4 were asked for".into())
+    );
 }
 
 // ---- CSV ---------------------------------------------------------------------------------

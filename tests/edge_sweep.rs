@@ -9,6 +9,9 @@ use std::panic::catch_unwind;
 use tapegrad::loss::Loss;
 use tapegrad::{Tape, Value};
 
+#[path = "common/numeric.rs"]
+mod numeric;
+
 const SWEEP: &[f64] = &[
     0.0,
     -0.0,
@@ -44,15 +47,6 @@ fn same(a: f64, b: f64) -> bool {
 /// Equal to within `rel` relative error, infinities and NaN matching exactly.
 fn close(a: f64, b: f64, rel: f64) -> bool {
     same(a, b) || (a.is_finite() && b.is_finite() && (a - b).abs() <= rel * a.abs().max(b.abs()))
-}
-
-fn sigmoid_ref(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
 }
 
 type OnValue = for<'t> fn(Value<'t>) -> Value<'t>;
@@ -152,8 +146,8 @@ fn unary_ops() -> Vec<Unary> {
         Unary {
             name: "sigmoid",
             op: |v| v.sigmoid(),
-            value: sigmoid_ref,
-            grad: |x| sigmoid_ref(x) * sigmoid_ref(-x),
+            value: numeric::sigmoid,
+            grad: |x| numeric::sigmoid(x) * numeric::sigmoid(-x),
             smooth: always,
         },
         Unary {
@@ -383,6 +377,44 @@ fn binary_ops_over_all_pairs_of_the_edge_sweep() {
         checked_fd > 100,
         "only {checked_fd} finite-difference checks ran"
     );
+}
+
+/// The sweep above compares `/` and `pow` with formulas; where finite differences cannot
+/// check them (a pole, a base of 0 or below), these are the documented values, written out.
+#[test]
+fn division_and_pow_at_their_edges_give_the_documented_numbers() {
+    let (inf, nan) = (f64::INFINITY, f64::NAN);
+    // (a, b, a ∘ b, d/da, d/db)
+    let division = [
+        (3.0, 2.0, 1.5, 0.5, -0.75),
+        (1.0, 0.0, inf, inf, -inf),
+        (-1.0, 0.0, -inf, inf, inf),
+        (0.0, 0.0, nan, nan, nan),
+        (1e300, 1e-300, inf, 9.999999999999999e299, -inf), // d/da = 1/1e-300, rounded
+    ];
+    let pow = [
+        (2.0, 3.0, 8.0, 12.0, 8.0 * 2f64.ln()),
+        (0.0, 0.0, 1.0, 0.0, 0.0),
+        (0.0, 2.0, 0.0, 0.0, 0.0),
+        (0.0, 0.5, 0.0, inf, 0.0),
+        (0.0, -1.0, inf, -inf, nan),
+        (-2.0, 3.0, -8.0, 12.0, nan),
+        (-2.0, 0.0, 1.0, 0.0, nan),
+        (-2.0, 0.5, nan, nan, nan),
+    ];
+    for (name, cases) in [("/", &division[..]), ("pow", &pow[..])] {
+        for &(a, b, value, da, db) in cases {
+            let tape = Tape::new();
+            let (va, vb) = (tape.var(a), tape.var(b));
+            let y = if name == "/" { va / vb } else { va.pow(vb) };
+            let g = y.backward();
+            let got = (y.data(), g.wrt(va), g.wrt(vb));
+            assert!(
+                same(got.0, value) && same(got.1, da) && same(got.2, db),
+                "{a:e} {name} {b:e}: got {got:?}, documented ({value:e}, {da:e}, {db:e})"
+            );
+        }
+    }
 }
 
 #[test]
@@ -638,7 +670,10 @@ fn loss_reference(loss: Loss, p: f64, y: f64) -> (f64, f64) {
                 }
             };
             let weighted = |w: f64, t: f64| if w == 0.0 { 0.0 } else { w * softplus(t) };
-            (weighted(y, -p) + weighted(1.0 - y, p), sigmoid_ref(p) - y)
+            (
+                weighted(y, -p) + weighted(1.0 - y, p),
+                numeric::sigmoid(p) - y,
+            )
         }
         Loss::Bce => {
             let eps = tapegrad::loss::BCE_EPS;

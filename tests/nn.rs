@@ -439,22 +439,23 @@ fn empty_networks_are_errors() {
         mk(2, &[4, 1, 0], &mut r).unwrap_err().to_string(),
         "empty network: layer 2 has width 0; every layer needs at least one neuron"
     );
-    assert!(matches!(
-        Layer::new(3, 0, Activation::Tanh, Init::He, &mut r),
-        Err(Error::EmptyNetwork(_))
-    ));
-    assert!(matches!(
-        Layer::new(0, 3, Activation::Tanh, Init::He, &mut r),
-        Err(Error::EmptyNetwork(_))
-    ));
-    assert!(matches!(
-        Layer::from_neurons(vec![]),
-        Err(Error::EmptyNetwork(_))
-    ));
-    assert!(matches!(
-        Mlp::from_layers(vec![]),
-        Err(Error::EmptyNetwork(_))
-    ));
+    let empty = |e: Error| e.to_string();
+    assert_eq!(
+        empty(Layer::new(3, 0, Activation::Tanh, Init::He, &mut r).unwrap_err()),
+        "empty network: a layer needs at least one neuron (nout was 0)"
+    );
+    assert_eq!(
+        empty(Layer::new(0, 3, Activation::Tanh, Init::He, &mut r).unwrap_err()),
+        "empty network: a layer needs at least one input (nin was 0)"
+    );
+    assert_eq!(
+        empty(Layer::from_neurons(vec![]).unwrap_err()),
+        "empty network: a layer needs at least one neuron (none were given)"
+    );
+    assert_eq!(
+        empty(Mlp::from_layers(vec![]).unwrap_err()),
+        "empty network: an Mlp needs at least one layer (none were given)"
+    );
 }
 
 #[test]
@@ -642,7 +643,11 @@ fn activation_names_parse_and_print() {
     for i in Init::ALL {
         assert_eq!(i.to_string().parse::<Init>().unwrap(), i);
     }
-    assert!("".parse::<Init>().is_err());
+    assert_eq!(
+        "".parse::<Init>().unwrap_err().to_string(),
+        "invalid argument: unknown init scheme ``; expected one of micrograd, playground, \
+         xavier, he"
+    );
 }
 
 #[test]

@@ -68,8 +68,11 @@ fn every_forward_pass_refuses_a_non_finite_input() {
         assert_eq!(refused(neuron.forward(&p, &constants)), want);
         assert_eq!(refused(neuron.predict(&x)), want);
     }
-    // Huge but finite inputs pass: an overflow downstream is check_loss's to catch.
-    assert!(model.predict(&[f64::MAX, -f64::MAX]).is_ok());
+    // Huge but finite inputs pass (an overflow downstream is check_loss's to catch). Here
+    // they saturate every first-layer tanh, as inputs of ±1e10 do: the same output.
+    let huge = model.predict(&[f64::MAX, -f64::MAX]).unwrap();
+    assert_eq!(huge, model.predict(&[1e10, -1e10]).unwrap());
+    assert!(huge[0].is_finite() && huge[0] != model.predict(&[1.0, -1.0]).unwrap()[0]);
 }
 
 #[test]

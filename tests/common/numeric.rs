@@ -20,3 +20,14 @@ pub fn central_difference(f: &impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f6
 pub fn bits(xs: &[f64]) -> Vec<u64> {
     xs.iter().map(|x| x.to_bits()).collect()
 }
+
+/// The logistic function in plain f64, written apart from the crate's: 1 / (1 + e^-x), as
+/// e^x / (1 + e^x) for negative x so that it does not round to 0 too early.
+pub fn sigmoid(x: f64) -> f64 {
+    if x >= 0.0 {
+        1.0 / (1.0 + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (1.0 + e)
+    }
+}
