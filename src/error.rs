@@ -64,7 +64,8 @@ pub enum Error {
         /// What was wrong with it.
         message: String,
     },
-    /// Reading or writing a file failed; the message names the path.
+    /// Reading or writing a file failed. The crate's file functions name the path in the
+    /// message; one converted from a plain [`std::io::Error`] by `?` has only its text.
     Io(String),
     /// A saved model could not be loaded from its bytes: they are in neither format, cut
     /// short, corrupted, of a newer format version, or describe no valid network

@@ -126,8 +126,8 @@ pub fn half_squared_error(pred: Value<'_>, target: f64) -> Value<'_> {
 
 /// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
 ///
-/// Gradient: `d/dpred[i] = 2·(pred[i] − target[i])`. One node with `preds.len()` parents;
-/// no predictions give the constant 0.
+/// Gradient: `d/dpred[i] = 2·(pred[i] − target[i])`. One node with a parent for each
+/// recorded prediction (constants on no tape add none); no predictions give the constant 0.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `preds` and `targets` differ in length (nothing is
@@ -378,8 +378,8 @@ fn hinge_local(score: f64, y: f64) -> (f64, f64) {
 
 /// micrograd's L2 regularisation: `alpha · Σ p²` over `params`.
 ///
-/// Gradient: `d/dp = 2·alpha·p`. One node with `params.len()` parents; no parameters give
-/// the constant 0.
+/// Gradient: `d/dp = 2·alpha·p`. One node with a parent for each recorded parameter
+/// (constants on no tape add none); no parameters give the constant 0.
 ///
 /// # Panics
 /// If `alpha` is negative or not finite, or the parameters are recorded on different tapes.
@@ -405,7 +405,8 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
 }
 
 /// A per-sample loss chosen by name, for example from a command line flag: `mse`,
-/// `half_squared_error`, `bce`, `bce_with_logits` (also `logistic`) or `hinge`. `Display` and [`FromStr`] use these names.
+/// `half_squared_error`, `bce`, `bce_with_logits` or `hinge`. `Display` prints these names and [`FromStr`] reads them,
+/// and also `logistic` for `bce_with_logits`.
 ///
 /// ```
 /// use tapegrad::{Tape, loss::Loss};

@@ -1968,7 +1968,9 @@ impl MlpBuilder {
     /// Builds the network, drawing its parameters from `StdRng::seed_from_u64(seed)`.
     ///
     /// # Errors
-    /// [`Error::EmptyNetwork`] if no output layer was set, `nin` is 0, or a width is 0.
+    /// [`Error::EmptyNetwork`] if no output layer was set, `nin` is 0, or a width is 0;
+    /// [`Error::InvalidArgument`] if a layer does not fit in memory (the process is not
+    /// aborted).
     ///
     /// ```
     /// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp};

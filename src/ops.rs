@@ -105,8 +105,8 @@ fn count_recorded(tape: &Tape, vs: &[Value<'_>], what: &str) -> usize {
     recorded
 }
 
-/// `xs[0] + xs[1] + …` recorded as **one** node with `xs.len()` parents (instead of
-/// `len - 1` additions). The value is the left-to-right `f64` sum `0.0 + xs[0] + xs[1] + …`;
+/// `xs[0] + xs[1] + …` recorded as **one** node with a parent for each recorded value in
+/// `xs` (instead of `len - 1` additions; constants on no tape add none). The value is the left-to-right `f64` sum `0.0 + xs[0] + xs[1] + …`;
 /// an empty slice gives the constant 0.
 ///
 /// # Panics

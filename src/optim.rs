@@ -599,10 +599,12 @@ impl Optimizer for Adam {
             if !mi.is_finite() {
                 return Some(("'s first moment", mi));
             }
-            if !vi.is_finite() {
-                return Some(("'s second moment", vi));
+            // The bias correction can overflow a finite moment: checked as the step uses it.
+            let v_hat = vi / c2;
+            if !v_hat.is_finite() {
+                return Some(("'s second moment", v_hat));
             }
-            let new = p - lr * (mi / c1) / ((vi / c2).sqrt() + eps);
+            let new = p - lr * (mi / c1) / (v_hat.sqrt() + eps);
             (!new.is_finite()).then_some(("", new))
         })?;
         if self.m.is_empty() {

@@ -923,7 +923,8 @@ impl Default for NetworkMapOptions {
 ///
 /// # Errors
 /// [`Error::InputSize`] if `inputs` or what `features` returns does not have one entry per
-/// input of `model`.
+/// input of `model`; [`Error::NonFiniteInput`] if `features` returns NaN or an infinity, or
+/// a layer's outputs overflow.
 ///
 /// # Panics
 /// If `size` or `cells` is 0, or the bounds are not finite with min < max.

@@ -204,8 +204,8 @@ impl Format {
 /// an interrupted save leaves the old file whole, and never half a new one.
 ///
 /// # Errors
-/// Those of [`to_bytes`] (nothing is written then), and [`Error::Io`] naming the path if the
-/// file cannot be written.
+/// Those of [`to_bytes`] (nothing is written then); [`Error::InvalidArgument`] if `path` has
+/// no file name (`/`, `..`); [`Error::Io`] naming the path if the file cannot be written.
 ///
 /// ```
 /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};

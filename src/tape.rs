@@ -283,6 +283,10 @@ fn tape_full() -> ! {
 ///
 /// Memory: see [`bytes_per_node`].
 ///
+/// # Panics
+/// Recording panics once a tape would hold more than 2^32 nodes or 2^32 edges: its indices
+/// are 32-bit.
+///
 /// ```
 /// use tapegrad::Tape;
 ///
@@ -333,6 +337,10 @@ impl Tape {
 
     /// An empty tape with room for `nodes` nodes and `edges` edges (one per input of each
     /// node) before it reallocates.
+    ///
+    /// # Panics
+    /// As [`Vec::with_capacity`]: if the room asked for exceeds `isize::MAX` bytes (and
+    /// running out of memory aborts).
     ///
     /// ```
     /// let tape = tapegrad::Tape::with_capacity(1000, 2000);

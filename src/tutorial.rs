@@ -79,12 +79,13 @@ pub mod helpers {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model does not take 2 inputs, and [`Error::NonFinite`]
-    /// when a batch's loss is NaN or infinite (the learning rate is too high), naming the
-    /// update it happened at.
+    /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`]
+    /// if a point's coordinates are NaN or infinite; [`Error::NonFinite`] when a batch's
+    /// loss, a gradient or an update is NaN or infinite (the learning rate is too high),
+    /// naming the update it happened at.
     ///
     /// # Panics
-    /// If `batch` is 0.
+    /// If `batch` is 0, or `lr` is negative or not finite.
     pub fn train(
         model: &mut Mlp,
         points: &[Point],
@@ -132,7 +133,8 @@ pub mod helpers {
     /// ```
     ///
     /// # Errors
-    /// [`Error::InputSize`] if the model does not take 2 inputs.
+    /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`]
+    /// if a point's coordinates are NaN or infinite.
     pub fn accuracy(model: &Mlp, points: &[Point]) -> Result<f64, Error> {
         let mut right = 0;
         for p in points {

@@ -40,7 +40,7 @@ use crate::tape::{Edge, Fold, Node, Op, Tape};
 ///
 /// # Panics
 /// Any operation combining values recorded on two different tapes panics, naming the
-/// operation.
+/// operation; so does recording past a tape's 2^32 nodes (see [`Tape`]).
 #[derive(Clone, Copy)]
 #[must_use]
 pub struct Value<'t> {

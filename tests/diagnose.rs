@@ -531,6 +531,11 @@ fn uneven_gradients_compare_layer_norms_against_finite_differences() {
     assert_close(norms[1], layer_norm(&numeric[2..]), 1e-6);
     assert!(norms[1] > 100.0 * norms[0], "{norms:?}");
     assert!(d.to_string().contains("vanishing gradients"), "{d}");
+    // A finding built by hand with no norms still prints, instead of indexing an empty list.
+    assert_eq!(
+        Finding::UnevenGradients { norms: vec![] }.to_string(),
+        "The gradient's norm per layer differs between layers (no norms given)."
+    );
 }
 
 #[test]

@@ -120,6 +120,25 @@ fn adams_first_step_moves_each_parameter_by_about_lr() {
 }
 
 #[test]
+fn adam_refuses_a_gradient_whose_corrected_second_moment_overflows() {
+    // At step 1, v = 0.001·g² stays finite up to |g| ≈ 4e155, but the corrected
+    // v / (1 - 0.999) = g² overflows above |g| ≈ 1.3e154: the step would be exactly 0, and
+    // the parameter would stay frozen.
+    let mut n = neuron(&[0.5, 0.0]);
+    let mut opt = Adam::new(0.1);
+    let err = opt.step(&mut n, &[1e155, 0.0]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the update would make w0's second moment inf"),
+        "{err}"
+    );
+    assert_eq!((n.parameters(), opt.step_count()), (vec![0.5, 0.0], 0));
+    // Just below the line the step is taken, and moves w0 by lr.
+    opt.step(&mut n, &[1e154, 0.0]).unwrap();
+    assert_eq!(n.parameters(), vec![0.4, 0.0]);
+}
+
+#[test]
 fn adams_second_step_matches_the_formula() {
     let (lr, b1, b2, eps) = (0.05, 0.8, 0.99, 1e-6);
     let mut n = neuron(&[1.0]);

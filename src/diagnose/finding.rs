@@ -297,6 +297,9 @@ impl fmt::Display for Finding {
                 },
                 if *dead == 1 { "it passes" } else { "they pass" },
             ),
+            Finding::UnevenGradients { norms } if norms.is_empty() => f.write_str(
+                "The gradient's norm per layer differs between layers (no norms given).",
+            ),
             Finding::UnevenGradients { norms } => {
                 let (lo, hi) = extremes(norms);
                 let per_layer: Vec<String> = norms
@@ -426,8 +429,8 @@ fn ratio_text(big: f64, small: f64) -> String {
 // Diagnosis
 // ---------------------------------------------------------------------------------------------
 
-/// What a [`Checkup`](super::Checkup) found: its [`Finding`]s, most basic first (the data, then the
-/// units, then the loss's course). `Display` prints each as a paragraph, or one line saying
+/// What a [`Checkup`](super::Checkup) found: its [`Finding`]s, causes before what they did
+/// (the data; wrong gradients; a rising loss; the units; uneven gradients; a plateau). `Display` prints each as a paragraph, or one line saying
 /// nothing was found.
 ///
 /// ```
