@@ -1,8 +1,6 @@
 //! Datasets: the Playground generators' geometry, moons, the fixed sets, splitting,
 //! determinism and CSV loading with its errors.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use tapegrad::Error;
 use tapegrad::datasets::{
@@ -10,9 +8,12 @@ use tapegrad::datasets::{
     odd_even_bits, odd_even_range, six_points, spiral, split, split_shuffled, to_bits, xor,
 };
 
-fn rng(seed: u64) -> StdRng {
-    StdRng::seed_from_u64(seed)
-}
+#[path = "common/seeded.rs"]
+mod seeded;
+use seeded::rng;
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 fn radius(p: &Point) -> f64 {
     p.x.hypot(p.y)
@@ -550,22 +551,14 @@ fn odd_even_is_exact() {
         odd_even_range(top - 1..=top),
         [(top as f64 - 1.0, 1.0), (top as f64, 0.0)]
     );
-    let too_many = std::panic::catch_unwind(|| odd_even_range(0..=top - 1));
-    let payload = too_many.expect_err("2^53 numbers do not fit in memory");
-    let msg = payload
-        .downcast_ref::<String>()
-        .expect("a formatted message");
+    let msg = panic_message(|| drop(odd_even_range(0..=top - 1)));
     assert!(
         msg.starts_with(
             "odd_even_range: invalid argument: 9007199254740992 numbers do not fit in memory"
         ),
         "{msg}"
     );
-    let refused = std::panic::catch_unwind(|| odd_even_range(top..=top + 1));
-    let payload = refused.expect_err("a range past 2^53 must panic");
-    let msg = payload
-        .downcast_ref::<String>()
-        .expect("a formatted message");
+    let msg = panic_message(|| drop(odd_even_range(top..=top + 1)));
     assert!(
         msg.starts_with("odd_even_range: every number must be at most 2^53"),
         "{msg}"

@@ -35,6 +35,11 @@ use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
 use tapegrad::nn::{Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, check_gradients};
 
+#[path = "common/numeric.rs"]
+mod numeric;
+
+use numeric::assert_within;
+
 /// The circle example's run with these flags (the default seed and data set).
 fn circle_run(flags: &[&str]) -> circle::Run {
     let cfg = circle::Config::from_args(flags.iter().map(|s| s.to_string()))
@@ -73,13 +78,6 @@ fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> 
         .unwrap()
 }
 
-fn assert_close(got: f64, want: f64, tol: f64) {
-    assert!(
-        (got - want).abs() <= tol,
-        "{got} is not within {tol} of {want}"
-    );
-}
-
 // ---------------------------------------------------------------------------------------------
 // The stories
 // ---------------------------------------------------------------------------------------------
@@ -103,8 +101,8 @@ fn circle_at_lr_1e6_is_told_its_learning_rate_is_too_high() {
     assert_eq!((*best_epoch, *last_epoch), (0, 300));
     assert_eq!(*best, run.train_curve[0]);
     assert_eq!(*now, run.train_curve[300]);
-    assert_close(*best, 0.5043, 5e-5);
-    assert_close(*now, 0.7760, 5e-5);
+    assert_within(*best, 0.5043, 5e-5);
+    assert_within(*now, 0.7760, 5e-5);
     // Every layer's updates were some 1e5 times its weights: 1e8 times the rule of thumb.
     assert_eq!(update_ratios.len(), 3);
     assert!(update_ratios.iter().all(|&r| r > 1e4), "{update_ratios:?}");
@@ -165,7 +163,7 @@ fn the_hand_derived_six_points_gradients_are_found_wrong_and_the_loss_rising() {
         .collect();
     let k = names.iter().position(|n| n == name).unwrap();
     let (_, engine) = hand_vs_auto::engine_gradients(&start, &points);
-    assert_close(*numeric, engine[k], 1e-6);
+    assert_within(*numeric, engine[k], 1e-6);
     let hand = HandGradients::at_start(&start, &points);
     assert_eq!(*given, hand[k]);
     let worst = (0..13)
@@ -192,8 +190,8 @@ fn the_hand_derived_six_points_gradients_are_found_wrong_and_the_loss_rising() {
         (*best_epoch, *best, *now),
         (0, run.printed[0], run.printed[hand_vs_auto::STEPS])
     );
-    assert_close(*best, 9.2718, 5e-5);
-    assert_close(*now, 17.9968, 5e-5);
+    assert_within(*best, 9.2718, 5e-5);
+    assert_within(*now, 17.9968, 5e-5);
     assert_eq!(update_ratios.len(), 2);
     assert!(update_ratios.iter().all(|&r| r > 1.0), "{update_ratios:?}");
 }
@@ -248,9 +246,9 @@ fn odd_even_at_lr_1_2_has_a_dead_relu_and_a_loss_stuck_at_ln_2() {
     // The second half of the 5001 losses (before each epoch and after the last).
     assert_eq!((since, last_epoch), (2501, 5000));
     // A constant 0.5 for every x: ln 2, exactly what one constant answer costs.
-    assert_close(loss, LN_2, 1e-9);
-    assert_close(mean_loss, LN_2, 1e-9);
-    assert_close(constant, LN_2, 1e-15);
+    assert_within(loss, LN_2, 1e-9);
+    assert_within(mean_loss, LN_2, 1e-9);
+    assert_within(constant, LN_2, 1e-15);
     assert_eq!((gradient_norm, checked, stuck_units), (0.0, 4, true));
     assert!(odd_even::relu_is_dead(&model));
 }
@@ -276,7 +274,7 @@ fn odd_even_at_smaller_learning_rates_is_stuck_where_the_network_cannot_do_bette
         };
         // Above the best any sigmoid(a·x + b) can do, and barely below ln 2.
         assert!((0.6778..0.6810).contains(mean_loss), "lr {lr}: {mean_loss}");
-        assert_close(*constant, LN_2, 1e-15);
+        assert_within(*constant, LN_2, 1e-15);
         let text = diagnosis.findings()[0].to_string();
         assert!(
             text.contains("may not be able to represent this data"),
@@ -527,8 +525,8 @@ fn uneven_gradients_compare_layer_norms_against_finite_differences() {
     );
     let numeric: Vec<f64> = report.inputs.iter().map(|c| c.numeric).collect();
     let layer_norm = |g: &[f64]| g.iter().map(|g| g * g).sum::<f64>().sqrt();
-    assert_close(norms[0], layer_norm(&numeric[..2]), 1e-9);
-    assert_close(norms[1], layer_norm(&numeric[2..]), 1e-6);
+    assert_within(norms[0], layer_norm(&numeric[..2]), 1e-9);
+    assert_within(norms[1], layer_norm(&numeric[2..]), 1e-6);
     assert!(norms[1] > 100.0 * norms[0], "{norms:?}");
     assert!(d.to_string().contains("vanishing gradients"), "{d}");
     // A finding built by hand with no norms still prints, instead of indexing an empty list.
@@ -570,7 +568,7 @@ fn gradients_the_loop_stepped_with_are_checked_against_finite_differences() {
         panic!("{d}");
     };
     assert_eq!((name.as_str(), *given), ("layer0.neuron0.b", -1.5));
-    assert_close(*numeric, 1.5, 1e-8);
+    assert_within(*numeric, 1.5, 1e-8);
     // The worst of several is named.
     let d = run(&[-2.25, -1.5]);
     let [Finding::WrongGradients { wrong: 2, name, .. }] = d.findings() else {
@@ -634,7 +632,7 @@ fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
         panic!("{d}");
     };
     assert_eq!(*since, PLATEAU_EPOCHS);
-    assert_close(*constant, 0.5, 1e-15);
+    assert_within(*constant, 0.5, 1e-15);
     assert!(*mean_loss > 0.49 && *mean_loss < 0.5, "{mean_loss}");
     // Still falling by more than 1% over the second half, or too short to judge: nothing.
     let falling: Vec<f64> = (0..20).map(|i| 0.6 - 0.002 * f64::from(i)).collect();

@@ -3,14 +3,20 @@
 //! infinities exactly), the gradient is the documented convention or NaN where the math has
 //! none, nothing panics (but bce on a number that is not a probability, by name), and where
 //! the function is smooth and finite the gradient agrees with central finite differences.
-
-use std::panic::catch_unwind;
+//!
+//! Then the edge cases the sweep does not reach, pinned one by one: -0.0 through `-x`,
+//! sigmoid's relative precision far in its tail, `pow` at a base of 0 or below, NaN through
+//! every operator, fused node, custom node and iterator, NaN^0 = 1, and NaN made from finite
+//! inputs or from `x - x` at infinity.
 
 use tapegrad::loss::Loss;
-use tapegrad::{Tape, Value};
+use tapegrad::{Tape, Value, affine, dot, sum};
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 const SWEEP: &[f64] = &[
     0.0,
@@ -643,6 +649,171 @@ fn fused_and_custom_nodes_over_all_pairs_of_the_edge_sweep() {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Edge cases the sweep does not reach
+// ---------------------------------------------------------------------------------------------
+
+/// The value and its derivative for `op` at `x`.
+fn at(x: f64, op: impl for<'t> Fn(Value<'t>) -> Value<'t>) -> (f64, f64) {
+    let tape = Tape::new();
+    let v = tape.var(x);
+    let y = op(v);
+    (y.data(), y.backward().wrt(v))
+}
+
+#[test]
+fn negative_zero_follows_the_same_conventions() {
+    // -0.0 == 0.0, and it turns up naturally, e.g. as `-x` at x = 0.
+    assert_eq!(at(-0.0, |x| x.relu()), (0.0, 0.0));
+    assert_eq!(at(-0.0, |x| x.abs()), (0.0, 0.0));
+    assert_eq!(at(-0.0, |x| x.sqrt()), (0.0, f64::INFINITY));
+    assert_eq!(at(-0.0, |x| x.ln()), (f64::NEG_INFINITY, f64::INFINITY));
+    assert_eq!(at(-0.0, |x| x.powi(0)), (1.0, 0.0));
+    // Through `-x` at x = 0, the sign flips with the chain rule: d/dx sqrt(-x) = -inf.
+    assert_eq!(at(0.0, |x| (-x).sqrt()), (0.0, f64::NEG_INFINITY));
+}
+
+#[test]
+fn saturated_tanh_and_sigmoid_have_zero_gradient() {
+    assert_eq!(at(1000.0, |x| x.tanh()), (1.0, 0.0));
+    assert_eq!(at(-1000.0, |x| x.tanh()), (-1.0, 0.0));
+    assert_eq!(at(1000.0, |x| x.sigmoid()), (1.0, 0.0));
+    assert_eq!(at(-1000.0, |x| x.sigmoid()), (0.0, 0.0));
+    // In the tails sigmoid keeps relative precision: σ(-40) ≈ e^-40.
+    let (s, d) = at(-40.0, |x| x.sigmoid());
+    numeric::assert_close(s / (-40f64).exp(), 1.0, 1e-15);
+    numeric::assert_close(d / (-40f64).exp(), 1.0, 1e-15);
+    assert_eq!(at(0.0, |x| x.sigmoid()), (0.5, 0.25));
+}
+
+/// `a.pow(b)` and its two partial derivatives.
+fn pow_at(a: f64, b: f64) -> (f64, f64, f64) {
+    let tape = Tape::new();
+    let (va, vb) = (tape.var(a), tape.var(b));
+    let y = va.pow(vb);
+    let g = y.backward();
+    (y.data(), g.wrt(va), g.wrt(vb))
+}
+
+#[test]
+fn pow_at_zero_base_and_negative_base() {
+    assert_eq!(pow_at(0.0, 2.0), (0.0, 0.0, 0.0));
+    assert_eq!(pow_at(0.0, 1.0), (0.0, 1.0, 0.0));
+    assert_eq!(pow_at(0.0, 0.5), (0.0, f64::INFINITY, 0.0));
+    // d/db 0^b at b = 0 is 0, as in PyTorch and JAX (it was NaN).
+    assert_eq!(pow_at(0.0, 0.0), (1.0, 0.0, 0.0));
+    assert_eq!(pow_at(-0.0, 0.0), (1.0, 0.0, 0.0));
+    let (y, da, db) = pow_at(0.0, -1.0);
+    assert!(
+        (y, da) == (f64::INFINITY, f64::NEG_INFINITY) && db.is_nan(),
+        "0^-1: {y}, {da}, {db}"
+    );
+    let (y, da, db) = pow_at(-2.0, 3.0);
+    assert!(
+        (y, da) == (-8.0, 12.0) && db.is_nan(),
+        "(-2)^3: {y}, {da}, {db}"
+    );
+    let (y, da, db) = pow_at(-2.0, 0.5);
+    assert!(
+        y.is_nan() && da.is_nan() && db.is_nan(),
+        "(-2)^0.5: {y}, {da}, {db}"
+    );
+}
+
+#[test]
+fn nan_in_gives_nan_value_and_nan_gradients_for_every_op() {
+    type Op2 = for<'t> fn(Value<'t>, Value<'t>) -> Value<'t>;
+    // (name, whether the op uses y = 2, the op on x = NaN and y)
+    let ops: &[(&str, bool, Op2)] = &[
+        ("x + y", true, |x, y| x + y),
+        ("x + 1", false, |x, _| x + 1.0),
+        ("1 + x", false, |x, _| 1.0 + x),
+        ("x - y", true, |x, y| x - y),
+        ("1 - x", false, |x, _| 1.0 - x),
+        ("x * y", true, |x, y| x * y),
+        ("x * 0", false, |x, _| x * 0.0),
+        ("0 * x", false, |x, _| 0.0 * x),
+        ("x / y", true, |x, y| x / y),
+        ("y / x", true, |x, y| y / x),
+        ("2 / x", false, |x, _| 2.0 / x),
+        ("x += y", true, |mut x, y| {
+            x += y;
+            x
+        }),
+        ("x *= 2", false, |mut x, _| {
+            x *= 2.0;
+            x
+        }),
+        ("-x", false, |x, _| -x),
+        ("exp", false, |x, _| x.exp()),
+        ("ln", false, |x, _| x.ln()),
+        ("sqrt", false, |x, _| x.sqrt()),
+        ("powi(2)", false, |x, _| x.powi(2)),
+        ("powi(-1)", false, |x, _| x.powi(-1)),
+        ("powf(1.5)", false, |x, _| x.powf(1.5)),
+        ("x.pow(y)", true, |x, y| x.pow(y)),
+        ("y.pow(x)", true, |x, y| y.pow(x)),
+        ("tanh", false, |x, _| x.tanh()),
+        ("sigmoid", false, |x, _| x.sigmoid()),
+        ("relu", false, |x, _| x.relu()),
+        ("abs", false, |x, _| x.abs()),
+        ("sin", false, |x, _| x.sin()),
+        ("cos", false, |x, _| x.cos()),
+        ("recip", false, |x, _| x.recip()),
+        ("custom", false, |x, _| x.custom(x.data() * 2.0, 2.0)),
+        ("Tape::custom", true, |x, y| {
+            x.tape()
+                .unwrap()
+                .custom(x.data() + y.data(), &[(x, 1.0), (y, 1.0)])
+        }),
+        ("sum", true, |x, y| sum(&[y, x, y])),
+        ("dot", true, |x, y| dot(&[x, y], &[y, y])),
+        ("affine", true, |x, y| affine(&[y], &[y], x)),
+        ("Iterator::sum", true, |x, y| [y, x].into_iter().sum()),
+        ("Iterator::product", true, |x, y| {
+            [y, x].into_iter().product()
+        }),
+    ];
+    for &(name, uses_y, op) in ops {
+        let tape = Tape::new();
+        let (x, y) = (tape.var(f64::NAN), tape.var(2.0));
+        let out = op(x, y);
+        let g = out.backward();
+        assert!(out.data().is_nan(), "{name}: value {}", out.data());
+        assert!(g.wrt(x).is_nan(), "{name}: gradient {}", g.wrt(x));
+        if uses_y {
+            assert!(g.wrt(y).is_nan(), "{name}: gradient wrt y {}", g.wrt(y));
+        } else {
+            assert_eq!(g.wrt(y), 0.0, "{name}: y does not reach the output");
+        }
+    }
+}
+
+#[test]
+fn nan_to_the_power_zero_is_one_like_f64() {
+    // f64 defines NaN^0 = 1, so these results are numbers, and d/dx x^0 = 0.
+    assert_eq!(f64::NAN.powi(0), 1.0);
+    assert_eq!(at(f64::NAN, |x| x.powi(0)), (1.0, 0.0));
+    assert_eq!(at(f64::NAN, |x| x.powf(0.0)), (1.0, 0.0));
+}
+
+#[test]
+fn nan_result_from_finite_inputs_has_nan_gradients() {
+    let tape = Tape::new();
+    let (a, b) = (tape.var(0.0), tape.var(0.0));
+    let q = a / b;
+    let g = q.backward();
+    assert!(q.data().is_nan() && g.wrt(a).is_nan() && g.wrt(b).is_nan());
+    let i = tape.var(f64::INFINITY);
+    let z = i - i;
+    let g = z.backward();
+    assert!(z.data().is_nan() && g.wrt(i).is_nan());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Losses
+// ---------------------------------------------------------------------------------------------
+
 /// A loss's value and derivative at a prediction and a label, in plain `f64`, written
 /// independently of `tapegrad::loss` (other formulas, other arrangements).
 fn loss_reference(loss: Loss, p: f64, y: f64) -> (f64, f64) {
@@ -716,8 +887,9 @@ fn every_loss_at_every_edge_value_and_both_labels() {
                     (l.data(), l.backward().wrt(v))
                 };
                 if loss == Loss::Bce && !p.is_nan() && !(0.0..=1.0).contains(&p) {
-                    let panic = catch_unwind(run).expect_err("bce of a non-probability");
-                    let msg = panic.downcast_ref::<String>().expect("a formatted message");
+                    let msg = panic_message(|| {
+                        run();
+                    });
                     assert!(msg.starts_with(&format!("bce: p = {p} is not a probability")));
                     continue;
                 }

@@ -7,16 +7,12 @@ use tapegrad::{Error, GradCheckConfig, Op, Tape, Value, check_gradients, check_g
 #[path = "common/numeric.rs"]
 mod numeric;
 
-use numeric::sigmoid;
+use numeric::{close, sigmoid};
 
 /// The textbook BCE of a logit, for moderate z where it is accurate.
 fn naive_bce_with_logits(z: f64, y: f64) -> f64 {
     let p = 1.0 / (1.0 + (-z).exp());
     -(y * p.ln() + (1.0 - y) * (1.0 - p).ln())
-}
-
-fn close(a: f64, b: f64, tol: f64) -> bool {
-    (a - b).abs() <= tol * (1.0 + b.abs())
 }
 
 // ---------------------------------------------------------------------------------------------

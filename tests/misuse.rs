@@ -1,20 +1,19 @@
 //! Misuse gets a clear message, never a wrong number.
 //!
 //! Gathered here: values from two tapes reaching every entry point (each message names what
-//! the caller called), gradients from a cleared or another tape read through a network,
-//! empty networks and layers, wrong input counts, and training runs whose loss or gradients
-//! go NaN or infinite (an error naming the step, the parameters untouched bit for bit).
+//! the caller called), gradients from a cleared or another tape read directly and through a
+//! network, `backward_into` with another tape's output, `affine` and `dot` with slices of
+//! different lengths, empty networks and layers, wrong input counts, and training runs whose
+//! loss or gradients go NaN or infinite (an error naming the step, the parameters untouched
+//! bit for bit).
 //!
 //! Covered elsewhere and not repeated: a value used after its tape was cleared or dropped does
 //! not compile (the two `compile_fail` doctests on `Tape::clear`, E0502 and E0597); backward of
-//! a constant on no tape gives all-zero gradients and `Gradients::wrt` on another tape's value
-//! or after a clear panics (`tests/engine.rs`, module `misuse`, and
+//! a constant on no tape gives all-zero gradients (`tests/engine.rs`,
 //! `backward_of_a_constant_is_all_zeros`); optimizers refusing NaN or wrong-length gradients
 //! with the model and their state unchanged (`tests/optim.rs`); a CSV file with a bad row
 //! (`tests/datasets.rs`, every error with its line number); labels outside a loss's domain
 //! (`tests/losses.rs`).
-
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Relu, Tanh};
@@ -25,16 +24,9 @@ use tapegrad::{Error, Gradients, Tape, Value, affine, dot, loss, sum};
 #[path = "common/numeric.rs"]
 mod numeric;
 use numeric::bits;
-
-/// The message of the panic `f` raises.
-fn panic_message(f: impl FnOnce()) -> String {
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .expect("a panic with a message")
-}
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 // ---------------------------------------------------------------------------------------------
 // Two tapes
@@ -137,6 +129,88 @@ fn gradients_from_a_cleared_or_another_tape_panic_through_a_network() {
         "Gradients::wrt: the value is recorded on a different tape than the output these \
          gradients were computed for"
     );
+}
+
+#[test]
+#[should_panic(expected = "two different tapes")]
+fn operator_with_two_tapes_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = t1.var(1.0) * t2.var(2.0);
+}
+
+#[test]
+#[should_panic(expected = "`pow` combined values from two different tapes")]
+fn pow_with_two_tapes_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = t1.var(1.0).pow(t2.var(2.0));
+}
+
+#[test]
+#[should_panic(expected = "`sum` combined values from two different tapes")]
+fn sum_with_two_tapes_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = sum(&[t1.var(1.0), Value::constant(1.0), t2.var(2.0)]);
+}
+
+#[test]
+#[should_panic(expected = "`affine` combined values from two different tapes")]
+fn affine_with_two_tapes_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = affine(&[t1.var(1.0)], &[t1.var(1.0)], t2.var(2.0));
+}
+
+#[test]
+#[should_panic(expected = "`Tape::custom` combined values from two different tapes")]
+fn tape_custom_with_another_tapes_value_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let _ = t1.custom(1.0, &[(t2.var(1.0), 1.0)]);
+}
+
+#[test]
+#[should_panic(expected = "different tape than the output")]
+fn gradients_wrt_a_value_of_another_tape_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let g = (t1.var(1.0) * 2.0).backward();
+    let _ = g.wrt(t2.var(1.0));
+}
+
+#[test]
+#[should_panic(expected = "the tape was cleared after these gradients were computed")]
+fn gradients_after_clear_panic() {
+    let mut tape = Tape::new();
+    let g = {
+        let x = tape.var(1.0);
+        (x * 2.0).backward()
+    };
+    tape.clear();
+    let x = tape.var(1.0);
+    let _ = g.wrt(x);
+}
+
+#[test]
+#[should_panic(expected = "output is recorded on a different tape")]
+fn backward_into_with_another_tapes_output_panics() {
+    let (t1, t2) = (Tape::new(), Tape::new());
+    let mut g = Gradients::new();
+    t1.backward_into(t2.var(1.0), &mut g);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slices of different lengths
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+#[should_panic(expected = "got 2 weights and 3 inputs")]
+fn affine_with_mismatched_lengths_panics() {
+    let tape = Tape::new();
+    let _ = affine(&tape.vars(&[1.0, 2.0]), &tape.vars(&[1.0, 2.0, 3.0]), 0.0);
+}
+
+#[test]
+#[should_panic(expected = "got 3 weights and 1 inputs")]
+fn dot_with_mismatched_lengths_panics() {
+    let tape = Tape::new();
+    let _ = dot(&tape.vars(&[1.0, 2.0, 3.0]), &tape.vars(&[1.0]));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,20 +6,19 @@
 mod handwritten;
 #[path = "common/plain_loop.rs"]
 mod plain_loop;
+#[path = "common/seeded.rs"]
+mod seeded;
 
 use std::collections::HashMap;
 
 use handwritten::{HandMlp, Hidden};
 use plain_loop::{plain, workload};
-use rand::{SeedableRng, rngs::StdRng};
+use rand::rngs::StdRng;
+use seeded::rng;
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Error, Op, Tape, Value, check_gradients};
-
-fn rng(seed: u64) -> StdRng {
-    StdRng::seed_from_u64(seed)
-}
 
 fn consts(xs: &[f64]) -> Vec<Value<'static>> {
     xs.iter().map(|&x| Value::constant(x)).collect()

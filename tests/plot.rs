@@ -8,6 +8,10 @@ use tapegrad::plot::{
     loss_curves_svg, network_maps_svg, sparkline, sparkline_fit,
 };
 
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
+
 // ---- sparkline ---------------------------------------------------------------------------
 
 #[test]
@@ -215,14 +219,12 @@ fn bounds_around_points() {
     assert_eq!(Bounds::around(&[], 1.0), Bounds::PLAYGROUND);
     // A margin that would invert the bounds, or make them unusable, is refused by name.
     for bad in [-3.0, f64::NAN, f64::INFINITY] {
-        let payload = std::panic::catch_unwind(|| Bounds::around(&points, bad))
-            .expect_err("a bad margin must panic");
-        let msg = payload
-            .downcast_ref::<String>()
-            .expect("a formatted message");
+        let msg = panic_message(|| {
+            Bounds::around(&points, bad);
+        });
         assert_eq!(
             msg,
-            &format!("Bounds::around: margin must be a finite number >= 0, got {bad}")
+            format!("Bounds::around: margin must be a finite number >= 0, got {bad}")
         );
     }
 }

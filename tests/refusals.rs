@@ -3,8 +3,6 @@
 //! pass, so every training loop), for a model's parameters (`set_parameters`) and for a CSV
 //! file; and a network or data set too large for memory is an `Err`.
 
-use std::panic::catch_unwind;
-
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Tanh};
 use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
@@ -13,6 +11,9 @@ use tapegrad::{Error, Tape, datasets};
 #[path = "common/numeric.rs"]
 mod numeric;
 use numeric::bits;
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 const NON_FINITE: [f64; 3] = [f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
 
@@ -164,10 +165,9 @@ fn impossible_sizes_are_errors_not_aborts() {
         "moons: 1099511627776 points",
     );
     // A lone neuron has no Result to return: it panics, saying why.
-    let panic =
-        catch_unwind(|| Neuron::new(huge, Tanh, Init::Xavier, &mut StdRng::seed_from_u64(0)))
-            .unwrap_err();
-    let msg = panic.downcast_ref::<String>().unwrap();
+    let msg = panic_message(|| {
+        Neuron::new(huge, Tanh, Init::Xavier, &mut StdRng::seed_from_u64(0));
+    });
     assert!(
         msg.starts_with(
             "Neuron::new: invalid argument: 1099511627776 weights do not fit in memory"

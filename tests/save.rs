@@ -4,12 +4,14 @@
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/seeded.rs"]
+mod seeded;
 
 use std::path::{Path, PathBuf};
 
 use numeric::bits;
-use rand::{SeedableRng, rngs::StdRng};
 use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
+use seeded::rng;
 use tapegrad::Error;
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
 use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
@@ -20,10 +22,6 @@ const FORMATS: [Format; 3] = [
     Format::Safetensors(Dtype::F64),
     Format::Safetensors(Dtype::F32),
 ];
-
-fn rng(seed: u64) -> StdRng {
-    StdRng::seed_from_u64(seed)
-}
 
 /// The Playground's default network as the circle example builds it: 2 → 4 → 2 → 1, tanh.
 fn circle_network(seed: u64) -> Mlp {

@@ -16,6 +16,36 @@ pub fn central_difference(f: &impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f6
     (hi - lo) / (2.0 * H)
 }
 
+/// `|actual - expected| <= tol · (1 + |expected|)`: relative for large numbers, absolute near 0.
+pub fn close(actual: f64, expected: f64, tol: f64) -> bool {
+    (actual - expected).abs() <= tol * (1.0 + expected.abs())
+}
+
+/// Asserts [`close`].
+#[track_caller]
+pub fn assert_close(actual: f64, expected: f64, tol: f64) {
+    assert!(
+        close(actual, expected, tol),
+        "expected {expected:?}, got {actual:?} (difference {:e})",
+        actual - expected
+    );
+}
+
+/// `|actual - expected| <= tol`: absolute, for pinned numbers.
+pub fn within(actual: f64, expected: f64, tol: f64) -> bool {
+    (actual - expected).abs() <= tol
+}
+
+/// Asserts [`within`].
+#[track_caller]
+pub fn assert_within(actual: f64, expected: f64, tol: f64) {
+    assert!(
+        within(actual, expected, tol),
+        "expected {expected:?}, got {actual:?} (difference {:e})",
+        actual - expected
+    );
+}
+
 /// The bits of every number, so that `assert_eq!` tells −0.0 from +0.0 and compares NaNs.
 pub fn bits(xs: &[f64]) -> Vec<u64> {
     xs.iter().map(|x| x.to_bits()).collect()
