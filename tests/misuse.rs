@@ -132,38 +132,10 @@ fn gradients_from_a_cleared_or_another_tape_panic_through_a_network() {
 }
 
 #[test]
-#[should_panic(expected = "two different tapes")]
-fn operator_with_two_tapes_panics() {
-    let (t1, t2) = (Tape::new(), Tape::new());
-    let _ = t1.var(1.0) * t2.var(2.0);
-}
-
-#[test]
-#[should_panic(expected = "`pow` combined values from two different tapes")]
-fn pow_with_two_tapes_panics() {
-    let (t1, t2) = (Tape::new(), Tape::new());
-    let _ = t1.var(1.0).pow(t2.var(2.0));
-}
-
-#[test]
 #[should_panic(expected = "`sum` combined values from two different tapes")]
 fn sum_with_two_tapes_panics() {
     let (t1, t2) = (Tape::new(), Tape::new());
     let _ = sum(&[t1.var(1.0), Value::constant(1.0), t2.var(2.0)]);
-}
-
-#[test]
-#[should_panic(expected = "`affine` combined values from two different tapes")]
-fn affine_with_two_tapes_panics() {
-    let (t1, t2) = (Tape::new(), Tape::new());
-    let _ = affine(&[t1.var(1.0)], &[t1.var(1.0)], t2.var(2.0));
-}
-
-#[test]
-#[should_panic(expected = "`Tape::custom` combined values from two different tapes")]
-fn tape_custom_with_another_tapes_value_panics() {
-    let (t1, t2) = (Tape::new(), Tape::new());
-    let _ = t1.custom(1.0, &[(t2.var(1.0), 1.0)]);
 }
 
 #[test]
