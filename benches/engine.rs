@@ -99,9 +99,8 @@ impl TapeChain {
         tape.clear();
         let x = tape.var(black_box(0.5));
         let mut v = x;
-        // One multiply and one add per iteration; no branch in the loop body (an
-        // alternating `if` costs ~5 ns a node here, measured, and that is not the
-        // engine's cost).
+        // One multiply and one add per iteration: no branch in the loop body, whose cost
+        // would not be the engine's.
         for _ in 0..(n - 1) / 2 {
             v = v * FACTOR + ADDEND;
         }
@@ -155,8 +154,7 @@ impl PlainLoops {
         let pairs = (n - 1) / 2;
         let last = (n - 1) % 2 == 1;
         // Through the bits: `black_box(0.5)` straight into `v` kept `v` in the stack
-        // slot `black_box` had seen, a store and a reload on every step (about 9
-        // cycles a node where the arithmetic needs 6).
+        // slot `black_box` had seen, a store and a reload on every step.
         let mut v = f64::from_bits(black_box(0.5f64.to_bits()));
         data[0] = v;
         tag[0] = 0;

@@ -344,6 +344,14 @@ pub fn train(
     data: &datasets::Split,
     rng: &mut StdRng,
 ) -> Result<(Mlp, Run), Box<dyn Error>> {
+    if cfg.batch > data.train.len() {
+        let n = data.train.len();
+        return Err(Box::new(Message(format!(
+            "--batch {} is more than the {n} training points; give at most {n} (one batch of \
+             all of them is full-batch training)",
+            cfg.batch
+        ))));
+    }
     let mut sizes = cfg.hidden.clone();
     sizes.push(1);
     let mut model = Mlp::new(
@@ -774,6 +782,7 @@ impl Config {
         use lexopt::Arg::{Long, Short, Value};
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
+        let mut given: Vec<String> = Vec::new(); // each flag once: a repeat is refused
         let mut parser = lexopt::Parser::from_args(args);
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
             let flag = match arg {
@@ -815,6 +824,12 @@ impl Config {
                     )));
                 }
             };
+            if given.contains(&flag) {
+                return Err(Message(format!(
+                    "{flag} was given twice; give each flag once"
+                )));
+            }
+            given.push(flag.clone());
             let Ok(value) = parser.value() else {
                 return Err(Message(format!("{flag} needs a value: {expected}")));
             };

@@ -51,6 +51,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("the tape holds {} nodes\n", tape.len());
 
     let report = check_gradients(|v| micrograd_expression(v[0], v[1]), &[-4.0, 2.0]);
+    println!(
+        "The gradient check's `f` is the function it checks: here g of (a, b), not the node f."
+    );
     println!("{report}");
 
     println!(

@@ -149,19 +149,24 @@ fn square_around(points: &[Point], margin: f64) -> Bounds {
 /// The seed from `--seed N` or `--seed=N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
 fn seed_from_args() -> Result<Option<u64>, Message> {
     use lexopt::Arg::{Long, Short, Value};
-    let mut seed = DEFAULT_SEED;
+    const EXPECTED: &str = "a whole number >= 0 (e.g. --seed 7)";
+    let mut seed = None;
     let mut parser = lexopt::Parser::from_env();
     while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
         match arg {
             Long("help") | Short('h') => return Ok(None),
+            Long("seed") if seed.is_some() => {
+                return Err(Message("--seed was given twice; give it once".to_string()));
+            }
             Long("seed") => {
-                let value = parser.value().unwrap_or_default();
+                let Ok(value) = parser.value() else {
+                    return Err(Message(format!("--seed needs a value: {EXPECTED}")));
+                };
                 let value = value.to_string_lossy();
-                seed = value.trim().parse().map_err(|_| {
-                    Message(format!(
-                        "--seed expects a whole number >= 0 (e.g. --seed 7); got `{value}`"
-                    ))
-                })?;
+                seed =
+                    Some(value.trim().parse().map_err(|_| {
+                        Message(format!("--seed expects {EXPECTED}; got `{value}`"))
+                    })?);
             }
             other => {
                 let arg = match other {
@@ -175,7 +180,7 @@ fn seed_from_args() -> Result<Option<u64>, Message> {
             }
         }
     }
-    Ok(Some(seed))
+    Ok(Some(seed.unwrap_or(DEFAULT_SEED)))
 }
 
 /// An error printed as its message alone (`main` shows a returned error with `Debug`).

@@ -41,8 +41,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         "Odd or even? A reported network that could not learn it, and two that can.",
     );
     println!("The report: a 1 → 1 → 1 network (one relu unit, a sigmoid output,");
-    println!("binary cross-entropy) was trained to tell odd from even on the numbers");
-    println!("1 to 10, at learning rates from 0.003 to 1.2, and its loss barely moved.");
+    println!("binary cross-entropy), written in numpy, was trained to tell odd from even on");
+    println!("the numbers 1 to 10, at learning rates from 0.003 to 1.2, and its loss barely");
+    println!("moved.");
     println!("Are its gradients wrong, or is it the network? Three acts.\n");
     act1()?;
     act2()?;
@@ -496,7 +497,7 @@ fn act3() -> Result<(), Box<dyn Error>> {
     let seen = score(&model, &odd_even_bits(1..=10, BITS)?, 0.0)?;
     let unseen = score(&model, &odd_even_bits(11..=255, BITS)?, 0.0)?;
     println!(
-        "  right on 1..10: {}/{} ({:.0}%)    on 11..=255, never seen: {}/{} ({:.0}%)",
+        "  right on 1 to 10: {}/{} ({:.0}%)    on 11 to 255, never seen: {}/{} ({:.0}%)",
         seen.0,
         seen.1,
         percent(seen),

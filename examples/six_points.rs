@@ -162,7 +162,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     if diagnosis.is_empty() {
         println!(
             "  tapegrad::diagnose finds nothing wrong with this run (the hand_vs_auto example \
-             shows\n  what it finds in the user's hand-written one: wrong gradients, and the \
+             shows\n  what it finds in the report's hand-written one: wrong gradients, and the \
              loss going up)."
         );
     } else {

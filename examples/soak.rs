@@ -8,7 +8,7 @@
 //! the accuracy; then the change of the node count and of the resident memory from step
 //! 1,000 to the last step. The run fails (exit code 1) if either changed by more than 5%: a
 //! tape that is not cleared, or memory kept per step, shows up here long before it would in
-//! a test. It takes a minute or two in release.
+//! a test. It is the slowest example: run it with `--release`.
 //!
 //! ```sh
 //! cargo run --release --example soak                      # 100,000 steps, 5% tolerance
@@ -202,12 +202,25 @@ impl Args {
             steps: 100_000,
             tolerance: 5.0,
         };
+        let mut given: Vec<String> = Vec::new(); // each flag once: a repeat is refused
         let mut parser = lexopt::Parser::from_env();
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
+            if let Long(name) = arg {
+                if given.iter().any(|g| g == name) {
+                    return Err(Message(format!(
+                        "--{name} was given twice; give each flag once"
+                    )));
+                }
+                given.push(name.to_string());
+            }
             match arg {
                 Long("help") | Short('h') => return Ok(None),
                 Long("steps") => {
-                    let value = parser.value().unwrap_or_default();
+                    let Ok(value) = parser.value() else {
+                        return Err(Message(format!(
+                            "--steps needs a value: a whole number ≥ {BASELINE}"
+                        )));
+                    };
                     let value = value.to_string_lossy();
                     args.steps = value
                         .trim()
@@ -221,7 +234,11 @@ impl Args {
                         })?;
                 }
                 Long("tolerance") => {
-                    let value = parser.value().unwrap_or_default();
+                    let Ok(value) = parser.value() else {
+                        return Err(Message(
+                            "--tolerance needs a value: a percentage ≥ 0 (e.g. 5)".to_string(),
+                        ));
+                    };
                     let value = value.to_string_lossy();
                     args.tolerance = value
                         .trim()

@@ -68,6 +68,10 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
         ("--features x,x", format!("{features}; got `x,x`")),
         ("--features ", format!("{features}; got ``")),
         (
+            "--lr 0.1 --lr 0.2",
+            "--lr was given twice; give each flag once".to_string(),
+        ),
+        (
             "--load net.tapegrad --l2 0.1",
             "--l2 has no effect with --load: the network comes from net.tapegrad as it was \
              trained"
@@ -95,6 +99,23 @@ fn train_percent_splits_the_500_points() {
             "{flags}"
         );
     }
+}
+
+#[test]
+fn a_batch_larger_than_the_training_points_is_refused() {
+    let cfg = config("--batch 251 --epochs 1");
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let data = playground_data(&cfg, &mut rng).unwrap();
+    let err = train(&cfg, &data, &mut rng).map(|_| ()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--batch 251 is more than the 250 training points; give at most 250 (one batch of all \
+         of them is full-batch training)"
+    );
+    // All of them is allowed: full-batch training.
+    let cfg = config("--batch 250 --epochs 1");
+    let data = playground_data(&cfg, &mut rng).unwrap();
+    assert!(train(&cfg, &data, &mut rng).is_ok());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //!
 //! The stories: `circle --lr 1e6` is told its learning rate is too high (the loss rose, the
 //! updates are 1e5 times the weights, every hidden unit saturated); the default circle run is
-//! told nothing; the user's hand-derived six-points gradients are wrong and the loss they
+//! told nothing; the report's hand-derived six-points gradients are wrong and the loss they
 //! printed went up; odd_even's 1 → 1 → 1 network at lr 1.2 has a dead relu and a loss stuck at
 //! ln 2, and at the smaller learning rates a loss stuck where the network cannot do better.
 

@@ -223,8 +223,8 @@ mod every_op {
     }
 
     /// `i32::MIN - 1` is not an `i32`, so n·x^(n−1) takes the exponent as an `f64` there
-    /// (it used to wrap to x^i32::MAX in release builds, -inf at x = 2, and to overflow in
-    /// debug builds).
+    /// (in `i32` it would wrap to x^i32::MAX in release builds, -inf at x = 2, and overflow
+    /// in debug builds).
     #[test]
     fn powi_of_the_most_negative_exponent() {
         let n = f64::from(i32::MIN);

@@ -5,7 +5,8 @@
 //!
 //! Live heap bytes are counted by a global allocator wrapping the system one, per thread (the
 //! test harness's other threads do not disturb the count). The process's resident memory
-//! over 100,000 steps is measured by `examples/soak.rs`, not here: it takes a minute or two.
+//! over 100,000 steps is measured by `examples/soak.rs`, not here: it is too long a run for a
+//! test.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

@@ -362,7 +362,7 @@ fn a_diverging_run_stops_at_the_step_that_overflows_with_the_parameters_untouche
 #[test]
 fn a_nan_or_infinite_input_stops_training_at_that_step_with_the_parameters_untouched() {
     // The forward pass refuses the input, naming its position, before anything is recorded
-    // (tests/refusals.rs has the infinite input that used to train silently).
+    // (tests/refusals.rs has an infinite input, which would otherwise train silently).
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let mut data = DATA.to_vec();
         data[2].0[1] = bad;
@@ -512,9 +512,9 @@ fn an_update_that_would_overflow_a_parameter_or_the_optimizer_state_is_refused()
 
 #[test]
 fn adam_with_a_huge_gradient_does_not_freeze_the_parameter_silently() {
-    // Before the check above, g = 1e200 made v = inf: the step was 0 instead of about lr, and
-    // every later step of that parameter was 0 too. Now the step is refused; a smaller but
-    // still enormous gradient (1e150, whose square is finite) moves the parameter by about lr.
+    // g = 1e200 would make v = inf: the step would be 0 instead of about lr, and so would
+    // every later step of that parameter. The step is refused; a smaller but still enormous
+    // gradient (1e150, whose square is finite) moves the parameter by about lr.
     let mut model = Neuron::from_parts(vec![0.0], 0.0, Linear);
     let mut opt = Adam::new(0.1);
     let err = opt.step(&mut model, &[1e200, 0.0]).unwrap_err();

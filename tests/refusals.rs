@@ -32,10 +32,11 @@ fn refused(result: Result<impl Sized, Error>) -> (usize, u64) {
 }
 
 #[test]
-fn an_infinite_input_is_refused_where_it_used_to_train_silently() {
-    // Before: the first unit saturated, tanh(±inf) = ±1 with derivative 0, so the loss was a
-    // finite number and the weights reading the infinite input got gradient 0 (0·inf skipped
-    // as a zero): training went on with wrong gradients and no word.
+fn an_infinite_input_is_refused_rather_than_trained_on_silently() {
+    // Accepted, it would saturate the first unit, tanh(±inf) = ±1 with derivative 0, so the
+    // loss would be a finite number and the weights reading the infinite input would get
+    // gradient 0 (0·inf skipped as a zero): training would go on with wrong gradients and no
+    // word.
     let model = tanh_net();
     let tape = Tape::new();
     let net = model.record(&tape);
