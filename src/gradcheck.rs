@@ -338,6 +338,9 @@ where
 
 /// [`check_gradients`] with your own step and tolerances.
 ///
+/// An input so large that `x ± eps` rounds far from a step of `2·eps` (at the default eps,
+/// |x| of about 1e8 and more) cannot be checked: its numeric derivative is NaN, and it fails.
+///
 /// # Panics
 /// If `config.eps` is not a positive finite number, or `config.atol` or `config.rtol` is not
 /// a finite number ≥ 0 (a NaN tolerance would fail every input, an infinite one pass them
@@ -350,6 +353,9 @@ where
 /// let r = check_gradients_with(|x| x[0].powi(3), &[2.0], cfg);
 /// assert!(r.passed());
 /// assert!((r.inputs[0].numeric - 12.0).abs() < 1e-6);
+/// // At 1e17, 1e17 ± 1e-6 rounds back to 1e17: no slope can be measured there.
+/// let far = check_gradients_with(|x| x[0] * 2.0, &[1e17], GradCheckConfig::default());
+/// assert!(far.inputs[0].numeric.is_nan() && !far.passed());
 /// ```
 #[track_caller]
 pub fn check_gradients_with<F>(f: F, inputs: &[f64], config: GradCheckConfig) -> GradCheckReport
@@ -391,7 +397,15 @@ where
             let x = inputs[i];
             let eps = config.eps;
             let (hi, lo) = (at(i, x + eps, &mut eval), at(i, x - eps, &mut eval));
-            let numeric = (hi - lo) / (2.0 * eps);
+            // Where x ± eps rounds far from a step of 2·eps (at the default eps, |x| ≳ 1e8;
+            // from about 1e10 the step is 0), the quotient would be a wrong number: NaN
+            // instead, so that the input fails rather than passing on a made-up slope.
+            let step = (x + eps) - (x - eps);
+            let numeric = if (step - 2.0 * eps).abs() <= 0.01 * eps {
+                (hi - lo) / (2.0 * eps)
+            } else {
+                f64::NAN
+            };
             let a = analytic[i];
             let abs_error = (a - numeric).abs();
             let rel_error = abs_error / numeric.abs().max(f64::MIN_POSITIVE);

@@ -461,6 +461,13 @@ pub struct Adam {
 }
 
 impl Adam {
+    /// The smallest `eps` [`with_eps`](Adam::with_eps) takes.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::optim::Adam::MIN_EPS, 1e-100);
+    /// ```
+    pub const MIN_EPS: f64 = 1e-100;
+
     /// Adam with learning rate `lr` and the default β1 = 0.9, β2 = 0.999, ε = 1e-8.
     ///
     /// # Panics
@@ -510,8 +517,13 @@ impl Adam {
 
     /// The same optimizer with `eps` added to the denominator.
     ///
+    /// `eps` must be at least [`MIN_EPS`](Adam::MIN_EPS): the square of a gradient below about
+    /// 1e-154 underflows to 0 in `f64`, and the step is then `lr·g/eps`; with an eps that
+    /// small, it would be far larger than Adam's steps of about `lr` (a gradient of 1e-162
+    /// with eps 1e-300 would move the parameter by 1e137).
+    ///
     /// # Panics
-    /// Unless `eps` is finite and > 0.
+    /// Unless `eps` is finite and at least [`MIN_EPS`](Adam::MIN_EPS).
     ///
     /// ```
     /// let opt = tapegrad::optim::Adam::new(1e-3).with_eps(1e-6);
@@ -521,8 +533,8 @@ impl Adam {
     #[track_caller]
     pub fn with_eps(mut self, eps: f64) -> Self {
         assert!(
-            eps.is_finite() && eps > 0.0,
-            "Adam::with_eps: eps must be a finite number > 0, got {eps}"
+            eps.is_finite() && eps >= Self::MIN_EPS,
+            "Adam::with_eps: eps must be a finite number ≥ 1e-100, got {eps}"
         );
         self.eps = eps;
         self

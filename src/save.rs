@@ -437,12 +437,17 @@ pub fn pytorch_sequential(model: &Mlp) -> Result<String, Error> {
 fn architecture(model: &Mlp) -> String {
     let mut out = model.nin().to_string();
     for layer in model.layers() {
-        let acts: Vec<&str> = layer
+        // Your own activation never matches a saved one, even of the same name: a file holds
+        // only the built-in ones.
+        let acts: Vec<String> = layer
             .neurons()
             .iter()
-            .map(|n| n.activation().name())
+            .map(|n| match n.activation() {
+                Activation::Custom(c) => format!("your own `{}`", c.name()),
+                builtin => builtin.name().to_string(),
+            })
             .collect();
-        out += &if acts.iter().all(|&a| a == acts[0]) {
+        out += &if acts.iter().all(|a| *a == acts[0]) {
             format!(" → {} {}", layer.nout(), acts[0])
         } else {
             format!(" → {} ({})", layer.nout(), acts.join(", "))

@@ -609,6 +609,44 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
     assert!(diagnose(&losses(&[1.0, 0.5, 0.52, 0.53, 0.54])).is_empty());
     // A spike that came back down is not a rise.
     assert!(diagnose(&losses(&[1.0, 0.5, 3.0, 4.0, 0.45, 0.4])).is_empty());
+    // A loss that diverged to inf or NaN is the steepest rise of all, not nothing.
+    for last in [f64::INFINITY, f64::NAN] {
+        let d = diagnose(&losses(&[0.5, 0.4, 0.9, 5.0, 100.0, last]));
+        let [
+            Finding::LossRising {
+                best_epoch,
+                best,
+                last_epoch,
+                now,
+                ..
+            },
+        ] = d.findings()
+        else {
+            panic!("{d}");
+        };
+        assert_eq!((*best_epoch, *best, *last_epoch), (1, 0.4, 5));
+        assert_eq!(now.to_bits(), last.to_bits());
+    }
+    // A NaN update ratio since the best is shown, not dropped as if nothing had moved.
+    let mut h = History::new();
+    for (loss, ratio) in [
+        (1.0, 0.1),
+        (0.5, 0.2),
+        (0.6, f64::NAN),
+        (0.7, 0.0),
+        (0.8, 0.0),
+    ] {
+        h.record_loss(loss);
+        h.record_update_ratios(vec![ratio, 0.01]);
+    }
+    let d = diagnose(&h);
+    let [Finding::LossRising { update_ratios, .. }] = d.findings() else {
+        panic!("{d}");
+    };
+    assert!(
+        update_ratios[0].is_nan() && update_ratios[1] == 0.01,
+        "{update_ratios:?}"
+    );
 }
 
 #[test]

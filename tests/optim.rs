@@ -10,7 +10,10 @@ use tapegrad::optim::{
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/panics.rs"]
+mod panics;
 use numeric::bits;
+use panics::panic_message;
 
 fn neuron(params: &[f64]) -> Neuron {
     let (w, b) = params.split_at(params.len() - 1);
@@ -160,6 +163,26 @@ fn adams_second_step_matches_the_formula() {
         );
     }
     assert_eq!(opt.step_count(), 2);
+}
+
+#[test]
+fn adam_refuses_an_eps_under_which_an_underflowing_gradient_would_leap() {
+    for eps in [0.0, 1e-300, 1e-101, f64::NAN, f64::INFINITY] {
+        assert_eq!(
+            panic_message(|| {
+                let _ = Adam::new(0.1).with_eps(eps);
+            }),
+            format!("Adam::with_eps: eps must be a finite number ≥ 1e-100, got {eps}")
+        );
+    }
+    // At the smallest eps allowed, a gradient whose square underflows moves the parameter by
+    // lr·g/eps = 0.1·1e-162/1e-100, not by 1e137 as eps = 1e-300 would.
+    let mut n = neuron(&[0.0, 0.0]);
+    Adam::new(0.1)
+        .with_eps(Adam::MIN_EPS)
+        .step(&mut n, &[1e-162, 0.0])
+        .unwrap();
+    assert!(n.parameters()[0].abs() < 1e-60, "{:?}", n.parameters());
 }
 
 #[test]

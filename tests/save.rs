@@ -945,6 +945,25 @@ fn a_failed_load_into_leaves_the_model_unchanged() {
 }
 
 #[test]
+fn load_into_refuses_your_own_activation_even_of_a_saved_ones_name() {
+    // Saved with the built-in tanh; the model's neuron runs a function of its own named
+    // "tanh". Loading must not swap that function for the built-in one.
+    let path = temp_path("builtin-tanh.tapegrad");
+    let saved = Neuron::from_parts(vec![2.0], 1.0, Activation::Tanh);
+    let saved = Mlp::from_layers(vec![Layer::from_neurons(vec![saved]).unwrap()]).unwrap();
+    save::save(&saved, &path, Format::Native).unwrap();
+    let own = Activation::Custom(tapegrad::nn::CustomActivation::new("tanh", |x| x));
+    let neuron = Neuron::from_parts(vec![2.0], 1.0, own);
+    let mut model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron]).unwrap()]).unwrap();
+    let err = save::load_into(&mut model, &path).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "architecture mismatch: the model is 1 → 1 your own `tanh`, the saved one is 1 → 1 tanh"
+    );
+    assert_eq!(model.predict(&[2.0]).unwrap(), vec![5.0]); // still its own function
+}
+
+#[test]
 fn a_failed_save_leaves_the_old_file_and_no_temporary_file() {
     let path = temp_path("failed-save/kept.tapegrad"); // a directory no other test writes to
     let old = circle_network(1);

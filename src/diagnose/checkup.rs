@@ -644,16 +644,17 @@ fn uneven(norms: &[f64]) -> bool {
 }
 
 /// The loss above the lowest it reached by more than [`RISE`], for the last [`RISE_EPOCHS`]
-/// epochs.
+/// epochs. A loss that became NaN or infinite after its lowest counts as risen: a run that
+/// diverges is the steepest rise of all.
 fn loss_rising(history: &History) -> Option<Finding> {
     let losses = history.losses();
     let n = losses.len();
-    if n <= RISE_EPOCHS || losses.iter().any(|l| !l.is_finite()) {
+    let finite = losses.iter().enumerate().filter(|(_, l)| l.is_finite());
+    let (best_epoch, &best) = finite.min_by(|a, b| a.1.total_cmp(b.1))?;
+    if n <= RISE_EPOCHS {
         return None;
     }
-    let best_epoch = extremes(losses).0;
-    let best = losses[best_epoch];
-    let risen = |l: f64| l - best > RISE * best.abs();
+    let risen = |l: f64| !l.is_finite() || l - best > RISE * best.abs();
     if best_epoch + RISE_EPOCHS >= n || !losses[n - RISE_EPOCHS..].iter().all(|&l| risen(l)) {
         return None;
     }

@@ -151,7 +151,10 @@ impl History {
                 largest.resize(ratios.len(), 0.0);
             }
             for (l, &r) in largest.iter_mut().zip(ratios) {
-                *l = l.max(r);
+                // `f64::max` would drop a NaN ratio: a NaN stays, for the finding to show.
+                if r > *l || r.is_nan() {
+                    *l = r;
+                }
             }
         }
         largest
@@ -174,6 +177,8 @@ impl History {
 /// assert_eq!(update_ratio(&[3.0, 4.0], &[3.0, 4.5]), 0.1); // |Δ| 0.5 over |w| 5
 /// assert_eq!(update_ratio(&[0.0], &[0.0]), 0.0);
 /// assert_eq!(update_ratio(&[0.0], &[1.0]), f64::INFINITY);
+/// assert_eq!(update_ratio(&[1e200], &[2e200]), 1.0); // no square overflows
+/// assert_eq!(update_ratio(&[1e-200], &[2e-200]), 1.0); // nor underflows
 /// ```
 #[must_use]
 #[track_caller]
@@ -193,7 +198,8 @@ pub fn update_ratio(before: &[f64], after: &[f64]) -> f64 {
     }
 }
 
-/// The Euclidean norm.
+/// The Euclidean norm, summed with `hypot` so that squares neither overflow (1e200) nor
+/// underflow (1e-200) on the way.
 pub(super) fn norm(xs: impl Iterator<Item = f64>) -> f64 {
-    xs.map(|x| x * x).sum::<f64>().sqrt()
+    xs.fold(0.0, f64::hypot)
 }
