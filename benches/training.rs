@@ -17,10 +17,10 @@
 //! Criterion times each implementation for seconds on end, one after the other, and this
 //! machine's speed changes in phases of 0.1-1 s (`PERFORMANCE.md`): a slow phase
 //! that falls on one of them moves its median alone. So the summary also gives, for demo,
-//! tapegrad ÷ hand-written measured **paired**: [`PAIRS`] rounds, each timing a few steps of
-//! one right after the same number of the other (which goes first alternates), and the
-//! median of the rounds' ratios with its 10th-90th percentile range. Both see the same
-//! moment of the machine in each round.
+//! tapegrad ÷ hand-written and `reverse` ÷ tapegrad measured **paired**: [`PAIRS`] rounds,
+//! each timing a few steps of each implementation one right after the other (the order
+//! alternates), and the median of the rounds' ratios with its 10th-90th percentile range.
+//! All three see the same moment of the machine in each round.
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
@@ -176,14 +176,17 @@ fn reverse_step(tape: &reverse::Tape, params: &mut [f64], w: &Workload) -> f64 {
 const PAIRS: usize = 101;
 const STEPS_PER_ROUND: usize = 10;
 
-/// tapegrad ÷ hand-written, paired: the 10th percentile, the median and the 90th percentile
-/// of [`PAIRS`] rounds' ratios (see the module docs).
-fn paired_ratio(w: &Workload) -> [f64; 3] {
+/// Paired (see the module docs): tapegrad ÷ hand-written and `reverse` ÷ tapegrad, each as the
+/// 10th percentile, the median and the 90th percentile of [`PAIRS`] rounds' ratios. A round
+/// times tapegrad, the hand-written step and `reverse` one after the other, in that order or
+/// the reverse one, alternately.
+fn paired_ratios(w: &Workload) -> [[f64; 3]; 2] {
     let initial = w.model.parameters();
     let mut hand = HandMlp::new(&w.sizes(), w.hidden);
     let mut grads = vec![0.0; initial.len()];
     let mut buffers = Buffers::default();
     let mut opt = Sgd::new(LR);
+    let rev_tape = reverse::Tape::new();
     // Each step starts from the same parameters, as in criterion's runs.
     let mut time_tapegrad = || {
         time_steps(
@@ -197,26 +200,38 @@ fn paired_ratio(w: &Workload) -> [f64; 3] {
             |params| hand.step(params, &w.xs, &w.ys, &mut grads, LR),
         )
     };
-    // Warm both up.
+    let time_reverse = || {
+        time_steps(
+            || initial.clone(),
+            |params| reverse_step(&rev_tape, params, w),
+        )
+    };
+    // Warm all three up.
     time_tapegrad();
     time_hand();
-    let mut ratios: Vec<f64> = (0..PAIRS)
+    time_reverse();
+    let (mut over_hand, mut reverse_over): (Vec<f64>, Vec<f64>) = (0..PAIRS)
         .map(|round| {
-            if round % 2 == 0 {
+            let (tg, hand, rev) = if round % 2 == 0 {
                 let tg = time_tapegrad();
-                tg / time_hand()
-            } else {
                 let hand = time_hand();
-                time_tapegrad() / hand
-            }
+                (tg, hand, time_reverse())
+            } else {
+                let rev = time_reverse();
+                let hand = time_hand();
+                (time_tapegrad(), hand, rev)
+            };
+            (tg / hand, rev / tg)
         })
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    [
-        ratios[PAIRS / 10],
-        ratios[PAIRS / 2],
-        ratios[PAIRS - 1 - PAIRS / 10],
-    ]
+        .unzip();
+    [&mut over_hand, &mut reverse_over].map(|ratios| {
+        ratios.sort_by(f64::total_cmp);
+        [
+            ratios[PAIRS / 10],
+            ratios[PAIRS / 2],
+            ratios[PAIRS - 1 - PAIRS / 10],
+        ]
+    })
 }
 
 /// Seconds taken by [`STEPS_PER_ROUND`] calls of `step`, each on a fresh `setup()` made
@@ -319,7 +334,7 @@ criterion_group! {
     targets = large
 }
 /// The comparisons, from the medians criterion wrote during this run.
-fn print_summary(results: &summary::Results, paired: &[(&str, [f64; 3])]) {
+fn print_summary(results: &summary::Results, paired: &[(&str, [[f64; 3]; 2])]) {
     use summary::{time, verdict};
     let mut lines = Vec::new();
     // The target for the plain loop is on demo; large is measured to show where it stands.
@@ -361,13 +376,15 @@ fn print_summary(results: &summary::Results, paired: &[(&str, [f64; 3])]) {
     }
     if !paired.is_empty() {
         println!(
-            "Paired, {PAIRS} rounds of {STEPS_PER_ROUND} steps each, interleaved: tapegrad ÷ \
-             hand-written, median (10th-90th percentile)"
+            "Paired, {PAIRS} rounds of {STEPS_PER_ROUND} steps each, interleaved: median \
+             (10th-90th percentile)"
         );
-        for (group, [low, mid, high]) in paired {
+        for (group, [[low, mid, high], [r_low, r_mid, r_high]]) in paired {
             println!(
-                "  {group:<11} {mid:.2}× ({low:.2}-{high:.2}) (≤ 2.5: {})",
-                summary::verdict(*mid <= 2.5)
+                "  {group:<11} tapegrad ÷ hand-written {mid:.2}× ({low:.2}-{high:.2}) (≤ 2.5: {}) \
+                 | reverse ÷ tapegrad {r_mid:.1}× ({r_low:.1}-{r_high:.1}) (≥ 3: {})",
+                summary::verdict(*mid <= 2.5),
+                summary::verdict(*r_mid >= 3.0)
             );
         }
     }
@@ -382,10 +399,10 @@ fn main() {
     // with a filter.
     let args: Vec<String> = std::env::args().skip(1).collect();
     let full = args.iter().any(|a| a == "--bench") && args.iter().all(|a| a == "--bench");
-    let paired: Vec<(&str, [f64; 3])> = if full {
+    let paired: Vec<(&str, [[f64; 3]; 2])> = if full {
         [("demo_tanh", Hidden::Tanh), ("demo_relu", Hidden::Relu)]
             .into_iter()
-            .map(|(name, hidden)| (name, paired_ratio(&demo_workload(hidden))))
+            .map(|(name, hidden)| (name, paired_ratios(&demo_workload(hidden))))
             .collect()
     } else {
         Vec::new()
