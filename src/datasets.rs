@@ -180,7 +180,7 @@ impl Playground {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-    /// negative or not finite.
+    /// negative, not finite, or so large that it puts points at infinity.
     pub fn generate<R: Rng + ?Sized>(
         self,
         n: usize,
@@ -433,6 +433,18 @@ fn check_args(what: &str, n: usize, noise: f64) -> Result<Vec<Point>, Error> {
     vec_with_capacity(n, || format!("{what}: {n} points"))
 }
 
+/// `points`, unless a noise so large that it is still finite put some at infinity or NaN.
+fn finite(what: &str, noise: f64, points: Vec<Point>) -> Result<Vec<Point>, Error> {
+    if points.iter().all(|p| p.x.is_finite() && p.y.is_finite()) {
+        Ok(points)
+    } else {
+        Err(Error::InvalidArgument(format!(
+            "{what}: noise {noise:e} is too large: it put points at infinity \
+             (the Playground's noise slider 0-50% is 0.0-0.5)"
+        )))
+    }
+}
+
 /// Uniform on [a, b), drawn as the Playground's `randUniform` does.
 fn uniform<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
     a + (b - a) * rng.random::<f64>()
@@ -481,7 +493,7 @@ fn halves(n: usize) -> (usize, usize) {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative or not finite.
+/// negative, not finite, or so large that it puts points at infinity.
 pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("circle", n, noise)?;
     const RADIUS: f64 = 5.0;
@@ -498,7 +510,7 @@ pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
             points.push(Point::new(x, y, if inside { 1.0 } else { -1.0 }));
         }
     }
-    Ok(points)
+    finite("circle", noise, points)
 }
 
 /// The Playground's "exclusive or": `n` points in the four quadrants, labelled by the sign of
@@ -521,7 +533,7 @@ pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative or not finite.
+/// negative, not finite, or so large that it puts points at infinity.
 pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("xor", n, noise)?;
     const PADDING: f64 = 0.3;
@@ -534,7 +546,7 @@ pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Poi
         let same_sign = (x + noise_x) * (y + noise_y) >= 0.0;
         points.push(Point::new(x, y, if same_sign { 1.0 } else { -1.0 }));
     }
-    Ok(points)
+    finite("xor", noise, points)
 }
 
 /// The Playground's "Gaussian": two normal blobs, ⌈n/2⌉ points around (2, 2) labelled +1, then
@@ -556,7 +568,7 @@ pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Poi
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative or not finite.
+/// negative, not finite, or so large that it puts points at infinity.
 pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("gauss", n, noise)?;
     // d3.scale.linear().domain([0, .5]).range([0.5, 4])
@@ -569,7 +581,7 @@ pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
             points.push(Point::new(x, y, label));
         }
     }
-    Ok(points)
+    finite("gauss", noise, points)
 }
 
 /// The Playground's "spiral": two interleaved arms of 1.75 turns each, ⌈n/2⌉ points labelled
@@ -591,7 +603,7 @@ pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative or not finite.
+/// negative, not finite, or so large that it puts points at infinity.
 pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("spiral", n, noise)?;
     let (positive, negative) = halves(n);
@@ -605,7 +617,7 @@ pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
             points.push(Point::new(x, y, label));
         }
     }
-    Ok(points)
+    finite("spiral", noise, points)
 }
 
 /// `count` evenly spaced numbers from 0 to π inclusive, like `numpy.linspace(0, π, count)`.
@@ -643,7 +655,7 @@ fn linspace_pi(count: usize) -> impl Iterator<Item = f64> {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative or not finite.
+/// negative, not finite, or so large that it puts points at infinity.
 pub fn moons<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("moons", n, noise)?;
     let n_out = n / 2;
@@ -656,7 +668,7 @@ pub fn moons<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
         p.x += normal(rng, 0.0, noise * noise);
         p.y += normal(rng, 0.0, noise * noise);
     }
-    Ok(points)
+    finite("moons", noise, points)
 }
 
 /// The six points of the seed story, labelled **0 and 1** (not ±1): class 0 is (3, 4), (2, 6),
@@ -889,6 +901,7 @@ impl CsvColumns<'_> {
     /// Parses CSV text, reading the named columns of every row.
     ///
     /// # Errors
+    /// [`Error::InvalidArgument`] if one column is named for two roles (x, y, label);
     /// [`Error::Csv`] naming the line: a named column missing from the header (the message
     /// lists the header's names) or named twice there, a row with a different number of
     /// fields from the header, and every error of [`from_csv_str`] in the selected columns.
@@ -904,6 +917,15 @@ impl CsvColumns<'_> {
     /// );
     /// ```
     pub fn parse(&self, text: &str) -> Result<Vec<Point>, Error> {
+        let roles = [("x", self.x), ("y", self.y), ("label", self.label)];
+        for (i, (first, name)) in roles.iter().enumerate() {
+            if let Some((second, _)) = roles[i + 1..].iter().find(|(_, n)| n == name) {
+                return Err(Error::InvalidArgument(format!(
+                    "CsvColumns: column `{name}` is named for both {first} and {second}; give \
+                     each role its own column"
+                )));
+            }
+        }
         let (header, rows) = csv_table(text)?;
         let column = |name: &str| -> Result<usize, Error> {
             let mut at = header.fields.iter().enumerate().filter(|(_, f)| *f == name);
@@ -923,8 +945,7 @@ impl CsvColumns<'_> {
             }
         };
         let at = [column(self.x)?, column(self.y)?, column(self.label)?];
-        let roles = [("x", self.x), ("y", self.y), ("label", self.label)]
-            .map(|(role, name)| format!("{role} (column `{name}`)"));
+        let roles = roles.map(|(role, name)| format!("{role} (column `{name}`)"));
         csv_points(rows, at, roles, header.fields.len(), " (as in the header)")
     }
 

@@ -205,6 +205,20 @@ fn generators_reject_zero_n_and_bad_noise() {
         // Noise above the Playground's 0.5 is allowed.
         assert_eq!(kind.generate(10, 0.9, &mut rng(0)).unwrap().len(), 10);
     }
+    // Finite noise so large that points land at infinity is refused, not returned.
+    for (what, result) in [
+        ("gauss", gauss(4, 1e308, &mut rng(0))),
+        ("moons", moons(4, 1e160, &mut rng(0))),
+    ] {
+        let noise = if what == "gauss" { "1e308" } else { "1e160" };
+        assert_eq!(
+            result.unwrap_err().to_string(),
+            format!(
+                "invalid argument: {what}: noise {noise} is too large: it put points at \
+                 infinity (the Playground's noise slider 0-50% is 0.0-0.5)"
+            )
+        );
+    }
     assert_eq!(
         moons(0, 0.1, &mut rng(0)).unwrap_err(),
         Error::InvalidArgument("moons: n must be at least 1, got 0".into())
@@ -808,6 +822,16 @@ fn csv_columns_pick_three_columns_by_name() {
          three columns of a wider file, name them with CsvColumns"
     );
 
+    // One column for two roles is a slip, not a data set.
+    let twice = CsvColumns {
+        x: "petal width",
+        ..columns
+    };
+    assert_eq!(
+        twice.parse(text).unwrap_err().to_string(),
+        "invalid argument: CsvColumns: column `petal width` is named for both x and y; give \
+         each role its own column"
+    );
     let err = |columns: CsvColumns, text: &str| csv_err_of(text, columns.parse(text));
     let missing = CsvColumns {
         label: "class",

@@ -703,6 +703,14 @@ fn bad_arguments_are_errors() {
         "invalid argument: Checkup: no samples to look at"
     );
     assert_eq!(
+        err(
+            Checkup::new(&model, &[[1.0]], &[1.0], Loss::HalfSquaredError)
+                .batch_size(0)
+                .run()
+        ),
+        "invalid argument: Checkup: a batch size of 0; give at least 1"
+    );
+    assert_eq!(
         err(Checkup::new(&model, &[[1.0, 2.0]], &[1.0], Loss::HalfSquaredError).run()),
         "expected 1 inputs, got 2"
     );

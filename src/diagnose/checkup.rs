@@ -235,7 +235,7 @@ impl<'a> Checkup<'a> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if there are no samples, the labels are not one per output
-    /// per sample, or the gradients are not one per parameter; [`Error::InputSize`] if a
+    /// per sample, the gradients are not one per parameter, or the batch size is 0; [`Error::InputSize`] if a
     /// sample has the wrong number of inputs.
     ///
     /// ```
@@ -293,6 +293,11 @@ impl<'a> Checkup<'a> {
 
     fn validate(&self) -> Result<(), Error> {
         let (n, nout) = (self.inputs.len(), self.model.nout());
+        if self.batch_size == Some(0) {
+            return Err(Error::InvalidArgument(
+                "Checkup: a batch size of 0; give at least 1".into(),
+            ));
+        }
         if n == 0 {
             return Err(Error::InvalidArgument(
                 "Checkup: no samples to look at".into(),
