@@ -127,14 +127,24 @@ impl Bounds {
 
     #[track_caller]
     fn check(&self) {
-        let ok = [self.x_min, self.x_max, self.y_min, self.y_max]
-            .iter()
-            .all(|v| v.is_finite())
+        // The width and height too: -1e308..1e308 has finite ends but an infinite width, and
+        // would put every cell at the same infinite coordinate.
+        let ok = [
+            self.x_min,
+            self.x_max,
+            self.y_min,
+            self.y_max,
+            self.x_max - self.x_min,
+            self.y_max - self.y_min,
+        ]
+        .iter()
+        .all(|v| v.is_finite())
             && self.x_min < self.x_max
             && self.y_min < self.y_max;
         assert!(
             ok,
-            "plot bounds must be finite with x_min < x_max and y_min < y_max, got {self:?}"
+            "plot bounds must be finite, with x_min < x_max and y_min < y_max and a finite width \
+             and height, got {self:?}"
         );
     }
 }
@@ -224,7 +234,8 @@ fn cell_centre(b: &Bounds, width: usize, height: usize, col: usize, row: usize) 
 /// ```
 ///
 /// # Panics
-/// If `width` or `height` is 0, or the bounds are not finite with min < max.
+/// If `width` or `height` is 0, or the bounds are not finite with min < max (width and
+/// height included).
 pub fn decision_map_terminal<F>(score: F, points: &[Point], options: &MapOptions) -> String
 where
     F: Fn(f64, f64) -> f64,
@@ -249,7 +260,8 @@ where
 /// ```
 ///
 /// # Panics
-/// If `width` or `height` is 0, or the bounds are not finite with min < max.
+/// If `width` or `height` is 0, or the bounds are not finite with min < max (width and
+/// height included).
 pub fn decision_map_terminal_with_test<F>(
     score: F,
     train: &[Point],
@@ -390,10 +402,16 @@ pub fn sparkline_fit(values: &[f64], width: usize) -> String {
                 .iter()
                 .filter(|v| v.is_finite())
                 .fold((0.0, 0usize), |(s, c), v| (s + v, c + 1));
-            if count == 0 {
-                f64::NAN
+            let mean = sum / count as f64;
+            if count == 0 || mean.is_finite() {
+                mean // NaN for no finite values: a gap
             } else {
-                sum / count as f64
+                // The sum overflowed (values near f64::MAX): add each value's share instead.
+                let share = bucket
+                    .iter()
+                    .filter(|v| v.is_finite())
+                    .map(|v| v / count as f64);
+                share.sum()
             }
         })
         .collect();
@@ -453,7 +471,7 @@ fn score_colour(t: f64) -> (u8, u8, u8) {
 /// About `target` round-numbered ticks (steps of 1, 2 or 5 × 10^k) within [lo, hi], and the
 /// number of decimals to print them with.
 fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, usize) {
-    let raw = (hi - lo) / target.max(1) as f64;
+    let raw = (hi / 2.0 - lo / 2.0) / target.max(1) as f64 * 2.0; // halves: no overflow
     let mag = 10f64.powf(raw.log10().floor());
     let norm = raw / mag;
     let step = mag
@@ -614,7 +632,8 @@ impl Default for BoundaryOptions {
 /// ```
 ///
 /// # Panics
-/// If `size` or `cells` is 0, or the bounds are not finite with min < max.
+/// If `size` or `cells` is 0, or the bounds are not finite with min < max (width and
+/// height included).
 pub fn decision_boundary_svg<F>(
     score: F,
     points: &[Point],
@@ -645,7 +664,8 @@ where
 /// ```
 ///
 /// # Panics
-/// If `size` or `cells` is 0, or the bounds are not finite with min < max.
+/// If `size` or `cells` is 0, or the bounds are not finite with min < max (width and
+/// height included).
 pub fn decision_boundary_svg_with_test<F>(
     score: F,
     train: &[Point],
@@ -927,7 +947,8 @@ impl Default for NetworkMapOptions {
 /// a layer's outputs overflow.
 ///
 /// # Panics
-/// If `size` or `cells` is 0, or the bounds are not finite with min < max.
+/// If `size` or `cells` is 0, or the bounds are not finite with min < max (width and
+/// height included).
 pub fn network_maps_svg<F>(
     model: &Mlp,
     inputs: &[&str],
@@ -1151,13 +1172,15 @@ pub fn loss_curves_svg(series: &[(&str, &[f64])], title: &str, options: &CurveOp
         let pad = if log_y { 0.5 } else { lo.abs().max(1.0) * 0.1 };
         (lo, hi) = (lo - pad, hi + pad);
     } else {
-        let pad = (hi - lo) * 0.05;
+        // In halves, here and below: hi - lo overflows for values near ±f64::MAX.
+        let pad = (hi / 2.0 - lo / 2.0) * 0.1;
         (lo, hi) = (lo - pad, hi + pad);
     }
+    (lo, hi) = (lo.max(-f64::MAX), hi.min(f64::MAX));
     let last_epoch = series.iter().map(|(_, vs)| vs.len()).max().unwrap_or(0);
     let x_max = (last_epoch.saturating_sub(1)).max(1) as f64;
     let px = |i: f64| frame.left + i / x_max * frame.width;
-    let py = |t: f64| frame.top + (hi - t) / (hi - lo) * frame.height;
+    let py = |t: f64| frame.top + (hi / 2.0 - t / 2.0) / (hi / 2.0 - lo / 2.0) * frame.height;
 
     let mut out = String::new();
     svg_open(&mut out, f64::from(width), f64::from(height));

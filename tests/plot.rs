@@ -60,6 +60,11 @@ fn sparkline_fit_buckets_by_mean() {
         "▁ █"
     );
     assert_eq!(sparkline_fit(&[], 0), "");
+    // A bucket whose sum overflows still has a mean (1e308 here), not a gap.
+    assert_eq!(
+        sparkline_fit(&[1e308, 1e308, 0.0, 0.0, 5.0, 5.0], 3),
+        sparkline(&[1e308, 0.0, 5.0])
+    );
     let long: Vec<f64> = (0..1001).map(f64::from).collect();
     assert_eq!(sparkline_fit(&long, 7).chars().count(), 7);
 }
@@ -577,4 +582,27 @@ fn loss_curves_svg_gaps_log_scale_and_no_data() {
     let names = elements(&svg);
     assert_eq!(count(&names, "polyline"), 1);
     assert!(svg.contains(">0.50</text>"));
+}
+
+#[test]
+fn values_near_f64_max_neither_overflow_the_bounds_nor_the_curves() {
+    // Finite ends, infinite width: refused, rather than every cell scored at +inf.
+    let wide = MapOptions {
+        bounds: Bounds::new(-1e308, 1e308, -1.0, 1.0),
+        ..MapOptions::default()
+    };
+    assert!(
+        panic_message(|| {
+            let _ = decision_map_terminal(|x, _| x, &[], &wide);
+        })
+        .starts_with(
+            "plot bounds must be finite, with x_min < x_max and y_min < y_max and a finite \
+             width and height, got"
+        )
+    );
+    // A curve spanning ±1e308, or at f64::MAX alone, is drawn with finite coordinates.
+    for values in [&[-1e308, 1e308][..], &[f64::MAX][..]] {
+        let svg = loss_curves_svg(&[("loss", values)], "loss", &CurveOptions::default());
+        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{values:?}");
+    }
 }
