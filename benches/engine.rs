@@ -14,8 +14,9 @@
 //! throughput per size and its cost per node at 10⁷ against 10⁴, from criterion's medians,
 //! and the tape's time against the plain loops'. A full run (no filter) then measures the
 //! chain at 10⁴ and 10⁶ **paired**, as the training bench does: criterion times each for
-//! seconds on end, one after the other, and this machine's speed changes in phases of 0.1-1 s,
-//! so a slow phase can fall on one of them alone; paired rounds see the same moment.
+//! seconds on end, one after the other, and this machine's speed changes in phases
+//! (`PERFORMANCE.md`), so a slow phase can fall on one of them alone; paired rounds see the
+//! same moment.
 
 #[path = "common/summary.rs"]
 mod summary;
@@ -39,7 +40,7 @@ const CHAIN_SIZES: [usize; 5] = [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 const FACTOR: f64 = 1.000_000_1;
 const ADDEND: f64 = 1e-7;
 
-/// Few samples and short runs, so the whole bench takes one to two minutes on two cores.
+/// Few samples and short runs, so that the whole bench stays short on two cores.
 fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group
         .sample_size(10)
@@ -214,7 +215,7 @@ const PAIRS: usize = 101;
 fn paired(n: usize) -> [[f64; 3]; 2] {
     let mut tape = TapeChain::new(n);
     let mut plain = PlainLoops::new(n);
-    // Enough runs a round that the plain loops take about 0.3 ms or more.
+    // Enough runs a round that even at 10⁴ nodes each timing spans many runs, not one.
     let runs = (200_000 / n).max(1);
     let time = |run: &mut dyn FnMut() -> f64| {
         let t = Instant::now();

@@ -10,13 +10,13 @@
 //! Workloads: `demo` is micrograd's demo shape (2 → [16, 16, 1], 337 parameters, 100 points),
 //! `large` is 2 → [64, 64, 1] on 500 points; hidden layers tanh or relu, linear output.
 //!
-//! Run: `cargo bench --bench training` (about two minutes; figures in `PERFORMANCE.md`). At the
-//! end it prints the comparisons from criterion's medians: tapegrad against the hand-written
-//! step and against `reverse`.
+//! Run: `cargo bench --bench training` (figures in `PERFORMANCE.md`). At the end it prints
+//! the comparisons from criterion's medians: tapegrad against the hand-written step and
+//! against `reverse`.
 //!
 //! Criterion times each implementation for seconds on end, one after the other, and this
-//! machine's speed changes in phases of 0.1-1 s (`PERFORMANCE.md`): a slow phase
-//! that falls on one of them moves its median alone. So the summary also gives, for demo,
+//! machine's speed changes in phases (`PERFORMANCE.md`): a slow phase that falls on one of
+//! them moves its median alone. So the summary also gives, for demo,
 //! tapegrad ÷ hand-written and `reverse` ÷ tapegrad measured **paired**: [`PAIRS`] rounds,
 //! each timing a few steps of each implementation one right after the other (the order
 //! alternates), and the median of the rounds' ratios with its 10th-90th percentile range.

@@ -205,7 +205,7 @@ impl Args {
         let mut given: Vec<String> = Vec::new(); // each flag once: a repeat is refused
         let mut parser = lexopt::Parser::from_env();
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
-            if let Long(name) = arg {
+            if let Long(name @ ("steps" | "tolerance")) = arg {
                 if given.iter().any(|g| g == name) {
                     return Err(Message(format!(
                         "--{name} was given twice; give each flag once"

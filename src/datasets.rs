@@ -450,16 +450,17 @@ fn uniform<R: Rng + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
     a + (b - a) * rng.random::<f64>()
 }
 
-/// One normal sample with the given mean and *variance*, by Marsaglia's polar method as the
-/// Playground's `normalRandom` does (it keeps one of the pair). `s = 0` is also rejected, where
-/// the formula would divide by zero.
-fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, variance: f64) -> f64 {
+/// One normal sample with the given mean and standard deviation, by Marsaglia's polar method
+/// as the Playground's `normalRandom` does (it keeps one of the pair, and takes the variance:
+/// callers pass its square root, so that a noise of 1e160 is not squared to infinity). `s = 0`
+/// is also rejected, where the formula would divide by zero.
+fn normal<R: Rng + ?Sized>(rng: &mut R, mean: f64, std_dev: f64) -> f64 {
     loop {
         let v1 = 2.0 * rng.random::<f64>() - 1.0;
         let v2 = 2.0 * rng.random::<f64>() - 1.0;
         let s = v1 * v1 + v2 * v2;
         if s > 0.0 && s <= 1.0 {
-            return mean + variance.sqrt() * (-2.0 * s.ln() / s).sqrt() * v1;
+            return mean + std_dev * (-2.0 * s.ln() / s).sqrt() * v1;
         }
     }
 }
@@ -493,7 +494,7 @@ fn halves(n: usize) -> (usize, usize) {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative, not finite, or so large that it puts points at infinity.
+/// negative or not finite.
 pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("circle", n, noise)?;
     const RADIUS: f64 = 5.0;
@@ -510,7 +511,7 @@ pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
             points.push(Point::new(x, y, if inside { 1.0 } else { -1.0 }));
         }
     }
-    finite("circle", noise, points)
+    Ok(points)
 }
 
 /// The Playground's "exclusive or": `n` points in the four quadrants, labelled by the sign of
@@ -533,7 +534,7 @@ pub fn circle<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative, not finite, or so large that it puts points at infinity.
+/// negative or not finite.
 pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("xor", n, noise)?;
     const PADDING: f64 = 0.3;
@@ -546,7 +547,7 @@ pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Poi
         let same_sign = (x + noise_x) * (y + noise_y) >= 0.0;
         points.push(Point::new(x, y, if same_sign { 1.0 } else { -1.0 }));
     }
-    finite("xor", noise, points)
+    Ok(points)
 }
 
 /// The Playground's "Gaussian": two normal blobs, ⌈n/2⌉ points around (2, 2) labelled +1, then
@@ -572,12 +573,12 @@ pub fn xor<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Poi
 pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("gauss", n, noise)?;
     // d3.scale.linear().domain([0, .5]).range([0.5, 4])
-    let variance = 0.5 + noise * (4.0 - 0.5) / 0.5;
+    let std_dev = (0.5 + noise * (4.0 - 0.5) / 0.5).sqrt(); // of a variance from 0.5 to 4
     let (positive, negative) = halves(n);
     for (count, centre, label) in [(positive, 2.0, 1.0), (negative, -2.0, -1.0)] {
         for _ in 0..count {
-            let x = normal(rng, centre, variance);
-            let y = normal(rng, centre, variance);
+            let x = normal(rng, centre, std_dev);
+            let y = normal(rng, centre, std_dev);
             points.push(Point::new(x, y, label));
         }
     }
@@ -603,7 +604,7 @@ pub fn gauss<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-/// negative, not finite, or so large that it puts points at infinity.
+/// negative or not finite.
 pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
     let mut points = check_args("spiral", n, noise)?;
     let (positive, negative) = halves(n);
@@ -617,7 +618,7 @@ pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
             points.push(Point::new(x, y, label));
         }
     }
-    finite("spiral", noise, points)
+    Ok(points)
 }
 
 /// `count` evenly spaced numbers from 0 to π inclusive, like `numpy.linspace(0, π, count)`.
@@ -665,8 +666,8 @@ pub fn moons<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<P
     points.extend(outer.chain(inner));
     points.shuffle(rng);
     for p in &mut points {
-        p.x += normal(rng, 0.0, noise * noise);
-        p.y += normal(rng, 0.0, noise * noise);
+        p.x += normal(rng, 0.0, noise);
+        p.y += normal(rng, 0.0, noise);
     }
     finite("moons", noise, points)
 }

@@ -338,8 +338,9 @@ where
 
 /// [`check_gradients`] with your own step and tolerances.
 ///
-/// An input so large that `x ± eps` rounds far from a step of `2·eps` (at the default eps,
-/// |x| of about 1e8 and more) cannot be checked: its numeric derivative is NaN, and it fails.
+/// An input so large that `x ± eps` rounds the step `2·eps` off by more than 1e-4 of it (at
+/// the default eps, |x| from about 1e7) cannot be checked: its numeric derivative is NaN, and
+/// it fails.
 ///
 /// # Panics
 /// If `config.eps` is not a positive finite number, or `config.atol` or `config.rtol` is not
@@ -397,11 +398,12 @@ where
             let x = inputs[i];
             let eps = config.eps;
             let (hi, lo) = (at(i, x + eps, &mut eval), at(i, x - eps, &mut eval));
-            // Where x ± eps rounds far from a step of 2·eps (at the default eps, |x| ≳ 1e8;
-            // from about 1e10 the step is 0), the quotient would be a wrong number: NaN
-            // instead, so that the input fails rather than passing on a made-up slope.
+            // Where x ± eps rounds the step 2·eps off by more than 1e-4 of it, a tenth of the
+            // default rtol (at the default eps, from |x| ≈ 1e7; from about 1e10 the step is
+            // 0), the quotient would be a wrong number: NaN instead, so that the input fails
+            // rather than passing on a made-up slope.
             let step = (x + eps) - (x - eps);
-            let numeric = if (step - 2.0 * eps).abs() <= 0.01 * eps {
+            let numeric = if (step - 2.0 * eps).abs() <= 1e-4 * (2.0 * eps) {
                 (hi - lo) / (2.0 * eps)
             } else {
                 f64::NAN

@@ -405,8 +405,8 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
 }
 
 /// A per-sample loss chosen by name, for example from a command line flag: `mse`,
-/// `half_squared_error`, `bce`, `bce_with_logits` or `hinge`. `Display` prints these names and [`FromStr`] reads them,
-/// and also `logistic` for `bce_with_logits`.
+/// `half_squared_error`, `bce`, `bce_with_logits` or `hinge`. `Display` prints these names
+/// and [`FromStr`] reads them, and also `logistic` for `bce_with_logits`.
 ///
 /// ```
 /// use tapegrad::{Tape, loss::Loss};

@@ -106,8 +106,8 @@ fn count_recorded(tape: &Tape, vs: &[Value<'_>], what: &str) -> usize {
 }
 
 /// `xs[0] + xs[1] + …` recorded as **one** node with a parent for each recorded value in
-/// `xs` (instead of `len - 1` additions; constants on no tape add none). The value is the left-to-right `f64` sum `0.0 + xs[0] + xs[1] + …`;
-/// an empty slice gives the constant 0.
+/// `xs` (instead of `len - 1` additions; constants on no tape add none). The value is the
+/// left-to-right `f64` sum `0.0 + xs[0] + xs[1] + …`; an empty slice gives the constant 0.
 ///
 /// # Panics
 /// If the values are recorded on different tapes.

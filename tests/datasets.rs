@@ -205,12 +205,17 @@ fn generators_reject_zero_n_and_bad_noise() {
         // Noise above the Playground's 0.5 is allowed.
         assert_eq!(kind.generate(10, 0.9, &mut rng(0)).unwrap().len(), 10);
     }
-    // Finite noise so large that points land at infinity is refused, not returned.
-    for (what, result) in [
-        ("gauss", gauss(4, 1e308, &mut rng(0))),
-        ("moons", moons(4, 1e160, &mut rng(0))),
+    // Finite noise so large that points land at infinity is refused, not returned; noise
+    // that is large but leaves them finite is taken (the standard deviation, 1e160, is never
+    // squared to infinity).
+    for (what, noise, result) in [
+        ("gauss", "1e308", gauss(4, 1e308, &mut rng(0))),
+        (
+            "moons",
+            "1.7976931348623157e308",
+            moons(4, f64::MAX, &mut rng(0)),
+        ),
     ] {
-        let noise = if what == "gauss" { "1e308" } else { "1e160" };
         assert_eq!(
             result.unwrap_err().to_string(),
             format!(
@@ -219,6 +224,11 @@ fn generators_reject_zero_n_and_bad_noise() {
             )
         );
     }
+    let wide = moons(4, 1e160, &mut rng(0)).unwrap();
+    assert!(
+        wide.iter()
+            .all(|p| p.x.is_finite() && p.y.is_finite() && p.x.abs() > 1e150)
+    );
     assert_eq!(
         moons(0, 0.1, &mut rng(0)).unwrap_err(),
         Error::InvalidArgument("moons: n must be at least 1, got 0".into())

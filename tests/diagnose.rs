@@ -627,6 +627,20 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
         assert_eq!((*best_epoch, *best, *last_epoch), (1, 0.4, 5));
         assert_eq!(now.to_bits(), last.to_bits());
     }
+    // A loss falling to -inf is not a rise.
+    assert!(
+        diagnose(&losses(&[
+            0.1,
+            1.0,
+            2.0,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY
+        ]))
+        .findings()
+        .iter()
+        .all(|f| !matches!(f, Finding::LossRising { .. }))
+    );
     // A NaN update ratio since the best is shown, not dropped as if nothing had moved.
     let mut h = History::new();
     for (loss, ratio) in [

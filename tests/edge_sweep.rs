@@ -700,7 +700,7 @@ fn pow_at_zero_base_and_negative_base() {
     assert_eq!(pow_at(0.0, 2.0), (0.0, 0.0, 0.0));
     assert_eq!(pow_at(0.0, 1.0), (0.0, 1.0, 0.0));
     assert_eq!(pow_at(0.0, 0.5), (0.0, f64::INFINITY, 0.0));
-    // d/db 0^b at b = 0 is 0, as in PyTorch and JAX (it was NaN).
+    // d/db 0^b at b = 0 is 0, as in PyTorch and JAX.
     assert_eq!(pow_at(0.0, 0.0), (1.0, 0.0, 0.0));
     assert_eq!(pow_at(-0.0, 0.0), (1.0, 0.0, 0.0));
     let (y, da, db) = pow_at(0.0, -1.0);

@@ -235,8 +235,8 @@ impl<'a> Checkup<'a> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if there are no samples, the labels are not one per output
-    /// per sample, the gradients are not one per parameter, or the batch size is 0; [`Error::InputSize`] if a
-    /// sample has the wrong number of inputs.
+    /// per sample, the gradients are not one per parameter, or the batch size is 0;
+    /// [`Error::InputSize`] if a sample has the wrong number of inputs.
     ///
     /// ```
     /// use tapegrad::diagnose::Checkup;
@@ -649,8 +649,8 @@ fn uneven(norms: &[f64]) -> bool {
 }
 
 /// The loss above the lowest it reached by more than [`RISE`], for the last [`RISE_EPOCHS`]
-/// epochs. A loss that became NaN or infinite after its lowest counts as risen: a run that
-/// diverges is the steepest rise of all.
+/// epochs. A loss that became NaN or +∞ after its lowest counts as risen: a run that diverges
+/// is the steepest rise of all.
 fn loss_rising(history: &History) -> Option<Finding> {
     let losses = history.losses();
     let n = losses.len();
@@ -659,7 +659,7 @@ fn loss_rising(history: &History) -> Option<Finding> {
     if n <= RISE_EPOCHS {
         return None;
     }
-    let risen = |l: f64| !l.is_finite() || l - best > RISE * best.abs();
+    let risen = |l: f64| l.is_nan() || l - best > RISE * best.abs(); // +inf too, not -inf
     if best_epoch + RISE_EPOCHS >= n || !losses[n - RISE_EPOCHS..].iter().all(|&l| risen(l)) {
         return None;
     }

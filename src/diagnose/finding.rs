@@ -430,8 +430,8 @@ fn ratio_text(big: f64, small: f64) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// What a [`Checkup`](super::Checkup) found: its [`Finding`]s, causes before what they did
-/// (the data; wrong gradients; a rising loss; the units; uneven gradients; a plateau). `Display` prints each as a paragraph, or one line saying
-/// nothing was found.
+/// (the data; wrong gradients; a rising loss; the units; uneven gradients; a plateau).
+/// `Display` prints each as a paragraph, or one line saying nothing was found.
 ///
 /// ```
 /// use tapegrad::diagnose::{Diagnosis, Finding};

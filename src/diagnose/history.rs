@@ -179,6 +179,7 @@ impl History {
 /// assert_eq!(update_ratio(&[0.0], &[1.0]), f64::INFINITY);
 /// assert_eq!(update_ratio(&[1e200], &[2e200]), 1.0); // no square overflows
 /// assert_eq!(update_ratio(&[1e-200], &[2e-200]), 1.0); // nor underflows
+/// assert!(update_ratio(&[1.0, 1.0], &[f64::NAN, f64::INFINITY]).is_nan()); // NaN shows
 /// ```
 #[must_use]
 #[track_caller]
@@ -199,7 +200,13 @@ pub fn update_ratio(before: &[f64], after: &[f64]) -> f64 {
 }
 
 /// The Euclidean norm, summed with `hypot` so that squares neither overflow (1e200) nor
-/// underflow (1e-200) on the way.
+/// underflow (1e-200) on the way. NaN if any term is NaN (`hypot(inf, NaN)` alone is inf).
 pub(super) fn norm(xs: impl Iterator<Item = f64>) -> f64 {
-    xs.fold(0.0, f64::hypot)
+    xs.fold(0.0, |acc, x| {
+        if acc.is_nan() || x.is_nan() {
+            f64::NAN
+        } else {
+            acc.hypot(x)
+        }
+    })
 }
