@@ -27,14 +27,16 @@
 //! loads; see the guide's chapter 9), and `--load PATH` draws a saved network's boundary
 //! without training.
 
+#[path = "common/flags.rs"]
+mod flags;
 #[path = "common/output.rs"]
 mod output;
 
 use std::error::Error;
-use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use flags::{Given, Message};
 use output::{output_dir, shown};
 use std::time::{Duration, Instant};
 
@@ -689,23 +691,6 @@ fn print_setup(cfg: &Config, model: &Mlp, data: &datasets::Split) {
 // Flags, split by lexopt, checked here
 // ---------------------------------------------------------------------------------------------
 
-/// An error printed as its message alone (`main` shows a returned error with `Debug`).
-pub struct Message(String);
-
-impl fmt::Debug for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Error for Message {}
-
 /// The flags that only shape training, which `--load` skips.
 const TRAINING_FLAGS: [&str; 6] = [
     "--hidden",
@@ -782,7 +767,7 @@ impl Config {
         use lexopt::Arg::{Long, Short, Value};
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
-        let mut given: Vec<String> = Vec::new(); // each flag once: a repeat is refused
+        let mut given = Given::default();
         let mut parser = lexopt::Parser::from_args(args);
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
             let flag = match arg {
@@ -824,12 +809,7 @@ impl Config {
                     )));
                 }
             };
-            if given.contains(&flag) {
-                return Err(Message(format!(
-                    "{flag} was given twice; give each flag once"
-                )));
-            }
-            given.push(flag.clone());
+            given.once(&flag)?;
             let Ok(value) = parser.value() else {
                 return Err(Message(format!("{flag} needs a value: {expected}")));
             };

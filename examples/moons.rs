@@ -9,13 +9,15 @@
 //! as it does in micrograd. Then the learned boundary is drawn in the terminal and written as
 //! an SVG under `tapegrad/` in the Cargo target directory. `--seed N` picks another data set and initialisation.
 
+#[path = "common/flags.rs"]
+mod flags;
 #[path = "common/output.rs"]
 mod output;
 
 use std::error::Error;
-use std::fmt;
 use std::io::IsTerminal;
 
+use flags::{Message, arg_text};
 use output::{output_dir, shown};
 use std::time::Instant;
 
@@ -148,7 +150,7 @@ fn square_around(points: &[Point], margin: f64) -> Bounds {
 
 /// The seed from `--seed N` or `--seed=N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
 fn seed_from_args() -> Result<Option<u64>, Message> {
-    use lexopt::Arg::{Long, Short, Value};
+    use lexopt::Arg::{Long, Short};
     const EXPECTED: &str = "a whole number >= 0 (e.g. --seed 7)";
     let mut seed = None;
     let mut parser = lexopt::Parser::from_env();
@@ -169,33 +171,12 @@ fn seed_from_args() -> Result<Option<u64>, Message> {
                     })?);
             }
             other => {
-                let arg = match other {
-                    Long(name) => format!("--{name}"),
-                    Short(c) => format!("-{c}"),
-                    Value(v) => v.to_string_lossy().into_owned(),
-                };
                 return Err(Message(format!(
-                    "unknown argument `{arg}`; the only flags are --seed N and --help"
+                    "unknown argument `{}`; the only flags are --seed N and --help",
+                    arg_text(other)
                 )));
             }
         }
     }
     Ok(Some(seed.unwrap_or(DEFAULT_SEED)))
 }
-
-/// An error printed as its message alone (`main` shows a returned error with `Debug`).
-struct Message(String);
-
-impl fmt::Debug for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Error for Message {}

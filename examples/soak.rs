@@ -15,8 +15,10 @@
 //! cargo run --release --example soak -- --steps 20000 --tolerance 2
 //! ```
 
+#[path = "common/flags.rs"]
+mod flags;
+
 use std::error::Error;
-use std::fmt;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -25,6 +27,8 @@ use tapegrad::datasets;
 use tapegrad::nn::{Activation, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Tape, loss};
+
+use flags::{Given, Message, arg_text};
 
 /// The step everything is compared with: after the first allocations have settled.
 const BASELINE: usize = 1_000;
@@ -197,21 +201,16 @@ struct Args {
 impl Args {
     /// The flags, or `None` for `--help`; `--steps 20000` and `--steps=20000` alike.
     fn parse() -> Result<Option<Args>, Message> {
-        use lexopt::Arg::{Long, Short, Value};
+        use lexopt::Arg::{Long, Short};
         let mut args = Args {
             steps: 100_000,
             tolerance: 5.0,
         };
-        let mut given: Vec<String> = Vec::new(); // each flag once: a repeat is refused
+        let mut given = Given::default();
         let mut parser = lexopt::Parser::from_env();
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
             if let Long(name @ ("steps" | "tolerance")) = arg {
-                if given.iter().any(|g| g == name) {
-                    return Err(Message(format!(
-                        "--{name} was given twice; give each flag once"
-                    )));
-                }
-                given.push(name.to_string());
+                given.once(&format!("--{name}"))?;
             }
             match arg {
                 Long("help") | Short('h') => return Ok(None),
@@ -252,14 +251,10 @@ impl Args {
                         })?;
                 }
                 other => {
-                    let arg = match other {
-                        Long(name) => format!("--{name}"),
-                        Short(c) => format!("-{c}"),
-                        Value(v) => v.to_string_lossy().into_owned(),
-                    };
                     return Err(Message(format!(
-                        "unknown argument `{arg}`; the flags are --steps N, --tolerance PCT \
-                         and --help"
+                        "unknown argument `{}`; the flags are --steps N, --tolerance PCT and \
+                         --help",
+                        arg_text(other)
                     )));
                 }
             }
@@ -267,15 +262,3 @@ impl Args {
         Ok(Some(args))
     }
 }
-
-/// An error printed as its message alone.
-#[derive(Debug)]
-struct Message(String);
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Error for Message {}

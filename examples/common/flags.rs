@@ -1,0 +1,51 @@
+//! What the examples that take flags (circle, moons, soak) share: an error printed as its
+//! message alone, the text of an argument lexopt could not place, and the rule that each flag
+//! is given once.
+
+#![allow(dead_code)] // each example uses a part of it
+
+use std::error::Error;
+use std::fmt;
+
+/// An error printed as its message alone (`main` shows a returned error with `Debug`).
+pub struct Message(pub String);
+
+impl fmt::Debug for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Message {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for Message {}
+
+/// An argument as it was typed: `--name`, `-c`, or the bare value.
+pub fn arg_text(arg: lexopt::Arg<'_>) -> String {
+    match arg {
+        lexopt::Arg::Long(name) => format!("--{name}"),
+        lexopt::Arg::Short(c) => format!("-{c}"),
+        lexopt::Arg::Value(v) => v.to_string_lossy().into_owned(),
+    }
+}
+
+/// The flags given so far, so that a repeat is refused rather than silently winning.
+#[derive(Default)]
+pub struct Given(Vec<String>);
+
+impl Given {
+    /// Notes `flag` (`--lr`), or refuses it if it was given before.
+    pub fn once(&mut self, flag: &str) -> Result<(), Message> {
+        if self.0.iter().any(|g| g == flag) {
+            return Err(Message(format!(
+                "{flag} was given twice; give each flag once"
+            )));
+        }
+        self.0.push(flag.to_string());
+        Ok(())
+    }
+}
