@@ -534,7 +534,8 @@ impl Adam {
     pub fn with_eps(mut self, eps: f64) -> Self {
         assert!(
             eps.is_finite() && eps >= Self::MIN_EPS,
-            "Adam::with_eps: eps must be a finite number ≥ 1e-100, got {eps}"
+            "Adam::with_eps: eps must be a finite number ≥ {:e}, got {eps}",
+            Self::MIN_EPS
         );
         self.eps = eps;
         self
