@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
+// Moved whole first, then split into a folder, so `git log --follow` keeps the history.
+#[path = "datasets/playground.rs"]
 pub mod datasets;
 pub mod diagnose;
 mod error;
@@ -11,6 +13,7 @@ pub mod loss;
 pub mod nn;
 mod ops;
 pub mod optim;
+#[path = "plot/boundary.rs"]
 pub mod plot;
 pub mod save;
 mod tape;
