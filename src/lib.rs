@@ -2,8 +2,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
-// Moved whole first, then split into a folder, so `git log --follow` keeps the history.
-#[path = "datasets/playground.rs"]
 pub mod datasets;
 pub mod diagnose;
 mod error;
