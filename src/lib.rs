@@ -11,7 +11,6 @@ pub mod loss;
 pub mod nn;
 mod ops;
 pub mod optim;
-#[path = "plot/boundary.rs"]
 pub mod plot;
 pub mod save;
 mod tape;
