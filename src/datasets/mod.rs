@@ -1,5 +1,5 @@
-//! Datasets: the TensorFlow Playground's four two-class sets, micrograd's moons, the six
-//! points, odd/even numbers, and two-class CSV files.
+//! Datasets: the TensorFlow Playground's four two-class sets and two regression sets,
+//! micrograd's moons, the six points, odd/even numbers, and two-class CSV files.
 //!
 //! Every set is plain data: a `Vec` of [`Point`]s (or of `(input, label)` pairs for the odd/even
 //! story), generated in-process from an RNG you pass in, so a seed fixes the data.
@@ -8,6 +8,9 @@
 //!   [TensorFlow Playground](https://playground.tensorflow.org)'s `dataset.ts` does, with labels
 //!   ±1 and points in about [−6, 6]². [`playground`] reproduces its whole setup: generate, shuffle,
 //!   split 50/50 into train and test.
+//! - [`plane`] and [`multi_gauss`] are the Playground's two **regression** sets: points on
+//!   [−6, 6)², the label the target value (within about [−1, 1]), not a class.
+//!   [`Playground::is_regression`] tells the six sets apart.
 //! - [`moons`] is scikit-learn's `make_moons`, micrograd's demo set (labels ±1).
 //! - [`six_points`] and [`odd_even`] are the small sets of the seed stories (labels 0 and 1).
 //! - [`from_csv_str`] and [`load_csv`] read your own `x,y,label` file, and [`CsvColumns`]
@@ -38,8 +41,9 @@ mod seeds;
 pub use csv::{CsvColumns, from_csv_str, load_csv};
 pub use moons::moons;
 pub use playground::{
-    PLAYGROUND_MAX_NOISE, PLAYGROUND_SAMPLES, PLAYGROUND_TRAIN_FRACTION, Playground, circle, gauss,
-    playground, spiral, xor,
+    PLAYGROUND_MAX_NOISE, PLAYGROUND_REGRESSION_SAMPLES, PLAYGROUND_SAMPLES,
+    PLAYGROUND_TRAIN_FRACTION, Playground, circle, gauss, multi_gauss, plane, playground, spiral,
+    xor,
 };
 pub use seeds::{odd_even, odd_even_bits, odd_even_range, six_points, to_bits};
 
@@ -52,7 +56,8 @@ use crate::error::vec_with_capacity;
 
 /// One labelled 2D example: the inputs `x`, `y` and the target `label`.
 ///
-/// The generators label the two classes +1 and −1, except [`six_points`] (0 and 1); a CSV file
+/// The generators label the two classes +1 and −1, except [`six_points`] (0 and 1) and the
+/// regression sets [`plane`] and [`multi_gauss`], whose label is the target value; a CSV file
 /// keeps the labels it was written with (see [`from_csv_str`]).
 ///
 /// ```
@@ -68,7 +73,7 @@ pub struct Point {
     pub x: f64,
     /// The second input.
     pub y: f64,
-    /// The target class.
+    /// The target: a class, or a value for a regression set.
     pub label: f64,
 }
 
@@ -240,16 +245,20 @@ fn check_args(what: &str, n: usize, noise: f64) -> Result<Vec<Point>, Error> {
     vec_with_capacity(n, || format!("{what}: {n} points"))
 }
 
-/// `points`, unless a noise so large that it is still finite put some at infinity or NaN.
+/// `points`, unless a noise so large that it is still finite put some of them, or of their
+/// labels (the regression sets' targets), at infinity or NaN.
 fn finite(what: &str, noise: f64, points: Vec<Point>) -> Result<Vec<Point>, Error> {
-    if points.iter().all(|p| p.x.is_finite() && p.y.is_finite()) {
-        Ok(points)
+    let moved = if points.iter().any(|p| !(p.x.is_finite() && p.y.is_finite())) {
+        "points"
+    } else if points.iter().any(|p| !p.label.is_finite()) {
+        "labels"
     } else {
-        Err(Error::InvalidArgument(format!(
-            "{what}: noise {noise:e} is too large: it put points at infinity \
-             (the Playground's noise slider 0-50% is 0.0-0.5)"
-        )))
-    }
+        return Ok(points);
+    };
+    Err(Error::InvalidArgument(format!(
+        "{what}: noise {noise:e} is too large: it put {moved} at infinity \
+         (the Playground's noise slider 0-50% is 0.0-0.5)"
+    )))
 }
 
 /// Uniform on [a, b), drawn as the Playground's `randUniform` does.

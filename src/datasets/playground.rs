@@ -18,6 +18,13 @@ use crate::Error;
 /// ```
 pub const PLAYGROUND_SAMPLES: usize = 500;
 
+/// How many points the Playground generates for a regression set ([`plane`], [`multi_gauss`]).
+///
+/// ```
+/// assert_eq!(tapegrad::datasets::PLAYGROUND_REGRESSION_SAMPLES, 1200);
+/// ```
+pub const PLAYGROUND_REGRESSION_SAMPLES: usize = 1200;
+
 /// The Playground's default share of the points used for training (its "ratio of training to
 /// test data" slider at 50%).
 ///
@@ -34,10 +41,13 @@ pub const PLAYGROUND_TRAIN_FRACTION: f64 = 0.5;
 /// ```
 pub const PLAYGROUND_MAX_NOISE: f64 = 0.5;
 
-/// The TensorFlow Playground's four classification sets.
+/// The TensorFlow Playground's six data sets: four for classification (labels ±1) and two
+/// for regression (the label is the target value, about −1 to 1):
+/// [`is_regression`](Playground::is_regression) tells them apart.
 ///
-/// Parses from the names used on the command line of the examples (case-insensitive):
-/// `circle`, `xor`, `gauss` (or `gaussian`), `spiral`.
+/// Parses from the names used on the command line of the examples and in the playground's
+/// URL (case-insensitive): `circle`, `xor`, `gauss` (or `gaussian`), `spiral`, `plane`,
+/// `multigauss` (or `multi_gauss`).
 ///
 /// ```
 /// use tapegrad::datasets::Playground;
@@ -58,23 +68,83 @@ pub enum Playground {
     Gauss,
     /// Two interleaved spiral arms: [`spiral`].
     Spiral,
+    /// Regression: a tilted plane, target (x + y) / 10: [`plane`].
+    Plane,
+    /// Regression: six bumps of height ±1 on a 3 × 2 grid: [`multi_gauss`].
+    MultiGauss,
 }
 
 impl Playground {
-    /// All four, in the Playground's order.
+    /// All six, in the Playground's order: classification, then regression.
     ///
     /// ```
     /// use tapegrad::datasets::Playground;
     ///
     /// let names: Vec<String> = Playground::ALL.iter().map(|k| k.to_string()).collect();
-    /// assert_eq!(names, ["circle", "xor", "gauss", "spiral"]);
+    /// assert_eq!(names, ["circle", "xor", "gauss", "spiral", "plane", "multigauss"]);
     /// ```
-    pub const ALL: [Playground; 4] = [
+    pub const ALL: [Playground; 6] = [
+        Playground::Circle,
+        Playground::Xor,
+        Playground::Gauss,
+        Playground::Spiral,
+        Playground::Plane,
+        Playground::MultiGauss,
+    ];
+
+    /// The four classification sets, labels ±1.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// assert!(Playground::CLASSIFICATION.iter().all(|k| !k.is_regression()));
+    /// assert_eq!(Playground::CLASSIFICATION[3], Playground::Spiral);
+    /// ```
+    pub const CLASSIFICATION: [Playground; 4] = [
         Playground::Circle,
         Playground::Xor,
         Playground::Gauss,
         Playground::Spiral,
     ];
+
+    /// The two regression sets, whose label is a real-valued target.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// assert_eq!(Playground::REGRESSION, [Playground::Plane, Playground::MultiGauss]);
+    /// ```
+    pub const REGRESSION: [Playground; 2] = [Playground::Plane, Playground::MultiGauss];
+
+    /// Whether this is a regression set ([`plane`], [`multi_gauss`]): its label is the target
+    /// value, not a class, so train it with a squared error and a linear output, and measure
+    /// it by loss, not accuracy.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// assert!(Playground::Plane.is_regression());
+    /// assert!(!Playground::Circle.is_regression());
+    /// ```
+    pub const fn is_regression(self) -> bool {
+        matches!(self, Playground::Plane | Playground::MultiGauss)
+    }
+
+    /// How many points the Playground generates for this set: [`PLAYGROUND_SAMPLES`] (500)
+    /// for classification, [`PLAYGROUND_REGRESSION_SAMPLES`] (1200) for regression.
+    ///
+    /// ```
+    /// use tapegrad::datasets::Playground;
+    ///
+    /// assert_eq!((Playground::Xor.samples(), Playground::Plane.samples()), (500, 1200));
+    /// ```
+    pub const fn samples(self) -> usize {
+        if self.is_regression() {
+            PLAYGROUND_REGRESSION_SAMPLES
+        } else {
+            PLAYGROUND_SAMPLES
+        }
+    }
 
     /// The lowercase name, as accepted by [`FromStr`].
     ///
@@ -87,11 +157,14 @@ impl Playground {
             Playground::Xor => "xor",
             Playground::Gauss => "gauss",
             Playground::Spiral => "spiral",
+            Playground::Plane => "plane",
+            Playground::MultiGauss => "multigauss",
         }
     }
 
     /// Generates `n` points of this set with the given noise: the same as calling [`circle`],
-    /// [`xor`], [`gauss`] or [`spiral`]. The points come in generation order, unshuffled.
+    /// [`xor`], [`gauss`], [`spiral`], [`plane`] or [`multi_gauss`]. The points come in
+    /// generation order, unshuffled.
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
@@ -104,7 +177,7 @@ impl Playground {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
-    /// negative, not finite, or so large that it puts points at infinity.
+    /// negative, not finite, or so large that it puts points or labels at infinity.
     pub fn generate<R: Rng + ?Sized>(
         self,
         n: usize,
@@ -116,6 +189,8 @@ impl Playground {
             Playground::Xor => xor(n, noise, rng),
             Playground::Gauss => gauss(n, noise, rng),
             Playground::Spiral => spiral(n, noise, rng),
+            Playground::Plane => plane(n, noise, rng),
+            Playground::MultiGauss => multi_gauss(n, noise, rng),
         }
     }
 }
@@ -129,8 +204,8 @@ impl fmt::Display for Playground {
 impl FromStr for Playground {
     type Err = Error;
 
-    /// Parses `circle`, `xor`, `gauss` (or `gaussian`) or `spiral`, ignoring case and
-    /// surrounding spaces.
+    /// Parses `circle`, `xor`, `gauss` (or `gaussian`), `spiral`, `plane` or `multigauss`
+    /// (or `multi_gauss`), ignoring case and surrounding spaces.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] naming the accepted values.
@@ -149,16 +224,19 @@ impl FromStr for Playground {
             "xor" => Ok(Playground::Xor),
             "gauss" | "gaussian" => Ok(Playground::Gauss),
             "spiral" => Ok(Playground::Spiral),
+            "plane" => Ok(Playground::Plane),
+            "multigauss" | "multi_gauss" => Ok(Playground::MultiGauss),
             _ => Err(Error::InvalidArgument(format!(
-                "unknown dataset `{s}`: expected one of circle, xor, gauss, spiral"
+                "unknown dataset `{s}`: expected one of circle, xor, gauss, spiral \
+                 (classification), plane, multigauss (regression)"
             ))),
         }
     }
 }
 
-/// The Playground's setup: `n` points of `kind` (use [`PLAYGROUND_SAMPLES`] for its 500) at
-/// the given noise, shuffled, then split 50/50 into train and test
-/// ([`PLAYGROUND_TRAIN_FRACTION`]).
+/// The Playground's setup: `n` points of `kind` (use [`Playground::samples`] for its 500, or
+/// 1200 for a regression set) at the given noise, shuffled, then split 50/50 into train and
+/// test ([`PLAYGROUND_TRAIN_FRACTION`]).
 ///
 /// Noise, here and in every generator of this module, is a fraction, never a percentage:
 /// the Playground's slider divided by 100, so its range 0–50% is `0.0..=0.5`
@@ -367,4 +445,110 @@ pub fn spiral<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<
         }
     }
     Ok(points)
+}
+
+/// Checks the regression sets' arguments, then makes `n` points uniform on [−6, 6)², each
+/// labelled `target` of the point moved by (U(−6, 6)·`noise`, U(−6, 6)·`noise`): noise moves
+/// only the label, as for [`circle`] and [`xor`]. Four draws per point, in the order x, y, the
+/// x shift, the y shift.
+fn regression<R: Rng + ?Sized>(
+    what: &str,
+    n: usize,
+    noise: f64,
+    rng: &mut R,
+    target: impl Fn(f64, f64) -> f64,
+) -> Result<Vec<Point>, Error> {
+    const RADIUS: f64 = 6.0;
+    let mut points = check_args(what, n, noise)?;
+    for _ in 0..n {
+        let x = uniform(rng, -RADIUS, RADIUS);
+        let y = uniform(rng, -RADIUS, RADIUS);
+        let noise_x = uniform(rng, -RADIUS, RADIUS) * noise;
+        let noise_y = uniform(rng, -RADIUS, RADIUS) * noise;
+        points.push(Point::new(x, y, target(x + noise_x, y + noise_y)));
+    }
+    finite(what, noise, points)
+}
+
+/// The Playground's regression "plane": `n` points uniform on [−6, 6)², the label the target
+/// value (x + y) / 10, a plane tilted along the diagonal.
+///
+/// Noise moves only the *label*: it is the target at the point shifted by
+/// (U(−6, 6)·`noise`, U(−6, 6)·`noise`). So at noise 0 every label is exactly (x + y) / 10,
+/// within (−1.2, 1.2); with noise it lies within 1.2·(1 + `noise`) of 0. The Playground shows
+/// 1200 points ([`PLAYGROUND_REGRESSION_SAMPLES`]).
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::plane(100, 0.0, &mut StdRng::seed_from_u64(4))?;
+/// for p in &points {
+///     assert!((-6.0..6.0).contains(&p.x) && (-6.0..6.0).contains(&p.y));
+///     assert_eq!(p.label, (p.x + p.y) / 10.0);
+/// }
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative, not finite, or so large that it puts labels at infinity.
+pub fn plane<R: Rng + ?Sized>(n: usize, noise: f64, rng: &mut R) -> Result<Vec<Point>, Error> {
+    regression("plane", n, noise, rng, |x, y| (x + y) / 10.0)
+}
+
+/// The six bumps of [`multi_gauss`]: centre x, centre y, and the sign of the bump.
+const BUMPS: [(f64, f64, f64); 6] = [
+    (-4.0, 2.5, 1.0),
+    (0.0, 2.5, -1.0),
+    (4.0, 2.5, 1.0),
+    (-4.0, -2.5, -1.0),
+    (0.0, -2.5, 1.0),
+    (4.0, -2.5, -1.0),
+];
+
+/// The Playground's regression "multi gaussian": `n` points uniform on [−6, 6)², the label
+/// the height of six bumps on a 3 × 2 grid, alternating in sign like a chessboard.
+///
+/// The bumps sit at x = −4, 0, 4 and y = 2.5 (signs +, −, +) and y = −2.5 (−, +, −). Despite
+/// the name, each is a cone, not a Gaussian: sign · max(0, 1 − d/2) at distance d from its
+/// centre, so 1 in magnitude at the centre and 0 from distance 2 on. The label is the bump of
+/// largest magnitude (the cones never overlap, so this is the one the point lies on, or 0
+/// between them): always within [−1, 1].
+///
+/// Noise moves only the *label*, as for [`plane`]: it is the height at the point shifted by
+/// (U(−6, 6)·`noise`, U(−6, 6)·`noise`).
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let points = tapegrad::datasets::multi_gauss(200, 0.0, &mut StdRng::seed_from_u64(4))?;
+/// for p in &points {
+///     assert!((-1.0..=1.0).contains(&p.label));
+///     // Near (4, 2.5) the label is the + bump's height.
+///     let d = (p.x - 4.0).hypot(p.y - 2.5);
+///     if d < 2.0 {
+///         assert_eq!(p.label, 1.0 - d / 2.0);
+///     }
+/// }
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidArgument`] if `n` is 0 or too large to fit in memory, or `noise` is
+/// negative or not finite.
+pub fn multi_gauss<R: Rng + ?Sized>(
+    n: usize,
+    noise: f64,
+    rng: &mut R,
+) -> Result<Vec<Point>, Error> {
+    regression("multi_gauss", n, noise, rng, |x, y| {
+        BUMPS.iter().fold(0.0, |label: f64, &(cx, cy, sign)| {
+            let height = sign * (1.0 - (x - cx).hypot(y - cy) / 2.0).max(0.0);
+            if height.abs() > label.abs() {
+                height
+            } else {
+                label
+            }
+        })
+    })
 }
