@@ -817,7 +817,11 @@ impl Config {
             let bad = || Message(format!("{flag} expects {expected}; got `{value}`"));
             let v = value.trim();
             match flag.as_str() {
-                "--data" => cfg.data = v.parse().map_err(|_| bad())?,
+                "--data" => {
+                    // A classifier's run: the regression sets (plane, multigauss) are refused.
+                    let kind: Playground = v.parse().map_err(|_| bad())?;
+                    cfg.data = Some(kind).filter(|k| !k.is_regression()).ok_or_else(bad)?;
+                }
                 "--noise" => {
                     let (number, percent) = match v.strip_suffix('%') {
                         Some(p) => (p.trim(), true),
