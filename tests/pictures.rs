@@ -2,38 +2,19 @@
 //! that made it (the examples are included as modules) and compared with the committed file
 //! under `docs/pictures/`. Run with `TAPEGRAD_BLESS=1` to write the files instead, then draw
 //! the graphs with `sh docs/pictures/render.sh`. The guide's own graphs (chapters 3 and 5) are
-//! checked by their doctests.
+//! checked by their doctests; the circle example's table and pictures by its own tests
+//! (`examples/circle/tests.rs`).
 
 #[allow(dead_code)] // its `main` is the example's, unused here
-#[path = "../examples/circle.rs"]
-mod circle;
-
-#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/expression.rs"]
 mod expression;
 
-use std::path::PathBuf;
-
-use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::Tape;
 
-/// Compares `made` with the committed `docs/pictures/<name>`, or writes it there when
-/// `TAPEGRAD_BLESS` is set.
-fn matches_committed(name: &str, made: &str) {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "docs", "pictures", name]
-        .iter()
-        .collect();
-    if std::env::var_os("TAPEGRAD_BLESS").is_some() {
-        std::fs::write(&path, made).expect("write the picture");
-        return;
-    }
-    let committed = std::fs::read_to_string(&path).expect("the committed picture");
-    assert!(
-        committed == made,
-        "docs/pictures/{name} is not what the code draws today: run \
-         `TAPEGRAD_BLESS=1 cargo test --test pictures` and `sh docs/pictures/render.sh`"
-    );
-}
+#[path = "common/committed.rs"]
+mod committed;
+
+use committed::matches_committed;
 
 #[test]
 fn the_expression_graph_is_the_committed_one() {
@@ -53,37 +34,4 @@ fn the_expression_graph_is_the_committed_one() {
         assert!(dot.contains(&format!("label={oval}")), "{oval}");
     }
     matches_committed("expression.dot", &dot);
-}
-
-/// The `circle` example's default run: the table chapter 6 shows and the three pictures.
-#[test]
-fn the_circle_pictures_and_table_are_the_default_runs() {
-    let cfg = circle::Config::from_args(std::iter::empty())
-        .unwrap()
-        .unwrap();
-    let mut rng = StdRng::seed_from_u64(cfg.seed);
-    let data = circle::playground_data(&cfg, &mut rng).unwrap();
-    let (model, run) = circle::train(&cfg, &data, &mut rng).unwrap();
-    let test_ok = circle::correct(&model, &cfg.features, &data.test).unwrap();
-    assert_eq!(test_ok, 250);
-
-    let chapter = include_str!("../docs/guide/06-an-mlp-learning-the-circle.md");
-    assert!(
-        chapter.contains(&format!("```text\n{}```", run.table)),
-        "chapter 6 does not show the table the circle example prints:\n{}",
-        run.table
-    );
-    let pictures = circle::pictures(&cfg, &model, &data, Some(&run), test_ok).unwrap();
-    let names: Vec<&str> = pictures.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "circle-boundary.svg",
-            "circle-loss.svg",
-            "circle-neurons.svg"
-        ]
-    );
-    for picture in &pictures {
-        matches_committed(&picture.name, &picture.svg);
-    }
 }
