@@ -1,6 +1,7 @@
 //! The circle example's own claims, run through its own code: its flags and the names of its
 //! pictures, the train/test ratio, the feature inputs and L2 regularisation; the table chapter
-//! 6 shows and the committed pictures, which are its default run's; and what
+//! 6 shows and the committed pictures (the README's and the guide's), which are its default
+//! run's; and what
 //! `tapegrad::diagnose` tells its runs (`--lr 1e6`: the learning rate is too high; the
 //! default: nothing). `cargo test` runs them (`test = true` in Cargo.toml).
 

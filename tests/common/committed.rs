@@ -1,8 +1,8 @@
 //! The pictures the README and the guide show, kept true: a test makes a picture again with the
 //! code that made it and compares it with the committed file under `docs/pictures/`. Run with
 //! `TAPEGRAD_BLESS=1` to write the files instead, then draw the graphs with
-//! `sh docs/pictures/render.sh`. Included by `tests/pictures.rs` and by the circle example's
-//! own tests with `#[path = ".../tests/common/committed.rs"] mod committed;`.
+//! `sh docs/pictures/render.sh`. Included by the circle and expression examples' own
+//! tests with `#[path = ".../tests/common/committed.rs"] mod committed;`.
 
 #![allow(dead_code)]
 
@@ -22,6 +22,6 @@ pub fn matches_committed(name: &str, made: &str) {
     assert!(
         committed == made,
         "docs/pictures/{name} is not what the code draws today: run \
-         `TAPEGRAD_BLESS=1 cargo test` and `sh docs/pictures/render.sh`"
+         `sh docs/pictures/render.sh`"
     );
 }
