@@ -3,9 +3,8 @@
 #
 #   sh docs/pictures/render.sh
 #
-# tests/pictures.rs writes the circle example's pictures and the expression graph (the DOT
-# text); the guide's doctests pin chain-rule.dot and neuron.dot (when one fails, its message
-# shows the new text to put in the file). Graphviz's `dot` then draws every .dot as an .svg.
+# tests/pictures.rs writes the circle example's pictures and the graphs (the DOT text) the
+# README and the guide show. Graphviz's `dot` then draws every .dot as an .svg.
 set -eu
 TAPEGRAD_BLESS=1 cargo test --release --test pictures
 for f in docs/pictures/*.dot; do
