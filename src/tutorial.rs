@@ -21,6 +21,9 @@
 //! 9. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
 //!    handed to PyTorch as safetensors.
 //!
+//! Coming from micrograd? [`coming_from_micrograd`] translates its names (`Value`, `.grad`,
+//! `zero_grad`, `MLP`, `parameters`, ...) to tapegrad's, in a table.
+//!
 //! The helpers chapters 6 and 7 share live in one place, [`helpers`].
 
 /// A page of the guide, as build.rs prepares it for rustdoc from `docs/guide/`: its pictures
@@ -57,6 +60,9 @@ pub mod my_loss_went_up {}
 
 #[doc = guide_page!("09-taking-your-network-further.md")]
 pub mod taking_your_network_further {}
+
+#[doc = guide_page!("coming-from-micrograd.md")]
+pub mod coming_from_micrograd {}
 
 pub mod helpers {
     //! The pieces chapters 6 and 7 share, written once: the plain training loop of chapter 6
