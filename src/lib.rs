@@ -1,4 +1,5 @@
-#![doc = include_str!("../README.md")]
+// The README, as build.rs prepares it for rustdoc: its pictures inline, its links followable.
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/README.md"))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs, missing_debug_implementations)]
 
