@@ -7,8 +7,8 @@
 use std::fmt;
 use std::ops::Index;
 
-use crate::tape::{Graph, Tape};
-use crate::value::Value;
+use super::tape::{Graph, Tape};
+use super::value::Value;
 
 /// The gradient of one output with respect to every value recorded before it on its tape.
 ///
@@ -144,9 +144,9 @@ impl Index<Value<'_>> for Gradients {
 
 /// The reverse sweep: sets `grads` to d(`nodes[out]`)/d(node) for every node up to `out`.
 ///
-/// By the tape's invariant (inputs come before their node: see `tape.rs`), when the loop
-/// reaches a node, every node that uses it has already passed it its share, and its gradient
-/// is complete. Each node then passes `local × gradient` on to each of its inputs, *adding*
+/// By the engine's invariant (inputs come before their node: see [`engine`](super)), when
+/// the loop reaches a node, every node that uses it has already passed it its share, and its
+/// gradient is complete. Each node then passes `local × gradient` on to each of its inputs, *adding*
 /// to what they hold: a value used twice receives two contributions.
 ///
 /// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
