@@ -12,8 +12,7 @@ use crate::error::Error;
 use crate::gradcheck::{GradCheckConfig, GradCheckReport, check_gradients};
 use crate::loss::Loss;
 use crate::nn::{Activation, Mlp, Module, parameter_name};
-use crate::tape::Tape;
-use crate::value::Value;
+use crate::{Tape, Value};
 
 /// The loss as a function of the model's parameters (recorded on a tape, in parameter order).
 type Objective<'a> = dyn for<'t> Fn(&[Value<'t>]) -> Value<'t> + 'a;
