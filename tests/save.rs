@@ -288,11 +288,11 @@ end d93592ea181cc4b6
 ";
     assert_eq!(text, expected);
     assert_eq!(reseal(&text), text); // the documented hash is the one written
-    let docs = include_str!("../src/save.rs");
+    let docs = include_str!("../src/save/mod.rs");
     let documented: String = expected.lines().map(|l| format!("//! {l}\n")).collect();
     assert!(
         docs.contains(&documented),
-        "src/save.rs's module docs show another file"
+        "src/save/mod.rs's module docs show another file"
     );
 }
 
