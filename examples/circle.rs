@@ -45,7 +45,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground, Point, Split};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::Loss;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions, NetworkMapOptions};
 use tapegrad::save::{self, Format};

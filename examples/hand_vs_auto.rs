@@ -29,7 +29,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, Point};
 use tapegrad::diagnose::{Checkup, Diagnosis, History, update_ratio};
 use tapegrad::loss::Loss;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline;
 use tapegrad::{GradCheckConfig, Tape, Value, check_gradients, loss};

@@ -30,7 +30,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{odd_even_bits, odd_even_range};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
 use tapegrad::{GradCheckReport, Tape, Value, check_gradients};

@@ -21,7 +21,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{Point, six_points};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
 use tapegrad::{GradCheckReport, Tape, Value, check_gradients};

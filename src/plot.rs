@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use crate::Error;
 use crate::datasets::Point;
-use crate::nn::{Layer, Mlp};
+use crate::nn::{Forward, Layer, Mlp};
 
 /// The rectangle of the plane a picture shows: x from `x_min` to `x_max`, y from `y_min` to
 /// `y_max`.

@@ -54,7 +54,7 @@ pub mod helpers {
     //! as a function, and the accuracy of a classifier.
 
     use crate::datasets::Point;
-    use crate::nn::{Mlp, Module};
+    use crate::nn::{Forward, Mlp, Module};
     use crate::optim::{Optimizer, Sgd, check_loss};
     use crate::{Error, Tape, loss};
 

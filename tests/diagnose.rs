@@ -32,7 +32,7 @@ use tapegrad::diagnose::{
 };
 use tapegrad::loss::Loss;
 use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
-use tapegrad::nn::{Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, check_gradients};
 
 #[path = "common/numeric.rs"]

@@ -5,7 +5,7 @@
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Tanh};
-use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, datasets};
 
 #[path = "common/numeric.rs"]

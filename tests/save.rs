@@ -14,7 +14,7 @@ use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
 use seeded::rng;
 use tapegrad::Error;
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
-use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::save::{self, Dtype, Format};
 
 const FORMATS: [Format; 3] = [

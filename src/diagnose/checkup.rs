@@ -11,7 +11,7 @@ use super::{
 use crate::error::Error;
 use crate::gradcheck::{GradCheckConfig, GradCheckReport, check_gradients};
 use crate::loss::Loss;
-use crate::nn::{Activation, Mlp, Module, parameter_name};
+use crate::nn::{Activation, Forward, Mlp, Module, parameter_name};
 use crate::tape::Tape;
 use crate::value::Value;
 
@@ -171,7 +171,7 @@ impl<'a> Checkup<'a> {
     /// ```
     /// use tapegrad::diagnose::Checkup;
     /// use tapegrad::loss::{self, Loss};
-    /// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Module, Neuron};
     /// use tapegrad::Value;
     ///
     /// # fn main() -> Result<(), tapegrad::Error> {

@@ -25,9 +25,9 @@
 //!   mini-batches.
 //!
 //! It runs the model forward in plain `f64`, layer by layer
-//! ([`Layer::predict`](crate::nn::Layer::predict)), and records its own tapes: it never touches
-//! the training loop's tape, so it can run after any epoch or once at the end. Recording a
-//! [`History`] costs a few numbers per step.
+//! ([`Forward::predict`](crate::nn::Forward::predict) on each layer), and records its own
+//! tapes: it never touches the training loop's tape, so it can run after any epoch or once
+//! at the end. Recording a [`History`] costs a few numbers per step.
 //!
 //! ```
 //! use tapegrad::diagnose::{Checkup, Finding, History};

@@ -39,7 +39,7 @@ pub enum Activation {
 /// print. Two custom activations are equal when their names are.
 ///
 /// ```
-/// use tapegrad::{Tape, Value, nn::{Activation, CustomActivation, Neuron}};
+/// use tapegrad::{Tape, Value, nn::{Activation, CustomActivation, Forward, Neuron}};
 ///
 /// fn leaky_relu(x: Value<'_>) -> Value<'_> {
 ///     if x.data() > 0.0 { x } else { 0.01 * x }
@@ -51,7 +51,7 @@ pub enum Activation {
 /// assert_eq!(n.to_string(), "leaky_reluNeuron(1)");
 /// let tape = Tape::new();
 /// let w = tape.vars(&[1.0, 0.0]);
-/// let y = n.forward(&w, &[(-3.0).into()])?;
+/// let y = n.forward(&w, &[(-3.0).into()])?[0];
 /// assert_eq!(y.backward().wrt(w[0]), -0.03); // d/dw of 0.01·(w·x): 0.01·x
 /// # Ok::<(), tapegrad::Error>(())
 /// ```

@@ -4,7 +4,6 @@ use std::fmt;
 
 use rand::Rng;
 
-use super::module::{constants, expect_finite, expect_inputs, expect_params};
 use super::{Activation, Forward, Init, Module, Neuron};
 use crate::error::vec_with_capacity;
 use crate::{Error, Value};
@@ -16,7 +15,7 @@ use crate::{Error, Value};
 ///
 /// ```
 /// use rand::{SeedableRng, rngs::StdRng};
-/// use tapegrad::nn::{Activation, Init, Layer, Module};
+/// use tapegrad::nn::{Activation, Forward, Init, Layer, Module};
 ///
 /// let mut rng = StdRng::seed_from_u64(0);
 /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
@@ -116,7 +115,7 @@ impl Layer {
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation, Init, Layer};
+    /// use tapegrad::nn::{Activation, Forward, Init, Layer};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
@@ -126,22 +125,6 @@ impl Layer {
     #[must_use]
     pub fn neurons(&self) -> &[Neuron] {
         &self.neurons
-    }
-
-    /// The number of inputs each neuron takes.
-    ///
-    /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation, Init, Layer};
-    ///
-    /// let mut rng = StdRng::seed_from_u64(0);
-    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
-    /// assert_eq!(layer.nin(), 2);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    #[must_use]
-    pub fn nin(&self) -> usize {
-        self.neurons[0].nin()
     }
 
     /// The number of neurons (outputs).
@@ -160,50 +143,11 @@ impl Layer {
         self.neurons.len()
     }
 
-    /// The layer on a tape: each neuron's [`forward`](Neuron::forward) with its slice of
-    /// `params` (the layer's recorded parameters in order).
-    ///
-    /// # Errors
-    /// [`Error::ParameterCount`] unless `params.len() == nout · (nin + 1)`;
-    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
-    /// input is NaN or infinite.
-    ///
-    /// # Panics
-    /// If the values are recorded on different tapes.
-    ///
-    /// ```
-    /// use tapegrad::{Tape, nn::{Activation, Layer, Neuron}};
-    ///
-    /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Linear);
-    /// let layer = Layer::from_neurons(vec![n.clone(), n])?;
-    /// let tape = Tape::new();
-    /// let p = tape.vars(&[2.0, 1.0, -2.0, 0.0]); // neuron0: w0, b; neuron1: w0, b
-    /// let y = layer.forward(&p, &[3.0.into()])?;
-    /// assert_eq!((y[0].data(), y[1].data()), (7.0, -6.0));
-    /// assert_eq!(
-    ///     layer.forward(&p[..3], &[3.0.into()]).unwrap_err(),
-    ///     tapegrad::Error::ParameterCount { expected: 4, got: 3 }
-    /// );
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
+    /// The pass for `params` and `inputs` of the right lengths, into `out`: what
+    /// [`Forward::forward`] runs for a layer and for each layer of an [`Mlp`](super::Mlp). A
+    /// panic for values from two tapes names `what`, the function the caller called.
     #[track_caller]
-    pub fn forward<'t>(
-        &self,
-        params: &[Value<'t>],
-        inputs: &[Value<'t>],
-    ) -> Result<Vec<Value<'t>>, Error> {
-        expect_params(self.parameter_count(), params.len())?;
-        expect_inputs(self.nin(), inputs.len())?;
-        expect_finite(inputs)?;
-        let mut out = Vec::with_capacity(self.nout());
-        self.record("Layer::forward", params, inputs, &mut out);
-        Ok(out)
-    }
-
-    /// [`forward`](Layer::forward) for `params` and `inputs` of the right lengths, into `out`;
-    /// a panic for values from two tapes names `what`, the function the caller called.
-    #[track_caller]
-    pub(super) fn record<'t>(
+    pub(super) fn forward_into<'t>(
         &self,
         what: &str,
         params: &[Value<'t>],
@@ -216,27 +160,6 @@ impl Layer {
         for (y, neuron) in out.iter_mut().zip(&self.neurons) {
             *y = neuron.activation().apply(*y);
         }
-    }
-
-    /// The layer's outputs for plain inputs, without a tape: bit for bit the values
-    /// [`forward`](Layer::forward) records.
-    ///
-    /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
-    /// input is NaN or infinite.
-    ///
-    /// ```
-    /// use tapegrad::nn::{Activation, Layer, Neuron};
-    ///
-    /// let neuron = Neuron::from_parts(vec![2.0], 1.0, Activation::Relu);
-    /// let layer = Layer::from_neurons(vec![neuron])?;
-    /// assert_eq!(layer.predict(&[-3.0])?, vec![0.0]);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    pub fn predict(&self, inputs: &[f64]) -> Result<Vec<f64>, Error> {
-        let params = constants(&self.parameters());
-        let out = self.forward(&params, &constants(inputs))?;
-        Ok(out.iter().map(|v| v.data()).collect())
     }
 
     pub(super) fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
@@ -270,29 +193,35 @@ impl Module for Layer {
     }
 }
 
+/// The layer on a tape: every neuron's weighted sum (one [`affine`](crate::affine) node
+/// each), then every activation; one output per neuron.
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Activation, Forward, Layer, Neuron}};
+///
+/// let neuron = Neuron::from_parts(vec![2.0], 1.0, Activation::Relu);
+/// let layer = Layer::from_neurons(vec![neuron])?;
+/// assert_eq!(layer.nin(), 1);
+/// assert_eq!(layer.predict(&[-3.0])?, vec![0.0]);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
 impl Forward for Layer {
-    type Output<'t> = Vec<Value<'t>>;
+    fn nin(&self) -> usize {
+        self.neurons[0].nin()
+    }
 
-    fn forward<'t>(
-        &self,
-        params: &[Value<'t>],
-        inputs: &[Value<'t>],
-    ) -> Result<Vec<Value<'t>>, Error> {
-        Layer::forward(self, params, inputs)
+    #[track_caller]
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        let mut out = Vec::with_capacity(self.nout());
+        self.forward_into("Layer::forward", params, inputs, &mut out);
+        out
     }
 }
 
 /// micrograd's repr: `Layer of [TanhNeuron(2), TanhNeuron(2)]`.
 impl fmt::Display for Layer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Layer of [")?;
-        for (i, n) in self.neurons.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{n}")?;
-        }
-        f.write_str("]")
+        write_list(f, "Layer", &self.neurons)
     }
 }
 
@@ -306,4 +235,20 @@ impl fmt::Debug for Layer {
         }
         d.finish_non_exhaustive()
     }
+}
+
+/// `{what} of [a, b, …]`, micrograd's repr of a layer or a network.
+pub(super) fn write_list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    items: &[T],
+) -> fmt::Result {
+    write!(f, "{what} of [")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_str("]")
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use rand::Rng;
 
-use super::module::{constants, expect_finite, expect_inputs, expect_params};
+use super::layer::write_list;
 use super::{Activation, Forward, Init, Layer, Module};
 use crate::{Error, Value};
 
@@ -119,7 +119,7 @@ impl Mlp {
     /// layer's number of inputs differs from the previous layer's number of outputs.
     ///
     /// ```
-    /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Neuron};
     ///
     /// let relu = Neuron::from_parts(vec![1.0], 0.0, Activation::Relu);
     /// let hidden = Layer::from_neurons(vec![relu.clone(), relu])?;
@@ -153,7 +153,7 @@ impl Mlp {
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation, Init, Mlp};
+    /// use tapegrad::nn::{Activation, Forward, Init, Mlp};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
@@ -163,22 +163,6 @@ impl Mlp {
     #[must_use]
     pub fn layers(&self) -> &[Layer] {
         &self.layers
-    }
-
-    /// The number of inputs.
-    ///
-    /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation, Init, Mlp};
-    ///
-    /// let mut rng = StdRng::seed_from_u64(0);
-    /// let mlp = Mlp::new(3, &[4, 2], Activation::Tanh, Activation::Linear, Init::He, &mut rng)?;
-    /// assert_eq!(mlp.nin(), 3);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    #[must_use]
-    pub fn nin(&self) -> usize {
-        self.layers[0].nin()
     }
 
     /// The number of outputs.
@@ -214,81 +198,6 @@ impl Mlp {
             .chain(self.layers.iter().map(Layer::nout))
             .collect()
     }
-
-    /// The network on a tape: each layer's [`forward`](Layer::forward) with its slice of
-    /// `params` (the network's recorded parameters in order), feeding the next.
-    ///
-    /// # Errors
-    /// [`Error::ParameterCount`] unless `params.len()` is the
-    /// [parameter count](Module::parameter_count); [`Error::InputSize`] unless
-    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
-    ///
-    /// # Panics
-    /// If the values are recorded on different tapes.
-    ///
-    /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::{Tape, nn::{Activation::{Linear, Tanh}, Init, Mlp, Module}};
-    ///
-    /// let mut rng = StdRng::seed_from_u64(0);
-    /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Xavier, &mut rng)?;
-    /// let tape = Tape::new();
-    /// let p = tape.vars(&mlp.parameters());
-    /// let y = mlp.forward(&p, &[0.5.into(), (-1.0).into()])?;
-    /// assert_eq!(y.len(), 1);
-    /// assert_eq!(y[0].data(), mlp.predict(&[0.5, -1.0])?[0]);
-    /// assert_eq!(
-    ///     mlp.forward(&p, &[0.5.into()]).unwrap_err(),
-    ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
-    /// );
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    #[track_caller]
-    pub fn forward<'t>(
-        &self,
-        params: &[Value<'t>],
-        inputs: &[Value<'t>],
-    ) -> Result<Vec<Value<'t>>, Error> {
-        expect_params(self.parameter_count(), params.len())?;
-        expect_inputs(self.nin(), inputs.len())?;
-        expect_finite(inputs)?;
-        // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
-        let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
-        let widest = widest.max(inputs.len());
-        let (mut x, mut y) = (Vec::with_capacity(widest), Vec::with_capacity(widest));
-        x.extend_from_slice(inputs);
-        let mut rest = params;
-        for layer in &self.layers {
-            let (mine, others) = rest.split_at(layer.parameter_count());
-            layer.record("Mlp::forward", mine, &x, &mut y);
-            std::mem::swap(&mut x, &mut y);
-            rest = others;
-        }
-        Ok(x)
-    }
-
-    /// The network's outputs for plain inputs, without a tape: bit for bit the values
-    /// [`forward`](Mlp::forward) records. Handy for accuracy and decision boundaries.
-    ///
-    /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
-    /// input is NaN or infinite.
-    ///
-    /// ```
-    /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation::{Sigmoid, Tanh}, Init, Mlp};
-    ///
-    /// let mut rng = StdRng::seed_from_u64(0);
-    /// let mlp = Mlp::new(2, &[3, 1], Tanh, Sigmoid, Init::Xavier, &mut rng)?;
-    /// let p = mlp.predict(&[0.5, -1.0])?[0];
-    /// assert!(0.0 < p && p < 1.0);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    pub fn predict(&self, inputs: &[f64]) -> Result<Vec<f64>, Error> {
-        let params = constants(&self.parameters());
-        let out = self.forward(&params, &constants(inputs))?;
-        Ok(out.iter().map(|v| v.data()).collect())
-    }
 }
 
 impl Module for Mlp {
@@ -317,29 +226,58 @@ impl Module for Mlp {
     }
 }
 
+/// The network on a tape: each layer's pass with its slice of the parameters, feeding the
+/// next; one output per neuron of the last layer.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::{Tape, nn::{Activation::{Linear, Sigmoid, Tanh}, Forward, Init, Mlp, Module}};
+///
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Xavier, &mut rng)?;
+/// assert_eq!(mlp.nin(), 2);
+/// let tape = Tape::new();
+/// let p = tape.vars(&mlp.parameters());
+/// let y = mlp.forward(&p, &[0.5.into(), (-1.0).into()])?;
+/// assert_eq!(y.len(), 1);
+/// assert_eq!(y[0].data(), mlp.predict(&[0.5, -1.0])?[0]);
+/// assert_eq!(
+///     mlp.forward(&p, &[0.5.into()]).unwrap_err(),
+///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+/// );
+///
+/// let squashed = Mlp::new(2, &[3, 1], Tanh, Sigmoid, Init::Xavier, &mut rng)?;
+/// let p = squashed.predict(&[0.5, -1.0])?[0];
+/// assert!(0.0 < p && p < 1.0);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
 impl Forward for Mlp {
-    type Output<'t> = Vec<Value<'t>>;
+    fn nin(&self) -> usize {
+        self.layers[0].nin()
+    }
 
-    fn forward<'t>(
-        &self,
-        params: &[Value<'t>],
-        inputs: &[Value<'t>],
-    ) -> Result<Vec<Value<'t>>, Error> {
-        Mlp::forward(self, params, inputs)
+    #[track_caller]
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
+        let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
+        let widest = widest.max(inputs.len());
+        let (mut x, mut y) = (Vec::with_capacity(widest), Vec::with_capacity(widest));
+        x.extend_from_slice(inputs);
+        let mut rest = params;
+        for layer in &self.layers {
+            let (mine, others) = rest.split_at(layer.parameter_count());
+            layer.forward_into("Mlp::forward", mine, &x, &mut y);
+            std::mem::swap(&mut x, &mut y);
+            rest = others;
+        }
+        x
     }
 }
 
 /// micrograd's repr: `Mlp of [Layer of [TanhNeuron(2), …], Layer of [LinearNeuron(16)]]`.
 impl fmt::Display for Mlp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Mlp of [")?;
-        for (i, l) in self.layers.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{l}")?;
-        }
-        f.write_str("]")
+        write_list(f, "Mlp", &self.layers)
     }
 }
 

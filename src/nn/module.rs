@@ -165,7 +165,7 @@ pub trait Module {
     /// let n = Neuron::from_parts(vec![2.0, -1.0], 0.5, Activation::Linear);
     /// let tape = Tape::new();
     /// let net = n.record(&tape);
-    /// let y = net.forward_f64(&[3.0, 4.0])?; // 2·3 - 1·4 + 0.5
+    /// let y = net.forward_f64(&[3.0, 4.0])?[0]; // 2·3 - 1·4 + 0.5
     /// assert_eq!(y.data(), 2.5);
     /// assert_eq!(net.gradients(&y.backward()), vec![3.0, 4.0, 1.0]);
     /// # Ok::<(), tapegrad::Error>(())
@@ -212,59 +212,161 @@ pub trait Module {
     }
 }
 
-/// A model's forward pass on a tape, given its parameters as recorded values.
+/// A model's forward pass: the contract every model keeps, stated once.
 ///
-/// Implemented by [`Neuron`] (output: one [`Value`]), [`Layer`] and [`Mlp`] (output: one value
-/// per output neuron). Each type also has the same `forward` as an inherent method, so calling
-/// it needs no import; the trait is what makes [`Recorded::forward`] work for any model,
-/// yours included.
+/// A model implements two things: [`nin`](Forward::nin), how many inputs it reads, and
+/// [`forward_unchecked`](Forward::forward_unchecked), the pass itself. The trait provides the
+/// rest once for every model, yours included: [`forward`](Forward::forward) checks the lengths
+/// and refuses NaN or infinite inputs before it runs the pass, [`predict`](Forward::predict)
+/// runs it on plain numbers, and [`Recorded::forward`] runs it on a training step's tape.
+///
+/// Every model gives one [`Value`] per output, in a `Vec` (a [`Neuron`](super::Neuron) gives
+/// one), so a function over any model is one bound, `M: Forward`, and reads its outputs the
+/// same way whatever the model:
 ///
 /// ```
-/// use tapegrad::{Error, Tape, nn::{Activation, Forward, Layer, Module, Neuron}};
+/// use tapegrad::{Error, nn::{Activation, Forward, Layer, Mlp, Neuron}};
 ///
-/// /// Any model's outputs for plain inputs, with its parameters recorded on `tape`.
-/// fn run<'t, M>(m: &M, tape: &'t Tape, x: &[f64]) -> Result<M::Output<'t>, Error>
-/// where
-///     M: Forward + Clone,
-/// {
-///     m.record(tape).forward_f64(x)
+/// /// The first output of any model, for each input.
+/// fn scores<M: Forward>(model: &M, xs: &[[f64; 1]]) -> Result<Vec<f64>, Error> {
+///     xs.iter().map(|x| Ok(model.predict(x)?[0])).collect()
 /// }
-/// let layer = Layer::from_neurons(vec![Neuron::from_parts(vec![2.0], 1.0, Activation::Linear)])?;
+///
+/// let neuron = Neuron::from_parts(vec![2.0], 1.0, Activation::Linear);
+/// let layer = Layer::from_neurons(vec![neuron.clone()])?;
+/// let mlp = Mlp::from_layers(vec![layer.clone()])?;
+/// assert_eq!(scores(&neuron, &[[3.0], [-1.0]])?, [7.0, -1.0]);
+/// assert_eq!(scores(&layer, &[[3.0]])?, [7.0]);
+/// assert_eq!(scores(&mlp, &[[3.0]])?, [7.0]);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+///
+/// A model of your own (here y = a·x²) implements the two methods; note the lifetime `'t`
+/// on the method, where the trait has it:
+///
+/// ```
+/// use tapegrad::{Tape, Value, nn::{Forward, Module}};
+///
+/// #[derive(Clone, Debug)]
+/// struct Quadratic { a: f64 }
+///
+/// impl Module for Quadratic {
+///     fn visit_parameters(&self, f: &mut dyn FnMut(f64)) { f(self.a) }
+///     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) { f(&mut self.a) }
+///     fn named_parameters(&self) -> Vec<(String, f64)> {
+///         vec![("a".to_string(), self.a)]
+///     }
+/// }
+///
+/// impl Forward for Quadratic {
+///     fn nin(&self) -> usize { 1 }
+///     fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+///         vec![params[0] * inputs[0].powi(2)]
+///     }
+/// }
+///
+/// let q = Quadratic { a: 3.0 };
+/// assert_eq!(q.predict(&[2.0])?, [12.0]);
+/// assert_eq!(q.predict(&[1.0, 2.0]).unwrap_err(), tapegrad::Error::InputSize { expected: 1, got: 2 });
 /// let tape = Tape::new();
-/// assert_eq!(run(&layer, &tape, &[3.0])?[0].data(), 7.0);
+/// let net = q.record(&tape);
+/// let y = net.forward_f64(&[2.0])?[0];
+/// assert_eq!(net.gradients(&y.backward()), [4.0]); // dy/da = x²
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
 pub trait Forward: Module {
-    /// What one forward pass produces: a [`Value`] for a [`Neuron`], a `Vec<Value>` for a
-    /// [`Layer`] or an [`Mlp`].
-    type Output<'t>;
-
-    /// Runs the model with `params` (this model's parameters as recorded values, in
-    /// parameter order) on `inputs`.
+    /// How many inputs the model reads.
     ///
-    /// # Errors
-    /// [`Error::ParameterCount`] if `params` has the wrong length, [`Error::InputSize`] if
-    /// `inputs` does; [`Error::NonFiniteInput`] if an input is NaN or infinite (the models
-    /// here check, and a model of your own should too).
+    /// ```
+    /// use tapegrad::nn::{Activation, Forward, Neuron};
+    ///
+    /// assert_eq!(Neuron::from_parts(vec![0.0; 5], 0.0, Activation::Relu).nin(), 5);
+    /// ```
+    fn nin(&self) -> usize;
+
+    /// The pass itself, for `params` (this model's parameters as recorded values, in
+    /// parameter order) and `inputs` whose lengths and values [`forward`](Forward::forward)
+    /// has checked: one value per output. Call `forward`; implement this.
     ///
     /// # Panics
-    /// If `params` and `inputs` hold values recorded on different tapes.
+    /// May panic (or index out of bounds) if called directly with slices of the wrong
+    /// lengths; if `params` and `inputs` hold values recorded on different tapes.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Forward, Neuron}};
     ///
     /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Relu);
     /// let tape = Tape::new();
-    /// let p = tape.vars(&[2.0, -1.0]);
-    /// let y = Forward::forward(&n, &p, &[3.0.into()])?;
-    /// assert_eq!(y.data(), 5.0);
+    /// let y = n.forward_unchecked(&tape.vars(&[2.0, -1.0]), &[3.0.into()]);
+    /// assert_eq!(y[0].data(), 5.0);
+    /// ```
+    #[track_caller]
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>>;
+
+    /// Runs the model with `params` (this model's parameters as recorded values, in
+    /// parameter order, usually from [`Module::record`]) on `inputs`: one value per output.
+    /// Nothing is truncated, and nothing is recorded when it fails.
+    ///
+    /// # Errors
+    /// [`Error::ParameterCount`] unless `params` holds
+    /// [`parameter_count`](Module::parameter_count) values; [`Error::InputSize`] unless
+    /// `inputs` holds [`nin`](Forward::nin); [`Error::NonFiniteInput`] if an input is NaN or
+    /// infinite.
+    ///
+    /// # Panics
+    /// If `params` and `inputs` hold values recorded on different tapes.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Forward, Layer, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Linear);
+    /// let layer = Layer::from_neurons(vec![n.clone(), n])?;
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&[2.0, 1.0, -2.0, 0.0]); // neuron0: w0, b; neuron1: w0, b
+    /// let y = layer.forward(&p, &[3.0.into()])?;
+    /// assert_eq!((y[0].data(), y[1].data()), (7.0, -6.0));
+    /// assert_eq!(
+    ///     layer.forward(&p[..3], &[3.0.into()]).unwrap_err(),
+    ///     tapegrad::Error::ParameterCount { expected: 4, got: 3 }
+    /// );
+    /// assert_eq!(
+    ///     layer.forward(&p, &[3.0.into(), 1.0.into()]).unwrap_err(),
+    ///     tapegrad::Error::InputSize { expected: 1, got: 2 }
+    /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
+    #[track_caller]
     fn forward<'t>(
         &self,
         params: &[Value<'t>],
         inputs: &[Value<'t>],
-    ) -> Result<Self::Output<'t>, Error>;
+    ) -> Result<Vec<Value<'t>>, Error> {
+        expect_params(self.parameter_count(), params.len())?;
+        expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
+        Ok(self.forward_unchecked(params, inputs))
+    }
+
+    /// The model's outputs for plain inputs, without a tape: bit for bit the values
+    /// [`forward`](Forward::forward) records (the same code runs on constants that live on
+    /// no tape). For accuracy, decision boundaries and inference.
+    ///
+    /// # Errors
+    /// [`Error::InputSize`] unless `inputs` holds [`nin`](Forward::nin);
+    /// [`Error::NonFiniteInput`] if an input is NaN or infinite.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Forward, Neuron};
+    ///
+    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
+    /// assert_eq!(n.predict(&[3.0])?, [5.0]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    fn predict(&self, inputs: &[f64]) -> Result<Vec<f64>, Error> {
+        let params = constants(&self.parameters());
+        let out = self.forward(&params, &constants(inputs))?;
+        Ok(out.iter().map(|v| v.data()).collect())
+    }
 }
 
 /// A model with its parameters recorded on a tape, made by [`Module::record`]: one training
@@ -276,7 +378,7 @@ pub trait Forward: Module {
 ///
 /// ```
 /// use tapegrad::{Tape, loss};
-/// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp, Module};
+/// use tapegrad::nn::{Activation::{Linear, Tanh}, Forward, Mlp, Module};
 /// use tapegrad::optim::{Optimizer, Sgd};
 ///
 /// # fn main() -> Result<(), tapegrad::Error> {
@@ -342,7 +444,7 @@ impl<'t, M> Recorded<'t, M> {
     /// The model as it was recorded: a copy, with the parameter values the tape holds.
     ///
     /// ```
-    /// use tapegrad::{Tape, nn::{Activation, Module, Neuron}};
+    /// use tapegrad::{Tape, nn::{Activation, Forward, Module, Neuron}};
     ///
     /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Relu);
     /// let tape = Tape::new();
@@ -380,7 +482,7 @@ impl<'t, M> Recorded<'t, M> {
     /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
     /// let tape = Tape::new();
     /// let net = n.record(&tape);
-    /// let y = net.forward_f64(&[5.0])?;
+    /// let y = net.forward_f64(&[5.0])?[0];
     /// assert_eq!(net.gradients(&y.backward()), vec![5.0, 1.0]);
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
@@ -408,7 +510,7 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// let tape = Tape::new();
     /// let net = n.record(&tape);
     /// let x = tape.vars(&[2.0, 3.0]); // inputs whose gradients we want, too
-    /// let y = net.forward(&x)?;
+    /// let y = net.forward(&x)?[0];
     /// assert_eq!(y.backward().wrt(x[0]), 1.0);
     /// assert_eq!(
     ///     net.forward(&x[..1]).unwrap_err(),
@@ -416,7 +518,7 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    pub fn forward(&self, inputs: &[Value<'t>]) -> Result<M::Output<'t>, Error> {
+    pub fn forward(&self, inputs: &[Value<'t>]) -> Result<Vec<Value<'t>>, Error> {
         self.model.forward(&self.params, inputs)
     }
 
@@ -433,7 +535,7 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// let n = Neuron::from_parts(vec![1.0, 1.0], 0.0, Activation::Linear);
     /// let tape = Tape::new();
     /// let net = n.record(&tape);
-    /// let y = net.forward_f64(&[2.0, 3.0])?;
+    /// let y = net.forward_f64(&[2.0, 3.0])?[0];
     /// assert_eq!(y.data(), 5.0);
     /// assert_eq!(tape.len(), 4); // three parameters and one affine node
     /// assert_eq!(
@@ -443,7 +545,7 @@ impl<'t, M: Forward> Recorded<'t, M> {
     /// );
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    pub fn forward_f64(&self, inputs: &[f64]) -> Result<M::Output<'t>, Error> {
+    pub fn forward_f64(&self, inputs: &[f64]) -> Result<Vec<Value<'t>>, Error> {
         let xs: Vec<Value<'t>> = inputs.iter().map(|&x| Value::constant(x)).collect();
         self.forward(&xs)
     }

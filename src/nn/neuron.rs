@@ -4,7 +4,6 @@ use std::fmt;
 
 use rand::{Rng, RngExt};
 
-use super::module::{constants, expect_finite, expect_inputs, expect_params};
 use super::{Activation, Forward, Init, Module};
 use crate::error::vec_with_capacity;
 use crate::ops::weighted_sum;
@@ -21,7 +20,7 @@ use crate::{Error, Value};
 /// let n = Neuron::from_parts(vec![-3.0, 1.0], 6.5, Activation::Tanh);
 /// let tape = Tape::new();
 /// let net = n.record(&tape);
-/// let y = net.forward_f64(&[2.0, 0.0])?; // tanh(0.5)
+/// let y = net.forward_f64(&[2.0, 0.0])?[0]; // tanh(0.5)
 /// assert_eq!(y.data(), 0.5f64.tanh());
 /// assert_eq!(n.to_string(), "TanhNeuron(2)");
 /// # Ok::<(), tapegrad::Error>(())
@@ -43,7 +42,7 @@ impl Neuron {
     ///
     /// ```
     /// use rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::nn::{Activation, Init, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Init, Neuron};
     ///
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let n = Neuron::new(3, Activation::Relu, Init::Playground, &mut rng);
@@ -83,7 +82,7 @@ impl Neuron {
     /// A neuron with the given weights (one per input) and bias.
     ///
     /// ```
-    /// use tapegrad::nn::{Activation, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Neuron};
     ///
     /// let n = Neuron::from_parts(vec![1.0, 2.0], 0.5, Activation::Sigmoid);
     /// assert_eq!((n.nin(), n.bias(), n.activation()), (2, 0.5, Activation::Sigmoid));
@@ -133,82 +132,6 @@ impl Neuron {
         self.activation
     }
 
-    /// The number of inputs.
-    ///
-    /// ```
-    /// use tapegrad::nn::{Activation, Neuron};
-    /// assert_eq!(Neuron::from_parts(vec![0.0; 5], 0.0, Activation::Relu).nin(), 5);
-    /// ```
-    #[must_use]
-    pub fn nin(&self) -> usize {
-        self.weights.len()
-    }
-
-    /// The neuron on a tape: `activation(affine(w, inputs, b))` where `params` are its
-    /// recorded weights then bias (usually from [`Module::record`]). Records one
-    /// [`affine`](crate::affine) node and one activation node (none for `Linear`).
-    ///
-    /// # Errors
-    /// [`Error::ParameterCount`] unless `params.len() == nin + 1`; [`Error::InputSize`] unless
-    /// `inputs.len() == nin`; [`Error::NonFiniteInput`] if an input is NaN or infinite.
-    /// Nothing is truncated.
-    ///
-    /// # Panics
-    /// If the values are recorded on different tapes.
-    ///
-    /// ```
-    /// use tapegrad::{Tape, nn::{Activation, Neuron}};
-    ///
-    /// let n = Neuron::from_parts(vec![0.0, 0.0], 0.0, Activation::Relu);
-    /// let tape = Tape::new();
-    /// let p = tape.vars(&[1.0, -1.0, 0.5]); // w0, w1, b
-    /// let y = n.forward(&p, &[3.0.into(), 1.0.into()])?;
-    /// assert_eq!(y.data(), 2.5);
-    /// assert_eq!(
-    ///     n.forward(&p, &[3.0.into()]).unwrap_err(),
-    ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
-    /// );
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    #[track_caller]
-    pub fn forward<'t>(
-        &self,
-        params: &[Value<'t>],
-        inputs: &[Value<'t>],
-    ) -> Result<Value<'t>, Error> {
-        expect_params(self.nin() + 1, params.len())?;
-        expect_inputs(self.nin(), inputs.len())?;
-        expect_finite(inputs)?;
-        Ok(self.record(params, inputs))
-    }
-
-    /// [`forward`](Neuron::forward) for `params` and `inputs` of the right lengths.
-    #[track_caller]
-    fn record<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Value<'t> {
-        let (weights, bias) = params.split_at(self.nin());
-        let sum = weighted_sum("Neuron::forward", weights, inputs, bias[0]);
-        self.activation.apply(sum)
-    }
-
-    /// The neuron's output for plain inputs, without a tape: bit for bit the value
-    /// [`forward`](Neuron::forward) records.
-    ///
-    /// # Errors
-    /// [`Error::InputSize`] unless `inputs.len() == nin`; [`Error::NonFiniteInput`] if an
-    /// input is NaN or infinite.
-    ///
-    /// ```
-    /// use tapegrad::nn::{Activation, Neuron};
-    ///
-    /// let n = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
-    /// assert_eq!(n.predict(&[3.0])?, 5.0);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    pub fn predict(&self, inputs: &[f64]) -> Result<f64, Error> {
-        let params = constants(&self.parameters());
-        Ok(self.forward(&params, &constants(inputs))?.data())
-    }
-
     pub(super) fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
         for (i, &w) in self.weights.iter().enumerate() {
             out.push((format!("{prefix}w{i}"), w));
@@ -243,11 +166,34 @@ impl Module for Neuron {
     }
 }
 
+/// The neuron on a tape: `activation(affine(w, inputs, b))`, one output. Records one
+/// [`affine`](crate::affine) node and one activation node (none for `Linear`).
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Activation, Forward, Neuron}};
+///
+/// let n = Neuron::from_parts(vec![0.0, 0.0], 0.0, Activation::Relu);
+/// let tape = Tape::new();
+/// let p = tape.vars(&[1.0, -1.0, 0.5]); // w0, w1, b
+/// let y = n.forward(&p, &[3.0.into(), 1.0.into()])?;
+/// assert_eq!((y.len(), y[0].data()), (1, 2.5));
+/// assert_eq!(tape.len(), 5); // the three parameters, the affine node, the relu
+/// assert_eq!(
+///     n.forward(&p, &[3.0.into()]).unwrap_err(),
+///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+/// );
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
 impl Forward for Neuron {
-    type Output<'t> = Value<'t>;
+    fn nin(&self) -> usize {
+        self.weights.len()
+    }
 
-    fn forward<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Result<Value<'t>, Error> {
-        Neuron::forward(self, params, inputs)
+    #[track_caller]
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        let (weights, bias) = params.split_at(self.nin());
+        let sum = weighted_sum("Neuron::forward", weights, inputs, bias[0]);
+        vec![self.activation.apply(sum)]
     }
 }
 

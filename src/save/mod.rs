@@ -112,7 +112,7 @@ mod safetensors;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::nn::{Activation, CustomActivation, Layer, Mlp, Neuron};
+use crate::nn::{Activation, CustomActivation, Forward, Layer, Mlp, Neuron};
 use native::MAGIC;
 
 pub use safetensors::pytorch_sequential;
@@ -258,7 +258,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Mlp, Error> {
 /// one has another architecture.
 ///
 /// ```
-/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Neuron};
 /// use tapegrad::save::{self, Format};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -9,7 +9,7 @@ use super::{
     parse_sizes,
 };
 use crate::error::Error;
-use crate::nn::{Activation, Layer, Mlp, Neuron};
+use crate::nn::{Activation, Forward, Layer, Mlp, Neuron};
 
 const KEY_VERSION: &str = "tapegrad.version";
 const KEY_SIZES: &str = "tapegrad.sizes";
