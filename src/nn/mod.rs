@@ -50,6 +50,7 @@
 //! Printing a model shows its shape, like micrograd's reprs:
 //! `Mlp of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [LinearNeuron(2)]]`.
 
+mod accuracy;
 mod activation;
 mod builder;
 mod init;
@@ -58,6 +59,7 @@ mod mlp;
 mod module;
 mod neuron;
 
+pub use accuracy::accuracy;
 pub use activation::{Activation, CustomActivation};
 pub use builder::MlpBuilder;
 pub use init::Init;
