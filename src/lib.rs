@@ -32,6 +32,18 @@ mod viz;
 /// ```
 pub use rand;
 
+/// The `indexmap` crate this crate was built with, re-exported:
+/// [`Module::named_parameters`](nn::Module::named_parameters) returns an `IndexMap`, a map
+/// that keeps its order, so a model of your own can name the type without depending on it.
+///
+/// ```
+/// use tapegrad::indexmap::IndexMap;
+///
+/// let named: IndexMap<String, f64> = [("b".to_string(), 0.5)].into_iter().collect();
+/// assert_eq!(named["b"], 0.5);
+/// ```
+pub use indexmap;
+
 pub use error::Error;
 pub use grad::Gradients;
 pub use gradcheck::{

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use indexmap::IndexMap;
 use rand::Rng;
 
 use super::{Activation, Forward, Init, Module, Neuron};
@@ -162,7 +163,7 @@ impl Layer {
         }
     }
 
-    pub(super) fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
+    pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
         for (i, n) in self.neurons.iter().enumerate() {
             n.name_parameters(&format!("{prefix}neuron{i}."), out);
         }
@@ -182,8 +183,8 @@ impl Module for Layer {
         }
     }
 
-    fn named_parameters(&self) -> Vec<(String, f64)> {
-        let mut out = Vec::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use indexmap::IndexMap;
 use rand::Rng;
 
 use super::layer::write_list;
@@ -213,8 +214,8 @@ impl Module for Mlp {
         }
     }
 
-    fn named_parameters(&self) -> Vec<(String, f64)> {
-        let mut out = Vec::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
         for (i, l) in self.layers.iter().enumerate() {
             l.name_parameters(&format!("layer{i}."), &mut out);
         }

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use indexmap::IndexMap;
+
 use crate::{Error, Gradients, Tape, Value};
 
 /// Something with trainable `f64` parameters in one fixed order: what optimizers update.
@@ -21,7 +23,7 @@ use crate::{Error, Gradients, Tape, Value};
 ///
 /// let mut n = Neuron::from_parts(vec![0.5, -1.0], 0.25, Activation::Tanh);
 /// assert_eq!(n.parameters(), vec![0.5, -1.0, 0.25]);
-/// assert_eq!(n.named_parameters()[2], ("b".to_string(), 0.25));
+/// assert_eq!(n.named_parameters()["b"], 0.25);
 /// n.set_parameters(&[1.0, 2.0, 3.0])?;
 /// assert_eq!((n.weights(), n.bias()), (&[1.0, 2.0][..], 3.0));
 /// # Ok::<(), tapegrad::Error>(())
@@ -51,13 +53,15 @@ pub trait Module {
     /// ```
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64));
 
-    /// Every parameter with its name, in parameter order (`layer0.neuron1.w0`,
-    /// `layer0.neuron1.b`, … for an [`Mlp`]), as PyTorch's `named_parameters()` gives them.
-    /// Allocates a string per parameter: for printing and saving, not for the training loop.
+    /// The model's state dict: every parameter by name, in parameter order
+    /// (`layer0.neuron1.w0`, `layer0.neuron1.b`, … for an [`Mlp`](super::Mlp)), as PyTorch's
+    /// `state_dict()` and `named_parameters()` give them. An [`IndexMap`] keeps that order and
+    /// looks a parameter up by name; [`load_named_parameters`](Module::load_named_parameters)
+    /// takes one back. Allocates a string per parameter: for printing and saving, not for the
+    /// training loop.
     ///
-    /// A plain `Vec` of pairs, so implementing the trait needs no map type; to look
-    /// parameters up by name, collect it into the map you like
-    /// (`.into_iter().collect::<HashMap<_, _>>()`).
+    /// To implement it, collect the pairs: `[("a".to_string(), self.a)].into_iter().collect()`.
+    /// Every parameter needs a name of its own.
     ///
     /// ```
     /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
@@ -66,14 +70,75 @@ pub trait Module {
     /// let mut rng = StdRng::seed_from_u64(0);
     /// let mlp = Mlp::new(2, &[3, 1], Tanh, Linear, Init::Micrograd, &mut rng)?;
     /// let named = mlp.named_parameters();
-    /// let names: Vec<&str> = named.iter().map(|(name, _)| name.as_str()).collect();
+    /// let names: Vec<&str> = named.keys().map(String::as_str).collect();
     /// assert_eq!(names[..3], ["layer0.neuron0.w0", "layer0.neuron0.w1", "layer0.neuron0.b"]);
     /// assert_eq!(names[3], "layer0.neuron1.w0");
     /// assert_eq!(names.last(), Some(&"layer1.neuron0.b"));
-    /// assert_eq!(named[2].1, 0.0); // Init::Micrograd's bias
+    /// assert_eq!(named["layer0.neuron0.b"], 0.0); // Init::Micrograd's bias
+    /// assert_eq!(named.values().copied().collect::<Vec<_>>(), mlp.parameters());
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    fn named_parameters(&self) -> Vec<(String, f64)>;
+    #[doc(alias = "state_dict")]
+    fn named_parameters(&self) -> IndexMap<String, f64>;
+
+    /// Loads a state dict made by [`named_parameters`](Module::named_parameters) (this
+    /// model's or another of the same architecture), with PyTorch's strict
+    /// `load_state_dict`: every parameter of the model must be named in `named`, and nothing
+    /// else may be. The map's order does not matter; each value goes where its name says.
+    ///
+    /// # Errors
+    /// [`Error::ParameterNames`] listing the missing and the unexpected names;
+    /// [`Error::NonFiniteParameter`] naming the first NaN or infinite value, in parameter
+    /// order; [`Error::InvalidArgument`] if the model names two parameters alike. On any
+    /// error the model is unchanged.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Module, Neuron};
+    ///
+    /// let mut n = Neuron::from_parts(vec![0.0, 0.0], 0.0, Activation::Linear);
+    /// let saved = Neuron::from_parts(vec![1.5, -2.0], 0.25, Activation::Linear);
+    /// n.load_named_parameters(&saved.named_parameters())?;
+    /// assert_eq!(n.parameters(), [1.5, -2.0, 0.25]);
+    ///
+    /// let mut wrong = saved.named_parameters();
+    /// wrong.shift_remove("b");
+    /// wrong.insert("bias".to_string(), 1.0);
+    /// assert_eq!(
+    ///     n.load_named_parameters(&wrong).unwrap_err().to_string(),
+    ///     "parameter names do not match the model: missing b; unexpected bias; \
+    ///      the model was left unchanged"
+    /// );
+    /// assert_eq!(n.parameters(), [1.5, -2.0, 0.25]);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[doc(alias = "load_state_dict")]
+    fn load_named_parameters(&mut self, named: &IndexMap<String, f64>) -> Result<(), Error> {
+        let mine = self.named_parameters();
+        let count = self.parameter_count();
+        if mine.len() != count {
+            return Err(Error::InvalidArgument(format!(
+                "the model has {count} parameters but names only {} apart; \
+                 give every parameter a name of its own",
+                mine.len()
+            )));
+        }
+        let absent = |names: &IndexMap<String, f64>, from: &IndexMap<String, f64>| -> Vec<String> {
+            names
+                .keys()
+                .filter(|k| !from.contains_key(*k))
+                .cloned()
+                .collect()
+        };
+        let (missing, unexpected) = (absent(&mine, named), absent(named, &mine));
+        if !missing.is_empty() || !unexpected.is_empty() {
+            return Err(Error::ParameterNames {
+                missing,
+                unexpected,
+            });
+        }
+        let values: Vec<f64> = mine.keys().map(|k| named[k]).collect();
+        self.set_parameters(&values)
+    }
 
     /// How many parameters there are. The default counts them with
     /// [`visit_parameters`](Module::visit_parameters); the models here answer without visiting.
@@ -253,8 +318,8 @@ pub trait Module {
 /// impl Module for Quadratic {
 ///     fn visit_parameters(&self, f: &mut dyn FnMut(f64)) { f(self.a) }
 ///     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) { f(&mut self.a) }
-///     fn named_parameters(&self) -> Vec<(String, f64)> {
-///         vec![("a".to_string(), self.a)]
+///     fn named_parameters(&self) -> tapegrad::indexmap::IndexMap<String, f64> {
+///         [("a".to_string(), self.a)].into_iter().collect()
 ///     }
 /// }
 ///
@@ -585,9 +650,8 @@ pub(super) fn expect_finite(inputs: &[Value<'_>]) -> Result<(), Error> {
 pub(crate) fn parameter_name<M: Module + ?Sized>(model: &M, i: usize) -> String {
     model
         .named_parameters()
-        .into_iter()
-        .nth(i)
-        .map_or_else(|| format!("#{i}"), |(name, _)| name)
+        .get_index(i)
+        .map_or_else(|| format!("#{i}"), |(name, _)| name.clone())
 }
 
 /// `[f64]` inputs as constants on no tape.

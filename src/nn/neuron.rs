@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use indexmap::IndexMap;
 use rand::{Rng, RngExt};
 
 use super::{Activation, Forward, Init, Module};
@@ -132,11 +133,11 @@ impl Neuron {
         self.activation
     }
 
-    pub(super) fn name_parameters(&self, prefix: &str, out: &mut Vec<(String, f64)>) {
+    pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
         for (i, &w) in self.weights.iter().enumerate() {
-            out.push((format!("{prefix}w{i}"), w));
+            out.insert(format!("{prefix}w{i}"), w);
         }
-        out.push((format!("{prefix}b"), self.bias));
+        out.insert(format!("{prefix}b"), self.bias);
     }
 }
 
@@ -155,8 +156,8 @@ impl Module for Neuron {
         f(&mut self.bias);
     }
 
-    fn named_parameters(&self) -> Vec<(String, f64)> {
-        let mut out = Vec::with_capacity(self.parameter_count());
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
         self.name_parameters("", &mut out);
         out
     }

@@ -112,7 +112,7 @@ mod safetensors;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::nn::{Activation, CustomActivation, Forward, Layer, Mlp, Neuron};
+use crate::nn::{Activation, CustomActivation, Forward, Layer, Mlp, Module, Neuron};
 use native::MAGIC;
 
 pub use safetensors::pytorch_sequential;
@@ -290,8 +290,8 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
     if mine != saved {
         return Err(Error::ArchitectureMismatch { model: mine, saved });
     }
-    *model = loaded;
-    Ok(())
+    // Same architecture, so the same names: a strict load that cannot fail on them.
+    model.load_named_parameters(&loaded.named_parameters())
 }
 
 // ---------------------------------------------------------------------------------------------
