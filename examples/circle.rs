@@ -372,7 +372,7 @@ pub fn train(
     let features = &cfg.features;
     let mut train_curve = vec![mean_loss(&model, features, &data.train)?];
     let mut history = History::new(); // the losses and updates, for the diagnosis
-    history.record_loss(train_curve[0]);
+    history.push_loss(train_curve[0]);
     let mut test_curve = vec![mean_loss(&model, features, &data.test)?];
     let every = print_interval(cfg.epochs);
     let mut table = String::from(" epoch   Test loss   Training loss   test accuracy\n");
@@ -398,7 +398,7 @@ pub fn train(
             &mut history,
         )?;
         train_curve.push(mean_loss(&model, features, &data.train)?);
-        history.record_loss(train_curve[epoch]);
+        history.push_loss(train_curve[epoch]);
         test_curve.push(mean_loss(&model, features, &data.test)?);
         if epoch % every == 0 || epoch == cfg.epochs {
             let acc = test_accuracy(&model)?;
@@ -521,7 +521,7 @@ fn train_epoch(
         let grads = net.gradients(&batch_loss.backward()); // backward
         let before = model.parameters();
         opt.step(model, &grads)?; // update: each parameter -= lr · its gradient
-        history.record_update(model, &before);
+        history.push_update(model, &before);
     }
     Ok(())
 }

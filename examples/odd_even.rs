@@ -88,12 +88,12 @@ pub fn fit(
         }
         let mean = loss::mean(&losses)?;
         check_loss(epoch, mean.data())?;
-        history.record_loss(mean.data());
+        history.push_loss(mean.data());
         if epoch < epochs {
             let grads = net.gradients(&mean.backward());
             let before = model.parameters();
             opt.step(model, &grads)?;
-            history.record_update(model, &before);
+            history.push_update(model, &before);
         }
     }
     Ok(history)

@@ -123,7 +123,7 @@ impl<'a> Checkup<'a> {
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
     /// let mut history = History::new();
     /// for loss in [0.5, 0.4, 0.9, 1.3, 2.0] {
-    ///     history.record_loss(loss);
+    ///     history.push_loss(loss);
     /// }
     /// let d = Checkup::new(&model, &[[0.5], [-0.5]], &[1.0, -1.0], Loss::HalfSquaredError)
     ///     .history(&history)
