@@ -6,7 +6,7 @@ use std::str::FromStr;
 use super::activation::parse_named;
 use crate::Error;
 
-/// How [`Neuron::new`], [`Layer::new`] and [`Mlp::new`] draw the initial parameters from a
+/// How [`Neuron::new`](super::Neuron::new), [`Layer::new`](super::Layer::new) and [`Mlp::new`](super::Mlp::new) draw the initial parameters from a
 /// caller-supplied RNG. Weights are uniform in `[-limit, limit]`
 /// ([`weight_limit`](Init::weight_limit)); biases are the constant [`bias`](Init::bias).
 ///

@@ -2,7 +2,7 @@
 //!
 //! micrograd's `nn.py` in Rust. A model owns its parameters as plain `f64`s, in one documented
 //! order (layer by layer, neuron by neuron, each neuron's weights `w0..w(n-1)` then its bias
-//! `b`), and has no lifetime. A training step puts the parameters on a [`Tape`] with
+//! `b`), and has no lifetime. A training step puts the parameters on a [`Tape`](crate::Tape) with
 //! [`Module::record`], runs forward, computes a loss, runs backward, reads the gradients in
 //! parameter order and hands them to an [optimizer](crate::optim):
 //!
@@ -44,7 +44,7 @@
 //!
 //! This loop is the fast one: each neuron is one node on the tape (its weighted sum) plus one
 //! for its activation, and the tape and the gradients keep their memory from one step to the
-//! next. Your own loss or activation, written with [`Value`]'s operations, runs in it at the
+//! next. Your own loss or activation, written with [`Value`](crate::Value)'s operations, runs in it at the
 //! same speed as the built-in ones.
 //!
 //! Printing a model shows its shape, like micrograd's reprs:

@@ -38,7 +38,7 @@ impl Neuron {
     /// first, in order; `fan_out` is 1). A neuron with no inputs is just its bias.
     ///
     /// # Panics
-    /// If `nin` weights do not fit in memory (a [`Layer`] or an [`Mlp`] of that size is an
+    /// If `nin` weights do not fit in memory (a [`Layer`](super::Layer) or an [`Mlp`](super::Mlp) of that size is an
     /// `Err` instead).
     ///
     /// ```

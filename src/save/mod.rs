@@ -67,7 +67,7 @@
 //! decimal that parses back to the same bits. The last line holds the 64-bit FNV-1a hash, in
 //! hexadecimal, of every byte before it: a file cut short has no `end` line, and a changed
 //! byte changes the hash. (To change a weight, load the model, change it with
-//! [`Module::set_parameters`](crate::nn::Module::set_parameters) and save it again.)
+//! [`Module::set_parameters`] and save it again.)
 //!
 //! # safetensors: the PyTorch mapping
 //!
