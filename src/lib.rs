@@ -43,6 +43,18 @@ pub mod tutorial;
 /// ```
 pub use rand;
 
+/// The `indexmap` crate this crate was built with, re-exported:
+/// [`Module::named_parameters`](nn::Module::named_parameters) returns an `IndexMap`, a map
+/// that keeps its order, so a model of your own can name the type without depending on it.
+///
+/// ```
+/// use tapegrad::indexmap::IndexMap;
+///
+/// let named: IndexMap<String, f64> = [("b".to_string(), 0.5)].into_iter().collect();
+/// assert_eq!(named["b"], 0.5);
+/// ```
+pub use indexmap;
+
 pub use engine::{
     BackwardTrace, Gradients, Op, Tape, TracePass, TraceStep, Value, affine, bytes_per_node, dot,
     sum,
@@ -51,7 +63,3 @@ pub use error::Error;
 pub use gradcheck::{
     GradCheckConfig, GradCheckReport, InputCheck, Kink, check_gradients, check_gradients_with,
 };
-
-// The engine's files at the crate paths the other modules import from (`crate::tape::Tape`,
-// `crate::ops::weighted_sum`), as before they moved into `engine/`.
-use engine::{backward as grad, ops, tape, value};

@@ -65,8 +65,9 @@ pub mod taking_your_network_further {}
 pub mod coming_from_micrograd {}
 
 pub mod helpers {
-    //! The pieces chapters 6 and 7 share, written once: the plain training loop of chapter 6
-    //! as a function, and the accuracy of a classifier.
+    //! What chapters 6 and 7 share, written once: the plain training loop of chapter 6 as a
+    //! function. (The accuracy they measure is the library's,
+    //! [`nn::accuracy`](crate::nn::accuracy).)
 
     use crate::datasets::Point;
     use crate::nn::{Mlp, Module};
@@ -130,32 +131,5 @@ pub mod helpers {
             }
         }
         Ok(losses)
-    }
-
-    /// The share of `points` the model puts on the right side of 0 (an output above 0 means
-    /// a label above 0); NaN for no points.
-    ///
-    /// ```
-    /// use tapegrad::datasets::Point;
-    /// use tapegrad::nn::{Activation::Tanh, Layer, Mlp, Neuron};
-    /// use tapegrad::tutorial::helpers::accuracy;
-    ///
-    /// let neuron = Neuron::from_parts(vec![1.0, 0.0], 0.0, Tanh); // the sign of x
-    /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
-    /// let points = [Point::new(-1.0, 0.0, -1.0), Point::new(1.0, 0.0, 1.0), Point::new(2.0, 0.0, -1.0)];
-    /// assert_eq!(accuracy(&model, &points)?, 2.0 / 3.0);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`]
-    /// if a point's coordinates are NaN or infinite.
-    pub fn accuracy(model: &Mlp, points: &[Point]) -> Result<f64, Error> {
-        let mut right = 0;
-        for p in points {
-            let out = model.predict(&p.inputs())?[0];
-            right += usize::from((out > 0.0) == (p.label > 0.0));
-        }
-        Ok(right as f64 / points.len() as f64)
     }
 }

@@ -27,7 +27,7 @@ use tapegrad::diagnose::{
 };
 use tapegrad::loss::Loss;
 use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
-use tapegrad::nn::{Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, check_gradients};
 
 #[path = "common/numeric.rs"]
@@ -50,7 +50,7 @@ fn two_layers(neurons: Vec<Neuron>) -> Mlp {
 fn losses(ls: &[f64]) -> History {
     let mut h = History::new();
     for &l in ls {
-        h.record_loss(l);
+        h.push_loss(l);
     }
     h
 }
@@ -520,8 +520,8 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
         (0.6, [0.2, 0.004]),
         (0.7, [0.0, 0.0]),
     ] {
-        h.record_loss(loss);
-        h.record_update_ratios(ratios.to_vec());
+        h.push_loss(loss);
+        h.push_update_ratios(ratios.to_vec());
     }
     assert_eq!(RISE_EPOCHS, 3);
     assert_eq!(
@@ -580,8 +580,8 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
         (0.7, 0.0),
         (0.8, 0.0),
     ] {
-        h.record_loss(loss);
-        h.record_update_ratios(vec![ratio, 0.01]);
+        h.push_loss(loss);
+        h.push_update_ratios(vec![ratio, 0.01]);
     }
     let d = diagnose(&h);
     let [Finding::LossRising { update_ratios, .. }] = d.findings() else {
@@ -649,7 +649,7 @@ fn update_ratios_are_measured_per_layer() {
     let before = model.parameters(); // [3, 4] then [1, 0]
     model.set_parameters(&[3.0, 4.5, 1.0, 0.0]).unwrap();
     let mut h = History::new();
-    h.record_update(&model, &before);
+    h.push_update(&model, &before);
     assert_eq!(h.update_ratios(), &[vec![0.1, 0.0]]);
     assert_eq!(update_ratio(&[3.0, 4.0], &[3.0, 4.5]), 0.1);
 }

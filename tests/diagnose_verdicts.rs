@@ -11,7 +11,7 @@ use tapegrad::datasets::{self, Playground};
 use tapegrad::diagnose::{Checkup, Diagnosis, Finding, History};
 use tapegrad::loss::Loss;
 use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
-use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
 /// The diagnosis of a run, in one call, with its losses as the run recorded them.
@@ -318,14 +318,14 @@ fn wrong_hand_gradients_are_the_cause_not_the_learning_rate() {
     };
     let mut history = History::new();
     for _ in 0..10 {
-        history.record_loss(runs::mean_loss(&model, &data, Loss::HalfSquaredError).unwrap());
+        history.push_loss(runs::mean_loss(&model, &data, Loss::HalfSquaredError).unwrap());
         let before = model.parameters();
         let g = hand(&model);
         let stepped: Vec<f64> = before.iter().zip(&g).map(|(p, g)| p - 0.5 * g).collect();
         model.set_parameters(&stepped).unwrap();
-        history.record_update(&model, &before);
+        history.push_update(&model, &before);
     }
-    history.record_loss(runs::mean_loss(&model, &data, Loss::HalfSquaredError).unwrap());
+    history.push_loss(runs::mean_loss(&model, &data, Loss::HalfSquaredError).unwrap());
     let given = hand(&model);
     let d = Checkup::new(&model, &data.xs, &data.ys, Loss::HalfSquaredError)
         .history(&history)

@@ -11,7 +11,7 @@ use super::{
 use crate::error::Error;
 use crate::gradcheck::{GradCheckConfig, GradCheckReport, check_gradients};
 use crate::loss::Loss;
-use crate::nn::{Activation, Mlp, Module, parameter_name};
+use crate::nn::{Activation, Forward, Mlp, Module, parameter_name};
 use crate::{Tape, Value};
 
 /// The loss as a function of the model's parameters (recorded on a tape, in parameter order).
@@ -122,7 +122,7 @@ impl<'a> Checkup<'a> {
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
     /// let mut history = History::new();
     /// for loss in [0.5, 0.4, 0.9, 1.3, 2.0] {
-    ///     history.record_loss(loss);
+    ///     history.push_loss(loss);
     /// }
     /// let d = Checkup::new(&model, &[[0.5], [-0.5]], &[1.0, -1.0], Loss::HalfSquaredError)
     ///     .history(&history)
@@ -170,7 +170,7 @@ impl<'a> Checkup<'a> {
     /// ```
     /// use tapegrad::diagnose::Checkup;
     /// use tapegrad::loss::{self, Loss};
-    /// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Module, Neuron};
     /// use tapegrad::Value;
     ///
     /// # fn main() -> Result<(), tapegrad::Error> {

@@ -95,7 +95,7 @@ pub enum Finding {
         /// The last loss.
         now: f64,
         /// For each layer, the largest update/weight ratio of the updates since `best_epoch`
-        /// (empty if the history recorded no updates).
+        /// (empty if the history holds no updates).
         update_ratios: Vec<f64>,
     },
     /// Tanh or sigmoid units of a hidden layer that sit near their limits (see
@@ -210,7 +210,7 @@ pub enum Finding {
         since: usize,
         /// The last epoch.
         last_epoch: usize,
-        /// The loss at the last epoch, as recorded.
+        /// The loss at the last epoch, as the history holds it.
         loss: f64,
         /// The model's mean loss now, computed with the [`Loss`] on every sample.
         mean_loss: f64,

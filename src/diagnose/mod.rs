@@ -33,9 +33,9 @@
 //!   mini-batches.
 //!
 //! It runs the model forward in plain `f64`, layer by layer
-//! ([`Layer::predict`](crate::nn::Layer::predict)), and records its own tapes: it never touches
-//! the training loop's tape, so it can run after any epoch or once at the end. Recording a
-//! [`History`] costs a few numbers per step.
+//! ([`Forward::predict`](crate::nn::Forward::predict) on each layer), and records its own
+//! tapes: it never touches the training loop's tape, so it can run after any epoch or once
+//! at the end. Keeping a [`History`] costs a few numbers per step.
 //!
 //! ```
 //! use tapegrad::diagnose::{Checkup, Finding, History};
@@ -53,7 +53,7 @@
 //! let (xs, ys) = ([[1.0], [2.0], [3.0]], [1.0, 0.0, 1.0]);
 //! let mut history = History::new();
 //! for _ in 0..20 {
-//!     history.record_loss(0.5); // what a training loop would see: no progress
+//!     history.push_loss(0.5); // what a training loop would see: no progress
 //! }
 //! let diagnosis = Checkup::new(&model, &xs, &ys, Loss::HalfSquaredError).history(&history).run()?;
 //! assert!(matches!(

@@ -128,7 +128,7 @@ impl Diagnosis {
         }
         let mut history = History::new();
         for &l in losses {
-            history.record_loss(l);
+            history.push_loss(l);
         }
         Checkup::new(model, &inputs, &labels, loss)
             .history(&history)

@@ -70,6 +70,7 @@ impl Gradients {
     /// ```
     #[must_use]
     #[track_caller]
+    #[doc(alias = "grad")]
     pub fn wrt(&self, v: Value<'_>) -> f64 {
         self.slot(v, "Gradients::wrt").copied().unwrap_or(0.0)
     }
@@ -193,6 +194,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(g1, g2); // never doubled
     /// ```
     #[must_use]
+    #[doc(alias = "zero_grad")]
     pub fn backward(self) -> Gradients {
         let mut g = Gradients::new();
         if let Some(t) = self.tape() {

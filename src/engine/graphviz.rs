@@ -85,6 +85,7 @@ impl Value<'_> {
     /// ```
     #[must_use]
     #[track_caller]
+    #[doc(alias = "draw_dot")]
     pub fn to_dot(self, grads: Option<&Gradients>) -> String {
         let mut s =
             String::from("digraph tapegrad {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
