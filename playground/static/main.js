@@ -22,7 +22,9 @@ const VIEW_CAPTIONS = {
     "Edges by ∂L/∂w, the gradient of the last batch's loss: thicker is larger (relative to the largest now), blue positive, orange negative. Gradient descent moves each weight against its gradient: a blue edge's weight goes down. Neurons are ringed by ∂L/∂(their output).",
 };
 
-const page = fromUrl(location.search).page;
+// Read once, before anything rewrites the address bar.
+const fromLink = fromUrl(location.search);
+const page = fromLink.page;
 let settings = { ...DEFAULTS };
 let session = null;
 let status = "paused";
@@ -212,7 +214,7 @@ function applyPage() {
   $("#view-caption").textContent = VIEW_CAPTIONS[page.view];
   outputMap.setShowTest(page.show_test);
   outputMap.setDiscretize(page.discretize);
-  writeUrl(settings, page);
+  if (session) writeUrl(settings, page);
 }
 $("#view-gradients").onchange = (e) => {
   page.view = e.target.checked ? "gradients" : "weights";
@@ -354,9 +356,12 @@ async function start(requested) {
     session = await Session.create(requested, handlers);
   } catch (error) {
     if (error.status === 400 && Object.keys(requested).length > 0) {
-      // A link with a bad setting: say which, then start from the defaults.
-      showMessage(`This link's settings were refused: ${error.message}. Starting from the defaults.`);
-      return start({});
+      // A link with a bad setting: say which, then drop that one (or all, if none is named).
+      const rest = { ...requested };
+      if (error.field && error.field in rest) delete rest[error.field];
+      const next = Object.keys(rest).length < Object.keys(requested).length ? rest : {};
+      showMessage(`This link's settings were refused: ${error.message}. Using the defaults for ${next === rest ? error.field : "all of them"}.`);
+      return start(next);
     }
     showMessage(error.message);
     setTimeout(() => start(requested), 3000);
@@ -372,4 +377,4 @@ function settingsForNewSession() {
 }
 
 window.addEventListener("pagehide", () => session?.close());
-start(fromUrl(location.search).settings);
+start(fromLink.settings);
