@@ -79,6 +79,7 @@ sample.onClose = () => {
   pickedPoint = null;
   outputMap.setPicked(null);
 };
+sample.onStep = (where) => network.setTracing(where);
 const findings = new FindingsView($("#findings"), network);
 
 // ---------------------------------------------------------------- controls

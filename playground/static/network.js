@@ -113,7 +113,7 @@ export class NetworkView {
 
     // Column headers: the layer count, then each hidden layer's neuron count with + and −.
     const header = html("div", "layer-count", this.root);
-    header.style.left = `${x(1) - 20}px`;
+    header.style.left = `${(x(0) + NODE + x(columns - 1)) / 2 - 90}px`;
     header.style.top = "0px";
     const addLayer = html("button", "round", header, "+");
     addLayer.id = "add-layer";
@@ -429,6 +429,12 @@ export class NetworkView {
         }
       }
     }
+  }
+
+  /** Marks the neuron the step-by-step view is at (null for none). */
+  setTracing(where) {
+    this.root.querySelector(".node.tracing")?.classList.remove("tracing");
+    if (where) this.nodes?.[where.layer]?.[where.neuron]?.node.classList.add("tracing");
   }
 
   /** Marks the layers and neurons the diagnosis names; `focus` is the one under the pointer. */

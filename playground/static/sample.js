@@ -14,6 +14,15 @@ function row(table, cells, className = "") {
   return tr;
 }
 
+/**
+ * The neuron a tape node belongs to, read from its parameter-style name ("layer1.neuron0.w2",
+ * "layers.1.neurons.0.out"), or null when the name names none.
+ */
+function neuronNamed(name) {
+  const match = /layers?\.?(\d+)\.neurons?\.?(\d+)/.exec(name);
+  return match ? { layer: Number(match[1]), neuron: Number(match[2]) } : null;
+}
+
 export class SamplePanel {
   constructor(root) {
     this.root = root;
@@ -28,6 +37,7 @@ export class SamplePanel {
 
   hide() {
     this.root.hidden = true;
+    this.onStep?.(null);
     this.onClose?.();
   }
 
@@ -77,6 +87,7 @@ export class SamplePanel {
       html("th", "", head, title);
     }
     this.steps = [];
+    this.names = (sample.backward ?? []).map((step) => step.name ?? "");
     (sample.backward ?? []).forEach((step, s) => {
       const body = html("tbody", "step", table);
       body.dataset.step = s;
@@ -150,5 +161,6 @@ export class SamplePanel {
     this.root.querySelector("#sample-prev").disabled = this.step <= 0;
     this.root.querySelector("#sample-next").disabled = this.step >= last;
     this.steps[this.step]?.scrollIntoView?.({ block: "nearest" });
+    this.onStep?.(neuronNamed(this.names[this.step] ?? ""));
   }
 }
