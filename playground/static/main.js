@@ -237,7 +237,9 @@ function pick(x, y) {
     .sample(x, y)
     .then((answer) => {
       hideMessage();
+      const first = $("#sample-panel").hidden;
       sample.render(answer);
+      if (first) $("#sample-panel").scrollIntoView({ behavior: "smooth", block: "start" });
       pickedPoint = answer.point ?? null;
       outputMap.setPicked(pickedPoint);
     })
