@@ -108,7 +108,9 @@ for (const dataset of DATASETS) {
   const label = document.createElement("span");
   label.textContent = dataset.label;
   button.append(canvas, label);
-  button.onclick = () => change({ dataset: dataset.id });
+  // Regression takes squared error only, so picking a regression set brings it along.
+  button.onclick = () =>
+    change(dataset.problem === "regression" && settings.loss !== "mse" ? { dataset: dataset.id, loss: "mse" } : { dataset: dataset.id });
   $("#datasets").appendChild(button);
 }
 
