@@ -282,7 +282,9 @@ $("#csv-file").addEventListener("change", async (event) => {
 
 // ---------------------------------------------------------------- the stream
 
-const stats = { frames: 0, since: performance.now(), rate: 0, bytes: 0 };
+// Frames a second, the last frame's size, and the slowest recent draw (decaying), for the
+// footer and for browser tests.
+const stats = { frames: 0, since: performance.now(), rate: 0, bytes: 0, drawMs: 0 };
 window.playgroundStats = stats;
 
 function onFrame(frame) {
@@ -301,6 +303,7 @@ function draw() {
   drawPending = false;
   const frame = latest;
   if (!frame) return;
+  const started = performance.now();
   const output = frame.output ?? {};
   outputMap.drawMap(decodeMap(output.map), output.n);
   for (const input of frame.inputs ?? []) input.mapBytes = decodeMap(input.map);
@@ -326,6 +329,7 @@ function draw() {
     divergedShown = false;
   }
   const now = performance.now();
+  stats.drawMs = Math.max(stats.drawMs * 0.9, now - started);
   if (now - stats.since >= 1000) {
     stats.rate = (stats.frames * 1000) / (now - stats.since);
     stats.frames = 0;
