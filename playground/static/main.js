@@ -33,6 +33,7 @@ let drawPending = false;
 let problem = "classification";
 let pickedPoint = null;
 let divergedShown = false;
+let previewing = null;
 
 // ---------------------------------------------------------------- messages
 
@@ -64,6 +65,15 @@ const network = new NetworkView($("#network"), $("#tooltip"), {
   },
   setHidden(hidden) {
     change({ hidden });
+  },
+  preview(where) {
+    previewing = where;
+    $("#heatmap-caption").textContent = where
+      ? where.layer === (latest?.layers?.length ?? 0) - 1
+        ? "The output neuron"
+        : `Neuron ${where.neuron + 1} of layer ${where.layer + 1}: its output over the plane`
+      : "";
+    if (latest) draw();
   },
   editWeight(layer, neuron, input, value) {
     if (!session) return;
@@ -305,11 +315,16 @@ function draw() {
   if (!frame) return;
   const started = performance.now();
   const output = frame.output ?? {};
-  outputMap.drawMap(decodeMap(output.map), output.n);
-  for (const input of frame.inputs ?? []) input.mapBytes = decodeMap(input.map);
-  for (const layer of frame.layers ?? []) {
-    for (const neuron of layer.neurons ?? []) neuron.mapBytes = decodeMap(neuron.map);
+  if (!frame.decoded) {
+    frame.decoded = true;
+    for (const layer of frame.layers ?? []) {
+      for (const neuron of layer.neurons ?? []) neuron.mapBytes = decodeMap(neuron.map);
+    }
   }
+  // Hovering a neuron shows its own map in the big square, as the Playground does.
+  const shown = previewing && frame.layers?.[previewing.layer]?.neurons?.[previewing.neuron];
+  if (shown?.mapBytes?.length) outputMap.drawMap(shown.mapBytes, Math.round(Math.sqrt(shown.mapBytes.length)));
+  else outputMap.drawMap(decodeMap(output.map), output.n);
   network.update(frame);
   const epochBox = $("#epoch");
   epochBox.textContent = formatEpoch(frame.epoch);

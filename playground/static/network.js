@@ -51,7 +51,8 @@ function featureMap(id) {
 export class NetworkView {
   /**
    * `root` is an empty positioned box. `intents` has `toggleFeature(id)`, `setHidden(list)`,
-   * `editWeight(layer, neuron, input, value)` (input null for a bias).
+   * `editWeight(layer, neuron, input, value)` (input null for a bias), `preview(where)` (the
+   * neuron under the pointer, or null).
    */
   constructor(root, tooltip, intents) {
     this.root = root;
@@ -226,8 +227,14 @@ export class NetworkView {
         node.style.top = `${y(n)}px`;
         const canvas = html("canvas", "", node);
         canvas.width = canvas.height = 24;
-        node.addEventListener("mouseenter", (event) => this.showNodeTip(event, l, n));
-        node.addEventListener("mouseleave", () => this.hideTip());
+        node.addEventListener("mouseenter", (event) => {
+          this.showNodeTip(event, l, n);
+          this.intents.preview?.({ layer: l, neuron: n });
+        });
+        node.addEventListener("mouseleave", () => {
+          this.hideTip();
+          this.intents.preview?.(null);
+        });
         const bias = html("div", "bias", node);
         bias.dataset.layer = l;
         bias.dataset.neuron = n;
