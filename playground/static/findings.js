@@ -1,12 +1,15 @@
 // Why it fails, live: the library's `diagnose` findings as they come and go, each pointing at
 // the layer or neuron it names on the network picture (hover one to light it up).
 
+import { neuronName } from "./format.js";
+
+/** Where a finding points, in the library's numbering (layers from 0, as its text says). */
 function describe(finding, layers) {
   if (finding.layer === null || finding.layer === undefined) return "";
   const output = finding.layer === layers - 1;
-  const layer = output ? "the output layer" : `layer ${finding.layer + 1}`;
+  const layer = output ? `layer ${finding.layer} (output)` : `layer ${finding.layer}`;
   if (finding.neuron === null || finding.neuron === undefined) return layer;
-  return output ? "the output neuron" : `neuron ${finding.neuron + 1} of ${layer}`;
+  return `${neuronName(finding.layer, finding.neuron)}${output ? " (output)" : ""}`;
 }
 
 export class FindingsView {

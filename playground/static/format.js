@@ -36,3 +36,13 @@ export function decodeMap(base64) {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i) << 24 >> 24;
   return bytes;
 }
+
+/** A neuron as the library names it (layers and neurons count from 0): `layer0.neuron1`. */
+export function neuronName(layer, neuron) {
+  return `layer${layer}.neuron${neuron}`;
+}
+
+/** A parameter as the library names it: `layer0.neuron1.w0`, or `layer0.neuron1.b` (input null). */
+export function parameterName(layer, neuron, input) {
+  return `${neuronName(layer, neuron)}.${input === null ? "b" : `w${input}`}`;
+}

@@ -11,7 +11,7 @@ import { SamplePanel } from "./sample.js";
 import { FindingsView } from "./findings.js";
 import { renderGradcheck } from "./gradcheck.js";
 import { drawThumbnail } from "./thumbnails.js";
-import { decodeMap, epoch as formatEpoch, num } from "./format.js";
+import { decodeMap, epoch as formatEpoch, neuronName, num } from "./format.js";
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -71,7 +71,7 @@ const network = new NetworkView($("#network"), $("#tooltip"), {
     $("#heatmap-caption").textContent = where
       ? where.layer === (latest?.layers?.length ?? 0) - 1
         ? "The output neuron"
-        : `Neuron ${where.neuron + 1} of layer ${where.layer + 1}: its output over the plane`
+        : `${neuronName(where.layer, where.neuron)}: its output over the plane`
       : "";
     if (latest) draw();
   },
@@ -339,7 +339,8 @@ function draw() {
   if (frame.status && frame.status !== status) setStatus(frame.status);
   if (frame.status === "diverged" && !divergedShown) {
     divergedShown = true;
-    showMessage(`Training stopped: ${frame.reason ?? "the loss stopped being a finite number"}. Lower the learning rate, then reset.`, "error");
+    const reason = String(frame.reason ?? "the loss stopped being a finite number").trim();
+    showMessage(`Training stopped: ${reason}${/[.!?]$/.test(reason) ? "" : "."} Press reset to start again.`, "error");
   } else if (frame.status !== "diverged") {
     divergedShown = false;
   }

@@ -9,7 +9,7 @@
 import { css } from "./colors.js";
 import { paintMap } from "./heatmap.js";
 import { FEATURES, MAX_LAYERS, MAX_NEURONS } from "./state.js";
-import { num, signed } from "./format.js";
+import { neuronName, num, parameterName, signed } from "./format.js";
 import { html, svgNode } from "./dom.js";
 
 const NODE = 40;
@@ -283,7 +283,7 @@ export class NetworkView {
     const weight = isBias ? data.bias : data.weights?.[input];
     const grad = isBias ? data.bias_grad : data.grads?.[input];
     const update = isBias ? data.bias_update : data.updates?.[input];
-    const what = isBias ? `bias of neuron ${neuron + 1}, layer ${layer + 1}` : `weight ${this.edgeName(layer, neuron, input)}`;
+    const what = `${parameterName(layer, neuron, input)}: ${isBias ? "the bias" : `the weight ${this.edgeName(layer, neuron, input)}`}`;
     this.tooltip.innerHTML = "";
     html("div", "tip-title", this.tooltip, what);
     const table = html("table", "", this.tooltip);
@@ -302,7 +302,7 @@ export class NetworkView {
     if (!data) return;
     this.tooltip.innerHTML = "";
     const output = layer === this.frame.layers.length - 1;
-    html("div", "tip-title", this.tooltip, output ? "Output neuron" : `Neuron ${neuron + 1}, layer ${layer + 1}`);
+    html("div", "tip-title", this.tooltip, `${neuronName(layer, neuron)}${output ? " (the output)" : ""}`);
     const table = html("table", "", this.tooltip);
     const tr = html("tr", "", table);
     html("td", "", tr, "\u2202L/\u2202output");
@@ -315,8 +315,8 @@ export class NetworkView {
   }
 
   edgeName(layer, neuron, input) {
-    const from = layer === 0 ? this.frame.inputs[input]?.name ?? `input ${input + 1}` : `neuron ${input + 1} of layer ${layer}`;
-    const to = layer === this.frame.layers.length - 1 ? "the output" : `neuron ${neuron + 1} of layer ${layer + 1}`;
+    const from = layer === 0 ? this.frame.inputs[input]?.name ?? `input ${input}` : neuronName(layer - 1, input);
+    const to = layer === this.frame.layers.length - 1 ? "the output" : neuronName(layer, neuron);
     return `from ${from} to ${to}`;
   }
 

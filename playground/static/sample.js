@@ -4,7 +4,7 @@
 // (the library's `backward_traced`); the page only lays them out and steps through them.
 
 import { drawGraph } from "./graph.js";
-import { num, signed } from "./format.js";
+import { neuronName, num, signed } from "./format.js";
 import { html } from "./dom.js";
 
 
@@ -61,7 +61,7 @@ export class SamplePanel {
     const layers = sample.forward ?? [];
     layers.forEach((layer, l) => {
       const column = html("div", "forward-column", forward);
-      html("div", "forward-title", column, l === layers.length - 1 ? "Output" : `Layer ${l + 1}`);
+      html("div", "forward-title", column, l === layers.length - 1 ? `Layer ${l} (output)` : `Layer ${l}`);
       layer.forEach((neuron, n) => {
         const cell = html("div", "forward-cell", column);
         cell.dataset.layer = l;
@@ -129,7 +129,8 @@ export class SamplePanel {
     for (const title of ["parameter", "weight", "gradient", "update = \u2212lr \u00d7 gradient", "new weight"]) html("th", "", updateHead, title);
     const updateBody = html("tbody", "", updates);
     for (const update of sample.updates ?? []) {
-      const tr = row(updateBody, [update.name, update.weight, update.grad, update.update, update.new], "update-row");
+      // Six digits for the weights: one sample's step is small, four would hide it.
+      const tr = row(updateBody, [update.name, num(update.weight, 6), num(update.grad, 4), num(update.update, 4), num(update.new, 6)], "update-row");
       tr.dataset.name = update.name;
       tr.dataset.grad = update.grad;
       tr.dataset.update = update.update;
@@ -141,7 +142,7 @@ export class SamplePanel {
     const output = layers.length > 0 && neuron.layer === layers.length - 1;
     this.root.querySelector("#sample-graph-title").textContent = output
       ? "The output neuron as a graph, for this point"
-      : `Neuron ${(neuron.neuron ?? 0) + 1} of layer ${(neuron.layer ?? 0) + 1} as a graph, for this point`;
+      : `${neuronName(neuron.layer ?? 0, neuron.neuron ?? 0)} as a graph, for this point`;
     drawGraph(this.root.querySelector("#sample-graph"), neuron);
 
     this.show(0);
