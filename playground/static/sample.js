@@ -8,9 +8,10 @@ import { neuronName, num, signed } from "./format.js";
 import { html } from "./dom.js";
 
 
+/** A table row: a name, then numbers already formatted (right-aligned). */
 function row(table, cells, className = "") {
   const tr = html("tr", className, table);
-  for (const cell of cells) html("td", typeof cell === "number" ? "number" : "", tr, typeof cell === "number" ? num(cell, 4) : cell);
+  cells.forEach((cell, i) => html("td", i > 0 ? "number" : "", tr, cell));
   return tr;
 }
 
