@@ -34,6 +34,7 @@ let problem = "classification";
 let pickedPoint = null;
 let divergedShown = false;
 let previewing = null;
+let reconnecting = false;
 
 // ---------------------------------------------------------------- messages
 
@@ -372,6 +373,7 @@ async function start(requested) {
     frame: onFrame,
     lost() {
       showMessage("Lost the connection to the server; starting a new session…");
+      reconnecting = true;
       session?.close();
       session = null;
       setTimeout(() => start(settingsForNewSession()), 1500);
@@ -391,6 +393,10 @@ async function start(requested) {
     showMessage(error.message);
     setTimeout(() => start(requested), 3000);
     return;
+  }
+  if (reconnecting) {
+    reconnecting = false;
+    showMessage("The server lost this run (it restarted, or the tab slept); a new run started with the same settings.", "info");
   }
   applySettings(session.settings ?? requested);
   $("#download").href = session.modelUrl;

@@ -90,7 +90,8 @@ export function toQuery(settings, page) {
   if (page.show_test) query.set("show_test", "1");
   if (page.discretize) query.set("discretize", "1");
   if (page.view !== "weights") query.set("view", page.view);
-  return query.toString();
+  // Commas separate list items and need no escaping in a query: keep links readable.
+  return query.toString().replaceAll("%2C", ",");
 }
 
 /** Writes the settings into the address bar without adding a history entry. */
