@@ -7,6 +7,9 @@
 //! and a Graphviz file of the graph, written to `tapegrad/expression.dot` in the Cargo target
 //! directory. Render it with `dot -Tsvg` (the path is printed); the guide shows the picture.
 
+#[cfg(test)]
+#[path = "../tests/common/committed.rs"]
+mod committed;
 #[path = "common/no_args.rs"]
 mod no_args;
 #[path = "common/output.rs"]
@@ -20,7 +23,7 @@ use tapegrad::{Tape, Value, check_gradients};
 
 /// The expression from micrograd's README, on any two values, written exactly as there.
 #[allow(clippy::misrefactored_assign_op)]
-pub fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
+fn micrograd_expression<'t>(a: Value<'t>, b: Value<'t>) -> Value<'t> {
     let mut c = (a + b).with_label("c");
     let mut d = (a * b + b.powi(3)).with_label("d");
     c += c + 1.0;
@@ -66,4 +69,32 @@ fn main() -> Result<(), Box<dyn Error>> {
     let path = shown(&path);
     println!("\nwrote {path}; render it with: dot -Tsvg {path} -o expression.svg");
     Ok(())
+}
+
+/// The graph the guide shows is the one this example writes (`cargo test` runs this: `test =
+/// true` in Cargo.toml).
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::committed::matches_committed;
+
+    #[test]
+    fn the_expression_graph_is_the_committed_one() {
+        let tape = Tape::new();
+        let a = tape.var(-4.0).with_label("a");
+        let b = tape.var(2.0).with_label("b");
+        let g = micrograd_expression(a, b);
+        let dot = g.to_dot(Some(&g.backward()));
+        // The constants and exponents the picture is there to show.
+        for oval in [
+            "\"f / 2\"",
+            "\"10 / f\"",
+            "\"e**2\"",
+            "\"b**3\"",
+            "\"3 * #16\"",
+        ] {
+            assert!(dot.contains(&format!("label={oval}")), "{oval}");
+        }
+        matches_committed("expression.dot", &dot);
+    }
 }

@@ -23,6 +23,7 @@
 //! | [`bce_with_logits`]: cross-entropy of a raw score | `nn.BCEWithLogitsLoss` |
 //! | [`hinge`]: `max(0, 1 − y·score)`, labels ±1 (micrograd's) | `(1 - y * score).clamp(min=0)` |
 //! | [`l2_penalty`]: `alpha · Σ p²` | `weight_decay` (its gradient `2·alpha·p`) |
+//! | [`l1_penalty`]: `alpha · Σ abs(p)` | `alpha * p.abs().sum()` (its gradient `alpha·sign(p)`) |
 //!
 //! ```
 //! use tapegrad::{Tape, loss};
@@ -402,6 +403,47 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
     let partials = params.iter().map(|p| 2.0 * alpha * p.data());
     fused("loss::l2_penalty", params, data, partials)
+}
+
+/// L1 regularisation (the lasso, the TensorFlow Playground's "L1"): `alpha · Σ |p|` over
+/// `params`.
+///
+/// Gradient: `d/dp = alpha · sign(p)`, pulling every parameter towards 0 by the same amount
+/// whatever its size, which is why L1 drives small weights to exactly 0 where L2
+/// ([`l2_penalty`]) only shrinks them. One node with a parent for each recorded parameter
+/// (constants on no tape add none); no parameters give the constant 0.
+///
+/// At p = 0, |p| has a kink: its slope is −1 from the left and +1 from the right, and any
+/// number between is a subgradient. This penalty records **0** there, the crate's convention
+/// for kinks (as [`Value::abs`] and [`Value::relu`] record 0 at 0), so a parameter at exactly
+/// 0 gets no push from the penalty; -0.0 counts as 0. A central difference at 0 also gives 0,
+/// and [`check_gradients`](crate::check_gradients) reports the kink, with slopes ∓alpha.
+/// A NaN parameter makes the penalty NaN, and every partial NaN (the crate's NaN rule).
+///
+/// # Panics
+/// If `alpha` is negative or not finite, or the parameters are recorded on different tapes.
+///
+/// ```
+/// use tapegrad::{Tape, loss};
+///
+/// let tape = Tape::new();
+/// let p = tape.vars(&[0.5, -2.0, 0.0]);
+/// let l = loss::l1_penalty(&p, 0.25);
+/// assert_eq!(l.data(), 0.625);
+/// assert_eq!(l.backward().wrt_all(&p), vec![0.25, -0.25, 0.0]);
+/// ```
+#[track_caller]
+pub fn l1_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
+    assert!(
+        alpha.is_finite() && alpha >= 0.0,
+        "l1_penalty: alpha must be a finite number ≥ 0, got {alpha}"
+    );
+    let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data().abs());
+    let partials = params.iter().map(|p| {
+        let x = p.data();
+        alpha * if x == 0.0 { 0.0 } else { x.signum() }
+    });
+    fused("loss::l1_penalty", params, data, partials)
 }
 
 /// A per-sample loss chosen by name, for example from a command line flag: `mse`,

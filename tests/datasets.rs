@@ -1,11 +1,13 @@
 //! Datasets: the Playground generators' geometry, moons, the fixed sets, splitting,
 //! determinism and CSV loading with its errors.
 
+use rand::RngExt;
 use rand::seq::SliceRandom;
 use tapegrad::Error;
 use tapegrad::datasets::{
-    self, CsvColumns, Playground, Point, Split, circle, from_csv_str, gauss, moons, odd_even,
-    odd_even_bits, odd_even_range, six_points, spiral, split, split_shuffled, to_bits, xor,
+    self, CsvColumns, Playground, Point, Split, circle, from_csv_str, gauss, moons, multi_gauss,
+    odd_even, odd_even_bits, odd_even_range, plane, six_points, spiral, split, split_shuffled,
+    to_bits, xor,
 };
 
 #[path = "common/seeded.rs"]
@@ -176,6 +178,186 @@ fn spiral_noise_moves_points_by_at_most_noise() {
     assert!(moved > 490);
 }
 
+// ---- plane and multi_gauss: the regression sets ------------------------------------------
+
+/// Checks that `kind` makes, at several noises, the points its docs describe, drawn by hand
+/// from the same seed: per point four uniforms on [-6, 6), in the order x, y, the x shift, the
+/// y shift; the label is `target` at the shifted point. Returns its 1200 points at noise 0.
+fn regression_as_documented(
+    kind: Playground,
+    seed: u64,
+    target: impl Fn(f64, f64) -> f64,
+) -> Vec<Point> {
+    for noise in [0.0, 0.2, 0.5] {
+        let mut r = rng(seed);
+        let mut u = || -6.0 + 12.0 * r.random::<f64>();
+        let by_hand: Vec<Point> = (0..1200)
+            .map(|_| {
+                let (x, y) = (u(), u());
+                let (dx, dy) = (u() * noise, u() * noise);
+                Point::new(x, y, target(x + dx, y + dy))
+            })
+            .collect();
+        let made = kind.generate(1200, noise, &mut rng(seed)).unwrap();
+        assert_eq!(made, by_hand, "{kind} at noise {noise}");
+    }
+    let clean = kind.generate(1200, 0.0, &mut rng(seed)).unwrap();
+    assert!(clean.iter().all(in_view));
+    clean
+}
+
+/// multi_gauss's target written another way: the cone (height 1 falling to 0 at distance 2)
+/// of the nearest centre of the grid x = -4, 0, 4 by y = 2.5, -2.5, signed like a chessboard
+/// with + at the top left.
+fn cones(x: f64, y: f64) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for (col, cx) in [-4.0, 0.0, 4.0].into_iter().enumerate() {
+        for (row, cy) in [2.5, -2.5].into_iter().enumerate() {
+            let d = (x - cx).hypot(y - cy);
+            let sign = if (col + row) % 2 == 0 { 1.0 } else { -1.0 };
+            if d < best.0 {
+                best = (d, sign);
+            }
+        }
+    }
+    best.1 * (1.0 - best.0 / 2.0).max(0.0)
+}
+
+fn in_view(p: &Point) -> bool {
+    (-6.0..6.0).contains(&p.x) && (-6.0..6.0).contains(&p.y)
+}
+
+#[test]
+fn plane_labels_are_x_plus_y_over_10_with_exact_values_for_a_seed() {
+    let points = plane(3, 0.0, &mut rng(1)).unwrap();
+    assert_eq!(
+        points[0],
+        Point::new(5.690936847100833, 2.2948273284279175, 0.798576417552875)
+    );
+    assert_eq!(
+        points[2],
+        Point::new(
+            0.24412472949954722,
+            -1.3740050862845603,
+            -0.11298803567850131
+        )
+    );
+    let clean = regression_as_documented(Playground::Plane, 5, |x, y| (x + y) / 10.0);
+    assert!(clean.iter().all(|p| p.label == (p.x + p.y) / 10.0));
+    let (lo, hi) = clean.iter().fold((0.0f64, 0.0f64), |(lo, hi), p| {
+        (lo.min(p.label), hi.max(p.label))
+    });
+    assert!(-1.2 < lo && lo < -1.0 && 1.0 < hi && hi < 1.2, "{lo} {hi}");
+}
+
+#[test]
+fn regression_noise_moves_labels_and_keeps_points() {
+    // At noise 0.3 a plane label is within 1.2 · 1.3 of 0; a cone's always within 1.
+    for (kind, bound) in [
+        (Playground::Plane, 1.2 * 1.3),
+        (Playground::MultiGauss, 1.0),
+    ] {
+        let what = kind.name();
+        let clean = kind.generate(1200, 0.0, &mut rng(3)).unwrap();
+        let noisy = kind.generate(1200, 0.3, &mut rng(3)).unwrap();
+        let mut moved = 0;
+        for (a, b) in clean.iter().zip(&noisy) {
+            assert_eq!((a.x, a.y), (b.x, b.y), "{what}");
+            assert!(b.label.abs() <= bound, "{what}: {b:?}");
+            moved += usize::from(a.label != b.label);
+        }
+        assert!(moved > 600, "{what}: {moved} labels moved");
+    }
+}
+
+#[test]
+fn multi_gauss_labels_are_six_signed_cones_with_exact_values_for_a_seed() {
+    let points = multi_gauss(6, 0.0, &mut rng(1)).unwrap();
+    // Near (4, 2.5), a + cone; off every cone; near (4, -2.5), a - cone.
+    assert_eq!(
+        points[0],
+        Point::new(5.690936847100833, 2.2948273284279175, 0.1483305738076347)
+    );
+    assert_eq!(points[1].label, 0.0);
+    assert_eq!(
+        points[4],
+        Point::new(4.707472787823679, -1.3137831031417333, -0.30941541577025766)
+    );
+    let clean = regression_as_documented(Playground::MultiGauss, 6, cones);
+    assert!(clean.iter().all(|p| (-1.0..=1.0).contains(&p.label)));
+    // Both signs, and flat ground between the cones: six cones of radius 2 cover
+    // 6·π·4 / 144 ≈ 52% of the view.
+    let (pos, neg) = (
+        clean.iter().filter(|p| p.label > 0.0).count(),
+        clean.iter().filter(|p| p.label < 0.0).count(),
+    );
+    let zero = clean.len() - pos - neg;
+    assert!(pos > 250 && neg > 250 && zero > 450, "{pos} {neg} {zero}");
+    // Top left is +, top middle -.
+    assert!(
+        clean
+            .iter()
+            .filter(|p| p.x < -2.0 && p.y > 0.0)
+            .all(|p| p.label >= 0.0)
+    );
+    assert!(
+        clean
+            .iter()
+            .filter(|p| p.x.abs() < 2.0 && p.y > 0.0)
+            .all(|p| p.label <= 0.0)
+    );
+}
+
+#[test]
+fn regression_sets_in_the_playground_enum() {
+    assert_eq!(
+        Playground::REGRESSION,
+        [Playground::Plane, Playground::MultiGauss]
+    );
+    let mut all = Playground::CLASSIFICATION.to_vec();
+    all.extend(Playground::REGRESSION);
+    assert_eq!(all, Playground::ALL);
+    for kind in Playground::ALL {
+        let regression = Playground::REGRESSION.contains(&kind);
+        assert_eq!(kind.is_regression(), regression, "{kind}");
+        assert_eq!(
+            kind.samples(),
+            if regression { 1200 } else { 500 },
+            "{kind}"
+        );
+    }
+    assert_eq!(
+        "multi_gauss".parse::<Playground>().unwrap(),
+        Playground::MultiGauss
+    );
+    assert_eq!(
+        Playground::Plane.generate(50, 0.2, &mut rng(11)).unwrap(),
+        plane(50, 0.2, &mut rng(11)).unwrap()
+    );
+    assert_eq!(
+        Playground::MultiGauss
+            .generate(50, 0.2, &mut rng(11))
+            .unwrap(),
+        multi_gauss(50, 0.2, &mut rng(11)).unwrap()
+    );
+    let n = Playground::Plane.samples();
+    let data = datasets::playground(Playground::Plane, n, 0.0, &mut rng(2)).unwrap();
+    assert_eq!((data.train.len(), data.test.len()), (600, 600));
+}
+
+#[test]
+fn regression_noise_too_large_for_a_finite_label_is_refused() {
+    // Shifts of 6·f64::MAX overflow: x + y of the shifted point is ±inf or NaN.
+    assert_eq!(
+        plane(4, f64::MAX, &mut rng(0)).unwrap_err().to_string(),
+        "invalid argument: plane: noise 1.7976931348623157e308 is too large: it put labels at \
+         infinity (the Playground's noise slider 0-50% is 0.0-0.5)"
+    );
+    // A point shifted to infinity is off every cone: label 0, and the points stay in view.
+    let far = multi_gauss(4, f64::MAX, &mut rng(0)).unwrap();
+    assert!(far.iter().all(|p| in_view(p) && p.label == 0.0), "{far:?}");
+}
+
 #[test]
 fn spiral_odd_n_uses_each_arms_own_count() {
     let points = spiral(5, 0.0, &mut rng(9)).unwrap();
@@ -196,7 +378,12 @@ fn generators_reject_zero_n_and_bad_noise() {
         for (n, noise) in [(0, 0.1), (10, -0.1), (10, f64::NAN), (10, f64::INFINITY)] {
             match kind.generate(n, noise, &mut rng(0)) {
                 Err(Error::InvalidArgument(msg)) => {
-                    assert!(msg.starts_with(kind.name()), "{msg}");
+                    // The message names the function: multi_gauss for `multigauss`.
+                    let function = match kind {
+                        Playground::MultiGauss => "multi_gauss",
+                        _ => kind.name(),
+                    };
+                    assert!(msg.starts_with(function), "{msg}");
                     assert!(msg.contains(if n == 0 { "n must" } else { "noise must" }));
                 }
                 other => panic!("{kind} n={n} noise={noise}: {other:?}"),
@@ -256,7 +443,8 @@ fn playground_names_parse_both_ways() {
     let err = "moons".parse::<Playground>().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid argument: unknown dataset `moons`: expected one of circle, xor, gauss, spiral"
+        "invalid argument: unknown dataset `moons`: expected one of circle, xor, gauss, spiral \
+         (classification), plane, multigauss (regression)"
     );
 }
 

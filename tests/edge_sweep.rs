@@ -936,7 +936,7 @@ fn every_loss_at_every_edge_value_and_both_labels() {
 
 #[test]
 fn the_slice_losses_at_every_edge_value() {
-    // sum_of_squares (micrograd's) and l2_penalty: each term as plain f64 has it, each
+    // sum_of_squares (micrograd's), l2_penalty and l1_penalty: each term as plain f64 has it, each
     // partial the documented one, a NaN only from a NaN.
     for &a in SWEEP {
         for &b in SWEEP {
@@ -962,6 +962,21 @@ fn the_slice_losses_at_every_edge_value() {
                     2.0 * 1e-4 * p
                 };
                 assert!(close(g.wrt(x), d, 0.0), "l2'({a:e}, {b:e}) = {}", g.wrt(x));
+            }
+            let l1 = tapegrad::loss::l1_penalty(&v, 1e-4);
+            let want = 1e-4 * ((0.0 + a.abs()) + b.abs());
+            assert!(same(l1.data(), want), "l1({a:e}, {b:e}) = {}", l1.data());
+            let g = l1.backward();
+            for (x, p) in [(v[0], a), (v[1], b)] {
+                // sign(p)·alpha, 0 at the kink (both zeros).
+                let d = if want.is_nan() {
+                    f64::NAN
+                } else if p == 0.0 {
+                    0.0
+                } else {
+                    1e-4 * p.signum()
+                };
+                assert!(close(g.wrt(x), d, 0.0), "l1'({a:e}, {b:e}) = {}", g.wrt(x));
             }
         }
     }

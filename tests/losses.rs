@@ -284,7 +284,7 @@ fn bce_with_logits_rejects_a_nan_label() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// hinge, l2_penalty
+// hinge, l2_penalty, l1_penalty
 // ---------------------------------------------------------------------------------------------
 
 #[test]
@@ -350,6 +350,67 @@ fn l2_penalty_values_and_gradients() {
 fn l2_penalty_rejects_negative_alpha() {
     let tape = Tape::new();
     let _ = loss::l2_penalty(&tape.vars(&[1.0]), -0.1);
+}
+
+#[test]
+fn l1_penalty_values_and_gradients_agree_with_central_differences() {
+    let tape = Tape::new();
+    let ps = tape.vars(&[1.0, -2.0, 0.5, 0.0, -0.0]);
+    let before = tape.len();
+    let l = loss::l1_penalty(&ps, 0.1);
+    assert_eq!(tape.len(), before + 1);
+    assert!(close(l.data(), 0.35, 1e-15), "{}", l.data());
+    // sign(p)·alpha, and 0 at the kink, for +0.0 and -0.0 alike.
+    assert_eq!(l.backward().wrt_all(&ps), vec![0.1, -0.1, 0.1, 0.0, 0.0]);
+
+    let f = |v: &[f64]| 0.01 * v.iter().map(|p| p.abs()).sum::<f64>();
+    for point in [[1.0, -2.0, 0.5], [-3e-3, 7.0, -1e3], [0.0, 2.0, -0.25]] {
+        let vs = tape.vars(&point);
+        let grads = loss::l1_penalty(&vs, 0.01).backward().wrt_all(&vs);
+        for (i, g) in grads.into_iter().enumerate() {
+            let fd = numeric::central_difference(&f, &point, i);
+            assert!(close(g, fd, 1e-8), "{point:?}: input {i}: {g} against {fd}");
+        }
+        let r = check_gradients(|v| loss::l1_penalty(v, 0.01), &point);
+        assert!(r.passed(), "{r}");
+    }
+    // At 0 the check sees the kink, slopes -alpha and +alpha, and the recorded 0 between.
+    let r = check_gradients(|v| loss::l1_penalty(v, 0.5), &[0.0, 2.0]);
+    assert!(r.passed(), "{r}");
+    let at_zero = r.inputs[0];
+    let kink = at_zero.kink.expect("|p| has a kink at 0");
+    assert!(
+        close(kink.left, -0.5, 1e-9) && close(kink.right, 0.5, 1e-9),
+        "{kink:?}"
+    );
+    assert_eq!((at_zero.analytic, at_zero.numeric), (0.0, 0.0));
+    assert!(r.inputs[1].kink.is_none());
+
+    let zero = loss::l1_penalty(&[], 1.0);
+    assert_eq!((zero.data(), zero.index()), (0.0, None));
+    assert_eq!(loss::l1_penalty(&ps, 0.0).data(), 0.0);
+    // Constants add no parent; NaN makes every partial NaN.
+    let c = loss::l1_penalty(&[Value::constant(-4.0), ps[0]], 0.5);
+    assert_eq!((c.data(), c.backward().wrt(ps[0])), (2.5, 0.5));
+    let n = tape.var(f64::NAN);
+    let l = loss::l1_penalty(&[n, ps[1]], 0.5);
+    assert!(l.data().is_nan());
+    let g = l.backward();
+    assert!(g.wrt(n).is_nan() && g.wrt(ps[1]).is_nan());
+}
+
+#[test]
+#[should_panic(expected = "l1_penalty: alpha must be a finite number ≥ 0, got NaN")]
+fn l1_penalty_rejects_nan_alpha() {
+    let tape = Tape::new();
+    let _ = loss::l1_penalty(&tape.vars(&[1.0]), f64::NAN);
+}
+
+#[test]
+#[should_panic(expected = "l1_penalty: alpha must be a finite number ≥ 0, got -0.1")]
+fn l1_penalty_rejects_negative_alpha() {
+    let tape = Tape::new();
+    let _ = loss::l1_penalty(&tape.vars(&[1.0]), -0.1);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -83,6 +83,7 @@ fn mixing_two_tapes_panics_naming_what_was_called() {
             loss::sum_of_squares(&[a, b], &[0.0, 0.0])
         ),
         case!("loss::l2_penalty", loss::l2_penalty(&[a, b], 0.1)),
+        case!("loss::l1_penalty", loss::l1_penalty(&[a, b], 0.1)),
     ];
     let before = (t1.len(), t2.len());
     for (what, f) in cases {

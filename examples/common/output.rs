@@ -2,6 +2,8 @@
 //! target directory they were built in, which is the one `CARGO_TARGET_DIR` names when it is
 //! set, so a run never writes into the source tree of someone who moved it.
 
+#![allow(dead_code)] // each example uses a part of it
+
 use std::path::{Path, PathBuf};
 
 /// `tapegrad/` under the Cargo target directory, created if missing.
@@ -35,4 +37,30 @@ pub fn shown(path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
+}
+
+/// A picture to write: its file name, what it shows, and the SVG.
+pub struct Picture {
+    pub name: String,
+    pub about: &'static str,
+    pub svg: String,
+}
+
+/// Writes `pictures` into [`output_dir`], printing each path and what it shows, then how to
+/// open them.
+pub fn write_pictures(pictures: &[Picture]) -> std::io::Result<()> {
+    let dir = output_dir()?;
+    for (k, picture) in pictures.iter().enumerate() {
+        let path = dir.join(&picture.name);
+        std::fs::write(&path, &picture.svg)?;
+        let gap = if k == 0 { "\n" } else { "" };
+        println!("{gap}wrote {}  ({})", shown(&path), picture.about);
+    }
+    if let Some(first) = pictures.first() {
+        println!(
+            "open them in a web browser, e.g. `xdg-open {}` (macOS: `open`)",
+            shown(&dir.join(&first.name))
+        );
+    }
+    Ok(())
 }

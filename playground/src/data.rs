@@ -1,5 +1,6 @@
-//! The points of a run: generated from the settings (the library's `datasets`) or uploaded as
-//! CSV, shuffled with the seed and split into training and test points.
+//! The points of a run: generated from the settings (the library's `datasets`: the
+//! Playground's 500 points for two classes, 1,200 for regression) or uploaded as CSV, shuffled
+//! with the seed and split into training and test points.
 
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -8,10 +9,8 @@ use tapegrad::rand::seq::SliceRandom;
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
 use crate::error::ApiError;
-use crate::settings::{Choice, Dataset, Settings};
+use crate::settings::{Dataset, Settings};
 
-/// How many points a generated set has (the Playground's 500).
-pub const POINTS: usize = datasets::PLAYGROUND_SAMPLES;
 /// The most points an uploaded CSV may hold.
 pub const MAX_CSV_POINTS: usize = 5000;
 /// Half the side of the square the page draws, [-6, 6]²: uploaded points must lie in it.
@@ -47,13 +46,8 @@ impl Data {
             Dataset::Xor => Playground::Xor,
             Dataset::Gauss => Playground::Gauss,
             Dataset::Spiral => Playground::Spiral,
-            Dataset::Plane | Dataset::MultiGauss => {
-                return Err(ApiError::invalid(
-                    "dataset",
-                    "one of circle, xor, gauss, spiral, csv",
-                    format!("{} is not in this build yet", settings.dataset.name()),
-                ));
-            }
+            Dataset::Plane => Playground::Plane,
+            Dataset::MultiGauss => Playground::MultiGauss,
             Dataset::Csv => {
                 let Some(points) = csv else {
                     return Err(ApiError::invalid(
@@ -73,7 +67,12 @@ impl Data {
                 });
             }
         };
-        let mut points = kind.generate(POINTS, noise, &mut rng).map_err(library)?;
+        let n = if kind.is_regression() {
+            datasets::PLAYGROUND_REGRESSION_SAMPLES
+        } else {
+            datasets::PLAYGROUND_SAMPLES
+        };
+        let mut points = kind.generate(n, noise, &mut rng).map_err(library)?;
         points.shuffle(&mut rng);
         let split = datasets::split(points, fraction).map_err(library)?;
         Ok(Data {

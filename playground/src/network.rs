@@ -163,10 +163,7 @@ impl Objective<'_> {
 fn penalty<'t>(reg: Reg, weights: &[Value<'t>], rate: f64) -> Value<'t> {
     match reg {
         Reg::None => Value::constant(0.0),
-        Reg::L1 => {
-            let abs: Vec<Value<'t>> = weights.iter().map(|w| w.abs()).collect();
-            tapegrad::sum(&abs) * rate
-        }
+        Reg::L1 => loss::l1_penalty(weights, rate),
         Reg::L2 => loss::l2_penalty(weights, rate / 2.0),
     }
 }

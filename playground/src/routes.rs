@@ -154,11 +154,18 @@ async fn blocking<T: Send + 'static>(
 fn only(map: &Map<String, Value>, known: &[&str]) -> Result<(), ApiError> {
     match map.keys().find(|k| !known.contains(&k.as_str())) {
         None => Ok(()),
-        Some(k) => Err(ApiError::invalid(
-            k,
-            &format!("one of {}", known.join(", ")),
-            format!("unknown field `{k}`; this route takes {}", known.join(", ")),
-        )),
+        Some(k) => {
+            let (takes, allowed) = if known.is_empty() {
+                ("no fields".to_string(), "no fields".to_string())
+            } else {
+                (known.join(", "), format!("one of {}", known.join(", ")))
+            };
+            Err(ApiError::invalid(
+                k,
+                &allowed,
+                format!("unknown field `{k}`; this route takes {takes}"),
+            ))
+        }
     }
 }
 

@@ -70,7 +70,7 @@ pub struct Trainer {
     pub findings: Vec<FindingJson>,
     /// How many times the network was made: a diagnosis of an older one is dropped.
     pub generation: u64,
-    /// Epochs per second while running, measured over about half a second.
+    /// Epochs per second while running, measured over the last second or so.
     pub epochs_per_second: f64,
     rate_mark: (Instant, u64),
 }
@@ -274,13 +274,16 @@ impl Trainer {
         }
     }
 
-    /// Refreshes [`epochs_per_second`](Trainer::epochs_per_second) from the epochs trained
-    /// since the last measurement, once half a second has passed.
+    /// Refreshes [`epochs_per_second`](Trainer::epochs_per_second): the epochs trained since
+    /// the mark over the time since, once a tenth of a second has passed; the mark moves on
+    /// every second.
     pub fn measure_rate(&mut self) {
         let (at, epoch) = self.rate_mark;
         let elapsed = at.elapsed().as_secs_f64();
-        if elapsed >= 0.5 {
+        if elapsed >= 0.1 {
             self.epochs_per_second = (self.epoch - epoch) as f64 / elapsed;
+        }
+        if elapsed >= 1.0 {
             self.rate_mark = (Instant::now(), self.epoch);
         }
     }

@@ -1,0 +1,290 @@
+//! The circle example's own claims, run through its own code: its flags and the names of its
+//! pictures, the train/test ratio, the feature inputs and L2 regularisation; the table chapter
+//! 6 shows and the committed pictures (the README's and the guide's), which are its default
+//! run's; and what
+//! `tapegrad::diagnose` tells its runs (`--lr 1e6`: the learning rate is too high; the
+//! default: nothing). `cargo test` runs them (`test = true` in Cargo.toml).
+
+use super::*;
+use tapegrad::diagnose::Finding;
+use tapegrad::nn::Activation::Tanh;
+
+#[path = "../../tests/common/committed.rs"]
+mod committed;
+#[path = "../../tests/common/numeric.rs"]
+mod numeric;
+
+use committed::matches_committed;
+use numeric::assert_within;
+
+/// The configuration `flags` ask for.
+fn config(flags: &str) -> Config {
+    let args = flags.split_whitespace().map(str::to_string);
+    Config::from_args(args)
+        .expect("valid flags")
+        .expect("not --help")
+}
+
+/// The configuration's data, trained network and run.
+fn trained(cfg: &Config) -> (Split, Mlp, Run) {
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let data = playground_data(cfg, &mut rng).unwrap();
+    let (model, run) = train(cfg, &data, &mut rng).unwrap();
+    (data, model, run)
+}
+
+/// The configuration's trained network and its test accuracy.
+fn run(cfg: &Config) -> (Mlp, f64) {
+    let (data, model, _) = trained(cfg);
+    let accuracy = accuracy(&model, &cfg.features, &data.test).unwrap();
+    (model, accuracy)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flags
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pictures_are_named_after_the_flags_that_differ_from_the_defaults() {
+    let cases = [
+        ("", "circle"),
+        ("--lr 0.03 --batch 10", "circle"), // the defaults, written out
+        ("--noise 0.2 --l2 0.01", "circle_noise=0.2_l2=0.01"),
+        ("--data spiral --hidden 8,8", "spiral_hidden=8-8"),
+        (
+            "--hidden none --features x2,y2",
+            "circle_hidden=none_features=x2-y2",
+        ),
+        ("--train-percent 30 --seed 7", "circle_seed=7_train=30"),
+        ("--load out/my net.tapegrad", "circle_load=my_net"),
+    ];
+    for (flags, stem) in cases {
+        let cfg = if flags.starts_with("--load") {
+            let args = ["--load", "out/my net.tapegrad"].map(str::to_string);
+            Config::from_args(args.into_iter()).unwrap().unwrap()
+        } else {
+            config(flags)
+        };
+        assert_eq!(cfg.picture_stem(), stem, "{flags}");
+    }
+}
+
+#[test]
+fn new_flags_refuse_what_the_playground_does_not_offer() {
+    let percent = "--train-percent expects a percentage from 10 to 90 (e.g. --train-percent 30)";
+    let l2 = "--l2 expects a regularisation rate >= 0 (e.g. --l2 0.01)";
+    let features = "--features expects some of x, y, x2, y2, xy, sinx, siny, comma separated, \
+                    each once (e.g. --features x,y,x2,y2)";
+    for (flags, message) in [
+        ("--train-percent 5", format!("{percent}; got `5`")),
+        ("--train-percent 95", format!("{percent}; got `95`")),
+        ("--l2 -1", format!("{l2}; got `-1`")),
+        ("--l2 inf", format!("{l2}; got `inf`")),
+        ("--features x,z", format!("{features}; got `x,z`")),
+        ("--features x,x", format!("{features}; got `x,x`")),
+        ("--features ", format!("{features}; got ``")),
+        (
+            "--data plane",
+            "--data expects circle, xor, gauss or spiral; got `plane`".to_string(),
+        ),
+        (
+            "--lr 0.1 --lr 0.2",
+            "--lr was given twice; give each flag once".to_string(),
+        ),
+        (
+            "--load net.tapegrad --l2 0.1",
+            "--l2 has no effect with --load: the network comes from net.tapegrad as it was \
+             trained"
+                .to_string(),
+        ),
+    ] {
+        let args = flags.split(' ').map(str::to_string);
+        let err = Config::from_args(args).expect_err(flags);
+        assert_eq!(err.to_string(), message, "{flags}");
+    }
+}
+
+#[test]
+fn train_percent_splits_the_500_points() {
+    for (flags, train) in [
+        ("", 250),
+        ("--train-percent 30", 150),
+        ("--train-percent 90", 450),
+    ] {
+        let cfg = config(flags);
+        let data = playground_data(&cfg, &mut StdRng::seed_from_u64(1)).unwrap();
+        assert_eq!(
+            (data.train.len(), data.test.len()),
+            (train, 500 - train),
+            "{flags}"
+        );
+    }
+}
+
+#[test]
+fn a_batch_larger_than_the_training_points_is_refused() {
+    let cfg = config("--batch 251 --epochs 1");
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let data = playground_data(&cfg, &mut rng).unwrap();
+    let err = train(&cfg, &data, &mut rng).map(|_| ()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--batch 251 is more than the 250 training points; give at most 250 (one batch of all \
+         of them is full-batch training)"
+    );
+    // All of them is allowed: full-batch training.
+    let cfg = config("--batch 250 --epochs 1");
+    let data = playground_data(&cfg, &mut rng).unwrap();
+    assert!(train(&cfg, &data, &mut rng).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Playground's knobs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn squared_features_learn_the_circle_without_a_hidden_layer() {
+    // tanh(a·x² + b·y² + c) is a disc: one neuron is enough.
+    let cfg = config("--features x2,y2 --hidden none --epochs 30");
+    let (model, accuracy) = run(&cfg);
+    assert_eq!(model.sizes(), [2, 1]);
+    assert!(accuracy >= 0.99, "test accuracy {accuracy}");
+    // Without them, a line cannot.
+    let (_, line) = run(&config("--hidden none --epochs 30"));
+    assert!(line < 0.8, "test accuracy {line}");
+}
+
+#[test]
+fn l2_shrinks_the_weights_and_leaves_the_biases_alone() {
+    let plain = config("--epochs 30");
+    let (model, _) = run(&plain);
+    let mask = weight_mask(&model);
+    assert_eq!(mask.len(), 25);
+    assert_eq!(mask.iter().filter(|w| **w).count(), 2 * 4 + 4 * 2 + 2); // 18 weights
+    assert_eq!(mask[..3], [true, true, false]); // neuron 0: w0, w1, b
+    let norm = |m: &Mlp| -> f64 {
+        let params = m.parameters();
+        params
+            .iter()
+            .zip(&mask)
+            .filter(|(_, w)| **w)
+            .map(|(p, _)| p * p)
+            .sum()
+    };
+    let (regularised, _) = run(&config("--epochs 30 --l2 0.1"));
+    assert!(
+        norm(&regularised) < 0.5 * norm(&model),
+        "{} vs {}",
+        norm(&regularised),
+        norm(&model)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The default run, as the guide and the README show it
+// ---------------------------------------------------------------------------------------------
+
+/// The default run: the table chapter 6 shows and the three pictures.
+#[test]
+fn the_circle_pictures_and_table_are_the_default_runs() {
+    let cfg = Config::from_args(std::iter::empty()).unwrap().unwrap();
+    let (data, model, run) = trained(&cfg);
+    let test_accuracy = accuracy(&model, &cfg.features, &data.test).unwrap();
+    assert_eq!(test_accuracy, 1.0); // 250 of 250
+
+    let chapter = include_str!("../../docs/guide/06-an-mlp-learning-the-circle.md");
+    assert!(
+        chapter.contains(&format!("```text\n{}```", run.table)),
+        "chapter 6 does not show the table the circle example prints:\n{}",
+        run.table
+    );
+    let pictures = report::pictures(&cfg, &model, &data, Some(&run), test_accuracy).unwrap();
+    let names: Vec<&str> = pictures.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "circle-boundary.svg",
+            "circle-loss.svg",
+            "circle-neurons.svg"
+        ]
+    );
+    for picture in &pictures {
+        matches_committed(&picture.name, &picture.svg);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What tapegrad::diagnose tells its runs
+// ---------------------------------------------------------------------------------------------
+
+/// The run with these flags (the default seed and data set), on the points
+/// `datasets::playground` draws.
+fn circle_run(flags: &[&str]) -> Run {
+    let cfg = Config::from_args(flags.iter().map(|s| s.to_string()))
+        .expect("valid flags")
+        .expect("not --help");
+    let mut rng = StdRng::seed_from_u64(1);
+    let data = datasets::playground(
+        datasets::Playground::Circle,
+        PLAYGROUND_SAMPLES,
+        0.0,
+        &mut rng,
+    )
+    .unwrap();
+    train(&cfg, &data, &mut rng).unwrap().1
+}
+
+#[test]
+fn circle_at_lr_1e6_is_told_its_learning_rate_is_too_high() {
+    let run = circle_run(&["--lr", "1e6"]);
+    let findings = run.diagnosis.findings();
+    assert_eq!(findings.len(), 3, "{}", run.diagnosis);
+    let Finding::LossRising {
+        best_epoch,
+        best,
+        last_epoch,
+        now,
+        update_ratios,
+    } = &findings[0]
+    else {
+        panic!("{}", run.diagnosis);
+    };
+    // The loss rose from the start, 0.504, to 0.776 and stayed there.
+    assert_eq!((*best_epoch, *last_epoch), (0, 300));
+    assert_eq!(*best, run.train_curve[0]);
+    assert_eq!(*now, run.train_curve[300]);
+    assert_within(*best, 0.5043, 5e-5);
+    assert_within(*now, 0.7760, 5e-5);
+    // Every layer's updates were some 1e5 times its weights: 1e8 times the rule of thumb.
+    assert_eq!(update_ratios.len(), 3);
+    assert!(update_ratios.iter().all(|&r| r > 1e4), "{update_ratios:?}");
+    // And what that did: every hidden unit saturated on (nearly) every point.
+    for (finding, (layer, units)) in findings[1..].iter().zip([(0, 4), (1, 2)]) {
+        let Finding::SaturatedUnits {
+            layer: l,
+            activation,
+            saturated,
+            units: u,
+            samples,
+        } = finding
+        else {
+            panic!("{}", run.diagnosis);
+        };
+        assert_eq!(
+            (*l, *activation, *saturated, *u),
+            (layer, Tanh, units, units)
+        );
+        assert!(*samples > 0.99, "{samples}");
+    }
+    let text = run.diagnosis.to_string();
+    assert!(text.starts_with("Diagnosis: 3 findings\n- The loss went up: from 0.5043 at epoch 0"));
+    assert!(text.contains("Is the learning rate too high?"), "{text}");
+    assert!(text.lines().all(|l| l.chars().count() <= 88), "{text}");
+}
+
+#[test]
+fn a_healthy_default_circle_run_is_told_nothing() {
+    let run = circle_run(&[]);
+    assert!(run.diagnosis.is_empty(), "{}", run.diagnosis);
+    assert!(run.train_curve[300] < 0.02, "{}", run.train_curve[300]);
+}
