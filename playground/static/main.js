@@ -408,4 +408,10 @@ function settingsForNewSession() {
 }
 
 window.addEventListener("pagehide", () => session?.close());
+// The network picture is laid out for its box's width: lay it out again when that changes.
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => network.setSettings(settings), 150);
+});
 start(fromLink.settings);

@@ -76,7 +76,10 @@ export class NetworkView {
   setSettings(settings) {
     this.features = settings.features ?? [];
     this.hidden = settings.hidden ?? [];
-    if (this.frame) this.build(this.frame, true);
+    if (this.frame) {
+      this.build(this.frame, true);
+      this.paint(this.frame);
+    }
   }
 
   /** Draws a frame: rebuilds only if the network's shape changed. */
