@@ -327,6 +327,8 @@ function draw() {
   if (shown?.mapBytes?.length) outputMap.drawMap(shown.mapBytes, Math.round(Math.sqrt(shown.mapBytes.length)));
   else outputMap.drawMap(decodeMap(output.map), output.n);
   network.update(frame);
+  // While running the batch changes every step; paused, it is the one the gradients are of.
+  outputMap.setBatch(frame.status === "running" ? null : frame.batch);
   const epochBox = $("#epoch");
   epochBox.textContent = formatEpoch(frame.epoch);
   epochBox.dataset.epoch = frame.epoch;
