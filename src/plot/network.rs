@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::svg::{Frame, check_grid, escape, num, shade, svg_open, svg_title, text_width, wrap};
 use super::{Bounds, cell_centre};
 use crate::Error;
-use crate::nn::{Layer, Mlp};
+use crate::nn::{Forward, Layer, Mlp};
 
 /// Size, resolution and view of each small map in [`network_maps_svg`].
 ///
