@@ -16,8 +16,8 @@
 //! 6. [`an_mlp_learning_the_circle`]: a 2 → 4 → 1 network learns the Playground's circle, and
 //!    the pictures of what it learned.
 //! 7. [`the_playgrounds_knobs`]: what the learning rate, the batch size and the width do to it.
-//! 8. [`my_loss_went_up`]: two reports: a hand gradient that points uphill, caught by the
-//!    gradient check, and a right gradient on a network too simple for odd/even.
+//! 8. [`my_loss_went_up`]: two reports, and what `diagnose` says about each: a hand gradient
+//!    that points uphill, and a right gradient on a network too simple for odd/even.
 //! 9. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
 //!    handed to PyTorch as safetensors.
 //!

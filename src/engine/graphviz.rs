@@ -57,7 +57,8 @@ fn escape(s: &str) -> String {
 impl Value<'_> {
     /// The graph that reaches this value as Graphviz DOT text, in the style of micrograd's
     /// `draw_dot`: a record per value showing its label (or `#index`), data and, when `grads`
-    /// is given, gradient, and a small oval per operation. Render it with
+    /// is given, gradient, and a small oval per operation, drawn top to bottom (inputs above,
+    /// the output below: a deep graph keeps a page's width). Render it with
     /// `dot -Tsvg graph.dot -o graph.svg`.
     ///
     /// An oval shows the operation's symbol where the arrows say the rest (`+`, `*`, `tanh`),
@@ -88,7 +89,7 @@ impl Value<'_> {
     #[doc(alias = "draw_dot")]
     pub fn to_dot(self, grads: Option<&Gradients>) -> String {
         let mut s =
-            String::from("digraph tapegrad {\n  rankdir=LR;\n  node [fontname=\"monospace\"];\n");
+            String::from("digraph tapegrad {\n  rankdir=TB;\n  node [fontname=\"monospace\"];\n");
         let Some(tape) = self.tape() else {
             let _ = writeln!(
                 s,
