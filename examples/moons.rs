@@ -161,14 +161,9 @@ fn seed_from_args() -> Result<Option<u64>, Message> {
                 return Err(Message("--seed was given twice; give it once".to_string()));
             }
             Long("seed") => {
-                let Ok(value) = parser.value() else {
-                    return Err(Message(format!("--seed needs a value: {EXPECTED}")));
-                };
-                let value = value.to_string_lossy();
-                seed =
-                    Some(value.trim().parse().map_err(|_| {
-                        Message(format!("--seed expects {EXPECTED}; got `{value}`"))
-                    })?);
+                seed = Some(flags::value(&mut parser, "--seed", EXPECTED, |v| {
+                    v.parse().ok()
+                })?);
             }
             other => {
                 return Err(Message(format!(

@@ -215,40 +215,16 @@ impl Args {
             match arg {
                 Long("help") | Short('h') => return Ok(None),
                 Long("steps") => {
-                    let Ok(value) = parser.value() else {
-                        return Err(Message(format!(
-                            "--steps needs a value: a whole number ≥ {BASELINE}"
-                        )));
-                    };
-                    let value = value.to_string_lossy();
-                    args.steps = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|&s| s >= BASELINE)
-                        .ok_or_else(|| {
-                            Message(format!(
-                                "--steps expects a whole number ≥ {BASELINE}; got `{value}`"
-                            ))
-                        })?;
+                    let expects = format!("a whole number ≥ {BASELINE}");
+                    args.steps = flags::value(&mut parser, "--steps", &expects, |v| {
+                        v.parse().ok().filter(|&s| s >= BASELINE)
+                    })?;
                 }
                 Long("tolerance") => {
-                    let Ok(value) = parser.value() else {
-                        return Err(Message(
-                            "--tolerance needs a value: a percentage ≥ 0 (e.g. 5)".to_string(),
-                        ));
-                    };
-                    let value = value.to_string_lossy();
-                    args.tolerance = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|t: &f64| t.is_finite() && *t >= 0.0)
-                        .ok_or_else(|| {
-                            Message(format!(
-                                "--tolerance expects a percentage ≥ 0 (e.g. 5); got `{value}`"
-                            ))
-                        })?;
+                    let expects = "a percentage ≥ 0 (e.g. 5)";
+                    args.tolerance = flags::value(&mut parser, "--tolerance", expects, |v| {
+                        v.parse().ok().filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                    })?;
                 }
                 other => {
                     return Err(Message(format!(
