@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{self, Activation, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Tape, loss};
 
@@ -98,24 +98,27 @@ fn run() -> Result<bool, Box<dyn Error>> {
         tape.clear();
         let net = model.record(&tape);
         let mut losses = Vec::with_capacity(points.len());
-        let mut right = 0;
         for p in &points {
             let score = net.forward_f64(&p.inputs())?[0];
-            right += usize::from((score.data() > 0.0) == (p.label > 0.0));
             losses.push(loss::hinge(score, p.label));
         }
         let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
         check_loss(step, total.data())?;
+        // At a checkpoint, the accuracy that goes with this step's loss: before the update.
+        let sampled = checkpoints
+            .contains(&step)
+            .then(|| nn::accuracy(&model, &points))
+            .transpose()?;
         let grads = net.gradients(&total.backward());
         opt.set_learning_rate(schedule.rate(step - 1));
         opt.step(&mut model, &grads)?;
-        if checkpoints.contains(&step) && samples.last().is_none_or(|s| s.step != step) {
+        if let Some(accuracy) = sampled {
             let s = Sample {
                 step,
                 nodes: tape.len(),
                 rss: rss(page)?,
                 loss: total.data(),
-                accuracy: 100.0 * right as f64 / points.len() as f64,
+                accuracy: 100.0 * accuracy,
             };
             println!(
                 "{:>9} {:>8} {:>11} {:>11.6} {:>8.1}%",
