@@ -7,10 +7,6 @@
 //! (What it tells the circle example's runs is checked beside it, in
 //! `examples/circle/tests.rs`.)
 
-#[allow(dead_code)] // its `main` is the example's, unused here
-#[path = "../examples/hand_vs_auto.rs"]
-mod hand_vs_auto;
-
 #[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/odd_even.rs"]
 mod odd_even;
@@ -21,7 +17,6 @@ mod six_points;
 
 use std::f64::consts::LN_2;
 
-use tapegrad::datasets;
 use tapegrad::diagnose::{
     Checkup, Diagnosis, Finding, History, PLATEAU_EPOCHS, RISE_EPOCHS, update_ratio,
 };
@@ -66,76 +61,6 @@ fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> 
 // ---------------------------------------------------------------------------------------------
 // The stories
 // ---------------------------------------------------------------------------------------------
-
-#[test]
-fn the_hand_derived_six_points_gradients_are_found_wrong_and_the_loss_rising() {
-    let start = hand_vs_auto::initial_network();
-    let points = datasets::six_points();
-    let diagnosis = hand_vs_auto::diagnose_hand(&start, &points).unwrap();
-    let findings = diagnosis.findings();
-    assert_eq!(findings.len(), 2, "{diagnosis}");
-    let Finding::WrongGradients {
-        wrong,
-        of,
-        name,
-        given,
-        numeric,
-    } = &findings[0]
-    else {
-        panic!("{diagnosis}");
-    };
-    // All 13 wrong, the worst as the example's table shows it.
-    assert_eq!((*wrong, *of), (13, 13));
-    let names: Vec<String> = start
-        .named_parameters()
-        .into_iter()
-        .map(|(name, _)| name)
-        .collect();
-    let k = names.iter().position(|n| n == name).unwrap();
-    let (_, engine) = hand_vs_auto::engine_gradients(&start, &points);
-    assert_within(*numeric, engine[k], 1e-6);
-    let hand = HandGradients::at_start(&start, &points);
-    assert_eq!(*given, hand[k]);
-    let worst = (0..13)
-        .max_by(|&a, &b| {
-            (hand[a] - engine[a])
-                .abs()
-                .total_cmp(&(hand[b] - engine[b]).abs())
-        })
-        .unwrap();
-    assert_eq!(k, worst);
-    // The printed loss went from 9.27 up to 18.00, with updates the size of the weights.
-    let Finding::LossRising {
-        best_epoch,
-        best,
-        now,
-        update_ratios,
-        ..
-    } = &findings[1]
-    else {
-        panic!("{diagnosis}");
-    };
-    let run = hand_vs_auto::train_hand(&start, &points, hand_vs_auto::Bugs::ALL);
-    assert_eq!(
-        (*best_epoch, *best, *now),
-        (0, run.printed[0], run.printed[hand_vs_auto::STEPS])
-    );
-    assert_within(*best, 9.2718, 5e-5);
-    assert_within(*now, 17.9968, 5e-5);
-    assert_eq!(update_ratios.len(), 2);
-    assert!(update_ratios.iter().all(|&r| r > 1.0), "{update_ratios:?}");
-}
-
-/// The hand code's first gradients in parameter order, as `diagnose_hand` passes them.
-struct HandGradients;
-
-impl HandGradients {
-    fn at_start(start: &Mlp, points: &[datasets::Point]) -> Vec<f64> {
-        let net = hand_vs_auto::HandNet::from_mlp(start, true, points.len());
-        let g = net.gradients(points, hand_vs_auto::Bugs::ALL);
-        hand_vs_auto::hand_as_parameters(&g)
-    }
-}
 
 #[test]
 fn the_six_points_run_on_the_tape_is_told_nothing() {
