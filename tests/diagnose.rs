@@ -8,14 +8,8 @@
 //! `examples/circle/tests.rs`.)
 
 #[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../examples/odd_even.rs"]
-mod odd_even;
-
-#[allow(dead_code, clippy::duplicate_mod)]
 #[path = "../examples/six_points.rs"]
 mod six_points;
-
-use std::f64::consts::LN_2;
 
 use tapegrad::diagnose::{
     Checkup, Diagnosis, Finding, History, PLATEAU_EPOCHS, RISE_EPOCHS, update_ratio,
@@ -67,75 +61,6 @@ fn the_six_points_run_on_the_tape_is_told_nothing() {
     let (model, history) = six_points::train_six(&six_points::six_net().unwrap()).unwrap();
     let diagnosis = six_points::six_diagnosis(&model, &history).unwrap();
     assert!(diagnosis.is_empty(), "{diagnosis}");
-}
-
-#[test]
-fn odd_even_at_lr_1_2_has_a_dead_relu_and_a_loss_stuck_at_ln_2() {
-    let start = odd_even::tiny_net().unwrap();
-    let data = odd_even::numbers(1..=10, 1.0);
-    let (model, history) = odd_even::train_tiny(&start, 1.2).unwrap();
-    let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
-    let findings = diagnosis.findings();
-    assert_eq!(findings.len(), 2, "{diagnosis}");
-    assert_eq!(
-        findings[0],
-        Finding::DeadUnits {
-            layer: 0,
-            dead: 1,
-            units: 1
-        }
-    );
-    let Finding::Plateau {
-        since,
-        last_epoch,
-        loss,
-        mean_loss,
-        constant,
-        gradient_norm,
-        checked,
-        stuck_units,
-    } = findings[1]
-    else {
-        panic!("{diagnosis}");
-    };
-    // The second half of the 5001 losses (before each epoch and after the last).
-    assert_eq!((since, last_epoch), (2501, 5000));
-    // A constant 0.5 for every x: ln 2, exactly what one constant answer costs.
-    assert_within(loss, LN_2, 1e-9);
-    assert_within(mean_loss, LN_2, 1e-9);
-    assert_within(constant, LN_2, 1e-15);
-    assert_eq!((gradient_norm, checked, stuck_units), (0.0, 4, true));
-    assert!(odd_even::relu_is_dead(&model));
-}
-
-#[test]
-fn odd_even_at_smaller_learning_rates_is_stuck_where_the_network_cannot_do_better() {
-    let start = odd_even::tiny_net().unwrap();
-    let data = odd_even::numbers(1..=10, 1.0);
-    for lr in [0.003, 0.03, 0.1, 0.3] {
-        let (model, history) = odd_even::train_tiny(&start, lr).unwrap();
-        let diagnosis = odd_even::diagnosis(&model, &data, Loss::Bce, &history).unwrap();
-        let [
-            Finding::Plateau {
-                mean_loss,
-                constant,
-                checked: 4,
-                stuck_units: false,
-                ..
-            },
-        ] = diagnosis.findings()
-        else {
-            panic!("lr {lr}: {diagnosis}");
-        };
-        // Above the best any sigmoid(a·x + b) can do, and barely below ln 2.
-        assert!((0.6778..0.6810).contains(mean_loss), "lr {lr}: {mean_loss}");
-        assert_within(*constant, LN_2, 1e-15);
-        let text = diagnosis.findings()[0].to_string();
-        assert!(
-            text.contains("may not be able to represent this data"),
-            "{text}"
-        );
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
