@@ -1,15 +1,9 @@
-//! `tapegrad::diagnose` on the runs it was made for, through the examples' own code (the files
-//! are included as modules), and each finding on a small case built to show it.
-//!
-//! The stories: the report's hand-derived six-points gradients are wrong and the loss they
-//! printed went up; odd_even's 1 → 1 → 1 network at lr 1.2 has a dead relu and a loss stuck at
-//! ln 2, and at the smaller learning rates a loss stuck where the network cannot do better.
-//! (What it tells the circle example's runs is checked beside it, in
-//! `examples/circle/tests.rs`.)
-
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../examples/six_points.rs"]
-mod six_points;
+//! `tapegrad::diagnose`'s findings, each on a small case built to show it: a non-finite input,
+//! labels and outputs outside the loss's domain, one class or class-sorted mini-batches,
+//! saturated and dead units, uneven gradients, wrong gradients, a rising loss and a plateau;
+//! then update ratios and the refusal of bad arguments. (What it tells the examples' runs is
+//! checked beside each example: `examples/circle/tests.rs`, `examples/hand_vs_auto/tests.rs`,
+//! `examples/odd_even/tests.rs` and `examples/six_points/tests.rs`.)
 
 use tapegrad::diagnose::{
     Checkup, Diagnosis, Finding, History, PLATEAU_EPOCHS, RISE_EPOCHS, update_ratio,
@@ -50,17 +44,6 @@ fn with_history(model: &Mlp, xs: &[[f64; 1]], ys: &[f64], history: &History) -> 
         .history(history)
         .run()
         .unwrap()
-}
-
-// ---------------------------------------------------------------------------------------------
-// The stories
-// ---------------------------------------------------------------------------------------------
-
-#[test]
-fn the_six_points_run_on_the_tape_is_told_nothing() {
-    let (model, history) = six_points::train_six(&six_points::six_net().unwrap()).unwrap();
-    let diagnosis = six_points::six_diagnosis(&model, &history).unwrap();
-    assert!(diagnosis.is_empty(), "{diagnosis}");
 }
 
 // ---------------------------------------------------------------------------------------------
