@@ -53,7 +53,7 @@ use tapegrad::{Tape, Value};
 
 use flags::Message;
 use report::Run;
-use settings::{Config, Feature, encode};
+use settings::{Config, encode};
 
 fn main() -> Result<(), Box<dyn Error>> {
     let Some(cfg) = Config::from_args(std::env::args().skip(1))? else {
@@ -216,15 +216,4 @@ fn weight_mask(model: &Mlp) -> Vec<bool> {
         }
     }
     mask
-}
-
-/// The share of `points` the network puts on the right side (output above 0 means +1).
-// TODO(layout-nn): becomes `tapegrad::nn::accuracy` once it lands on main.
-fn accuracy(model: &Mlp, features: &[Feature], points: &[Point]) -> Result<f64, tapegrad::Error> {
-    let mut right = 0;
-    for p in points {
-        let output = model.predict(&encode(features, p.x, p.y))?[0];
-        right += usize::from((output > 0.0) == (p.label > 0.0));
-    }
-    Ok(right as f64 / points.len() as f64)
 }

@@ -22,6 +22,9 @@
 
 #[path = "common/no_args.rs"]
 mod no_args;
+#[cfg(test)]
+#[path = "hand_vs_auto/tests.rs"]
+mod tests;
 
 use std::error::Error;
 
@@ -35,18 +38,18 @@ use tapegrad::plot::sparkline;
 use tapegrad::{GradCheckConfig, Tape, Value, check_gradients, loss};
 
 /// The seed of the initial weights (Xavier uniform, biases 0).
-pub const SEED: u64 = 2;
+const SEED: u64 = 2;
 /// Plain gradient descent's learning rate, the same for both.
-pub const LEARNING_RATE: f64 = 0.5;
+const LEARNING_RATE: f64 = 0.5;
 /// How many updates each training run makes.
-pub const STEPS: usize = 40;
+const STEPS: usize = 40;
 
 // ---------------------------------------------------------------------------------------------
 // The engine's side: an `nn::Mlp`, `loss::sum_of_squares`, one backward sweep.
 // ---------------------------------------------------------------------------------------------
 
 /// The 2 → 3 → 1 network, sigmoid hidden and output, with seeded weights and zero biases.
-pub fn initial_network() -> Mlp {
+fn initial_network() -> Mlp {
     let mut rng = StdRng::seed_from_u64(SEED);
     Mlp::new(
         2,
@@ -61,7 +64,7 @@ pub fn initial_network() -> Mlp {
 
 /// The loss `Σ (p_i − t_i)²` over the six points, on the tape, for parameters `params`
 /// recorded in the network's parameter order.
-pub fn sse_on_tape<'t>(model: &Mlp, params: &[Value<'t>], points: &[Point]) -> Value<'t> {
+fn sse_on_tape<'t>(model: &Mlp, params: &[Value<'t>], points: &[Point]) -> Value<'t> {
     let preds: Vec<Value<'t>> = points
         .iter()
         .map(|pt| {
@@ -75,7 +78,7 @@ pub fn sse_on_tape<'t>(model: &Mlp, params: &[Value<'t>], points: &[Point]) -> V
 }
 
 /// The engine's loss and its gradient with respect to every parameter, in parameter order.
-pub fn engine_gradients(model: &Mlp, points: &[Point]) -> (f64, Vec<f64>) {
+fn engine_gradients(model: &Mlp, points: &[Point]) -> (f64, Vec<f64>) {
     let tape = Tape::new();
     let params = tape.vars(&model.parameters());
     let loss = sse_on_tape(model, &params, points);
@@ -84,7 +87,7 @@ pub fn engine_gradients(model: &Mlp, points: &[Point]) -> (f64, Vec<f64>) {
 
 /// Trains with plain gradient descent; returns the loss before each update and after the
 /// last (`STEPS + 1` numbers), and the trained network.
-pub fn train_engine(mut model: Mlp, points: &[Point]) -> Result<(Vec<f64>, Mlp), tapegrad::Error> {
+fn train_engine(mut model: Mlp, points: &[Point]) -> Result<(Vec<f64>, Mlp), tapegrad::Error> {
     let mut opt = Sgd::new(LEARNING_RATE);
     let mut history = Vec::with_capacity(STEPS + 1);
     for step in 0..=STEPS {
@@ -105,32 +108,32 @@ pub fn train_engine(mut model: Mlp, points: &[Point]) -> Result<(Vec<f64>, Mlp),
 /// Which of the report's four bugs the hand code still has. Each is a switch, so the example
 /// can fix them one at a time; every `if` below marked (a)–(d) shows a bug beside its fix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bugs {
+struct Bugs {
     /// (a) The sign: d(t − p)²/dp written as 2(t − p), forgetting the chain rule's inner
     /// factor −1, then subtracted as usual. Every update climbs the loss instead of
     /// descending it.
-    pub sign: bool,
+    sign: bool,
     /// (b) Summing over the samples too early: a weight's gradient computed as
     /// (Σ errors)·(Σ inputs) instead of Σ (error · input), sample by sample.
-    pub early_sum: bool,
+    early_sum: bool,
     /// (c) One bias per sample (numpy shape (6, 1)) instead of one per neuron: each sample's
     /// bias is updated by that sample's error alone, and the hidden neurons share it.
-    pub bias_per_sample: bool,
+    bias_per_sample: bool,
     /// (d) `y - p` with `y` of shape (6,) and `p` of shape (6, 1): numpy broadcasts it to a
     /// 6×6 matrix, every prediction against every target.
-    pub pairwise_error: bool,
+    pairwise_error: bool,
 }
 
 impl Bugs {
     /// The hand code as it was reported.
-    pub const ALL: Bugs = Bugs {
+    const ALL: Bugs = Bugs {
         sign: true,
         early_sum: true,
         bias_per_sample: true,
         pairwise_error: true,
     };
     /// The hand code with every bug fixed.
-    pub const NONE: Bugs = Bugs {
+    const NONE: Bugs = Bugs {
         sign: false,
         early_sum: false,
         bias_per_sample: false,
@@ -140,7 +143,7 @@ impl Bugs {
 
 /// The fixes in the order the example applies them: each entry says what was fixed and the
 /// bugs left after it.
-pub fn fixes() -> Vec<(&'static str, Bugs)> {
+fn fixes() -> Vec<(&'static str, Bugs)> {
     let d = Bugs {
         pairwise_error: false,
         ..Bugs::ALL
@@ -164,29 +167,29 @@ pub fn fixes() -> Vec<(&'static str, Bugs)> {
 
 /// The network written by hand: plain numbers, shaped as in the numpy code.
 #[derive(Clone, Debug, PartialEq)]
-pub struct HandNet {
+struct HandNet {
     /// Hidden weights, one row per hidden neuron.
-    pub w1: [[f64; 2]; 3],
+    w1: [[f64; 2]; 3],
     /// Hidden biases: one per neuron (3), or with bug (c) one per sample (6), each shared by
     /// the three neurons.
-    pub b1: Vec<f64>,
+    b1: Vec<f64>,
     /// Output weights, one per hidden neuron.
-    pub w2: [f64; 3],
+    w2: [f64; 3],
     /// Output bias: one, or with bug (c) one per sample.
-    pub b2: Vec<f64>,
+    b2: Vec<f64>,
 }
 
 /// The hand code's gradients, shaped like [`HandNet`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct HandGrads {
+struct HandGrads {
     /// d loss / d w1.
-    pub w1: [[f64; 2]; 3],
+    w1: [[f64; 2]; 3],
     /// d loss / d b1 (3 or 6 numbers).
-    pub b1: Vec<f64>,
+    b1: Vec<f64>,
     /// d loss / d w2.
-    pub w2: [f64; 3],
+    w2: [f64; 3],
     /// d loss / d b2 (1 or 6 numbers).
-    pub b2: Vec<f64>,
+    b2: Vec<f64>,
 }
 
 /// A weight's gradient from one delta and one input per sample: Σ_i delta_i · input_i.
@@ -208,7 +211,7 @@ impl HandNet {
     /// The same starting point as `model` (parameter order: each hidden neuron's w0, w1, b;
     /// then the output's w0, w1, w2, b). With one bias per sample, every copy starts at the
     /// bias it replaces, which needs equal hidden biases (they are all 0 here).
-    pub fn from_mlp(model: &Mlp, bias_per_sample: bool, samples: usize) -> HandNet {
+    fn from_mlp(model: &Mlp, bias_per_sample: bool, samples: usize) -> HandNet {
         let p = model.parameters();
         assert_eq!(p.len(), 13, "a 2-3-1 network has 13 parameters");
         let w1 = [[p[0], p[1]], [p[3], p[4]], [p[6], p[7]]];
@@ -226,7 +229,7 @@ impl HandNet {
     }
 
     /// Each layer's parameters, weights then biases: what an update moves.
-    pub fn layers(&self) -> [Vec<f64>; 2] {
+    fn layers(&self) -> [Vec<f64>; 2] {
         let mut hidden: Vec<f64> = self.w1.iter().flatten().copied().collect();
         hidden.extend(&self.b1);
         let mut output = self.w2.to_vec();
@@ -235,12 +238,12 @@ impl HandNet {
     }
 
     /// Whether this network has one bias per sample (bug (c)).
-    pub fn bias_per_sample(&self) -> bool {
+    fn bias_per_sample(&self) -> bool {
         self.b2.len() > 1
     }
 
     /// The hidden activations `h[i][j]` and the predictions `p[i]` for every sample.
-    pub fn forward(&self, points: &[Point]) -> (Vec<[f64; 3]>, Vec<f64>) {
+    fn forward(&self, points: &[Point]) -> (Vec<[f64; 3]>, Vec<f64>) {
         let mut hs = Vec::with_capacity(points.len());
         let mut ps = Vec::with_capacity(points.len());
         for (i, pt) in points.iter().enumerate() {
@@ -261,7 +264,7 @@ impl HandNet {
     }
 
     /// The true loss `Σ (p_i − t_i)²`, the one the engine minimises.
-    pub fn sse(&self, points: &[Point]) -> f64 {
+    fn sse(&self, points: &[Point]) -> f64 {
         let (_, p) = self.forward(points);
         p.iter()
             .zip(points)
@@ -272,7 +275,7 @@ impl HandNet {
     /// The loss the hand code prints. With bug (d) it is the sum over the 6×6 error matrix,
     /// `Σ_i Σ_k (t_k − p_i)²`: at least 9 for six sigmoid outputs against three 0s and three
     /// 1s, though a true sum of squares here can never exceed 6. That was the first clue.
-    pub fn printed_loss(&self, points: &[Point], bugs: Bugs) -> f64 {
+    fn printed_loss(&self, points: &[Point], bugs: Bugs) -> f64 {
         let (_, p) = self.forward(points);
         if bugs.pairwise_error {
             p.iter()
@@ -284,7 +287,7 @@ impl HandNet {
     }
 
     /// Backprop by hand, as the poster wrote it, with the bugs in `bugs` left in.
-    pub fn gradients(&self, points: &[Point], bugs: Bugs) -> HandGrads {
+    fn gradients(&self, points: &[Point], bugs: Bugs) -> HandGrads {
         assert_eq!(
             bugs.bias_per_sample,
             self.bias_per_sample(),
@@ -361,7 +364,7 @@ impl HandNet {
     }
 
     /// One step of plain gradient descent: `param -= LEARNING_RATE · grad`.
-    pub fn step(&mut self, g: &HandGrads) {
+    fn step(&mut self, g: &HandGrads) {
         for j in 0..3 {
             for m in 0..2 {
                 self.w1[j][m] -= LEARNING_RATE * g.w1[j][m];
@@ -380,19 +383,19 @@ impl HandNet {
 /// A hand training run: the printed loss and the true sum of squares, before each update and
 /// after the last (`STEPS + 1` numbers each).
 #[derive(Clone, Debug, PartialEq)]
-pub struct HandRun {
+struct HandRun {
     /// What the hand code prints (the 6×6 sum while bug (d) is in).
-    pub printed: Vec<f64>,
+    printed: Vec<f64>,
     /// The printed losses and each update's update/weight ratio per layer, for the diagnosis.
-    pub history: History,
+    history: History,
     /// `Σ (p_i − t_i)²` of the hand network, comparable with the engine's loss.
-    pub sse: Vec<f64>,
+    sse: Vec<f64>,
     /// The network after the last update.
-    pub net: HandNet,
+    net: HandNet,
 }
 
 /// Trains the hand network from the engine's starting point with plain gradient descent.
-pub fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
+fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
     let mut net = HandNet::from_mlp(start, bugs.bias_per_sample, points.len());
     let mut printed = Vec::with_capacity(STEPS + 1);
     let mut sse = Vec::with_capacity(STEPS + 1);
@@ -423,7 +426,7 @@ pub fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
 
 /// The hand code's gradient(s) for each of the engine's parameters, in parameter order: one
 /// number, or for a bias kept per sample (bug (c)) the gradient of every sample's copy.
-pub fn hand_per_parameter(g: &HandGrads) -> Vec<Vec<f64>> {
+fn hand_per_parameter(g: &HandGrads) -> Vec<Vec<f64>> {
     let mut out = Vec::with_capacity(13);
     for j in 0..3 {
         out.push(vec![g.w1[j][0]]);
@@ -444,7 +447,7 @@ pub fn hand_per_parameter(g: &HandGrads) -> Vec<Vec<f64>> {
 /// The hand code's gradient for each of the engine's parameters, in parameter order, the
 /// per-sample copies of a bias (bug (c)) added up: the chain rule adds up the uses of one
 /// parameter, so this is what the hand code says a shared bias's gradient is.
-pub fn hand_as_parameters(g: &HandGrads) -> Vec<f64> {
+fn hand_as_parameters(g: &HandGrads) -> Vec<f64> {
     hand_per_parameter(g)
         .iter()
         .map(|hs| hs.iter().sum())
@@ -453,7 +456,7 @@ pub fn hand_as_parameters(g: &HandGrads) -> Vec<f64> {
 
 /// What `tapegrad::diagnose` finds in the reported hand run from `start`: the losses it
 /// printed, its updates, and its gradients at the start against the true loss's.
-pub fn diagnose_hand(start: &Mlp, points: &[Point]) -> Result<Diagnosis, tapegrad::Error> {
+fn diagnose_hand(start: &Mlp, points: &[Point]) -> Result<Diagnosis, tapegrad::Error> {
     let run = train_hand(start, points, Bugs::ALL);
     let first = HandNet::from_mlp(start, true, points.len()).gradients(points, Bugs::ALL);
     let inputs: Vec<[f64; 2]> = points.iter().map(Point::inputs).collect();
@@ -467,7 +470,7 @@ pub fn diagnose_hand(start: &Mlp, points: &[Point]) -> Result<Diagnosis, tapegra
 }
 
 /// The largest `|hand − engine|` over every parameter (and every per-sample copy).
-pub fn worst_error(engine: &[f64], hand: &HandGrads) -> f64 {
+fn worst_error(engine: &[f64], hand: &HandGrads) -> f64 {
     engine
         .iter()
         .zip(hand_per_parameter(hand))
@@ -476,7 +479,7 @@ pub fn worst_error(engine: &[f64], hand: &HandGrads) -> f64 {
 }
 
 /// Whether a hand gradient agrees with the engine's, with `check_gradients`' tolerances.
-pub fn agrees(engine: f64, hand: f64) -> bool {
+fn agrees(engine: f64, hand: f64) -> bool {
     let cfg = GradCheckConfig::default();
     (hand - engine).abs() <= cfg.atol + cfg.rtol * engine.abs()
 }

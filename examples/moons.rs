@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, Point};
-use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
+use tapegrad::nn::{self, Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::plot::{self, BoundaryOptions, Bounds, MapOptions};
 use tapegrad::{Tape, loss};
@@ -68,37 +68,33 @@ fn main() -> Result<(), Box<dyn Error>> {
         let net = model.record(&tape);
         // Forward: a score for every point, its hinge loss, and the L2 penalty.
         let mut losses = Vec::with_capacity(points.len());
-        let mut right = 0;
         for p in &points {
             let score = net.forward_f64(&p.inputs())?[0];
-            right += usize::from((score.data() > 0.0) == (p.label > 0.0));
             losses.push(loss::hinge(score, p.label));
         }
         let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
         check_loss(step, total.data())?;
-        // Backward, then the update with this step's learning rate.
-        let grads = net.gradients(&total.backward());
-        opt.set_learning_rate(schedule.rate(step));
-        opt.step(&mut model, &grads)?;
         if step % 5 == 0 || step == STEPS - 1 {
             // As micrograd: the loss and accuracy of the model before this step's update.
-            let accuracy = 100.0 * right as f64 / points.len() as f64;
+            let accuracy = 100.0 * nn::accuracy(&model, &points)?;
             println!(
                 "step {step:>2} loss {:.4}, accuracy {accuracy:5.1}%",
                 total.data()
             );
         }
+        // Backward, then the update with this step's learning rate.
+        let grads = net.gradients(&total.backward());
+        opt.set_learning_rate(schedule.rate(step));
+        opt.step(&mut model, &grads)?;
     }
     let elapsed = start.elapsed();
 
     let score = |x: f64, y: f64| model.predict(&[x, y]).map_or(f64::NAN, |out| out[0]);
-    let right = points
-        .iter()
-        .filter(|p| (score(p.x, p.y) > 0.0) == (p.label > 0.0))
-        .count();
+    let accuracy = nn::accuracy(&model, &points)?;
+    let right = (accuracy * points.len() as f64).round() as usize;
     println!(
         "\nafter {STEPS} steps: accuracy {:.1}% ({right}/{})",
-        100.0 * right as f64 / points.len() as f64,
+        100.0 * accuracy,
         points.len(),
     );
     // On stderr: the one line that differs from run to run, so stdout stays reproducible.
@@ -161,14 +157,9 @@ fn seed_from_args() -> Result<Option<u64>, Message> {
                 return Err(Message("--seed was given twice; give it once".to_string()));
             }
             Long("seed") => {
-                let Ok(value) = parser.value() else {
-                    return Err(Message(format!("--seed needs a value: {EXPECTED}")));
-                };
-                let value = value.to_string_lossy();
-                seed =
-                    Some(value.trim().parse().map_err(|_| {
-                        Message(format!("--seed expects {EXPECTED}; got `{value}`"))
-                    })?);
+                seed = Some(flags::value(&mut parser, "--seed", EXPECTED, |v| {
+                    v.parse().ok()
+                })?);
             }
             other => {
                 return Err(Message(format!(

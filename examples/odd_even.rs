@@ -22,6 +22,9 @@
 
 #[path = "common/no_args.rs"]
 mod no_args;
+#[cfg(test)]
+#[path = "odd_even/tests.rs"]
+mod tests;
 
 use std::error::Error;
 use std::ops::RangeInclusive;
@@ -52,14 +55,14 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Shared pieces (tests/stories.rs runs these same functions)
+// Shared pieces (the acts and their tests, in odd_even/tests.rs, run these same functions)
 // ---------------------------------------------------------------------------------------------
 
 /// One training example: the inputs and the label (1 for odd, 0 for even).
-pub type Sample = (Vec<f64>, f64);
+type Sample = (Vec<f64>, f64);
 
 /// The numbers of `range` as one raw input each, divided by `scale`.
-pub fn numbers(range: RangeInclusive<u64>, scale: f64) -> Vec<Sample> {
+fn numbers(range: RangeInclusive<u64>, scale: f64) -> Vec<Sample> {
     odd_even_range(range)
         .into_iter()
         .map(|(x, y)| (vec![x / scale], y))
@@ -70,7 +73,7 @@ pub fn numbers(range: RangeInclusive<u64>, scale: f64) -> Vec<Sample> {
 /// averages `loss` over every sample, runs backward and lets `opt` update the model. Returns
 /// the history for the diagnosis: the mean loss before each step and after the last one
 /// (`epochs + 1` numbers), and every update.
-pub fn fit(
+fn fit(
     model: &mut Mlp,
     data: &[Sample],
     loss: Loss,
@@ -101,7 +104,7 @@ pub fn fit(
 
 /// What `tapegrad::diagnose` finds in a model trained on `data` with `loss`, given the
 /// training run's history.
-pub fn diagnosis(
+fn diagnosis(
     model: &Mlp,
     data: &[Sample],
     loss: Loss,
@@ -115,11 +118,7 @@ pub fn diagnosis(
 
 /// How many of `data` the model gets right (output above `threshold` means odd), and of how
 /// many.
-pub fn score(
-    model: &Mlp,
-    data: &[Sample],
-    threshold: f64,
-) -> Result<(usize, usize), tapegrad::Error> {
+fn score(model: &Mlp, data: &[Sample], threshold: f64) -> Result<(usize, usize), tapegrad::Error> {
     let mut right = 0;
     for (x, y) in data {
         if (model.predict(x)?[0] > threshold) == (*y == 1.0) {
@@ -139,9 +138,9 @@ fn percent((right, total): (usize, usize)) -> f64 {
 // ---------------------------------------------------------------------------------------------
 
 /// The learning rates of act 1, the report's range.
-pub const LEARNING_RATES: [f64; 5] = [0.003, 0.03, 0.1, 0.3, 1.2];
+const LEARNING_RATES: [f64; 5] = [0.003, 0.03, 0.1, 0.3, 1.2];
 /// Full-batch gradient descent steps per learning rate in act 1.
-pub const ACT1_EPOCHS: usize = 5000;
+const ACT1_EPOCHS: usize = 5000;
 /// The epochs whose loss act 1 prints.
 const ACT1_SHOWN: [usize; 5] = [0, 10, 100, 1000, ACT1_EPOCHS];
 
@@ -152,7 +151,7 @@ const ACT1_SHOWN: [usize; 5] = [0, 10, 100, 1000, ACT1_EPOCHS];
 /// negative weight makes the unit dead for every x from the first step: 18 of seeds 0..30 do,
 /// and then nothing beats ln 2. Over the 12 live seeds and all five learning rates, the lowest
 /// loss reached is 0.67786, the best sigmoid(a·x + b).
-pub fn tiny_net() -> Result<Mlp, tapegrad::Error> {
+fn tiny_net() -> Result<Mlp, tapegrad::Error> {
     let mut rng = StdRng::seed_from_u64(1);
     Mlp::new(
         1,
@@ -166,7 +165,7 @@ pub fn tiny_net() -> Result<Mlp, tapegrad::Error> {
 
 /// Trains a copy of `start` on 1..10 (raw inputs, `loss::bce` on the sigmoid output, as in the
 /// report) with plain gradient descent at `lr`. Returns the trained model and its history.
-pub fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, History), tapegrad::Error> {
+fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, History), tapegrad::Error> {
     let mut model = start.clone();
     let history = fit(
         &mut model,
@@ -180,7 +179,7 @@ pub fn train_tiny(start: &Mlp, lr: f64) -> Result<(Mlp, History), tapegrad::Erro
 
 /// Backward's gradients of the mean cross-entropy on 1..10 with respect to `model`'s
 /// parameters, against central finite differences.
-pub fn tiny_gradient_check(model: &Mlp) -> GradCheckReport {
+fn tiny_gradient_check(model: &Mlp) -> GradCheckReport {
     let data = numbers(1..=10, 1.0);
     check_gradients(
         |params| {
@@ -200,7 +199,7 @@ pub fn tiny_gradient_check(model: &Mlp) -> GradCheckReport {
 /// The lowest mean cross-entropy of any `sigmoid(a·x + b)` on 1..10: what the reported network
 /// is wherever its relu unit is active. The problem is convex, so training one sigmoid neuron
 /// long enough finds it (the input is divided by 10, which changes `a`, not the curve).
-pub fn best_sigmoid_loss() -> Result<f64, tapegrad::Error> {
+fn best_sigmoid_loss() -> Result<f64, tapegrad::Error> {
     let start = Neuron::from_parts(vec![0.0], 0.0, Activation::Sigmoid);
     let mut neuron = Mlp::from_layers(vec![Layer::from_neurons(vec![start])?])?;
     let data = numbers(1..=10, 10.0);
@@ -212,7 +211,7 @@ pub fn best_sigmoid_loss() -> Result<f64, tapegrad::Error> {
 /// labels 1, 0, 1, …, 0 (the isotonic fit): p = 1 at x = 1, p = 0 at x = 10, and 0.5 for the
 /// eight numbers between, whose labels balance out. A net would need infinite weights to
 /// reach it.
-pub fn best_monotone_loss() -> f64 {
+fn best_monotone_loss() -> f64 {
     8.0 * std::f64::consts::LN_2 / 10.0
 }
 
@@ -221,7 +220,7 @@ pub fn best_monotone_loss() -> f64 {
 /// output weight of −40 makes p ≈ 0 for the even 10. Its mean cross-entropy is
 /// 0.9 · H(5/9) ≈ 0.6183: better than where gradient descent settles from the reported start,
 /// but still only 6 of 10 right.
-pub fn relu_off_below_ten() -> Result<Mlp, tapegrad::Error> {
+fn relu_off_below_ten() -> Result<Mlp, tapegrad::Error> {
     Mlp::from_layers(vec![
         Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], -9.0, Activation::Relu)])?,
         Layer::from_neurons(vec![Neuron::from_parts(
@@ -234,14 +233,14 @@ pub fn relu_off_below_ten() -> Result<Mlp, tapegrad::Error> {
 
 /// The mean `loss::bce` of `model` on 1..10, as act 1 trains it: the loss [`fit`] reports
 /// before any step.
-pub fn mean_bce(model: &Mlp) -> Result<f64, tapegrad::Error> {
+fn mean_bce(model: &Mlp) -> Result<f64, tapegrad::Error> {
     let data = numbers(1..=10, 1.0);
     Ok(fit(&mut model.clone(), &data, Loss::Bce, &mut Sgd::new(0.0), 0)?.losses()[0])
 }
 
 /// Whether the relu unit is dead on 1..10: its input is ≤ 0 for every x, so it outputs 0
 /// and passes back no gradient.
-pub fn relu_is_dead(model: &Mlp) -> bool {
+fn relu_is_dead(model: &Mlp) -> bool {
     let hidden = &model.layers()[0].neurons()[0];
     (1..=10).all(|x| hidden.weights()[0] * f64::from(x) + hidden.bias() <= 0.0)
 }
@@ -371,14 +370,14 @@ fn act1() -> Result<(), Box<dyn Error>> {
 // ---------------------------------------------------------------------------------------------
 
 /// Adam steps in act 2.
-pub const ACT2_EPOCHS: usize = 1000;
+const ACT2_EPOCHS: usize = 1000;
 
 /// A 1 → 16 tanh → 16 tanh → 1 network trained on x/10 for x in 1..10 with Adam and
 /// cross-entropy on its raw score (`bce_with_logits`). Returns the model and its losses.
 ///
 /// Seed-dependent, like any small run: over seeds 0..10, 7 reach a loss below 0.05 within 2000
 /// epochs; the rest sit on the 0.678 plateau of act 1.
-pub fn train_wide() -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
+fn train_wide() -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
     let mut rng = StdRng::seed_from_u64(1);
     let mut model = Mlp::new(
         1,
@@ -447,13 +446,13 @@ fn act2() -> Result<(), Box<dyn Error>> {
 // ---------------------------------------------------------------------------------------------
 
 /// Input bits in act 3: enough for 0..=255.
-pub const BITS: u32 = 8;
+const BITS: u32 = 8;
 /// Adam steps in act 3.
-pub const ACT3_EPOCHS: usize = 300;
+const ACT3_EPOCHS: usize = 300;
 
 /// One neuron, `w·bits + b`: a linear score (fed to `bce_with_logits`) on [`BITS`] inputs,
 /// seeded.
-pub fn bits_net() -> Result<Mlp, tapegrad::Error> {
+fn bits_net() -> Result<Mlp, tapegrad::Error> {
     let mut rng = StdRng::seed_from_u64(1);
     Mlp::new(
         BITS as usize,
@@ -467,7 +466,7 @@ pub fn bits_net() -> Result<Mlp, tapegrad::Error> {
 
 /// Trains a copy of `start` with Adam on 1..10 written in binary, bit 0 first. Returns the
 /// model and its losses.
-pub fn train_bits(start: &Mlp) -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
+fn train_bits(start: &Mlp) -> Result<(Mlp, Vec<f64>), tapegrad::Error> {
     let mut model = start.clone();
     let history = fit(
         &mut model,
@@ -536,7 +535,7 @@ fn act3() -> Result<(), Box<dyn Error>> {
 /// For a linear neuron's parameters (weights on bits 0.., then bias): the lowest score any odd
 /// number can get (bit 0 on, every other bit set where its weight is negative) and the highest
 /// any even number can get (bit 0 off, every other bit set where its weight is positive).
-pub fn score_bounds(params: &[f64]) -> (f64, f64) {
+fn score_bounds(params: &[f64]) -> (f64, f64) {
     let (bias, weights) = params.split_last().expect("weights and a bias");
     let others = &weights[1..];
     let lowest_odd = weights[0] + bias + others.iter().map(|w| w.min(0.0)).sum::<f64>();

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{self, Activation, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Tape, loss};
 
@@ -98,24 +98,27 @@ fn run() -> Result<bool, Box<dyn Error>> {
         tape.clear();
         let net = model.record(&tape);
         let mut losses = Vec::with_capacity(points.len());
-        let mut right = 0;
         for p in &points {
             let score = net.forward_f64(&p.inputs())?[0];
-            right += usize::from((score.data() > 0.0) == (p.label > 0.0));
             losses.push(loss::hinge(score, p.label));
         }
         let total = loss::mean(&losses)? + loss::l2_penalty(net.params(), 1e-4);
         check_loss(step, total.data())?;
+        // At a checkpoint, the accuracy that goes with this step's loss: before the update.
+        let sampled = checkpoints
+            .contains(&step)
+            .then(|| nn::accuracy(&model, &points))
+            .transpose()?;
         let grads = net.gradients(&total.backward());
         opt.set_learning_rate(schedule.rate(step - 1));
         opt.step(&mut model, &grads)?;
-        if checkpoints.contains(&step) && samples.last().is_none_or(|s| s.step != step) {
+        if let Some(accuracy) = sampled {
             let s = Sample {
                 step,
                 nodes: tape.len(),
                 rss: rss(page)?,
                 loss: total.data(),
-                accuracy: 100.0 * right as f64 / points.len() as f64,
+                accuracy: 100.0 * accuracy,
             };
             println!(
                 "{:>9} {:>8} {:>11} {:>11.6} {:>8.1}%",
@@ -215,40 +218,16 @@ impl Args {
             match arg {
                 Long("help") | Short('h') => return Ok(None),
                 Long("steps") => {
-                    let Ok(value) = parser.value() else {
-                        return Err(Message(format!(
-                            "--steps needs a value: a whole number ≥ {BASELINE}"
-                        )));
-                    };
-                    let value = value.to_string_lossy();
-                    args.steps = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|&s| s >= BASELINE)
-                        .ok_or_else(|| {
-                            Message(format!(
-                                "--steps expects a whole number ≥ {BASELINE}; got `{value}`"
-                            ))
-                        })?;
+                    let expects = format!("a whole number ≥ {BASELINE}");
+                    args.steps = flags::value(&mut parser, "--steps", &expects, |v| {
+                        v.parse().ok().filter(|&s| s >= BASELINE)
+                    })?;
                 }
                 Long("tolerance") => {
-                    let Ok(value) = parser.value() else {
-                        return Err(Message(
-                            "--tolerance needs a value: a percentage ≥ 0 (e.g. 5)".to_string(),
-                        ));
-                    };
-                    let value = value.to_string_lossy();
-                    args.tolerance = value
-                        .trim()
-                        .parse()
-                        .ok()
-                        .filter(|t: &f64| t.is_finite() && *t >= 0.0)
-                        .ok_or_else(|| {
-                            Message(format!(
-                                "--tolerance expects a percentage ≥ 0 (e.g. 5); got `{value}`"
-                            ))
-                        })?;
+                    let expects = "a percentage ≥ 0 (e.g. 5)";
+                    args.tolerance = flags::value(&mut parser, "--tolerance", expects, |v| {
+                        v.parse().ok().filter(|t: &f64| t.is_finite() && *t >= 0.0)
+                    })?;
                 }
                 other => {
                     return Err(Message(format!(

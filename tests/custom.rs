@@ -3,7 +3,9 @@
 //! network trained with them learns, and a custom activation cannot be saved to a file.
 
 use rand::{SeedableRng, rngs::StdRng};
-use tapegrad::nn::{Activation, CustomActivation, Forward, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{
+    Activation, CustomActivation, Forward, Init, Layer, Mlp, Module, Neuron, accuracy,
+};
 use tapegrad::optim::{Optimizer, Sgd};
 use tapegrad::save::{self, Format};
 use tapegrad::{Gradients, Tape, Value, check_gradients, datasets, loss};
@@ -88,11 +90,11 @@ fn a_network_with_its_own_loss_and_activation_learns_in_the_plain_loop() {
         losses[0],
         losses[199]
     );
-    let right = points
-        .iter()
-        .filter(|p| (model.predict(&p.inputs()).unwrap()[0] > 0.0) == (p.label > 0.0))
-        .count();
-    assert!(right >= 85, "{right} of 100 points classified right");
+    let accuracy = accuracy(&model, &points).unwrap();
+    assert!(
+        accuracy >= 85.0 / 100.0,
+        "accuracy {accuracy} on 100 points"
+    );
     assert_eq!(model.layers()[0].neurons()[0].activation(), LEAKY);
     assert!(model.to_string().contains("leaky_reluNeuron(2)"));
 }

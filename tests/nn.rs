@@ -17,7 +17,7 @@ use rand::rngs::StdRng;
 use seeded::rng;
 use tapegrad::indexmap::IndexMap;
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron, accuracy};
 use tapegrad::optim::{Adam, LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Error, Op, Tape, Value, check_gradients};
 
@@ -1248,13 +1248,10 @@ fn mlp_learns_the_playground_circle() {
         let grads = net.gradients(&l.backward());
         opt.step(&mut model, &grads).unwrap();
     }
-    let correct = points
-        .iter()
-        .filter(|p| (model.predict(&p.inputs()).unwrap()[0] > 0.0) == (p.label > 0.0))
-        .count();
+    let accuracy = accuracy(&model, &points).unwrap();
     assert!(
-        correct >= 98,
-        "{correct}/100 correct; loss {:.4} → {:.4}",
+        accuracy >= 98.0 / 100.0,
+        "accuracy {accuracy} on 100 points; loss {:.4} → {:.4}",
         history[0],
         history[149]
     );

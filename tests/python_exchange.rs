@@ -18,7 +18,7 @@ use numeric::bits;
 use rand::{SeedableRng, rngs::StdRng};
 use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
-use tapegrad::nn::{Activation::Tanh, Forward, Init, Mlp, Module};
+use tapegrad::nn::{Activation::Tanh, Forward, Init, Mlp, Module, accuracy};
 use tapegrad::optim::{Optimizer, Sgd};
 use tapegrad::save::{self, Dtype, Format};
 use tapegrad::{Gradients, Tape, loss};
@@ -76,14 +76,10 @@ fn rust_writes_the_circle_network() {
             sgd.step(&mut model, &step).unwrap();
         }
     }
-    let correct = data
-        .test
-        .iter()
-        .filter(|p| (model.predict(&p.inputs()).unwrap()[0] > 0.0) == (p.label > 0.0))
-        .count();
+    let accuracy = accuracy(&model, &data.test).unwrap();
     assert!(
-        correct >= 245,
-        "the network learned the circle: {correct}/250 test points"
+        accuracy >= 245.0 / 250.0,
+        "the network learned the circle: test accuracy {accuracy} on 250 points"
     );
 
     for (name, format) in [
@@ -123,7 +119,7 @@ fn rust_writes_the_circle_network() {
     let bytes = safetensors::serialize(tensors, None).unwrap();
     std::fs::write(dir.join("circle-data.safetensors"), bytes).unwrap();
     println!(
-        "trained {}: {correct}/250 test points right; wrote its outputs on {n} points",
+        "trained {}: test accuracy {accuracy}; wrote its outputs on {n} points",
         save::pytorch_sequential(&model).unwrap()
     );
 }

@@ -6,18 +6,9 @@
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground, Point};
-use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module, accuracy};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Tape, Value, loss};
-
-/// Points the model puts on the right side (score above 0 means label +1).
-fn accuracy(model: &Mlp, points: &[Point]) -> f64 {
-    let right = points
-        .iter()
-        .filter(|p| (model.predict(&p.inputs()).unwrap()[0] > 0.0) == (p.label > 0.0))
-        .count();
-    right as f64 / points.len() as f64
-}
 
 /// The Playground's loss, ½·(output − label)², averaged over the points.
 fn playground_loss(model: &Mlp, points: &[Point]) -> f64 {
@@ -87,8 +78,8 @@ fn playground_run(kind: Playground, seed: u64, epochs: usize) -> PlaygroundRun {
 fn circle_with_the_playgrounds_defaults_reaches_99_percent_test_accuracy() {
     let run = playground_run(Playground::Circle, 1, 300);
     let (train_acc, test_acc) = (
-        accuracy(&run.model, &run.data.train),
-        accuracy(&run.model, &run.data.test),
+        accuracy(&run.model, &run.data.train).unwrap(),
+        accuracy(&run.model, &run.data.test).unwrap(),
     );
     let test_loss = playground_loss(&run.model, &run.data.test);
     let (first, last) = (run.train_loss[0], run.train_loss[300]);
@@ -120,7 +111,7 @@ fn circle_with_the_playgrounds_defaults_reaches_99_percent_test_accuracy() {
 fn circle_reaches_99_percent_on_other_seeds() {
     for seed in [0, 2, 3] {
         let run = playground_run(Playground::Circle, seed, 150);
-        let test_acc = accuracy(&run.model, &run.data.test);
+        let test_acc = accuracy(&run.model, &run.data.test).unwrap();
         assert!(test_acc >= 0.99, "seed {seed}: test accuracy {test_acc}");
     }
 }
@@ -160,7 +151,7 @@ fn moons_micrograd_demo_reaches_100_percent_in_100_steps() {
     }
     assert_eq!(opt.step_count(), 100);
     assert_eq!(opt.learning_rate(), 1.0 - 0.9 * 99.0 / 100.0);
-    assert_eq!(accuracy(&model, &points), 1.0);
+    assert_eq!(accuracy(&model, &points).unwrap(), 1.0);
     let (first, last) = (history[0], history[99]);
     assert!(first > 0.5, "initial loss {first}");
     assert!(last < 0.05, "final loss {last} (started at {first})");

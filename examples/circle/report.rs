@@ -10,11 +10,10 @@ use tapegrad::Value;
 use tapegrad::datasets::{Point, Split};
 use tapegrad::diagnose::Diagnosis;
 use tapegrad::loss;
-use tapegrad::nn::{Forward, Mlp, Module};
+use tapegrad::nn::{Forward, Mlp, Module, accuracy_with};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions, NetworkMapOptions};
 use tapegrad::save::{self, Format};
 
-use crate::accuracy;
 use crate::flags::Message;
 use crate::output::{Picture, shown};
 use crate::settings::{Config, Feature, encode};
@@ -51,7 +50,10 @@ impl Run {
         }
         if epoch % print_interval(cfg.epochs) == 0 || epoch == cfg.epochs {
             let (test, train) = (self.test_curve[epoch], self.train_curve[epoch]);
-            let acc = percent(accuracy(model, &cfg.features, &data.test)?, data.test.len());
+            let acc = percent(
+                accuracy_with(model, &data.test, |p| encode(&cfg.features, p.x, p.y))?,
+                data.test.len(),
+            );
             let row = format!("{epoch:>6}   {test:>9.3}   {train:>13.3}   {acc:>12.1}%\n");
             print!("{row}");
             self.table += &row;
@@ -141,8 +143,8 @@ pub fn show(
     run: Option<&Run>,
 ) -> Result<(), Box<dyn Error>> {
     let (train_acc, test_acc) = (
-        accuracy(model, &cfg.features, &data.train)?,
-        accuracy(model, &cfg.features, &data.test)?,
+        accuracy_with(model, &data.train, |p| encode(&cfg.features, p.x, p.y))?,
+        accuracy_with(model, &data.test, |p| encode(&cfg.features, p.x, p.y))?,
     );
     let which = match &cfg.load {
         Some(path) => format!("the network from {}", path.display()),

@@ -8,6 +8,7 @@
 use super::*;
 use tapegrad::diagnose::Finding;
 use tapegrad::nn::Activation::Tanh;
+use tapegrad::nn::accuracy_with;
 
 #[path = "../../tests/common/committed.rs"]
 mod committed;
@@ -36,7 +37,7 @@ fn trained(cfg: &Config) -> (Split, Mlp, Run) {
 /// The configuration's trained network and its test accuracy.
 fn run(cfg: &Config) -> (Mlp, f64) {
     let (data, model, _) = trained(cfg);
-    let accuracy = accuracy(&model, &cfg.features, &data.test).unwrap();
+    let accuracy = accuracy_with(&model, &data.test, |p| encode(&cfg.features, p.x, p.y)).unwrap();
     (model, accuracy)
 }
 
@@ -189,7 +190,8 @@ fn l2_shrinks_the_weights_and_leaves_the_biases_alone() {
 fn the_circle_pictures_and_table_are_the_default_runs() {
     let cfg = Config::from_args(std::iter::empty()).unwrap().unwrap();
     let (data, model, run) = trained(&cfg);
-    let test_accuracy = accuracy(&model, &cfg.features, &data.test).unwrap();
+    let test_accuracy =
+        accuracy_with(&model, &data.test, |p| encode(&cfg.features, p.x, p.y)).unwrap();
     assert_eq!(test_accuracy, 1.0); // 250 of 250
 
     let chapter = include_str!("../../docs/guide/06-an-mlp-learning-the-circle.md");

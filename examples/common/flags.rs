@@ -1,6 +1,6 @@
 //! What the examples that take flags (circle, moons, soak) share: an error printed as its
-//! message alone, the text of an argument lexopt could not place, and the rule that each flag
-//! is given once.
+//! message alone, the text of an argument lexopt could not place, a flag's value read with a
+//! refusal that says what was expected, and the rule that each flag is given once.
 
 #![allow(dead_code)] // each example uses a part of it
 
@@ -31,6 +31,22 @@ pub fn arg_text(arg: lexopt::Arg<'_>) -> String {
         lexopt::Arg::Short(c) => format!("-{c}"),
         lexopt::Arg::Value(v) => v.to_string_lossy().into_owned(),
     }
+}
+
+/// The value after `flag` (`--steps`), as `parse` reads it from the trimmed text; a refusal
+/// names the flag and what it `expects`: `--steps needs a value: …` when none follows, else
+/// `--steps expects …; got `10``.
+pub fn value<T>(
+    parser: &mut lexopt::Parser,
+    flag: &str,
+    expects: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<T, Message> {
+    let Ok(value) = parser.value() else {
+        return Err(Message(format!("{flag} needs a value: {expects}")));
+    };
+    let value = value.to_string_lossy();
+    parse(value.trim()).ok_or_else(|| Message(format!("{flag} expects {expects}; got `{value}`")))
 }
 
 /// The flags given so far, so that a repeat is refused rather than silently winning.

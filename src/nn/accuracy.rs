@@ -1,4 +1,5 @@
-//! How often a classifier is right: [`accuracy`].
+//! How often a classifier is right: [`accuracy`], and [`accuracy_with`] for a model that sees
+//! each point through features of its own.
 
 use super::Forward;
 use crate::Error;
@@ -8,7 +9,8 @@ use crate::datasets::Point;
 /// the model's first output is above 0 exactly when its label is (the Playground's ±1
 /// labels, read by sign). NaN for no points. Any model: a [`Neuron`](super::Neuron), a
 /// [`Layer`](super::Layer), an [`Mlp`](super::Mlp) or your own, reading a point's
-/// [`inputs`](Point::inputs).
+/// [`inputs`](Point::inputs). A model that reads other inputs (x², sin x, …) is measured by
+/// [`accuracy_with`].
 ///
 /// # Errors
 /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`] if a
@@ -31,9 +33,41 @@ use crate::datasets::Point;
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
 pub fn accuracy<M: Forward + ?Sized>(model: &M, points: &[Point]) -> Result<f64, Error> {
+    accuracy_with(model, points, Point::inputs)
+}
+
+/// [`accuracy`] for a model that sees each point through `inputs`: the features it was
+/// trained on, computed from the point's (x, y), as the Playground's x², y² or sin x. Right
+/// and wrong are read as in [`accuracy`]: the first output's sign against the label's.
+///
+/// # Errors
+/// [`Error::InputSize`] if the model does not take as many inputs as `inputs` gives;
+/// [`Error::NonFiniteInput`] if one of them is NaN or infinite.
+///
+/// ```
+/// use tapegrad::datasets::Point;
+/// use tapegrad::nn::{Activation::Linear, Neuron, accuracy_with};
+///
+/// // Inside the unit circle (+1) or outside it (-1): 1 − x² − y², a line in x² and y².
+/// let neuron = Neuron::from_parts(vec![-1.0, -1.0], 1.0, Linear);
+/// let points = [Point::new(0.5, 0.0, 1.0), Point::new(0.0, -2.0, -1.0), Point::new(1.5, 1.0, 1.0)];
+/// let squares = |p: &Point| [p.x * p.x, p.y * p.y];
+/// assert_eq!(accuracy_with(&neuron, &points, squares)?, 2.0 / 3.0);
+/// assert_eq!(
+///     accuracy_with(&neuron, &points, |p: &Point| vec![p.x]).unwrap_err(),
+///     tapegrad::Error::InputSize { expected: 2, got: 1 }
+/// );
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub fn accuracy_with<M, X, F>(model: &M, points: &[Point], inputs: F) -> Result<f64, Error>
+where
+    M: Forward + ?Sized,
+    X: AsRef<[f64]>,
+    F: Fn(&Point) -> X,
+{
     let mut right = 0;
     for p in points {
-        let out = model.predict(&p.inputs())?[0];
+        let out = model.predict(inputs(p).as_ref())?[0];
         right += usize::from((out > 0.0) == (p.label > 0.0));
     }
     Ok(right as f64 / points.len() as f64)

@@ -59,7 +59,7 @@ mod mlp;
 mod module;
 mod neuron;
 
-pub use accuracy::accuracy;
+pub use accuracy::{accuracy, accuracy_with};
 pub use activation::{Activation, CustomActivation};
 pub use builder::MlpBuilder;
 pub use init::Init;

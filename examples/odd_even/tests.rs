@@ -1,21 +1,19 @@
-//! The reports behind the examples, as seeded runs that must reach their targets.
-//!
-//! The tests run the examples' own functions (the example files are included as modules), so
-//! the numbers an example prints are the numbers checked here.
+//! The odd_even example's own claims, run through its own code: act 1's network has the right
+//! gradients yet cannot fit at any learning rate, stalls where the story says, and the bounds
+//! it prints are right; act 2 memorises 1..10 without generalising; act 3's binary inputs
+//! classify every byte. And what `tapegrad::diagnose` says of act 1's runs: at lr 1.2 a dead
+//! relu and a loss stuck at ln 2, at the smaller rates a loss stuck where the network cannot do
+//! better. `cargo test` runs them (`test = true` in Cargo.toml).
 
-// Both examples bring their own copy of `examples/common/no_args.rs`, which only their
-// `main` uses.
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../examples/odd_even.rs"]
-mod odd_even;
+use std::f64::consts::LN_2;
 
-#[allow(dead_code, clippy::duplicate_mod)]
-#[path = "../examples/six_points.rs"]
-mod six_points;
+use super::*;
+use tapegrad::diagnose::Finding;
 
-use odd_even::{BITS, LEARNING_RATES, numbers, score};
-use tapegrad::datasets::odd_even_bits;
-use tapegrad::nn::{Forward, Module};
+#[path = "../../tests/common/numeric.rs"]
+mod numeric;
+
+use numeric::assert_within;
 
 /// The best mean cross-entropy of sigmoid(a·x + b) on 1..10, by Newton's method in plain f64
 /// (an independent check of the example's fitted value).
@@ -27,8 +25,8 @@ const BEST_SIGMOID_LOSS: f64 = 0.677_857_129_893;
 
 #[test]
 fn act1_gradients_are_right() {
-    let start = odd_even::tiny_net().unwrap();
-    let report = odd_even::tiny_gradient_check(&start);
+    let start = tiny_net().unwrap();
+    let report = tiny_gradient_check(&start);
     assert!(report.passed(), "{report}");
     assert_eq!(report.inputs.len(), 4);
     // The relu unit starts alive, so every parameter has a nonzero gradient to check.
@@ -37,10 +35,10 @@ fn act1_gradients_are_right() {
 
 #[test]
 fn act1_cannot_fit_at_any_learning_rate() {
-    let start = odd_even::tiny_net().unwrap();
+    let start = tiny_net().unwrap();
     let data = numbers(1..=10, 1.0);
     for lr in LEARNING_RATES {
-        let (model, history) = odd_even::train_tiny(&start, lr).unwrap();
+        let (model, history) = train_tiny(&start, lr).unwrap();
         let lowest = history
             .losses()
             .iter()
@@ -59,37 +57,37 @@ fn act1_cannot_fit_at_any_learning_rate() {
         let rising = p.windows(2).all(|w| w[1] >= w[0]);
         let falling = p.windows(2).all(|w| w[1] <= w[0]);
         assert!(rising || falling, "lr {lr}: {p:?}");
-        assert_eq!(odd_even::relu_is_dead(&model), lr == 1.2, "lr {lr}");
+        assert_eq!(relu_is_dead(&model), lr == 1.2, "lr {lr}");
     }
 }
 
 #[test]
 fn act1_stalls_where_the_story_says() {
-    let start = odd_even::tiny_net().unwrap();
+    let start = tiny_net().unwrap();
     // lr 0.03 to 0.3 end at the best sigmoid(a·x + b)…
     for lr in [0.03, 0.1, 0.3] {
-        let (_, history) = odd_even::train_tiny(&start, lr).unwrap();
-        let last = history.losses()[odd_even::ACT1_EPOCHS];
+        let (_, history) = train_tiny(&start, lr).unwrap();
+        let last = history.losses()[ACT1_EPOCHS];
         assert!((last - BEST_SIGMOID_LOSS).abs() < 1e-3, "lr {lr}: {last}");
     }
     // …and lr 1.2 kills the relu unit: a constant 0.5, loss ln 2.
-    let (model, history) = odd_even::train_tiny(&start, 1.2).unwrap();
-    let last = history.losses()[odd_even::ACT1_EPOCHS];
+    let (model, history) = train_tiny(&start, 1.2).unwrap();
+    let last = history.losses()[ACT1_EPOCHS];
     assert!((last - std::f64::consts::LN_2).abs() < 1e-6, "{last}");
-    assert!(odd_even::relu_is_dead(&model));
+    assert!(relu_is_dead(&model));
 }
 
 #[test]
 fn act1_bounds_are_right() {
-    let fitted = odd_even::best_sigmoid_loss().unwrap();
+    let fitted = best_sigmoid_loss().unwrap();
     assert!((fitted - BEST_SIGMOID_LOSS).abs() < 1e-6, "{fitted}");
-    let monotone = odd_even::best_monotone_loss();
+    let monotone = best_monotone_loss();
     assert!((monotone - 0.554_517_744).abs() < 1e-9, "{monotone}");
     assert!(monotone < fitted && fitted < std::f64::consts::LN_2);
     // The network's own best turns its relu off up to 9: p = 5/9 there, p ≈ 0 at 10, so
     // the loss is 0.9 · H(5/9), between the two bounds and still 6 of 10 right.
-    let best = odd_even::relu_off_below_ten().unwrap();
-    let loss = odd_even::mean_bce(&best).unwrap();
+    let best = relu_off_below_ten().unwrap();
+    let loss = mean_bce(&best).unwrap();
     let h = -(5.0 / 9.0 * (5.0f64 / 9.0).ln() + 4.0 / 9.0 * (4.0f64 / 9.0).ln());
     assert!((loss - 0.9 * h).abs() < 1e-12, "{loss}");
     assert!((loss - 0.618_265).abs() < 1e-6, "{loss}");
@@ -103,7 +101,7 @@ fn act1_bounds_are_right() {
 
 #[test]
 fn act2_memorises_1_to_10_but_does_not_generalise() {
-    let (model, history) = odd_even::train_wide().unwrap();
+    let (model, history) = train_wide().unwrap();
     assert_eq!(
         score(&model, &numbers(1..=10, 10.0), 0.0).unwrap(),
         (10, 10)
@@ -118,8 +116,8 @@ fn act2_memorises_1_to_10_but_does_not_generalise() {
 
 #[test]
 fn act3_binary_inputs_generalise_to_every_byte() {
-    let start = odd_even::bits_net().unwrap();
-    let (model, history) = odd_even::train_bits(&start).unwrap();
+    let start = bits_net().unwrap();
+    let (model, history) = train_bits(&start).unwrap();
     assert!(history[history.len() - 1] < 0.05, "{:?}", history.last());
     let train = odd_even_bits(1..=10, BITS).unwrap();
     let test = odd_even_bits(11..=255, BITS).unwrap();
@@ -128,38 +126,79 @@ fn act3_binary_inputs_generalise_to_every_byte() {
     // Bits 4-7 are never 1 in training: their weights never moved.
     assert_eq!(start.parameters()[4..8], model.parameters()[4..8]);
     // And the margin argument holds for every 8-bit number.
-    let (lowest_odd, highest_even) = odd_even::score_bounds(&model.parameters());
+    let (lowest_odd, highest_even) = score_bounds(&model.parameters());
     assert!(lowest_odd > 0.0 && highest_even < 0.0);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Six points
+// What tapegrad::diagnose says about act 1
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn six_points_gradients_are_right() {
-    let report = six_points::six_gradient_check(&six_points::six_net().unwrap());
-    assert!(report.passed(), "{report}");
+fn odd_even_at_lr_1_2_has_a_dead_relu_and_a_loss_stuck_at_ln_2() {
+    let start = tiny_net().unwrap();
+    let data = numbers(1..=10, 1.0);
+    let (model, history) = train_tiny(&start, 1.2).unwrap();
+    let diagnosis = diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+    let findings = diagnosis.findings();
+    assert_eq!(findings.len(), 2, "{diagnosis}");
+    assert_eq!(
+        findings[0],
+        Finding::DeadUnits {
+            layer: 0,
+            dead: 1,
+            units: 1
+        }
+    );
+    let Finding::Plateau {
+        since,
+        last_epoch,
+        loss,
+        mean_loss,
+        constant,
+        gradient_norm,
+        checked,
+        stuck_units,
+    } = findings[1]
+    else {
+        panic!("{diagnosis}");
+    };
+    // The second half of the 5001 losses (before each epoch and after the last).
+    assert_eq!((since, last_epoch), (2501, 5000));
+    // A constant 0.5 for every x: ln 2, exactly what one constant answer costs.
+    assert_within(loss, LN_2, 1e-9);
+    assert_within(mean_loss, LN_2, 1e-9);
+    assert_within(constant, LN_2, 1e-15);
+    assert_eq!((gradient_norm, checked, stuck_units), (0.0, 4, true));
+    assert!(relu_is_dead(&model));
 }
 
 #[test]
-fn six_points_loss_falls_at_every_step_and_1_5_is_class_0() {
-    let start = six_points::six_net().unwrap();
-    let (model, history) = six_points::train_six(&start).unwrap();
-    let history = history.losses();
-    assert!(
-        history[0] < 6.0,
-        "six squared errors below 1 each: {}",
-        history[0]
-    );
-    for (step, w) in history.windows(2).enumerate() {
-        assert!(w[1] < w[0], "loss rose at step {step}: {} → {}", w[0], w[1]);
+fn odd_even_at_smaller_learning_rates_is_stuck_where_the_network_cannot_do_better() {
+    let start = tiny_net().unwrap();
+    let data = numbers(1..=10, 1.0);
+    for lr in [0.003, 0.03, 0.1, 0.3] {
+        let (model, history) = train_tiny(&start, lr).unwrap();
+        let diagnosis = diagnosis(&model, &data, Loss::Bce, &history).unwrap();
+        let [
+            Finding::Plateau {
+                mean_loss,
+                constant,
+                checked: 4,
+                stuck_units: false,
+                ..
+            },
+        ] = diagnosis.findings()
+        else {
+            panic!("lr {lr}: {diagnosis}");
+        };
+        // Above the best any sigmoid(a·x + b) can do, and barely below ln 2.
+        assert!((0.6778..0.6810).contains(mean_loss), "lr {lr}: {mean_loss}");
+        assert_within(*constant, LN_2, 1e-15);
+        let text = diagnosis.findings()[0].to_string();
+        assert!(
+            text.contains("may not be able to represent this data"),
+            "{text}"
+        );
     }
-    assert!(history[history.len() - 1] < 0.01, "{:?}", history.last());
-    for p in tapegrad::datasets::six_points() {
-        let prob = model.predict(&p.inputs()).unwrap()[0];
-        assert_eq!(prob > 0.5, p.label == 1.0, "{p:?}: {prob}");
-    }
-    let prob = model.predict(&six_points::NEW_POINT).unwrap()[0];
-    assert!(prob < 0.5, "(1, 5): p(class 1) = {prob}");
 }
