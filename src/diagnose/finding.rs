@@ -319,7 +319,10 @@ impl Finding {
                          gradient can climb the loss whatever the learning rate.",
                     )?;
                 } else {
-                    f.write_str(" Is the learning rate too high?")?;
+                    f.write_str(
+                        " Is the learning rate too high? If you wrote the gradients yourself, \
+                         check them too: give them to a Checkup.",
+                    )?;
                 }
                 if !update_ratios.is_empty() {
                     let per_layer: Vec<String> = update_ratios
