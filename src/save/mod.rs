@@ -348,7 +348,8 @@ pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
 /// # Errors
 /// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file,
 /// a format version newer than this code reads, a NaN or infinite parameter, an invalid
-/// architecture; for safetensors also missing metadata, a missing, unexpected or misshapen
+/// architecture; for safetensors also a name given twice in the header (a tensor, a metadata
+/// key, a field of a tensor), missing metadata, a missing, unexpected or misshapen
 /// tensor, or a number type other than `F64` and `F32`.
 ///
 /// ```
