@@ -238,6 +238,75 @@ fn traces_and_pictures_show_constants_with_their_side() {
     );
 }
 
+/// Every built-in loss reads by its name in the trace and the graph (`mse(out)`), not as
+/// `custom(out)`, and naming it changes nothing in the numbers.
+#[test]
+fn built_in_losses_are_named_in_traces_and_graphs() {
+    use tapegrad::loss;
+    let tape = Tape::new();
+    let out = tape.var(0.75).with_label("out");
+    let w = tape.var(-2.0).with_label("w");
+    let cases = [
+        (loss::mse(out, 1.0), "mse(out)", 0.0625, -0.5),
+        (
+            loss::half_squared_error(out, 1.0),
+            "half_squared_error(out)",
+            0.03125,
+            -0.25,
+        ),
+        (
+            loss::sum_of_squares(&[out, w], &[1.0, 0.0]).unwrap(),
+            "sum_of_squares(out, w)",
+            4.0625,
+            -0.5,
+        ),
+        (
+            loss::bce(out, 1.0),
+            "bce(out)",
+            -(0.75f64.ln()),
+            -1.0 / 0.75,
+        ),
+        (
+            loss::bce_with_logits(out, 1.0),
+            "bce_with_logits(out)",
+            (1.0 + (-0.75f64).exp()).ln(),
+            -1.0 / (1.0 + 0.75f64.exp()),
+        ),
+        (loss::hinge(out, 1.0), "hinge(out)", 0.25, -1.0),
+        (
+            loss::l2_penalty(&[out, w], 0.5),
+            "l2_penalty(out, w)",
+            0.5 * (0.5625 + 4.0),
+            0.75,
+        ),
+        (
+            loss::l1_penalty(&[out, w], 0.5),
+            "l1_penalty(out, w)",
+            1.375,
+            0.5,
+        ),
+    ];
+    for (l, expression, data, d_out) in cases {
+        let (grads, trace) = l.with_label("L").backward_traced();
+        let step = &trace.steps()[0];
+        assert_eq!(step.expression.as_deref(), Some(expression));
+        assert_close(step.data, data, 1e-15);
+        assert_close(grads.wrt(out), d_out, 1e-15);
+        assert!(
+            trace
+                .to_string()
+                .starts_with(&format!("L = {expression}  data")),
+            "{trace}"
+        );
+        let i = l.index().unwrap();
+        let dot = l.to_dot(None);
+        assert!(
+            dot.contains(&format!("\"op{i}\" [shape=oval, label=\"{expression}\"]")),
+            "{dot}"
+        );
+    }
+}
+
 /// The constants kept for display are forgotten with the rest by `clear`, and a new node
 /// at the same index shows nothing of them.
 #[test]

@@ -9,6 +9,7 @@
 //! Recording appends, and only appends: that is what keeps the engine's invariant (see
 //! [`engine`](super)).
 
+use std::borrow::Cow;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
@@ -207,8 +208,9 @@ pub(crate) struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
     pub(crate) labels: HashMap<u32, String>,
-    /// The names given to custom operations ([`Tape::custom_named`]).
-    pub(crate) op_names: HashMap<u32, String>,
+    /// The names given to custom operations ([`Tape::custom_named`]) and to the fused losses
+    /// (`mse`: borrowed, so that naming a loss allocates nothing once the map has room).
+    pub(crate) op_names: HashMap<u32, Cow<'static, str>>,
 }
 
 impl Graph {
@@ -548,7 +550,7 @@ impl Tape {
         data: f64,
         inputs: &[(Value<'t>, f64)],
     ) -> Value<'t> {
-        self.custom(data, inputs).with_op_name(name)
+        self.custom(data, inputs).with_op_name(name.to_owned())
     }
 
     /// Records `node` with the edges `write_edges` appends to the tape's edges, and returns
