@@ -238,6 +238,46 @@ fn traces_and_pictures_show_constants_with_their_side() {
     );
 }
 
+/// A relu that is off passes 0 × upstream back; with a negative upstream that is -0 in
+/// floating point, which the trace prints as 0. The nodes behind it get gradient 0, and the
+/// sweep skips them: the trace names them once, at the end, rather than drop them silently.
+#[test]
+fn a_trace_prints_no_minus_zero_and_names_the_skipped_nodes_once() {
+    let tape = Tape::new();
+    let a = tape.var(-2.0).with_label("a");
+    let b = tape.var(3.0).with_label("b");
+    let r = (a * b).with_label("n").relu().with_label("r");
+    let y = (b - (r * 0.1885).with_label("s")).with_label("y");
+    let (grads, trace) = y.backward_traced();
+    assert_eq!(
+        trace.to_string(),
+        "\
+y = b - s  data 3  grad 1 (start: dy/dy = 1)
+    b.grad += 1 × 1 = 1, now 1
+    s.grad += -1 × 1 = -1, now -1
+s = r * 0.1885  data 0  grad -1
+    r.grad += 0.188500 × -1 = -0.188500, now -0.188500
+r = relu(n)  data 0  grad -0.188500
+    n.grad += 0 × -0.188500 = 0, now 0
+b (leaf)  data 3  grad 1
+skipped, their gradient being 0 (they pass nothing on): n, a
+"
+    );
+    assert_eq!(trace.skipped(), [2, 0]);
+    assert_eq!((grads.wrt(a), grads.wrt(b)), (0.0, 1.0));
+    // The contribution itself is kept as computed: -0.
+    let pass = &trace.steps()[2].passes[0];
+    assert!(pass.contribution == 0.0 && pass.contribution.is_sign_negative());
+    // The graph prints no -0.0000 either, for a data or a gradient.
+    let dot = ((a * 0.0).with_label("z") * -1.0).to_dot(Some(&grads));
+    assert!(!dot.contains("-0.0000"), "{dot}");
+    assert!(dot.contains("z | data 0.0000"), "{dot}");
+    // Nothing is skipped where every node gets a gradient, and nothing is said.
+    let (_, trace) = (a * b).backward_traced();
+    assert!(trace.skipped().is_empty());
+    assert!(!trace.to_string().contains("skipped"));
+}
+
 /// Every built-in loss reads by its name in the trace and the graph (`mse(out)`), not as
 /// `custom(out)`, and naming it changes nothing in the numbers.
 #[test]
