@@ -29,7 +29,10 @@ use tapegrad::{BackwardTrace, Gradients, Op, Tape, TracePass, TraceStep, Value, 
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/panics.rs"]
+mod panics;
 use numeric::{assert_close, within};
+use panics::panic_message;
 
 // ---------------------------------------------------------------------------------------------
 // The tools: to_dot, backward traces, the gradient-check report
@@ -434,6 +437,82 @@ fn gradient_check_flags_a_wrong_derivative() {
     let text = report.to_string();
     assert!(text.contains("FAIL") && text.contains("WRONG"), "{text}");
     assert_eq!(text.matches("WRONG").count(), 1, "{text}");
+}
+
+/// The report names its function and its inputs: `f` and `x[0]`, … unless told, the names
+/// given, or a network's parameter names; a kink's sentence uses them too.
+#[test]
+fn gradient_check_names_its_function_and_inputs() {
+    use tapegrad::check_model_gradients;
+    use tapegrad::nn::{Activation, Neuron};
+    let plain = check_gradients(
+        |x| x[0] * x[1] + x[1].custom(x[1].data() * x[1].data(), 3.0),
+        &[1.5, -0.5],
+    );
+    assert_eq!(plain.function, "f");
+    assert_eq!(plain.names, ["x[0]", "x[1]"]);
+    let text = plain.to_string();
+    assert!(
+        text.starts_with("gradient check of f(x[0], x[1]) = -0.5 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  x[1]     -0.5000    4.500000e0 "),
+        "{text}"
+    );
+    let named = plain.with_function("g").with_input_names(&["a", "b"]);
+    let text = named.to_string();
+    assert!(
+        text.starts_with("gradient check of g(a, b) = -0.5 "),
+        "{text}"
+    );
+    assert!(text.contains("\n  b        -0.5000    4.500000e0 ") && text.ends_with("WRONG\n"));
+    assert_eq!(
+        panic_message(|| drop(named.with_input_names(&["a"]))),
+        "assertion `left == right` failed: GradCheckReport::with_input_names: 1 names for 2 \
+         inputs; give one name per input\n  left: 1\n right: 2"
+    );
+    let kink = check_gradients(|x| x[0].abs(), &[0.0]).with_input_names(&["z"]);
+    assert!(
+        kink.to_string()
+            .contains("  z is at a kink: f is not differentiable at z = 0 ")
+    );
+
+    // A network's parameters by the names its state dict uses; long lists are counted.
+    let mut rng = StdRng::seed_from_u64(0);
+    let mlp = Mlp::new(
+        2,
+        &[3, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng,
+    )
+    .unwrap();
+    let x = [Value::from(0.5), Value::from(-1.0)];
+    let report = check_model_gradients(&mlp, |p| mlp.forward(p, &x).unwrap()[0].powi(2));
+    assert!(report.passed(), "{report}");
+    let names: Vec<String> = mlp.named_parameters().into_keys().collect();
+    assert_eq!(report.names, names);
+    assert_eq!(report.inputs.len(), 13);
+    let text = report.to_string();
+    assert!(
+        text.starts_with("gradient check of loss(13 inputs) = "),
+        "{text}"
+    );
+    assert!(text.contains("\n  input                     at "), "{text}");
+    assert!(text.contains("\n  layer1.neuron0.b      0.0000 "), "{text}");
+    let lone = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
+    let report = check_model_gradients(&lone, |p| lone.forward(p, &[3.0.into()]).unwrap()[0]);
+    let text = report.to_string();
+    assert!(
+        text.starts_with("gradient check of loss(w0, b) = 5 "),
+        "{text}"
+    );
+    assert_eq!(
+        report.inputs.iter().map(|c| c.analytic).collect::<Vec<_>>(),
+        [3.0, 1.0]
+    );
 }
 
 #[test]
