@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::nn::Module;
 use crate::{Tape, Value};
 
 /// Settings for [`check_gradients_with`]. The defaults are PyTorch's `gradcheck` defaults:
@@ -118,6 +119,14 @@ impl Kink {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradCheckReport {
+    /// The function's name in the printed report: `f` unless given
+    /// ([`with_function`](GradCheckReport::with_function)), `loss` for
+    /// [`check_model_gradients`].
+    pub function: String,
+    /// Each input's name in the printed report, in order: `x[0]`, `x[1]`, … unless given
+    /// ([`with_input_names`](GradCheckReport::with_input_names)), the model's parameter names
+    /// for [`check_model_gradients`].
+    pub names: Vec<String>,
     /// The function's value at the inputs.
     pub output: f64,
     /// Per input, in order.
@@ -127,6 +136,53 @@ pub struct GradCheckReport {
 }
 
 impl GradCheckReport {
+    /// The report with the function called `name` in print: `gradient check of g(a, b)`
+    /// rather than `f(x[0], x[1])`. Nothing else changes.
+    ///
+    /// ```
+    /// let r = tapegrad::check_gradients(|x| x[0] * x[1], &[3.0, -2.0]).with_function("g");
+    /// assert!(r.to_string().starts_with("gradient check of g(x[0], x[1]) = -6 "));
+    /// ```
+    #[must_use]
+    pub fn with_function(mut self, name: &str) -> Self {
+        name.clone_into(&mut self.function);
+        self
+    }
+
+    /// The report with its inputs called `names` in print, in order, in place of `x[0]`,
+    /// `x[1]`, …. Nothing else changes.
+    ///
+    /// # Panics
+    /// If there is not one name per input, saying how many of each.
+    ///
+    /// ```
+    /// let r = tapegrad::check_gradients(|x| x[0] * x[1], &[3.0, -2.0])
+    ///     .with_function("g")
+    ///     .with_input_names(&["a", "b"]);
+    /// assert_eq!(
+    ///     r.to_string(),
+    ///     "\
+    /// gradient check of g(a, b) = -6 (eps 1e-6, atol 1e-5, rtol 1e-3): PASS
+    ///   input         at      backward       numeric     abs error   rel error
+    ///   a         3.0000   -2.000000e0   -2.000000e0     2.796e-10   1.398e-10  ok
+    ///   b        -2.0000    3.000000e0    3.000000e0     2.476e-11   8.252e-12  ok
+    /// "
+    /// );
+    /// ```
+    #[must_use]
+    #[track_caller]
+    pub fn with_input_names<S: AsRef<str>>(mut self, names: &[S]) -> Self {
+        assert_eq!(
+            names.len(),
+            self.inputs.len(),
+            "GradCheckReport::with_input_names: {} names for {} inputs; give one name per input",
+            names.len(),
+            self.inputs.len()
+        );
+        self.names = names.iter().map(|n| n.as_ref().to_string()).collect();
+        self
+    }
+
     /// Whether every input passed.
     ///
     /// ```
@@ -199,16 +255,34 @@ impl fmt::Display for GradCheckReport {
         } else {
             "FAIL"
         };
+        let (function, names) = (&self.function, &self.names);
+        // The inputs in the header when they are few and short, else how many there are.
+        let listed = names.join(", ");
+        let args = if names.len() <= 4 && listed.chars().count() <= 32 {
+            listed
+        } else {
+            format!("{} inputs", names.len())
+        };
         writeln!(
             f,
-            "gradient check at f = {:.6} (eps {:e}, atol {:e}, rtol {:e}): {verdict}",
-            self.output, self.config.eps, self.config.atol, self.config.rtol,
+            "gradient check of {function}({args}) = {} (eps {:e}, atol {:e}, rtol {:e}): {verdict}",
+            short(self.output),
+            self.config.eps,
+            self.config.atol,
+            self.config.rtol,
         )?;
+        let w = names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(5);
         writeln!(
             f,
-            "  input         at      backward       numeric     abs error   rel error"
+            "  {:<w$} {:>10} {:>13} {:>13} {:>13} {:>11}",
+            "input", "at", "backward", "numeric", "abs error", "rel error"
         )?;
-        for (i, c) in self.inputs.iter().enumerate() {
+        for (name, c) in names.iter().zip(&self.inputs) {
             let mark = match (c.passed, c.kink) {
                 (true, None) => "ok",
                 (true, Some(_)) => "ok, at a kink",
@@ -217,13 +291,13 @@ impl fmt::Display for GradCheckReport {
             };
             writeln!(
                 f,
-                "  {i:>5} {:>10.4} {:>13.6e} {:>13.6e} {:>13.3e} {:>11.3e}  {mark}",
+                "  {name:<w$} {:>10.4} {:>13.6e} {:>13.6e} {:>13.3e} {:>11.3e}  {mark}",
                 c.at, c.analytic, c.numeric, c.abs_error, c.rel_error,
             )?;
         }
-        for (i, c) in self.inputs.iter().enumerate() {
+        for (name, c) in names.iter().zip(&self.inputs) {
             if let Some(k) = c.kink {
-                explain_kink(f, i, c, k, self.config.eps)?;
+                explain_kink(f, function, name, c, k, self.config.eps)?;
             }
         }
         Ok(())
@@ -233,14 +307,16 @@ impl fmt::Display for GradCheckReport {
 /// The sentence under the table for an input at a kink.
 fn explain_kink(
     f: &mut fmt::Formatter<'_>,
-    i: usize,
+    function: &str,
+    name: &str,
     c: &InputCheck,
     k: Kink,
     eps: f64,
 ) -> fmt::Result {
     writeln!(
         f,
-        "  input {i} is at a kink: f is not differentiable at {} (or within eps = {eps:e} of it).",
+        "  {name} is at a kink: {function} is not differentiable at {name} = {} \
+         (or within eps = {eps:e} of it).",
         short(c.at)
     )?;
     writeln!(
@@ -280,6 +356,51 @@ fn short(x: f64) -> String {
     }
 }
 
+/// [`check_gradients`] of a model's loss at its parameters, each row named as
+/// [`named_parameters`](Module::named_parameters) names it (`layer0.neuron0.w0`), the
+/// function called `loss`.
+///
+/// `f` receives the model's parameters, recorded in parameter order, and returns the loss;
+/// pass them to [`Forward::forward`](crate::nn::Forward::forward).
+///
+/// # Panics
+/// If the model names two of its parameters alike (its `named_parameters` has fewer entries
+/// than it has parameters).
+///
+/// ```
+/// use tapegrad::nn::{Activation, Forward, Module, Neuron};
+/// use tapegrad::{check_model_gradients, loss};
+///
+/// let n = Neuron::from_parts(vec![0.5, -1.0], 0.25, Activation::Tanh);
+/// let x = [1.0.into(), 2.0.into()];
+/// let report = check_model_gradients(&n, |p| loss::mse(n.forward(p, &x).unwrap()[0], 1.0));
+/// assert!(report.passed());
+/// assert_eq!(report.names, ["w0", "w1", "b"]);
+/// let text = report.to_string();
+/// assert!(text.starts_with("gradient check of loss(w0, w1, b) = 3.41615 "), "{text}");
+/// assert!(text.contains("\n  w1       -1.0000 "), "{text}");
+/// ```
+#[track_caller]
+pub fn check_model_gradients<M, F>(model: &M, f: F) -> GradCheckReport
+where
+    M: Module + ?Sized,
+    F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
+{
+    let named = model.named_parameters();
+    let count = model.parameter_count();
+    assert_eq!(
+        named.len(),
+        count,
+        "check_model_gradients: the model has {count} parameters but names only {} apart; \
+         give every parameter a name of its own",
+        named.len()
+    );
+    let names: Vec<&String> = named.keys().collect();
+    check_gradients(f, &model.parameters())
+        .with_function("loss")
+        .with_input_names(&names)
+}
+
 /// Compares the reverse-mode gradient of `f` at `inputs` with central finite differences,
 /// using PyTorch's default tolerances ([`GradCheckConfig::default`]).
 ///
@@ -317,10 +438,10 @@ fn short(x: f64) -> String {
 /// assert_eq!(
 ///     report.to_string(),
 ///     "\
-/// gradient check at f = 0.000000 (eps 1e-6, atol 1e-5, rtol 1e-3): FAIL, but only at a kink (see below)
+/// gradient check of f(x[0]) = 0 (eps 1e-6, atol 1e-5, rtol 1e-3): FAIL, but only at a kink (see below)
 ///   input         at      backward       numeric     abs error   rel error
-///       0     0.0000    0.000000e0   5.000000e-1      5.000e-1     1.000e0  kink
-///   input 0 is at a kink: f is not differentiable at 0 (or within eps = 1e-6 of it).
+///   x[0]      0.0000    0.000000e0   5.000000e-1      5.000e-1     1.000e0  kink
+///   x[0] is at a kink: f is not differentiable at x[0] = 0 (or within eps = 1e-6 of it).
 ///     Its slope is 0 from the left and 1 from the right: no single derivative exists.
 ///     The central difference averages the two (0.5); backward's 0 lies between them,
 ///     a fair choice (a subgradient), not an error.
@@ -438,6 +559,8 @@ where
         })
         .collect();
     GradCheckReport {
+        function: "f".to_string(),
+        names: (0..inputs.len()).map(|i| format!("x[{i}]")).collect(),
         output,
         inputs: checks,
         config,

@@ -62,4 +62,5 @@ pub use engine::{
 pub use error::Error;
 pub use gradcheck::{
     GradCheckConfig, GradCheckReport, InputCheck, Kink, check_gradients, check_gradients_with,
+    check_model_gradients,
 };

@@ -2,8 +2,8 @@
 //!
 //! Each loss is one named function that records its value and, right beside it, its local
 //! derivative(s) as **one** node (via [`Value::custom`] or [`Tape::custom`]), so a loss adds
-//! one node to the tape however it is written out on paper. The formulas and gradients are on
-//! each function.
+//! one node to the tape however it is written out on paper; traces and graphs show it by its
+//! name (`mse(out)`, `l2_penalty(w0, w1, b)`). The formulas and gradients are on each function.
 //!
 //! Labels outside a loss's domain (a BCE label outside `[0, 1]`, a hinge label other than ±1)
 //! are programming errors, like an out-of-bounds index: the function panics with a message
@@ -62,11 +62,12 @@ fn tape_of<'t>(xs: &[Value<'t>], what: &str) -> Option<&'t Tape> {
     Some(tape)
 }
 
-/// Records `data` with the given local derivatives as one node on the values' tape, or a
+/// Records `data` with the given local derivatives as one node on the values' tape, named
+/// for traces and graphs after `what` (`loss::l2_penalty` as `l2_penalty(w, b)`), or a
 /// constant if none of them is recorded.
 #[track_caller]
 fn fused<'t>(
-    what: &str,
+    what: &'static str,
     xs: &[Value<'t>],
     data: f64,
     partials: impl Iterator<Item = f64>,
@@ -76,6 +77,7 @@ fn fused<'t>(
         Some(t) => {
             let parents: Vec<(Value<'t>, f64)> = xs.iter().copied().zip(partials).collect();
             t.custom(data, &parents)
+                .with_op_name(what.strip_prefix("loss::").unwrap_or(what))
         }
     }
 }
@@ -99,7 +101,7 @@ fn fused<'t>(
 /// ```
 pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
     let d = pred.data() - target;
-    pred.custom(d * d, 2.0 * d)
+    pred.custom(d * d, 2.0 * d).with_op_name("mse")
 }
 
 /// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`, half of [`mse`],
@@ -122,6 +124,7 @@ pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
 pub fn half_squared_error(pred: Value<'_>, target: f64) -> Value<'_> {
     let d = pred.data() - target;
     pred.custom(0.5 * d * d, d)
+        .with_op_name("half_squared_error")
 }
 
 /// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
@@ -245,7 +248,7 @@ fn sigmoid(z: f64) -> f64 {
 #[track_caller]
 pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = bce_with_logits_local(z.data(), y);
-    z.custom(loss, d)
+    z.custom(loss, d).with_op_name("bce_with_logits")
 }
 
 /// [`bce_with_logits`]'s value and derivative, and its panics.
@@ -298,7 +301,7 @@ fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
 #[track_caller]
 pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = bce_local(p.data(), y);
-    p.custom(loss, d)
+    p.custom(loss, d).with_op_name("bce")
 }
 
 /// [`bce`]'s value and derivative, and its panics.
@@ -355,7 +358,7 @@ fn bce_local(x: f64, y: f64) -> (f64, f64) {
 #[track_caller]
 pub fn hinge(score: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = hinge_local(score.data(), y);
-    score.custom(loss, d)
+    score.custom(loss, d).with_op_name("hinge")
 }
 
 /// [`hinge`]'s value and derivative, and its panics.

@@ -6,7 +6,9 @@
 //! Reading a CSV file holds the file's text and the points it returns, nothing per row.
 //!
 //! Live heap bytes are counted by a global allocator wrapping the system one, per thread (the
-//! test harness's other threads do not disturb the count). The process's resident memory
+//! test harness's other threads do not disturb the count). It refuses any one allocation over
+//! [`REFUSED_OVER`] bytes, as a machine without that much memory does, so that a tape asking for
+//! more room than memory holds is tested the same everywhere. The process's resident memory
 //! over 100,000 steps is measured by `examples/soak.rs`, not here: it is too long a run for a
 //! test.
 
@@ -18,6 +20,10 @@ use tapegrad::datasets::{self, Point};
 use tapegrad::nn::{Activation, Init, Mlp};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Tape, loss};
+
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
 
 struct Counting;
 
@@ -49,9 +55,16 @@ fn peak_bytes(start: isize) -> isize {
     PEAK.with(Cell::get) - start
 }
 
-// SAFETY: every call is forwarded to `System` unchanged; only a counter is updated.
+/// The largest single allocation [`Counting`] lets through: 32 GiB.
+const REFUSED_OVER: usize = 32 << 30;
+
+// SAFETY: every call is forwarded to `System` unchanged, but for a refused size (a null
+// pointer, as `GlobalAlloc` allows for a failed allocation); only a counter is updated.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > REFUSED_OVER {
+            return std::ptr::null_mut();
+        }
         let p = unsafe { System.alloc(layout) };
         if !p.is_null() {
             count(layout.size() as isize);
@@ -60,6 +73,9 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if layout.size() > REFUSED_OVER {
+            return std::ptr::null_mut();
+        }
         let p = unsafe { System.alloc_zeroed(layout) };
         if !p.is_null() {
             count(layout.size() as isize);
@@ -73,6 +89,9 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size > REFUSED_OVER {
+            return std::ptr::null_mut();
+        }
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             count(new_size as isize - layout.size() as isize);
@@ -297,4 +316,30 @@ fn load_csv_holds_the_text_and_the_points_and_nothing_per_row() {
         );
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Room a tape cannot have is a panic naming the room and the tape's limit, never an abort:
+/// 2^32 leaves would take 96 GiB (more than this file's allocator gives), and one node more
+/// than 2^32 is beyond what 32-bit indices can address, whatever the memory.
+#[test]
+fn impossible_room_on_a_tape_panics_with_the_tapes_limit() {
+    assert_eq!(
+        panic_message(|| drop(Tape::with_capacity(1 << 32, 0))),
+        "Tape::with_capacity(4294967296, 0): cannot allocate 96.0 GiB for that room (24 bytes \
+         a node, 12 an edge; a tape holds at most 2^32 nodes and 2^32 edges); ask for less, or \
+         use Tape::new, which grows as it records"
+    );
+    assert_eq!(
+        panic_message(|| drop(Tape::with_capacity(0, (1 << 32) + 1))),
+        "Tape::with_capacity(0, 4294967297): a tape holds at most 2^32 nodes and 2^32 edges \
+         (its indices are 32-bit)"
+    );
+    assert!(panic_message(|| drop(Tape::with_capacity(usize::MAX, 0))).contains("at most 2^32"));
+    // Room that fits is made, and used without reallocating.
+    let tape = Tape::with_capacity(1000, 0);
+    let start = live_bytes();
+    for i in 0..1000 {
+        let _ = tape.var(f64::from(i));
+    }
+    assert_eq!((tape.len(), live_bytes()), (1000, start));
 }

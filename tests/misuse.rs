@@ -231,6 +231,32 @@ fn empty_networks_and_layers_are_errors_saying_what_is_missing() {
     assert_eq!(zero_input_neuron.predict(&[]).unwrap()[0], 0.5);
 }
 
+/// A neuron built from NaN or infinite numbers is refused by name, as `set_parameters`
+/// refuses them: no model holds a number that would make every prediction NaN.
+#[test]
+fn a_neuron_from_non_finite_parts_panics_naming_the_parameter() {
+    for (weights, bias, message) in [
+        (vec![1.0, f64::NAN], 0.5, "w1 is NaN"),
+        (vec![f64::NEG_INFINITY], 0.5, "w0 is -inf"),
+        (vec![1.0, 2.0], f64::INFINITY, "b is inf"),
+    ] {
+        assert_eq!(
+            panic_message(|| drop(Neuron::from_parts(weights, bias, Tanh))),
+            format!("Neuron::from_parts: {message}: a model holds finite numbers only")
+        );
+    }
+    // The same numbers through set_parameters: an error, the neuron unchanged.
+    let mut n = Neuron::from_parts(vec![1.0, 2.0], 0.5, Tanh);
+    assert_eq!(
+        n.set_parameters(&[1.0, f64::NAN, 0.5])
+            .unwrap_err()
+            .to_string(),
+        "parameter 1 (w1) would be NaN: a model holds finite numbers only; the model was left \
+         unchanged"
+    );
+    assert_eq!(n.parameters(), [1.0, 2.0, 0.5]);
+}
+
 #[test]
 fn wrong_input_counts_say_expected_and_got_and_record_nothing() {
     let mut rng = StdRng::seed_from_u64(0);

@@ -999,3 +999,90 @@ fn a_failed_save_leaves_the_old_file_and_no_temporary_file() {
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
 }
+
+/// A safetensors file written byte by byte: 8 bytes of header length, the JSON header, then the
+/// numbers of the good 2 → 2 relu → 1 linear file in f64 (`0.weight` at bytes 0..32,
+/// `0.bias` 32..48, `2.weight` 48..64, `2.bias` 64..72).
+fn st_bytes(tensors: &str, metadata: &str) -> Vec<u8> {
+    let header = format!("{{\"__metadata__\":{{{metadata}}},{tensors}}}");
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend(header.as_bytes());
+    for x in [1.0f64, -1.0, 0.5, 2.0, 0.0, 0.25, 3.0, -0.5, 0.125] {
+        bytes.extend(x.to_le_bytes());
+    }
+    bytes
+}
+
+const ST_META: &str = "\"tapegrad.version\":\"1\",\"tapegrad.sizes\":\"2,2,1\",\
+                       \"tapegrad.activations\":\"relu,linear\"";
+const ST_REST: &str = "\"0.bias\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[32,48]},\
+                       \"2.weight\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[48,64]},\
+                       \"2.bias\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[64,72]}";
+const ST_WEIGHT: &str = "\"0.weight\":{\"dtype\":\"F64\",\"shape\":[2,2],\"data_offsets\":[0,32]}";
+
+/// The format forbids a name twice in the header; the safetensors crate keeps one of the two
+/// entries and loads. Every repetition is an error naming what is repeated.
+#[test]
+fn a_name_twice_in_a_safetensors_header_is_an_error_naming_it() {
+    let good = st_bytes(&format!("{ST_WEIGHT},{ST_REST}"), ST_META);
+    assert_eq!(
+        save::from_bytes(&good)
+            .unwrap()
+            .predict(&[1.0, 2.0])
+            .unwrap(),
+        [-2.25]
+    );
+
+    // `0.weight` twice, as f32 then as f64: the crate alone takes the file.
+    let f32_first =
+        "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}".to_string();
+    let twice = st_bytes(&format!("{f32_first},{ST_WEIGHT},{ST_REST}"), ST_META);
+    assert_eq!(SafeTensors::deserialize(&twice).unwrap().len(), 4);
+    let tensor_twice = "cannot load model: tensor `0.weight` is listed twice in the safetensors \
+                        header; the format allows each name once (which of the two would be \
+                        the model's?)";
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+    // The same, with the two in the other order, and with the name spelled with an escape.
+    let twice = st_bytes(&format!("{ST_WEIGHT},{f32_first},{ST_REST}"), ST_META);
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+    let escaped = ST_WEIGHT.replace("0.weight", "0\\u002eweight");
+    let twice = st_bytes(&format!("{ST_WEIGHT},{escaped},{ST_REST}"), ST_META);
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+
+    let cases = [
+        (
+            st_bytes(
+                &format!("{ST_WEIGHT},{ST_REST}"),
+                &format!("{ST_META},\"tapegrad.sizes\":\"2,1\""),
+            ),
+            "the safetensors metadata lists `tapegrad.sizes` twice; the format allows each \
+             key once",
+        ),
+        (
+            st_bytes(
+                &format!(
+                    "{},{ST_REST}",
+                    ST_WEIGHT.replace("\"F64\",", "\"F64\",\"dtype\":\"F32\",")
+                ),
+                ST_META,
+            ),
+            "tensor `0.weight` gives its `dtype` twice in the safetensors header; the format \
+             allows each field once",
+        ),
+        (
+            st_bytes(
+                &format!("{ST_WEIGHT},{ST_REST},\"__metadata__\":{{{ST_META}}}"),
+                ST_META,
+            ),
+            "the safetensors header has two `__metadata__` entries; the format allows one",
+        ),
+    ];
+    for (bytes, expected) in cases {
+        assert_eq!(
+            message(save::from_bytes(&bytes)),
+            format!("cannot load model: {expected}")
+        );
+    }
+    // Names that differ only inside a tensor's entry are no repetition: `shape` is in each.
+    assert!(save::from_bytes(&st_bytes(&format!("{ST_REST},{ST_WEIGHT}"), ST_META)).is_ok());
+}

@@ -6,11 +6,16 @@
 //! deep graphs in `tests/graph_shapes.rs`; the hand_vs_auto example's claims, which use them,
 //! beside it in `examples/hand_vs_auto/tests.rs`.)
 
+use tapegrad::nn::{Forward, Init, Mlp, Module};
+use tapegrad::rand::{SeedableRng, rngs::StdRng};
 use tapegrad::{BackwardTrace, Gradients, Op, Tape, TracePass, TraceStep, Value, check_gradients};
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/panics.rs"]
+mod panics;
 use numeric::assert_close;
+use panics::panic_message;
 
 // ---------------------------------------------------------------------------------------------
 // The tools: to_dot, backward traces, the gradient-check report
@@ -219,6 +224,115 @@ fn traces_and_pictures_show_constants_with_their_side() {
     );
 }
 
+/// A relu that is off passes 0 × upstream back; with a negative upstream that is -0 in
+/// floating point, which the trace prints as 0. The nodes behind it get gradient 0, and the
+/// sweep skips them: the trace names them once, at the end, rather than drop them silently.
+#[test]
+fn a_trace_prints_no_minus_zero_and_names_the_skipped_nodes_once() {
+    let tape = Tape::new();
+    let a = tape.var(-2.0).with_label("a");
+    let b = tape.var(3.0).with_label("b");
+    let r = (a * b).with_label("n").relu().with_label("r");
+    let y = (b - (r * 0.1885).with_label("s")).with_label("y");
+    let (grads, trace) = y.backward_traced();
+    assert_eq!(
+        trace.to_string(),
+        "\
+y = b - s  data 3  grad 1 (start: dy/dy = 1)
+    b.grad += 1 × 1 = 1, now 1
+    s.grad += -1 × 1 = -1, now -1
+s = r * 0.1885  data 0  grad -1
+    r.grad += 0.188500 × -1 = -0.188500, now -0.188500
+r = relu(n)  data 0  grad -0.188500
+    n.grad += 0 × -0.188500 = 0, now 0
+b (leaf)  data 3  grad 1
+skipped, their gradient being 0 (they pass nothing on): n, a
+"
+    );
+    assert_eq!(trace.skipped(), [2, 0]);
+    assert_eq!((grads.wrt(a), grads.wrt(b)), (0.0, 1.0));
+    // The contribution itself is kept as computed: -0.
+    let pass = &trace.steps()[2].passes[0];
+    assert!(pass.contribution == 0.0 && pass.contribution.is_sign_negative());
+    // The graph prints no -0.0000 either, for a data or a gradient.
+    let dot = ((a * 0.0).with_label("z") * -1.0).to_dot(Some(&grads));
+    assert!(!dot.contains("-0.0000"), "{dot}");
+    assert!(dot.contains("z | data 0.0000"), "{dot}");
+    // Nothing is skipped where every node gets a gradient, and nothing is said.
+    let (_, trace) = (a * b).backward_traced();
+    assert!(trace.skipped().is_empty());
+    assert!(!trace.to_string().contains("skipped"));
+}
+
+/// Every built-in loss reads by its name in the trace and the graph (`mse(out)`), not as
+/// `custom(out)`, and naming it changes nothing in the numbers.
+#[test]
+fn built_in_losses_are_named_in_traces_and_graphs() {
+    use tapegrad::loss;
+    let tape = Tape::new();
+    let out = tape.var(0.75).with_label("out");
+    let w = tape.var(-2.0).with_label("w");
+    let cases = [
+        (loss::mse(out, 1.0), "mse(out)", 0.0625, -0.5),
+        (
+            loss::half_squared_error(out, 1.0),
+            "half_squared_error(out)",
+            0.03125,
+            -0.25,
+        ),
+        (
+            loss::sum_of_squares(&[out, w], &[1.0, 0.0]).unwrap(),
+            "sum_of_squares(out, w)",
+            4.0625,
+            -0.5,
+        ),
+        (
+            loss::bce(out, 1.0),
+            "bce(out)",
+            -(0.75f64.ln()),
+            -1.0 / 0.75,
+        ),
+        (
+            loss::bce_with_logits(out, 1.0),
+            "bce_with_logits(out)",
+            (1.0 + (-0.75f64).exp()).ln(),
+            -1.0 / (1.0 + 0.75f64.exp()),
+        ),
+        (loss::hinge(out, 1.0), "hinge(out)", 0.25, -1.0),
+        (
+            loss::l2_penalty(&[out, w], 0.5),
+            "l2_penalty(out, w)",
+            0.5 * (0.5625 + 4.0),
+            0.75,
+        ),
+        (
+            loss::l1_penalty(&[out, w], 0.5),
+            "l1_penalty(out, w)",
+            1.375,
+            0.5,
+        ),
+    ];
+    for (l, expression, data, d_out) in cases {
+        let (grads, trace) = l.with_label("L").backward_traced();
+        let step = &trace.steps()[0];
+        assert_eq!(step.expression.as_deref(), Some(expression));
+        assert_close(step.data, data, 1e-15);
+        assert_close(grads.wrt(out), d_out, 1e-15);
+        assert!(
+            trace
+                .to_string()
+                .starts_with(&format!("L = {expression}  data")),
+            "{trace}"
+        );
+        let i = l.index().unwrap();
+        let dot = l.to_dot(None);
+        assert!(
+            dot.contains(&format!("\"op{i}\" [shape=oval, label=\"{expression}\"]")),
+            "{dot}"
+        );
+    }
+}
+
 /// The constants kept for display are forgotten with the rest by `clear`, and a new node
 /// at the same index shows nothing of them.
 #[test]
@@ -306,6 +420,82 @@ fn gradient_check_flags_a_wrong_derivative() {
     let text = report.to_string();
     assert!(text.contains("FAIL") && text.contains("WRONG"), "{text}");
     assert_eq!(text.matches("WRONG").count(), 1, "{text}");
+}
+
+/// The report names its function and its inputs: `f` and `x[0]`, … unless told, the names
+/// given, or a network's parameter names; a kink's sentence uses them too.
+#[test]
+fn gradient_check_names_its_function_and_inputs() {
+    use tapegrad::check_model_gradients;
+    use tapegrad::nn::{Activation, Neuron};
+    let plain = check_gradients(
+        |x| x[0] * x[1] + x[1].custom(x[1].data() * x[1].data(), 3.0),
+        &[1.5, -0.5],
+    );
+    assert_eq!(plain.function, "f");
+    assert_eq!(plain.names, ["x[0]", "x[1]"]);
+    let text = plain.to_string();
+    assert!(
+        text.starts_with("gradient check of f(x[0], x[1]) = -0.5 "),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n  x[1]     -0.5000    4.500000e0 "),
+        "{text}"
+    );
+    let named = plain.with_function("g").with_input_names(&["a", "b"]);
+    let text = named.to_string();
+    assert!(
+        text.starts_with("gradient check of g(a, b) = -0.5 "),
+        "{text}"
+    );
+    assert!(text.contains("\n  b        -0.5000    4.500000e0 ") && text.ends_with("WRONG\n"));
+    assert_eq!(
+        panic_message(|| drop(named.with_input_names(&["a"]))),
+        "assertion `left == right` failed: GradCheckReport::with_input_names: 1 names for 2 \
+         inputs; give one name per input\n  left: 1\n right: 2"
+    );
+    let kink = check_gradients(|x| x[0].abs(), &[0.0]).with_input_names(&["z"]);
+    assert!(
+        kink.to_string()
+            .contains("  z is at a kink: f is not differentiable at z = 0 ")
+    );
+
+    // A network's parameters by the names its state dict uses; long lists are counted.
+    let mut rng = StdRng::seed_from_u64(0);
+    let mlp = Mlp::new(
+        2,
+        &[3, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::Micrograd,
+        &mut rng,
+    )
+    .unwrap();
+    let x = [Value::from(0.5), Value::from(-1.0)];
+    let report = check_model_gradients(&mlp, |p| mlp.forward(p, &x).unwrap()[0].powi(2));
+    assert!(report.passed(), "{report}");
+    let names: Vec<String> = mlp.named_parameters().into_keys().collect();
+    assert_eq!(report.names, names);
+    assert_eq!(report.inputs.len(), 13);
+    let text = report.to_string();
+    assert!(
+        text.starts_with("gradient check of loss(13 inputs) = "),
+        "{text}"
+    );
+    assert!(text.contains("\n  input                     at "), "{text}");
+    assert!(text.contains("\n  layer1.neuron0.b      0.0000 "), "{text}");
+    let lone = Neuron::from_parts(vec![2.0], -1.0, Activation::Linear);
+    let report = check_model_gradients(&lone, |p| lone.forward(p, &[3.0.into()]).unwrap()[0]);
+    let text = report.to_string();
+    assert!(
+        text.starts_with("gradient check of loss(w0, b) = 5 "),
+        "{text}"
+    );
+    assert_eq!(
+        report.inputs.iter().map(|c| c.analytic).collect::<Vec<_>>(),
+        [3.0, 1.0]
+    );
 }
 
 #[test]

@@ -12,6 +12,31 @@ pub(super) fn node_name(graph: &Graph, i: usize) -> String {
     }
 }
 
+/// `x` with `digits` decimals, never `-0` (`-0.0000` for -0 or -0.00001 reads as a sign that
+/// means something): the number a trace or a graph prints.
+pub(super) fn fixed(x: f64, digits: usize) -> String {
+    let s = format!("{x:.digits$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_string(),
+        _ => s,
+    }
+}
+
+/// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
+/// sweep: no recursion.
+pub(super) fn reaching(graph: &Graph, out: usize) -> Vec<bool> {
+    let mut reach = vec![false; out + 1];
+    reach[out] = true;
+    for i in (0..=out).rev() {
+        if reach[i] {
+            for edge in graph.edges_of(i) {
+                reach[edge.input as usize] = true;
+            }
+        }
+    }
+    reach
+}
+
 /// A constant as an expression shows it: shortest round-trip decimal, or scientific notation
 /// when that would be very long.
 fn constant_text(c: f64) -> String {

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::backward::Gradients;
-use super::expression::{expression, node_name};
+use super::expression::{expression, fixed, node_name, reaching};
 use super::tape::{Fold, Graph, Op};
 use super::value::Value;
 
@@ -22,21 +22,6 @@ fn oval_label(graph: &Graph, i: usize) -> String {
         Some(e) if whole => e,
         _ => op.symbol().to_string(),
     }
-}
-
-/// Marks every node from which `out` can be reached (its ancestors and itself), by one reverse
-/// sweep: no recursion.
-fn reaching(graph: &Graph, out: usize) -> Vec<bool> {
-    let mut reach = vec![false; out + 1];
-    reach[out] = true;
-    for i in (0..=out).rev() {
-        if reach[i] {
-            for edge in graph.edges_of(i) {
-                reach[edge.input as usize] = true;
-            }
-        }
-    }
-    reach
 }
 
 fn escape(s: &str) -> String {
@@ -93,8 +78,8 @@ impl Value<'_> {
         let Some(tape) = self.tape() else {
             let _ = writeln!(
                 s,
-                "  \"c\" [shape=record, label=\"{{ const | data {:.4} }}\"];\n}}",
-                self.data()
+                "  \"c\" [shape=record, label=\"{{ const | data {} }}\"];\n}}",
+                fixed(self.data(), 4)
             );
             return s;
         };
@@ -106,14 +91,17 @@ impl Value<'_> {
         let reach = reaching(&graph, out);
         for (i, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
             let grad = match grads {
-                Some(g) => format!(" | grad {:.4}", g.as_slice().get(i).copied().unwrap_or(0.0)),
+                Some(g) => format!(
+                    " | grad {}",
+                    fixed(g.as_slice().get(i).copied().unwrap_or(0.0), 4)
+                ),
                 None => String::new(),
             };
             let _ = writeln!(
                 s,
-                "  \"n{i}\" [shape=record, label=\"{{ {} | data {:.4}{grad} }}\"];",
+                "  \"n{i}\" [shape=record, label=\"{{ {} | data {}{grad} }}\"];",
                 escape(&node_name(&graph, i)),
-                graph.nodes[i].value
+                fixed(graph.nodes[i].value, 4)
             );
             let op = graph.nodes[i].op;
             if !matches!(op, Op::Var | Op::Const) {

@@ -9,6 +9,7 @@
 //! Recording appends, and only appends: that is what keeps the engine's invariant (see
 //! [`engine`](super)).
 
+use std::borrow::Cow;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
@@ -207,8 +208,9 @@ pub(crate) struct Graph {
     pub(crate) nodes: Vec<Node>,
     pub(crate) edges: Vec<Edge>,
     pub(crate) labels: HashMap<u32, String>,
-    /// The names given to custom operations ([`Tape::custom_named`]).
-    pub(crate) op_names: HashMap<u32, String>,
+    /// The names given to custom operations ([`Tape::custom_named`]) and to the fused losses
+    /// (`mse`: borrowed, so that naming a loss allocates nothing once the map has room).
+    pub(crate) op_names: HashMap<u32, Cow<'static, str>>,
 }
 
 impl Graph {
@@ -338,19 +340,41 @@ impl Tape {
     /// node) before it reallocates.
     ///
     /// # Panics
-    /// As [`Vec::with_capacity`]: if the room asked for exceeds `isize::MAX` bytes (and
-    /// running out of memory aborts).
+    /// If `nodes` or `edges` is more than a tape can hold (2^32 of each: its indices are
+    /// 32-bit), or the memory for the room cannot be allocated ([`bytes_per_node`] each: 96 GiB
+    /// for 2^32 leaves). The message names the room asked for and the tape's limit; the
+    /// process is not aborted. [`Tape::new`] asks for no room and grows as it records.
     ///
     /// ```
     /// let tape = tapegrad::Tape::with_capacity(1000, 2000);
     /// assert_eq!(tape.len(), 0);
     /// ```
     #[must_use]
+    #[track_caller]
     pub fn with_capacity(nodes: usize, edges: usize) -> Self {
+        const LIMIT: u64 = 1 << 32;
+        let too_many = |n: usize| u64::try_from(n).map_or(true, |n| n > LIMIT);
+        let asked = || format!("Tape::with_capacity({nodes}, {edges})");
+        assert!(
+            !too_many(nodes) && !too_many(edges),
+            "{}: a tape holds at most 2^32 nodes and 2^32 edges (its indices are 32-bit)",
+            asked()
+        );
         let mut tape = Tape::new();
         let graph = tape.graph.get_mut();
-        graph.nodes.reserve(nodes);
-        graph.edges.reserve(edges);
+        if graph.nodes.try_reserve(nodes).is_err() || graph.edges.try_reserve(edges).is_err() {
+            let (node, edge) = (bytes_per_node(0), bytes_per_node(1) - bytes_per_node(0));
+            let bytes = nodes as f64 * node as f64 + edges as f64 * edge as f64;
+            panic!(
+                "{}: cannot allocate {:.1} GiB for that room ({} bytes a node, {} an edge; a \
+                 tape holds at most 2^32 nodes and 2^32 edges); ask for less, or use Tape::new, \
+                 which grows as it records",
+                asked(),
+                bytes / f64::from(1u32 << 30),
+                node,
+                edge,
+            );
+        }
         tape
     }
 
@@ -526,7 +550,7 @@ impl Tape {
         data: f64,
         inputs: &[(Value<'t>, f64)],
     ) -> Value<'t> {
-        self.custom(data, inputs).with_op_name(name)
+        self.custom(data, inputs).with_op_name(name.to_owned())
     }
 
     /// Records `node` with the edges `write_edges` appends to the tape's edges, and returns

@@ -4,15 +4,16 @@
 use std::fmt;
 
 use super::backward::Gradients;
-use super::expression::{expression, node_name};
+use super::expression::{expression, fixed, node_name, reaching};
 use super::tape::{Edge, Op};
 use super::value::Value;
 
 impl Value<'_> {
     /// Runs the backward sweep and records it step by step: for every node that receives a
     /// nonzero gradient, in the order the sweep visits them, what it passes to each parent
-    /// (local derivative × upstream gradient) and the parent's gradient so far. Print the
-    /// result to read the chain rule as it happens.
+    /// (local derivative × upstream gradient) and the parent's gradient so far; then, once,
+    /// the nodes the output depends on whose gradient is 0, which the sweep skips
+    /// ([`BackwardTrace::skipped`]). Print the result to read the chain rule as it happens.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -33,7 +34,12 @@ impl Value<'_> {
     #[must_use]
     pub fn backward_traced(self) -> (Gradients, BackwardTrace) {
         let Some(tape) = self.tape() else {
-            return (self.backward(), BackwardTrace { steps: Vec::new() });
+            let trace = BackwardTrace {
+                steps: Vec::new(),
+                skipped: Vec::new(),
+                skipped_names: Vec::new(),
+            };
+            return (self.backward(), trace);
         };
         let grads = self.backward();
         let graph = tape.graph();
@@ -45,8 +51,14 @@ impl Value<'_> {
         // order gives the same running totals.
         let mut totals = vec![0.0; out + 1];
         totals[out] = 1.0;
+        let reach = reaching(&graph, out);
+        let (mut skipped, mut skipped_names) = (Vec::new(), Vec::new());
         for i in (0..=out).rev() {
             if g[i] == 0.0 {
+                if reach[i] {
+                    skipped.push(i);
+                    skipped_names.push(node_name(&graph, i));
+                }
                 continue;
             }
             let passes = graph
@@ -77,7 +89,12 @@ impl Value<'_> {
                 passes,
             });
         }
-        (grads, BackwardTrace { steps })
+        let trace = BackwardTrace {
+            steps,
+            skipped,
+            skipped_names,
+        };
+        (grads, trace)
     }
 }
 
@@ -165,6 +182,10 @@ pub struct TraceStep {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackwardTrace {
     steps: Vec<TraceStep>,
+    /// The output's ancestors the sweep skipped, their gradient being 0.
+    skipped: Vec<usize>,
+    /// Their names, for `Display`.
+    skipped_names: Vec<String>,
 }
 
 impl BackwardTrace {
@@ -180,6 +201,25 @@ impl BackwardTrace {
     pub fn steps(&self) -> &[TraceStep] {
         &self.steps
     }
+
+    /// The nodes the output depends on that the sweep skipped because their gradient is 0
+    /// (a relu that is off, a product with a zero factor), in sweep order: they pass nothing
+    /// on, so they have no step. `Display` names them once, after the steps.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(-2.0).with_label("x");
+    /// let r = (x * 3.0).with_label("n").relu().with_label("r");
+    /// let (_, trace) = r.backward_traced();
+    /// assert_eq!(trace.skipped(), [1, 0]); // n (relu is off below 0), then x
+    /// assert!(trace.to_string().ends_with(
+    ///     "skipped, their gradient being 0 (they pass nothing on): n, x\n"
+    /// ));
+    /// ```
+    #[must_use]
+    pub fn skipped(&self) -> &[usize] {
+        &self.skipped
+    }
 }
 
 /// `= a * b`, `= f / 2`, `(leaf)`: how a step's node was made.
@@ -191,11 +231,15 @@ fn describe(s: &TraceStep) -> String {
     }
 }
 
+/// `x` as the trace prints it: whole numbers as they are, others with 6 decimals, never `-0`
+/// (0 × -0.1885 is -0 in floating point; the trace says 0).
 fn num(x: f64) -> String {
-    if x == x.trunc() && x.abs() < 1e15 {
+    if x == 0.0 {
+        "0".to_string()
+    } else if x == x.trunc() && x.abs() < 1e15 {
         format!("{x}")
     } else {
-        format!("{x:.6}")
+        fixed(x, 6)
     }
 }
 
@@ -242,6 +286,13 @@ impl fmt::Display for BackwardTrace {
                     num(p.total)
                 )?;
             }
+        }
+        if !self.skipped_names.is_empty() {
+            writeln!(
+                f,
+                "skipped, their gradient being 0 (they pass nothing on): {}",
+                self.skipped_names.join(", ")
+            )?;
         }
         Ok(())
     }

@@ -11,6 +11,7 @@
 //! - `tanh` and `sigmoid` are exact at large |x|: tanh(±1000) = ±1 and sigmoid(±1000) = 1 or
 //!   0, all with gradient 0.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::tape::{Edge, Fold, Node, Op, Tape};
@@ -285,14 +286,14 @@ impl<'t> Value<'t> {
     /// assert!(trace.to_string().starts_with("s = softplus(x)  data 0.974077"));
     /// ```
     pub fn custom_named(self, name: &str, data: f64, derivative: f64) -> Self {
-        self.custom(data, derivative).with_op_name(name)
+        self.custom(data, derivative).with_op_name(name.to_owned())
     }
 
     /// Names the operation that made this value, for traces and graphs; a constant on no tape
     /// has nowhere to keep it.
-    pub(crate) fn with_op_name(self, name: &str) -> Self {
+    pub(crate) fn with_op_name(self, name: impl Into<Cow<'static, str>>) -> Self {
         if let Some(t) = self.tape {
-            t.graph_mut().op_names.insert(self.idx, name.to_owned());
+            t.graph_mut().op_names.insert(self.idx, name.into());
         }
         self
     }

@@ -82,14 +82,35 @@ impl Neuron {
 
     /// A neuron with the given weights (one per input) and bias.
     ///
+    /// # Panics
+    /// If a weight or the bias is NaN or infinite, naming it: a model holds finite numbers
+    /// only, as [`set_parameters`](Module::set_parameters) insists (which returns an error,
+    /// for numbers that come from training; these come from the caller's code).
+    ///
     /// ```
     /// use tapegrad::nn::{Activation, Forward, Neuron};
     ///
     /// let n = Neuron::from_parts(vec![1.0, 2.0], 0.5, Activation::Sigmoid);
     /// assert_eq!((n.nin(), n.bias(), n.activation()), (2, 0.5, Activation::Sigmoid));
     /// ```
+    ///
+    /// ```should_panic
+    /// # use tapegrad::nn::{Activation, Neuron};
+    /// // Panics: "Neuron::from_parts: w1 is NaN: a model holds finite numbers only"
+    /// let _ = Neuron::from_parts(vec![1.0, f64::NAN], 0.5, Activation::Tanh);
+    /// ```
     #[must_use]
+    #[track_caller]
     pub fn from_parts(weights: Vec<f64>, bias: f64, activation: Activation) -> Self {
+        let bad = |name: String, x: f64| {
+            panic!("Neuron::from_parts: {name} is {x}: a model holds finite numbers only")
+        };
+        if let Some((k, &w)) = weights.iter().enumerate().find(|(_, w)| !w.is_finite()) {
+            bad(format!("w{k}"), w);
+        }
+        if !bias.is_finite() {
+            bad("b".to_string(), bias);
+        }
         Neuron {
             weights,
             bias,

@@ -308,7 +308,7 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
 /// or the parameter if it is beyond `f32`'s range with [`Dtype::F32`].
 ///
 /// ```
-/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
 /// use tapegrad::save::{self, Dtype, Format};
 ///
 /// # fn main() -> Result<(), tapegrad::Error> {
@@ -323,8 +323,9 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
 /// let header = u64::from_le_bytes(f32_file[..8].try_into().unwrap()) as usize;
 /// assert_eq!(f32_file.len(), 8 + header + 3 * 4);
 ///
-/// let bad = Neuron::from_parts(vec![f64::NAN, 0.0], 0.0, Activation::Tanh);
-/// let bad = Mlp::from_layers(vec![Layer::from_neurons(vec![bad])?])?;
+/// // A parameter made NaN by hand (an optimizer of one's own, say) is refused by name.
+/// let mut bad = model.clone();
+/// bad.visit_parameters_mut(&mut |p| *p = f64::NAN);
 /// assert_eq!(
 ///     save::to_bytes(&bad, Format::Native).unwrap_err().to_string(),
 ///     "invalid argument: cannot save layer0.neuron0.w0 = NaN: \
@@ -347,7 +348,8 @@ pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
 /// # Errors
 /// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file,
 /// a format version newer than this code reads, a NaN or infinite parameter, an invalid
-/// architecture; for safetensors also missing metadata, a missing, unexpected or misshapen
+/// architecture; for safetensors also a name given twice in the header (a tensor, a metadata
+/// key, a field of a tensor), missing metadata, a missing, unexpected or misshapen
 /// tensor, or a number type other than `F64` and `F32`.
 ///
 /// ```

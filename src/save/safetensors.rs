@@ -1,6 +1,8 @@
 //! safetensors: the layers as the tensors of a PyTorch `nn.Sequential` (the module docs give
 //! the mapping), for PyTorch, candle and burn.
 
+use std::collections::HashSet;
+
 use ::safetensors::tensor::TensorView;
 use ::safetensors::{Dtype as StDtype, SafeTensors};
 
@@ -169,6 +171,11 @@ fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
 }
 
 pub(super) fn parse(bytes: &[u8]) -> Result<Mlp, String> {
+    // The crate keeps one of two entries of one name (or rejects their offsets as corrupted);
+    // the format forbids them, so they are looked for first, by name.
+    if let Some(message) = repeated_entry(bytes) {
+        return Err(message);
+    }
     let file = SafeTensors::deserialize(bytes)
         .map_err(|e| format!("truncated or corrupted safetensors file: {e}"))?;
     let (_, header) = SafeTensors::read_metadata(bytes)
@@ -283,4 +290,99 @@ fn read_tensor(
         finite(x, || format!("`{name}`{index}"))?;
     }
     Ok(numbers)
+}
+
+/// What is wrong if the JSON header of the safetensors file `bytes` names something twice:
+/// a tensor, `__metadata__`, a metadata key, or a field of one tensor (two dtypes).
+fn repeated_entry(bytes: &[u8]) -> Option<String> {
+    let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
+    let json = std::str::from_utf8(bytes.get(8..8usize.checked_add(len)?)?).ok()?;
+    let (object, key) = repeated_key(json)?;
+    Some(match object.as_deref() {
+        None if key == "__metadata__" => {
+            "the safetensors header has two `__metadata__` entries; the format allows one"
+                .to_string()
+        }
+        None => format!(
+            "tensor `{key}` is listed twice in the safetensors header; the format allows each \
+             name once (which of the two would be the model's?)"
+        ),
+        Some("__metadata__") => {
+            format!("the safetensors metadata lists `{key}` twice; the format allows each key once")
+        }
+        Some(tensor) => format!(
+            "tensor `{tensor}` gives its `{key}` twice in the safetensors header; the format \
+             allows each field once"
+        ),
+    })
+}
+
+/// The first key that an object of the JSON text `json` repeats, with the key of the object
+/// that holds it (`None` for the outermost one): `(None, "0.weight")` for a tensor listed
+/// twice. `json` is well-formed (safetensors has parsed it); keys are compared unescaped.
+fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
+    // One entry per open object (its keys so far) or array (`None`), with the key it is the
+    // value of.
+    let mut open: Vec<(Option<HashSet<String>>, Option<String>)> = Vec::new();
+    let mut last_key: Option<String> = None;
+    let mut expect_key = false;
+    let mut chars = json.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' => {
+                open.push((Some(HashSet::new()), last_key.take()));
+                expect_key = true;
+            }
+            '[' => {
+                open.push((None, last_key.take()));
+                expect_key = false;
+            }
+            '}' | ']' => {
+                open.pop();
+            }
+            ',' => expect_key = matches!(open.last(), Some((Some(_), _))),
+            '"' => {
+                let text = json_string(&mut chars);
+                if let (true, Some((Some(keys), name))) = (expect_key, open.last_mut()) {
+                    if !keys.insert(text.clone()) {
+                        return Some((name.clone(), text));
+                    }
+                    last_key = Some(text);
+                    expect_key = false;
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The rest of a JSON string whose opening quote has been read, unescaped, up to and
+/// including its closing quote.
+fn json_string(chars: &mut std::str::Chars<'_>) -> String {
+    let mut out = String::new();
+    let mut units = Vec::new(); // UTF-16 code units of a run of `\u` escapes
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.clone().next() == Some('u') {
+            chars.next();
+            let hex: String = chars.by_ref().take(4).collect();
+            units.push(u16::from_str_radix(&hex, 16).unwrap_or(0xFFFD));
+            continue;
+        }
+        out.extend(char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{FFFD}')));
+        match c {
+            '"' => break,
+            '\\' => out.push(match chars.next() {
+                Some('b') => '\u{8}',
+                Some('f') => '\u{c}',
+                Some('n') => '\n',
+                Some('r') => '\r',
+                Some('t') => '\t',
+                Some(other) => other, // `\"`, `\\`, `\/`
+                None => break,
+            }),
+            _ => out.push(c),
+        }
+    }
+    out
 }
