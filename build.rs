@@ -123,7 +123,12 @@ fn rewrite_links(page: &Path, line: &str, repository: &str) -> String {
         if target.contains("://") || target.starts_with('#') || target.contains("::") {
             made.push_str(target);
         } else {
-            made.push_str(&link_target(page, target, repository));
+            // A picture (`![alt](target)`) needs the file itself, a link its page.
+            let before = &made[..made.len() - 2];
+            let picture = before
+                .rfind("![")
+                .is_some_and(|i| before.rfind('[') == Some(i + 1));
+            made.push_str(&link_target(page, target, repository, picture));
         }
         rest = &rest[end..];
     }
@@ -132,8 +137,9 @@ fn rewrite_links(page: &Path, line: &str, repository: &str) -> String {
 }
 
 /// Where a relative link from `page` to `target` goes in rustdoc: a guide page to its
-/// `tutorial` module (named as the file, without its number), any other file to GitHub.
-fn link_target(page: &Path, target: &str, repository: &str) -> String {
+/// `tutorial` module (named as the file, without its number), any other file to GitHub (its
+/// raw bytes for a `picture`, its page otherwise).
+fn link_target(page: &Path, target: &str, repository: &str, picture: bool) -> String {
     let (file, anchor) = match target.split_once('#') {
         Some((file, anchor)) => (file, format!("#{anchor}")),
         None => (target, String::new()),
@@ -145,7 +151,11 @@ fn link_target(page: &Path, target: &str, repository: &str) -> String {
         let module = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
         format!("crate::tutorial::{}{anchor}", module.replace('-', "_"))
     } else {
-        let kind = if file.ends_with('/') { "tree" } else { "blob" };
+        let kind = match (file.ends_with('/'), picture) {
+            (true, _) => "tree",
+            (false, true) => "raw",
+            (false, false) => "blob",
+        };
         format!("{repository}/{kind}/main/{}{anchor}", path.display())
     }
 }
