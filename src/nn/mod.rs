@@ -52,6 +52,7 @@
 
 mod accuracy;
 mod activation;
+mod batch;
 mod builder;
 mod init;
 mod layer;
@@ -61,6 +62,7 @@ mod neuron;
 
 pub use accuracy::{accuracy, accuracy_with};
 pub use activation::{Activation, CustomActivation};
+pub use batch::{BatchGradients, Example, batch_loss};
 pub use builder::MlpBuilder;
 pub use init::Init;
 pub use layer::Layer;
