@@ -14,7 +14,9 @@ use numeric::bits;
 use panics::panic_message;
 use plain_loop::{plain, workload};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, BatchGradients, CustomActivation, Mlp, Module, batch_loss};
+use tapegrad::nn::{
+    Activation, BatchGradients, CustomActivation, MIN_RUN, Mlp, Module, batch_loss,
+};
 use tapegrad::{Error, Value};
 
 /// The moons workload as `([x, y], label)` samples.
@@ -50,7 +52,7 @@ fn one_thread_gives_the_plain_loop_bit_for_bit() {
 
 #[test]
 fn a_given_number_of_threads_gives_the_same_bits_every_time() {
-    let (batch, model) = samples(&[16, 16, 1], 101, Activation::Tanh);
+    let (batch, model) = samples(&[16, 16, 1], 301, Activation::Tanh);
     for threads in [2, 3, 4, 7] {
         let (l, grads) = on(threads, &model, &batch);
         // Again with a fresh store, and with one reused after other thread counts.
@@ -68,7 +70,7 @@ fn a_given_number_of_threads_gives_the_same_bits_every_time() {
 
 #[test]
 fn thread_counts_agree_within_1e_12_relative() {
-    let (batch, model) = samples(&[16, 16, 1], 100, Activation::Tanh);
+    let (batch, model) = samples(&[16, 16, 1], 300, Activation::Tanh);
     let (l1, g1) = on(1, &model, &batch);
     let mut differ = 0;
     for threads in [2, 3, 8, 100, 1000] {
@@ -102,7 +104,7 @@ fn your_own_loss_and_activation_run_on_threads_too() {
         }
     }
     let leaky = Activation::Custom(CustomActivation::new("leaky_relu", leaky_relu));
-    let (batch, model) = samples(&[8, 8, 1], 60, leaky);
+    let (batch, model) = samples(&[8, 8, 1], 100, leaky);
     // The same loss recorded by hand, on one tape.
     let tape = tapegrad::Tape::new();
     let net = model.record(&tape);
@@ -123,8 +125,24 @@ fn your_own_loss_and_activation_run_on_threads_too() {
 }
 
 #[test]
+fn a_small_batch_runs_on_one_thread_and_a_large_one_in_runs_of_at_least_min_run() {
+    let (batch, model) = samples(&[4, 1], 200, Activation::Tanh);
+    let (l1, g1) = on(1, &model, &batch[..2 * MIN_RUN - 1]);
+    let (l8, g8) = on(8, &model, &batch[..2 * MIN_RUN - 1]);
+    assert_eq!((l1.to_bits(), bits(&g1)), (l8.to_bits(), bits(&g8)));
+    // 200 samples: at most 6 runs of 32 or more, so 6 and 100 threads give the same bits.
+    let six = on(6, &model, &batch);
+    let hundred = on(100, &model, &batch);
+    assert_eq!(
+        (six.0.to_bits(), bits(&six.1)),
+        (hundred.0.to_bits(), bits(&hundred.1))
+    );
+    assert_ne!(bits(&six.1), bits(&on(1, &model, &batch).1));
+}
+
+#[test]
 fn refusals_name_what_was_wrong() {
-    let (mut batch, model) = samples(&[4, 1], 10, Activation::Tanh);
+    let (mut batch, model) = samples(&[4, 1], 70, Activation::Tanh);
     let mut grads = BatchGradients::new();
     let err = |r: Result<f64, Error>| r.unwrap_err().to_string();
     assert_eq!(
@@ -137,7 +155,7 @@ fn refusals_name_what_was_wrong() {
     );
     // The first bad sample in batch order is reported, whichever thread met it.
     batch[3].0[1] = f64::NAN;
-    batch[8].0[0] = f64::INFINITY;
+    batch[50].0[0] = f64::INFINITY;
     for threads in [1, 2, 4] {
         let msg = err(batch_loss(&model, &batch, hinge, threads, &mut grads));
         assert!(
@@ -168,7 +186,7 @@ fn refusals_name_what_was_wrong() {
     assert!(msg.starts_with("hinge: label y = 0.5 is not ±1"), "{msg}");
     // And the store works again after the refusals.
     batch[3].0[1] = 0.0;
-    batch[8].0[0] = 0.0;
+    batch[50].0[0] = 0.0;
     let l = batch_loss(&model, &batch, hinge, 2, &mut grads).unwrap();
     assert!(l.is_finite() && grads.len() == model.parameter_count());
 }

@@ -121,8 +121,10 @@ impl fmt::Debug for BatchGradients {
 /// The mean of `loss(outputs, sample)` over `batch`, and its gradient with respect to every
 /// parameter of `model`, written into `grads`: one training step's forward and backward.
 ///
-/// The batch is cut into `threads` runs of samples, in order (fewer if it has fewer
-/// samples), and each run is computed on a thread of its own, on its own tape, with the
+/// The batch is cut into runs of samples, in order, one for each of `threads` threads but
+/// none shorter than [`MIN_RUN`] samples (a small batch is not worth starting threads for:
+/// one of fewer than `2 · MIN_RUN` samples runs on one thread), and each run is computed on
+/// a thread of its own, on its own tape, with the
 /// public recording API: the parameters recorded with [`Tape::var`] in parameter order, the
 /// pass with [`Forward::forward_into`] on each sample's [`inputs`](Example::inputs), the
 /// losses summed and divided by the batch's size, backward. The runs' losses and gradients
@@ -190,6 +192,7 @@ where
             "batch_loss on 0 threads: give at least 1".into(),
         ));
     }
+    let threads = threads.min(batch.len() / MIN_RUN).max(1);
     let runs = batch.chunks(batch.len().div_ceil(threads));
     if grads.workers.len() < runs.len() {
         grads.workers.resize_with(runs.len(), Worker::default);
@@ -229,6 +232,14 @@ where
     }
     Ok(total)
 }
+
+/// The fewest samples [`batch_loss`] gives a thread: starting one costs about as much as
+/// running a few samples through a small network.
+///
+/// ```
+/// assert_eq!(tapegrad::nn::MIN_RUN, 32);
+/// ```
+pub const MIN_RUN: usize = 32;
 
 /// One thread's share of a batch: its tape and buffers, kept from step to step, and what it
 /// computed last.

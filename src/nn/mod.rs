@@ -62,7 +62,7 @@ mod neuron;
 
 pub use accuracy::{accuracy, accuracy_with};
 pub use activation::{Activation, CustomActivation};
-pub use batch::{BatchGradients, Example, batch_loss};
+pub use batch::{BatchGradients, Example, MIN_RUN, batch_loss};
 pub use builder::MlpBuilder;
 pub use init::Init;
 pub use layer::Layer;
