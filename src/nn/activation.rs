@@ -10,7 +10,8 @@ use crate::{Error, Value};
 /// `Display` and [`FromStr`] use the lowercase names `tanh`, `relu`, `sigmoid`, `linear`
 /// (parsing ignores case and surrounding spaces), so an activation can come from a command
 /// line flag. Your own nonlinearity, written with [`Value`]'s operations, is a
-/// [`Custom`](Activation::Custom) one, and trains in the same loop at the same speed.
+/// [`Custom`](Activation::Custom) one, and trains in the same loop, recording the nodes its
+/// operations make (plus a call through a function pointer per neuron).
 ///
 /// ```
 /// use tapegrad::nn::Activation;
