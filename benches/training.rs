@@ -25,8 +25,8 @@
 //!
 //! A full run then measures the other targets the same way, paired, two implementations a
 //! round: on large, the taught loop on one thread ÷ on two, and ÷ the hand-written step; on
-//! demo, a custom activation (`tanh` and `relu` written as your own functions) ÷ the built-in
-//! one, and the loop written with `Module::record` (a copy of the model and vectors every
+//! demo, a custom activation (`tanh` and `relu` written as your own functions, with `Value`'s
+//! operations or as their value and derivative) ÷ the built-in one, and the loop written with `Module::record` (a copy of the model and vectors every
 //! step) ÷ the taught loop. `cargo bench --bench training -- paired [WORD]` measures only
 //! these (those whose name contains WORD, such as `thread` or `custom`).
 
@@ -311,6 +311,17 @@ fn relu_written_by_hand(x: Value<'_>) -> Value<'_> {
     x.relu()
 }
 
+/// tanh as its value and derivative.
+fn tanh_local(x: f64) -> (f64, f64) {
+    let t = x.tanh();
+    (t, 1.0 - t * t)
+}
+
+/// relu as its value and derivative.
+fn relu_local(x: f64) -> (f64, f64) {
+    if x > 0.0 { (x, 1.0) } else { (0.0, 0.0) }
+}
+
 /// A paired comparison: what it compares, the [`percentiles`] of the ratio, the target (or
 /// nothing) and whether a ratio meets it.
 struct Comparison {
@@ -365,22 +376,30 @@ fn paired_targets(filter: &str) -> Vec<Comparison> {
         (
             "tanh",
             Hidden::Tanh,
-            tanh_written_by_hand as for<'t> fn(Value<'t>) -> Value<'t>,
+            CustomActivation::new("tanh", tanh_written_by_hand),
+            CustomActivation::with_derivative("tanh", tanh_local),
         ),
-        ("relu", Hidden::Relu, relu_written_by_hand),
+        (
+            "relu",
+            Hidden::Relu,
+            CustomActivation::new("relu", relu_written_by_hand),
+            CustomActivation::with_derivative("relu", relu_local),
+        ),
     ];
-    for (name, hidden, apply) in custom {
-        add(
-            format!("demo_{name} custom ÷ built-in"),
-            "≤ 1.03",
-            |r| r <= 1.03,
-            &mut || {
-                let built_in = demo_workload(hidden);
-                let act = Activation::Custom(CustomActivation::new(name, apply));
-                let own = Workload::with_activation(&[16, 16, 1], 100, hidden, act);
-                paired(taught_steps(&own, 1), taught_steps(&built_in, 1))
-            },
-        );
+    for (name, hidden, with_values, with_derivative) in custom {
+        for (kind, custom) in [("Value ops", with_values), ("f, f'", with_derivative)] {
+            add(
+                format!("demo_{name} custom ({kind}) ÷ built-in"),
+                "≤ 1.03",
+                |r| r <= 1.03,
+                &mut || {
+                    let built_in = demo_workload(hidden);
+                    let act = Activation::Custom(custom);
+                    let own = Workload::with_activation(&[16, 16, 1], 100, hidden, act);
+                    paired(taught_steps(&own, 1), taught_steps(&built_in, 1))
+                },
+            );
+        }
     }
     for (name, hidden) in [("demo_relu", Hidden::Relu), ("demo_tanh", Hidden::Tanh)] {
         add(
