@@ -41,7 +41,9 @@
 //! loss or activation, written with [`Value`](crate::Value)'s operations, runs in it too, and
 //! records the nodes its operations make: `|x| x.tanh()` records what the built-in `Tanh`
 //! does, at the cost of a call through a function pointer per neuron (a few percent of a
-//! step; `PERFORMANCE.md`). The same step by hand, with the tape in view:
+//! step; `PERFORMANCE.md`). An activation given as its value and derivative
+//! ([`CustomActivation::with_derivative`]) is recorded as a built-in one is, at its speed.
+//! The same step by hand, with the tape in view:
 //!
 //! ```
 //! use tapegrad::{Gradients, Tape, loss};
