@@ -44,7 +44,7 @@ use std::time::Instant;
 
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
-use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Point, Split};
+use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Split};
 use tapegrad::diagnose::{Checkup, History};
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, BatchGradients, Forward, Init, Mlp, Module, batch_loss};
