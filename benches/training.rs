@@ -1,6 +1,7 @@
-//! One full-batch training step of a small MLP, three ways: tapegrad's plain loop (the one the
-//! `nn` docs and every example write), a hand-written forward/backward over `f64` slices (the
-//! floor), and the `reverse` crate (a peer).
+//! One full-batch training step of a small MLP, three ways: tapegrad's taught loop (the one
+//! the README, the `nn` docs and the examples write: `nn::batch_loss`, `check_loss`, the
+//! step), a hand-written forward/backward over `f64` slices (the floor), and the `reverse`
+//! crate (a peer).
 //!
 //! A step is: forward for every point, the mean hinge loss (labels ±1), backward, one SGD
 //! update. Every implementation starts each timed step from the same initial parameters on
@@ -21,6 +22,13 @@
 //! each timing a few steps of each implementation one right after the other (the order
 //! alternates), and the median of the rounds' ratios with its 10th-90th percentile range.
 //! All three see the same moment of the machine in each round.
+//!
+//! A full run then measures the other targets the same way, paired, two implementations a
+//! round: on large, the taught loop on one thread ÷ on two, and ÷ the hand-written step; on
+//! demo, a custom activation (`tanh` and `relu` written as your own functions, with `Value`'s
+//! operations or as their value and derivative) ÷ the built-in one, and the loop written with `Module::record` (a copy of the model and vectors every
+//! step) ÷ the taught loop. `cargo bench --bench training -- paired [WORD]` measures only
+//! these (those whose name contains WORD, such as `thread` or `custom`).
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
@@ -34,9 +42,9 @@ use criterion::{BatchSize, Criterion, criterion_group};
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
 use handwritten::{HandMlp, Hidden};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
-use tapegrad::optim::{Optimizer, Sgd};
-use tapegrad::{Gradients, Tape, datasets, loss};
+use tapegrad::nn::{Activation, BatchGradients, CustomActivation, Init, Mlp, Module, batch_loss};
+use tapegrad::optim::{Optimizer, Sgd, check_loss};
+use tapegrad::{Gradients, Tape, Value, datasets, loss};
 
 const LR: f64 = 0.05;
 
@@ -44,18 +52,26 @@ const LR: f64 = 0.05;
 struct Workload {
     xs: Vec<[f64; 2]>,
     ys: Vec<f64>,
+    /// The same data as `(inputs, label)` samples, for `batch_loss`.
+    samples: Vec<([f64; 2], f64)>,
     model: Mlp,
     hidden: Hidden,
 }
 
 impl Workload {
     fn new(widths: &[usize], points: usize, hidden: Hidden) -> Self {
-        let mut rng = StdRng::seed_from_u64(2024);
-        let data = datasets::moons(points, 0.1, &mut rng).expect("moons");
         let act = match hidden {
             Hidden::Tanh => Activation::Tanh,
             Hidden::Relu => Activation::Relu,
         };
+        Workload::with_activation(widths, points, hidden, act)
+    }
+
+    /// The workload with `act` in the hidden layers in place of `hidden`'s built-in (the
+    /// hand-written step still uses `hidden`).
+    fn with_activation(widths: &[usize], points: usize, hidden: Hidden, act: Activation) -> Self {
+        let mut rng = StdRng::seed_from_u64(2024);
+        let data = datasets::moons(points, 0.1, &mut rng).expect("moons");
         let model = Mlp::new(
             2,
             widths,
@@ -68,6 +84,7 @@ impl Workload {
         Workload {
             xs: data.iter().map(|p| p.inputs()).collect(),
             ys: data.iter().map(|p| p.label).collect(),
+            samples: data.iter().map(|p| (p.inputs(), p.label)).collect(),
             model,
             hidden,
         }
@@ -78,25 +95,46 @@ impl Workload {
     }
 }
 
-/// What tapegrad's step keeps from one step to the next: the tape and the gradient store,
-/// whose memory is reused.
-#[derive(Default)]
-struct Buffers {
-    tape: Tape,
-    grads: Gradients,
+/// tapegrad's step: the taught loop (`README.md`, the `nn` docs, the examples), on `threads`
+/// threads. `grads` keeps each thread's tape and buffers from one step to the next.
+fn tapegrad_step(
+    grads: &mut BatchGradients,
+    threads: usize,
+    model: &mut Mlp,
+    opt: &mut Sgd,
+    w: &Workload,
+) -> f64 {
+    let l = batch_loss(
+        model,
+        &w.samples,
+        |out, p| loss::hinge(out[0], p.1),
+        threads,
+        grads,
+    )
+    .expect("batch_loss");
+    check_loss(0, l).expect("a finite loss");
+    opt.step(model, grads).expect("sgd");
+    l
 }
 
-/// tapegrad's plain loop, as the `nn` docs write it.
-fn tapegrad_step(b: &mut Buffers, model: &mut Mlp, opt: &mut Sgd, w: &Workload) -> f64 {
-    b.tape.clear();
-    let net = model.record(&b.tape);
+/// The loop written with `Module::record` (a copy of the model, a vector per pass, a vector
+/// of gradients), reusing its tape and gradient store: the taught loop before `batch_loss`.
+fn recorded_step(
+    tape: &mut Tape,
+    grads: &mut Gradients,
+    model: &mut Mlp,
+    opt: &mut Sgd,
+    w: &Workload,
+) -> f64 {
+    tape.clear();
+    let net = model.record(tape);
     let mut losses = Vec::with_capacity(w.xs.len());
     for (x, &y) in w.xs.iter().zip(&w.ys) {
         losses.push(loss::hinge(net.forward_f64(x).expect("forward")[0], y));
     }
     let loss = loss::mean(&losses).expect("mean");
-    b.tape.backward_into(loss, &mut b.grads);
-    let grads = net.gradients(&b.grads);
+    tape.backward_into(loss, grads);
+    let grads = net.gradients(grads);
     opt.step(model, &grads).expect("sgd");
     loss.data()
 }
@@ -184,14 +222,14 @@ fn paired_ratios(w: &Workload) -> [[f64; 3]; 2] {
     let initial = w.model.parameters();
     let mut hand = HandMlp::new(&w.sizes(), w.hidden);
     let mut grads = vec![0.0; initial.len()];
-    let mut buffers = Buffers::default();
+    let mut buffers = BatchGradients::new();
     let mut opt = Sgd::new(LR);
     let rev_tape = reverse::Tape::new();
     // Each step starts from the same parameters, as in criterion's runs.
     let mut time_tapegrad = || {
         time_steps(
             || w.model.clone(),
-            |model| tapegrad_step(&mut buffers, model, &mut opt, w),
+            |model| tapegrad_step(&mut buffers, 1, model, &mut opt, w),
         )
     };
     let mut time_hand = || {
@@ -224,14 +262,164 @@ fn paired_ratios(w: &Workload) -> [[f64; 3]; 2] {
             (tg / hand, rev / tg)
         })
         .unzip();
-    [&mut over_hand, &mut reverse_over].map(|ratios| {
-        ratios.sort_by(f64::total_cmp);
-        [
-            ratios[PAIRS / 10],
-            ratios[PAIRS / 2],
-            ratios[PAIRS - 1 - PAIRS / 10],
-        ]
-    })
+    [&mut over_hand, &mut reverse_over].map(|ratios| percentiles(ratios))
+}
+
+/// The 10th percentile, the median and the 90th percentile of `ratios`.
+fn percentiles(ratios: &mut [f64]) -> [f64; 3] {
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    [ratios[n / 10], ratios[n / 2], ratios[n - 1 - n / 10]]
+}
+
+/// Paired `a` ÷ `b` (see the module docs): [`PAIRS`] rounds, each timing `a` and `b` one
+/// right after the other, in alternating order; the [`percentiles`] of the rounds' ratios.
+fn paired(mut a: impl FnMut() -> f64, mut b: impl FnMut() -> f64) -> [f64; 3] {
+    a();
+    b();
+    let mut ratios: Vec<f64> = (0..PAIRS)
+        .map(|round| {
+            if round % 2 == 0 {
+                let ta = a();
+                ta / b()
+            } else {
+                let tb = b();
+                a() / tb
+            }
+        })
+        .collect();
+    percentiles(&mut ratios)
+}
+
+/// [`STEPS_PER_ROUND`] steps of the taught loop on `threads` threads, each from `w`'s
+/// initial model, timed.
+fn taught_steps<'a>(w: &'a Workload, threads: usize) -> impl FnMut() -> f64 + 'a {
+    let (mut grads, mut opt) = (BatchGradients::new(), Sgd::new(LR));
+    move || {
+        time_steps(
+            || w.model.clone(),
+            |model| tapegrad_step(&mut grads, threads, model, &mut opt, w),
+        )
+    }
+}
+
+fn tanh_written_by_hand(x: Value<'_>) -> Value<'_> {
+    x.tanh()
+}
+
+fn relu_written_by_hand(x: Value<'_>) -> Value<'_> {
+    x.relu()
+}
+
+/// tanh as its value and derivative.
+fn tanh_local(x: f64) -> (f64, f64) {
+    let t = x.tanh();
+    (t, 1.0 - t * t)
+}
+
+/// relu as its value and derivative.
+fn relu_local(x: f64) -> (f64, f64) {
+    if x > 0.0 { (x, 1.0) } else { (0.0, 0.0) }
+}
+
+/// A paired comparison: what it compares, the [`percentiles`] of the ratio, the target (or
+/// nothing) and whether a ratio meets it.
+struct Comparison {
+    name: String,
+    ratio: [f64; 3],
+    target: &'static str,
+    met: fn(f64) -> bool,
+}
+
+/// The comparisons of the other targets, each paired; only those whose name contains
+/// `filter` are measured.
+fn paired_targets(filter: &str) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    let mut add = |name: String, target, met, measure: &mut dyn FnMut() -> [f64; 3]| {
+        if name.contains(filter) {
+            let ratio = measure();
+            out.push(Comparison {
+                name,
+                ratio,
+                target,
+                met,
+            });
+        }
+    };
+    for (name, hidden) in [("large_relu", Hidden::Relu), ("large_tanh", Hidden::Tanh)] {
+        let w = Workload::new(&[64, 64, 1], 500, hidden);
+        add(
+            format!("{name} 1 thread ÷ 2 threads"),
+            "≥ 1.7",
+            |r| r >= 1.7,
+            &mut || paired(taught_steps(&w, 1), taught_steps(&w, 2)),
+        );
+        add(
+            format!("{name} 1 thread ÷ hand-written"),
+            "≤ 2.0",
+            |r| r <= 2.0,
+            &mut || {
+                let initial = w.model.parameters();
+                let mut grads = vec![0.0; initial.len()];
+                let mut hand = HandMlp::new(&w.sizes(), hidden);
+                let hand_steps = || {
+                    time_steps(
+                        || initial.clone(),
+                        |params| hand.step(params, &w.xs, &w.ys, &mut grads, LR),
+                    )
+                };
+                paired(taught_steps(&w, 1), hand_steps)
+            },
+        );
+    }
+    let custom = [
+        (
+            "tanh",
+            Hidden::Tanh,
+            CustomActivation::new("tanh", tanh_written_by_hand),
+            CustomActivation::with_derivative("tanh", tanh_local),
+        ),
+        (
+            "relu",
+            Hidden::Relu,
+            CustomActivation::new("relu", relu_written_by_hand),
+            CustomActivation::with_derivative("relu", relu_local),
+        ),
+    ];
+    for (name, hidden, with_values, with_derivative) in custom {
+        for (kind, custom) in [("Value ops", with_values), ("f, f'", with_derivative)] {
+            add(
+                format!("demo_{name} custom ({kind}) ÷ built-in"),
+                "≤ 1.03",
+                |r| r <= 1.03,
+                &mut || {
+                    let built_in = demo_workload(hidden);
+                    let act = Activation::Custom(custom);
+                    let own = Workload::with_activation(&[16, 16, 1], 100, hidden, act);
+                    paired(taught_steps(&own, 1), taught_steps(&built_in, 1))
+                },
+            );
+        }
+    }
+    for (name, hidden) in [("demo_relu", Hidden::Relu), ("demo_tanh", Hidden::Tanh)] {
+        add(
+            format!("{name} record loop ÷ taught loop"),
+            "",
+            |_| true,
+            &mut || {
+                let w = demo_workload(hidden);
+                let (mut tape, mut store, mut opt) = (Tape::new(), Gradients::new(), Sgd::new(LR));
+                let recorded = || {
+                    time_steps(
+                        || w.model.clone(),
+                        |model| recorded_step(&mut tape, &mut store, model, &mut opt, &w),
+                    )
+                };
+                paired(recorded, taught_steps(&w, 1))
+            },
+        );
+    }
+    out
 }
 
 /// Seconds taken by [`STEPS_PER_ROUND`] calls of `step`, each on a fresh `setup()` made
@@ -260,8 +448,8 @@ fn group(c: &mut Criterion, name: &str, w: &Workload) {
     let mut hand = HandMlp::new(&w.sizes(), hidden);
     let mut grads = vec![0.0; initial.len()];
     let hand_loss = hand.step(&mut initial.clone(), &w.xs, &w.ys, &mut grads, LR);
-    let mut buffers = Buffers::default();
-    let tg_loss = tapegrad_step(&mut buffers, &mut w.model.clone(), &mut Sgd::new(LR), w);
+    let mut buffers = BatchGradients::new();
+    let tg_loss = tapegrad_step(&mut buffers, 1, &mut w.model.clone(), &mut Sgd::new(LR), w);
     let rev_tape = reverse::Tape::new();
     let rev_loss = reverse_step(&rev_tape, &mut initial.clone(), w);
     assert!(
@@ -278,7 +466,7 @@ fn group(c: &mut Criterion, name: &str, w: &Workload) {
         let mut opt = Sgd::new(LR);
         b.iter_batched_ref(
             || w.model.clone(),
-            |model| black_box(tapegrad_step(&mut buffers, model, &mut opt, w)),
+            |model| black_box(tapegrad_step(&mut buffers, 1, model, &mut opt, w)),
             BatchSize::SmallInput,
         );
     });
@@ -391,13 +579,20 @@ fn print_summary(results: &summary::Results, paired: &[(&str, [[f64; 3]; 2])]) {
 }
 
 fn main() {
+    // `cargo bench --bench training -- paired [WORD]`: the paired measurements alone (those
+    // whose name contains WORD).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "paired") {
+        let filter = args.get(at + 1).filter(|a| !a.starts_with("--"));
+        print_paired_targets(filter.map_or("", String::as_str));
+        return;
+    }
     let results = summary::Results::start();
     demo_benches();
     large_benches();
     Criterion::default().configure_from_args().final_summary();
     // Only in a full run (`cargo bench`), not when criterion runs the bench as a test or
     // with a filter.
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let full = args.iter().any(|a| a == "--bench") && args.iter().all(|a| a == "--bench");
     let paired: Vec<(&str, [[f64; 3]; 2])> = if full {
         [("demo_tanh", Hidden::Tanh), ("demo_relu", Hidden::Relu)]
@@ -408,4 +603,28 @@ fn main() {
         Vec::new()
     };
     print_summary(&results, &paired);
+    if full {
+        print_paired_targets("");
+    }
+}
+
+/// Measures and prints the [`paired_targets`] whose name contains `filter`.
+fn print_paired_targets(filter: &str) {
+    println!(
+        "Paired, {PAIRS} rounds of {STEPS_PER_ROUND} steps each: median (10th-90th percentile)"
+    );
+    for Comparison {
+        name,
+        ratio: [low, mid, high],
+        target,
+        met,
+    } in paired_targets(filter)
+    {
+        let verdict = if target.is_empty() {
+            String::new()
+        } else {
+            format!(" ({target}: {})", summary::verdict(met(mid)))
+        };
+        println!("  {name:<36} {mid:.3}× ({low:.3}-{high:.3}){verdict}");
+    }
 }

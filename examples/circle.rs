@@ -44,12 +44,11 @@ use std::time::Instant;
 
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
-use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Point, Split};
+use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Split};
 use tapegrad::diagnose::{Checkup, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
+use tapegrad::nn::{Activation, BatchGradients, Forward, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
-use tapegrad::{Tape, Value};
 
 use flags::Message;
 use report::Run;
@@ -126,8 +125,13 @@ fn train(cfg: &Config, data: &Split, rng: &mut StdRng) -> Result<(Mlp, Run), Box
     report::print_setup(cfg, &model, data);
 
     let mut opt = Sgd::new(cfg.lr);
-    let mut tape = Tape::new();
-    let mut train = data.train.clone();
+    let mut grads = BatchGradients::new(); // each thread's tape, kept from step to step
+    // Each training point as the network reads it: its features, and its label.
+    let mut train: Vec<(Vec<f64>, f64)> = data
+        .train
+        .iter()
+        .map(|p| (encode(&cfg.features, p.x, p.y), p.label))
+        .collect();
     let mut history = History::new(); // the losses and updates, for the diagnosis
     let mut run = Run::default();
     run.measure(&model, cfg, data, 0)?;
@@ -136,15 +140,7 @@ fn train(cfg: &Config, data: &Split, rng: &mut StdRng) -> Result<(Mlp, Run), Box
     let start = Instant::now();
     for epoch in 1..=cfg.epochs {
         train.shuffle(rng);
-        train_epoch(
-            &mut model,
-            &mut opt,
-            &mut tape,
-            &train,
-            cfg,
-            epoch,
-            &mut history,
-        )?;
+        train_epoch(&mut model, &mut opt, &mut grads, &train, cfg, &mut history)?;
         run.measure(&model, cfg, data, epoch)?;
         history.push_loss(run.train_curve[epoch]);
     }
@@ -168,38 +164,39 @@ fn train(cfg: &Config, data: &Split, rng: &mut StdRng) -> Result<(Mlp, Run), Box
 fn train_epoch(
     model: &mut Mlp,
     opt: &mut Sgd,
-    tape: &mut Tape,
-    train: &[Point],
+    grads: &mut BatchGradients,
+    train: &[(Vec<f64>, f64)],
     cfg: &Config,
-    epoch: usize,
     history: &mut History,
 ) -> Result<(), Box<dyn Error>> {
     let is_weight = weight_mask(model);
     for batch in train.chunks(cfg.batch) {
-        tape.clear(); // reuses the tape's memory from the last step
-        let net = model.record(tape); // the parameters, as values on the tape
-        let mut losses = Vec::with_capacity(batch.len());
-        for p in batch {
-            let inputs = encode(&cfg.features, p.x, p.y);
-            let output = net.forward_f64(&inputs)?[0]; // forward
-            losses.push(loss::half_squared_error(output, p.label)); // ½·(output − label)²
-        }
-        // The mean over the batch, so its gradient is the batch's mean gradient.
-        let mut batch_loss = loss::mean(&losses)?;
+        // On each of cfg.threads threads: the parameters onto its tape, forward, the loss
+        // ½·(output − label)², backward. The mean over the batch, so its gradient is the
+        // batch's mean gradient.
+        let mut loss = batch_loss(
+            model,
+            batch,
+            |out, p| loss::half_squared_error(out[0], p.1),
+            cfg.threads,
+            grads,
+        )?;
+        let mut gradients = grads.to_vec();
         if cfg.l2 > 0.0 {
             // rate/2 · Σ w², whose gradient rate · w is the Playground's L2 step.
-            let weights: Vec<Value<'_>> = net
-                .params()
-                .iter()
-                .zip(&is_weight)
-                .filter_map(|(&p, &w)| w.then_some(p))
-                .collect();
-            batch_loss += loss::l2_penalty(&weights, cfg.l2 / 2.0);
+            let (mut k, mut squares) = (0, 0.0);
+            model.visit_parameters(&mut |w| {
+                if is_weight[k] {
+                    squares += w * w;
+                    gradients[k] += cfg.l2 * w;
+                }
+                k += 1;
+            });
+            loss += cfg.l2 / 2.0 * squares;
         }
-        check_loss(epoch, batch_loss.data())?;
-        let grads = net.gradients(&batch_loss.backward()); // backward
+        check_loss(opt.step_count(), loss)?;
         let before = model.parameters();
-        opt.step(model, &grads)?; // update: each parameter -= lr · its gradient
+        opt.step(model, &gradients)?; // update: each parameter -= lr · its gradient
         history.push_update(model, &before);
     }
     Ok(())

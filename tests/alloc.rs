@@ -1,6 +1,7 @@
 //! Allocations in a training loop, counted: a loop that reuses its tape and its `Gradients`
-//! store allocates nothing after its first step, and the counter sees the allocations of a
-//! loop that does not.
+//! store allocates nothing after its first step, nor does the taught loop (`nn::batch_loss`
+//! on one thread, the optimizer's step), and the counter sees the allocations of a loop that
+//! does not.
 
 #[path = "common/plain_loop.rs"]
 mod plain_loop;
@@ -9,9 +10,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
 use plain_loop::{plain, workload};
-use tapegrad::loss::Loss;
-use tapegrad::nn::Activation;
-use tapegrad::{Gradients, Tape};
+use tapegrad::loss::{self, Loss};
+use tapegrad::nn::{Activation, BatchGradients, Mlp, batch_loss};
+use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
+use tapegrad::{Error, Gradients, Tape};
 
 // ---------------------------------------------------------------------------------------------
 // A counting allocator
@@ -110,6 +112,48 @@ fn a_loop_over_backward_into_allocates_nothing_after_the_first_step() {
         (params[0] - 2.0).abs() < 1e-2 && (params[1] - 1.0).abs() < 1e-2,
         "{params:?}"
     );
+}
+
+/// One step of the taught loop, as the README writes it.
+fn taught_step(
+    model: &mut Mlp,
+    batch: &[([f64; 2], f64)],
+    opt: &mut dyn Optimizer,
+    grads: &mut BatchGradients,
+    step: usize,
+) -> Result<f64, Error> {
+    let l = batch_loss(model, batch, |out, p| loss::hinge(out[0], p.1), 1, grads)?;
+    check_loss(step, l)?;
+    opt.step(model, grads)?;
+    Ok(l)
+}
+
+#[test]
+fn the_taught_loop_allocates_nothing_after_the_first_step() {
+    for hidden in [Activation::Relu, Activation::Tanh] {
+        let (xs, ys, mut model) = workload(&[16, 16, 1], 100, hidden);
+        let data: Vec<([f64; 2], f64)> = xs.into_iter().zip(ys).collect();
+        for opt in [
+            &mut Sgd::new(0.05) as &mut dyn Optimizer,
+            &mut Adam::new(0.01),
+        ] {
+            let mut grads = BatchGradients::new();
+            // The first step, on each batch size the loop meets, sizes every buffer.
+            let first = taught_step(&mut model, &data, opt, &mut grads, 0).unwrap();
+            taught_step(&mut model, &data[..30], opt, &mut grads, 0).unwrap();
+            let (last, count) = allocations_during(|| {
+                let mut last = 0.0;
+                for step in 1..20 {
+                    for batch in [&data[..], &data[..30], &data[70..]] {
+                        last = taught_step(&mut model, batch, opt, &mut grads, step).unwrap();
+                    }
+                }
+                last
+            });
+            assert_eq!(count, 0, "{hidden}");
+            assert!(last < first, "{hidden}: {first} → {last}");
+        }
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::{
-    Activation, CustomActivation, Forward, Init, Layer, Mlp, Module, Neuron, accuracy,
+    self, Activation, CustomActivation, Forward, Init, Layer, Mlp, Module, Neuron, accuracy,
 };
 use tapegrad::optim::{Optimizer, Sgd};
 use tapegrad::save::{self, Format};
@@ -120,4 +120,69 @@ fn a_custom_activation_is_refused_by_save_with_its_name() {
             .starts_with("invalid argument: cannot save layer0:"),
         "{err}"
     );
+}
+
+#[test]
+fn an_activation_given_by_its_value_and_derivative_trains_as_the_built_in_one() {
+    // tanh, given as its value and derivative: the built-in's numbers, bit for bit.
+    let tanh = |x: f64| {
+        let t = x.tanh();
+        (t, 1.0 - t * t)
+    };
+    let own = Activation::Custom(CustomActivation::with_derivative("my_tanh", tanh));
+    let mut rng = StdRng::seed_from_u64(5);
+    let points = datasets::moons(40, 0.1, &mut rng).unwrap();
+    let built_in = Mlp::new(
+        2,
+        &[6, 6, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::Xavier,
+        &mut rng,
+    )
+    .unwrap();
+    let layers: Vec<Layer> = built_in
+        .layers()
+        .iter()
+        .map(|layer| {
+            let neurons = layer.neurons().iter().map(|n| {
+                let act = if n.activation() == Activation::Tanh {
+                    own
+                } else {
+                    n.activation()
+                };
+                Neuron::from_parts(n.weights().to_vec(), n.bias(), act)
+            });
+            Layer::from_neurons(neurons.collect()).unwrap()
+        })
+        .collect();
+    let mine = Mlp::from_layers(layers).unwrap();
+    assert!(mine.to_string().contains("my_tanhNeuron(2)"));
+    let step = |model: &Mlp| {
+        let mut grads = nn::BatchGradients::new();
+        let l = nn::batch_loss(
+            model,
+            &points,
+            |out, p| loss::mse(out[0], p.label),
+            1,
+            &mut grads,
+        );
+        (
+            l.unwrap().to_bits(),
+            grads.iter().map(|g| g.to_bits()).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(step(&mine), step(&built_in));
+
+    // softplus, ln(1 + eˣ), with the sigmoid as its derivative: finite differences agree.
+    let softplus = |x: f64| ((1.0 + x.exp()).ln(), 1.0 / (1.0 + (-x).exp()));
+    let act = Activation::Custom(CustomActivation::with_derivative("softplus", softplus));
+    let neuron = Neuron::from_parts(vec![0.5, -1.0], 0.25, act);
+    for x in [[1.0, 2.0], [-1.5, 0.5], [3.0, -2.0]] {
+        let report = check_gradients(
+            |p| neuron.forward(p, &[x[0].into(), x[1].into()]).unwrap()[0],
+            &neuron.parameters(),
+        );
+        assert!(report.passed(), "at {x:?}:\n{report}");
+    }
 }

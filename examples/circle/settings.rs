@@ -32,6 +32,8 @@ pub struct Config {
     pub save: Option<PathBuf>,
     /// Where to load the network from instead of training one.
     pub load: Option<PathBuf>,
+    /// The most threads a batch's loss and gradient are computed on.
+    pub threads: usize,
 }
 
 impl Default for Config {
@@ -53,6 +55,7 @@ impl Default for Config {
             features: vec![Feature::X, Feature::Y],
             save: None,
             load: None,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 }
@@ -82,7 +85,7 @@ pub struct Flag {
 }
 
 /// The flags, in the order `--help` lists them.
-const FLAGS: [Flag; 13] = [
+const FLAGS: [Flag; 14] = [
     Flag {
         name: "data",
         value: "NAME",
@@ -236,6 +239,17 @@ const FLAGS: [Flag; 13] = [
             }
             Ok(())
         },
+    },
+    Flag {
+        name: "threads",
+        value: "N",
+        help: "the most threads a batch is computed on, >= 1 (a thread\n\
+               gets 32 points or more); the default is the number of cores",
+        expects: "a whole number >= 1 (e.g. --threads 2)",
+        key: "",
+        training: true,
+        show: |c| c.threads.to_string(),
+        set: |c, v| within(parsed(v)?, 1..=usize::MAX).map(|x| c.threads = x),
     },
     Flag {
         name: "save",

@@ -50,6 +50,7 @@ fn pictures_are_named_after_the_flags_that_differ_from_the_defaults() {
     let cases = [
         ("", "circle"),
         ("--lr 0.03 --batch 10", "circle"), // the defaults, written out
+        ("--threads 3", "circle"),          // the same numbers to within rounding
         ("--noise 0.2 --l2 0.01", "circle_noise=0.2_l2=0.01"),
         ("--data spiral --hidden 8,8", "spiral_hidden=8-8"),
         (
@@ -81,6 +82,10 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
         ("--train-percent 95", format!("{percent}; got `95`")),
         ("--l2 -1", format!("{l2}; got `-1`")),
         ("--l2 inf", format!("{l2}; got `inf`")),
+        (
+            "--threads 0",
+            "--threads expects a whole number >= 1 (e.g. --threads 2); got `0`".to_string(),
+        ),
         ("--features x,z", format!("{features}; got `x,z`")),
         ("--features x,x", format!("{features}; got `x,x`")),
         ("--features ", format!("{features}; got ``")),

@@ -2,7 +2,7 @@
 //! products, and the fused many-input nodes [`sum`], [`dot`] and [`affine`].
 
 use std::iter::{Product, Sum};
-use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Range, Sub, SubAssign};
 
 use super::tape::{Graph, Node, Op, Tape};
 use super::value::{Value, two_tapes};
@@ -211,9 +211,10 @@ pub(crate) fn weighted_sum<'t>(
 }
 
 /// Records a layer's weighted sums, as [`affine`] would one by one: for each row of `params`
-/// (a neuron's weights, then its bias), one node over the same `inputs`, appended to `out`.
-/// The inputs are checked once for every row, and the rows are recorded in one borrow of the
-/// tape.
+/// (a neuron's weights, then its bias), one node over the inputs `values[inputs]`, appended to
+/// `values`. Reading the inputs from the same buffer the outputs go to lets a whole network's
+/// pass run in one buffer. The inputs are checked once for every row, and the rows are
+/// recorded in one borrow of the tape.
 ///
 /// # Panics
 /// If the values are recorded on different tapes, naming `what` (the function the caller
@@ -222,17 +223,20 @@ pub(crate) fn weighted_sum<'t>(
 pub(crate) fn affine_rows<'t>(
     what: &str,
     params: &[Value<'t>],
-    inputs: &[Value<'t>],
-    out: &mut Vec<Value<'t>>,
+    values: &mut Vec<Value<'t>>,
+    inputs: Range<usize>,
 ) {
     let n = inputs.len();
     debug_assert_eq!(params.len() % (n + 1), 0, "{what}: a partial row");
     let rows = params.chunks_exact(n + 1).map(|row| row.split_at(n));
-    let Some(tape) = first_tape(&[params, inputs]) else {
-        out.extend(rows.map(|(w, b)| Value::constant(dot_value(w, inputs, b[0]))));
+    let Some(tape) = first_tape(&[params, &values[inputs.clone()]]) else {
+        for (w, b) in rows {
+            let v = Value::constant(dot_value(w, &values[inputs.clone()], b[0]));
+            values.push(v);
+        }
         return;
     };
-    let recorded_inputs = count_recorded(tape, inputs, what);
+    let recorded_inputs = count_recorded(tape, &values[inputs.clone()], what);
     let every_param = count_recorded(tape, params, what) == params.len();
     let mut graph = tape.graph_mut();
     for (weights, bias) in rows {
@@ -242,9 +246,9 @@ pub(crate) fn affine_rows<'t>(
             weights.iter().filter(|w| w.tape().is_some()).count()
         };
         let recorded = (recorded_weights, recorded_inputs);
-        out.push(record_dot(
-            &mut graph, tape, weights, inputs, bias[0], recorded,
-        ));
+        let x = &values[inputs.clone()];
+        let v = record_dot(&mut graph, tape, weights, x, bias[0], recorded);
+        values.push(v);
     }
 }
 

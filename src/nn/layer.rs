@@ -1,6 +1,7 @@
 //! A row of neurons reading the same inputs: [`Layer`].
 
 use std::fmt;
+use std::ops::Range;
 
 use indexmap::IndexMap;
 use rand::Rng;
@@ -144,21 +145,22 @@ impl Layer {
         self.neurons.len()
     }
 
-    /// The pass for `params` and `inputs` of the right lengths, into `out`: what
-    /// [`Forward::forward`] runs for a layer and for each layer of an [`Mlp`](super::Mlp). A
-    /// panic for values from two tapes names `what`, the function the caller called.
+    /// The pass for `params` and the inputs `values[inputs]` (of the right lengths), its
+    /// outputs appended to `values`: what [`Forward::forward`] runs for a layer and for each
+    /// layer of an [`Mlp`](super::Mlp). A panic for values from two tapes names `what`, the
+    /// function the caller called.
     #[track_caller]
-    pub(super) fn forward_into<'t>(
+    pub(super) fn forward_appending<'t>(
         &self,
         what: &str,
         params: &[Value<'t>],
-        inputs: &[Value<'t>],
-        out: &mut Vec<Value<'t>>,
+        values: &mut Vec<Value<'t>>,
+        inputs: Range<usize>,
     ) {
         // Every weighted sum first, in one go, then every activation.
-        out.clear();
-        crate::engine::ops::affine_rows(what, params, inputs, out);
-        for (y, neuron) in out.iter_mut().zip(&self.neurons) {
+        let first = values.len();
+        crate::engine::ops::affine_rows(what, params, values, inputs);
+        for (y, neuron) in values[first..].iter_mut().zip(&self.neurons) {
             *y = neuron.activation().apply(*y);
         }
     }
@@ -213,9 +215,22 @@ impl Forward for Layer {
 
     #[track_caller]
     fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
-        let mut out = Vec::with_capacity(self.nout());
-        self.forward_into("Layer::forward", params, inputs, &mut out);
+        let mut out = Vec::with_capacity(inputs.len() + self.nout());
+        self.forward_unchecked_into(params, inputs, &mut out);
         out
+    }
+
+    #[track_caller]
+    fn forward_unchecked_into<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
+        out.clear();
+        out.extend_from_slice(inputs);
+        self.forward_appending("Layer::forward", params, out, 0..inputs.len());
+        out.drain(..inputs.len());
     }
 }
 

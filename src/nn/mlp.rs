@@ -260,19 +260,32 @@ impl Forward for Mlp {
 
     #[track_caller]
     fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
-        // Each layer reads `x` and writes `y`, then they swap: two buffers for the whole pass.
-        let widest = self.layers.iter().map(Layer::nout).max().unwrap_or(0);
-        let widest = widest.max(inputs.len());
-        let (mut x, mut y) = (Vec::with_capacity(widest), Vec::with_capacity(widest));
-        x.extend_from_slice(inputs);
-        let mut rest = params;
+        let widths: usize = self.layers.iter().map(Layer::nout).sum();
+        let mut out = Vec::with_capacity(inputs.len() + widths);
+        self.forward_unchecked_into(params, inputs, &mut out);
+        out
+    }
+
+    #[track_caller]
+    fn forward_unchecked_into<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
+        // One buffer for the whole pass: the inputs, then each layer's outputs after the
+        // values it read; at the end, only the last layer's are kept.
+        out.clear();
+        out.extend_from_slice(inputs);
+        let (mut x, mut rest) = (0..inputs.len(), params);
         for layer in &self.layers {
             let (mine, others) = rest.split_at(layer.parameter_count());
-            layer.forward_into("Mlp::forward", mine, &x, &mut y);
-            std::mem::swap(&mut x, &mut y);
+            let first = out.len();
+            layer.forward_appending("Mlp::forward", mine, out, x);
+            x = first..out.len();
             rest = others;
         }
-        x
+        out.drain(..x.start);
     }
 }
 

@@ -368,6 +368,35 @@ pub trait Forward: Module {
     #[track_caller]
     fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>>;
 
+    /// [`forward_unchecked`](Forward::forward_unchecked), with the outputs written into
+    /// `out` (whatever it held is replaced) instead of a new vector: what
+    /// [`forward_into`](Forward::forward_into) runs. The default calls `forward_unchecked`;
+    /// a model that can run its pass in `out`'s memory overrides it, so that a training loop
+    /// reusing `out` allocates nothing (the models in this module do).
+    ///
+    /// # Panics
+    /// As [`forward_unchecked`](Forward::forward_unchecked).
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Forward, Neuron}};
+    ///
+    /// let n = Neuron::from_parts(vec![0.0], 0.0, Activation::Relu);
+    /// let tape = Tape::new();
+    /// let mut out = vec![tapegrad::Value::constant(9.0)];
+    /// n.forward_unchecked_into(&tape.vars(&[2.0, -1.0]), &[3.0.into()], &mut out);
+    /// assert_eq!((out.len(), out[0].data()), (1, 5.0));
+    /// ```
+    #[track_caller]
+    fn forward_unchecked_into<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
+        out.clear();
+        out.extend(self.forward_unchecked(params, inputs));
+    }
+
     /// Runs the model with `params` (this model's parameters as recorded values, in
     /// parameter order, usually from [`Module::record`]) on `inputs`: one value per output.
     /// Nothing is truncated, and nothing is recorded when it fails.
@@ -410,6 +439,46 @@ pub trait Forward: Module {
         expect_inputs(self.nin(), inputs.len())?;
         expect_finite(inputs)?;
         Ok(self.forward_unchecked(params, inputs))
+    }
+
+    /// [`forward`](Forward::forward), with the outputs written into `out` (whatever it held
+    /// is replaced): a loop that keeps `out` from one call to the next runs the pass of the
+    /// models in this module without allocating. Nothing is recorded when it fails.
+    ///
+    /// # Errors
+    /// As [`forward`](Forward::forward); `out` is then left empty.
+    ///
+    /// # Panics
+    /// If `params` and `inputs` hold values recorded on different tapes.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation::{Linear, Relu}, Forward, Mlp, Module}};
+    ///
+    /// let mlp = Mlp::builder(2).hidden(&[3], Relu).output(1, Linear).seed(1).build()?;
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&mlp.parameters());
+    /// let mut out = Vec::new();
+    /// for x in [[0.5, -1.0], [2.0, 0.25]] {
+    ///     mlp.forward_into(&p, &[x[0].into(), x[1].into()], &mut out)?;
+    ///     assert_eq!(out[0].data(), mlp.predict(&x)?[0]);
+    /// }
+    /// assert!(mlp.forward_into(&p, &[1.0.into()], &mut out).is_err());
+    /// assert!(out.is_empty());
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[track_caller]
+    fn forward_into<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) -> Result<(), Error> {
+        out.clear();
+        expect_params(self.parameter_count(), params.len())?;
+        expect_inputs(self.nin(), inputs.len())?;
+        expect_finite(inputs)?;
+        self.forward_unchecked_into(params, inputs, out);
+        Ok(())
     }
 
     /// The model's outputs for plain inputs, without a tape: bit for bit the values

@@ -213,9 +213,22 @@ impl Forward for Neuron {
 
     #[track_caller]
     fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        let mut out = Vec::with_capacity(1);
+        self.forward_unchecked_into(params, inputs, &mut out);
+        out
+    }
+
+    #[track_caller]
+    fn forward_unchecked_into<'t>(
+        &self,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
         let (weights, bias) = params.split_at(self.nin());
         let sum = weighted_sum("Neuron::forward", weights, inputs, bias[0]);
-        vec![self.activation.apply(sum)]
+        out.clear();
+        out.push(self.activation.apply(sum));
     }
 }
 
