@@ -263,6 +263,11 @@ fn dot_value(weights: &[Value<'_>], inputs: &[Value<'_>], bias: Value<'_>) -> f6
 /// pass. `recorded` counts the recorded weights and inputs: the two usual cases, every weight
 /// and input recorded (a hidden layer) and recorded weights on plain inputs (a first layer),
 /// write their edges in one go, with no test.
+///
+/// The edges of the (weight, input) pairs with both sides recorded come first, two by two,
+/// and the node keeps how many such pairs there are: the backward recorded on the tape
+/// finds each edge's partner by it (the local derivative of `w·x` along `w` is the value
+/// `x`).
 #[inline(always)]
 fn record_dot<'t>(
     graph: &mut Graph,
@@ -277,7 +282,10 @@ fn record_dot<'t>(
     let edges = &mut graph.edges;
     // Σ w·x, left to right as `dot_value` sums it.
     let mut sum = 0.0;
+    // How many pairs have both sides recorded.
+    let mut paired = 0;
     if recorded == (n, n) {
+        paired = n;
         edges.extend(pairs.flat_map(|(w, x)| {
             sum += w.data() * x.data();
             [w.edge_recorded(x.data()), x.edge_recorded(w.data())]
@@ -288,14 +296,25 @@ fn record_dot<'t>(
             w.edge_recorded(x.data())
         }));
     } else {
-        for (w, x) in pairs {
+        let both = |(w, x): &(&Value<'_>, &Value<'_>)| w.tape().is_some() && x.tape().is_some();
+        for (w, x) in pairs.clone() {
             sum += w.data() * x.data();
+            if both(&(w, x)) {
+                edges.extend([w.edge_recorded(x.data()), x.edge_recorded(w.data())]);
+                paired += 1;
+            }
+        }
+        for (w, x) in pairs.clone().filter(|p| !both(p)) {
             edges.extend(w.edge(x.data()));
             edges.extend(x.edge(w.data()));
         }
     }
     edges.extend(bias.edge(1.0));
     let data = sum + bias.data();
-    let index = graph.push_node(Node::new(Op::Dot, data), first_edge);
+    let node = Node {
+        constant: paired as f64,
+        ..Node::new(Op::Dot, data)
+    };
+    let index = graph.push_node(node, first_edge);
     Value::from_parts(tape, index, data)
 }
