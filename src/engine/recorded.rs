@@ -1,20 +1,27 @@
 //! The backward sweep recorded on the tape ([`Value::backward_on_tape`]): gradients as values,
 //! which backward can differentiate again.
 //!
-//! The sweep is the first-order one (`backward.rs`), step for step, with values in place of
-//! numbers. A node's gradient is a [`Value`]; what it passes to an input is that gradient
-//! times the local derivative, itself a value rebuilt from the node's inputs and output by
+//! The sweep is the first-order one (`backward.rs`) with values in place of numbers. A node's
+//! gradient is a [`Value`]: the sum, over the nodes that use it, of their gradient times
+//! their local derivative, itself a value rebuilt from the node's inputs and output by
 //! [`local_derivative`]: the formula each operation computes in `f64` when it is recorded
-//! (`value.rs`, `ops.rs`, `loss.rs`), written on values, in one table. Every product and sum
-//! the sweep makes is an ordinary node on the tape, so `backward` (or another
-//! `backward_on_tape`) differentiates through them, to any order.
+//! (`value.rs`, `ops.rs`, `loss.rs`), written on values, in one table. Each gradient is one
+//! ordinary node (a fused [`dot`](crate::dot) of those gradients and local derivatives), so
+//! `backward` (or another `backward_on_tape`) differentiates through it, to any order.
+//!
+//! The first-order sweep *pushes* each node's gradient to its inputs; this one *pulls*: at
+//! each node, it gathers what its users pass it, then records their sum as one node. The
+//! terms, and the order they are added in, are the first-order sweep's (so are the numbers,
+//! bit for bit); the users of each node are found by turning the tape's edges around once
+//! ([`Uses`]).
 //!
 //! The first-order path pays nothing for this: no node stores more than before, and the
 //! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
 //! as values, from the op, the inputs and the constant each node keeps.
 
 use super::expression::{expression, node_name};
-use super::tape::{Fold, Graph, Node, Op};
+use super::ops::{dot, sum};
+use super::tape::{Fold, Graph, Node, Op, Tape};
 use super::value::Value;
 use crate::error::Error;
 use crate::loss::BCE_EPS;
@@ -26,8 +33,8 @@ impl<'t> Value<'t> {
     /// [`backward`](Value::backward) away (a second derivative), and `backward_on_tape` again
     /// gives a third, and so on.
     ///
-    /// Its numbers are [`backward`](Value::backward)'s, bit for bit (the sweep is the same,
-    /// with every `local × upstream` and every `+=` recorded), and so are its conventions:
+    /// Its numbers are [`backward`](Value::backward)'s, bit for bit (the same products, added
+    /// in the same order, recorded), and so are its conventions:
     /// the NaN rule, the kinks (relu'(0) = abs'(0) = 0), and a node whose gradient is 0
     /// passing nothing back, so that a `0 × ∞` path gives 0 and not NaN. A derivative that is
     /// a plain number (`+`, `-`, relu, abs, hinge, l1) is recorded as a constant: its own
@@ -39,9 +46,10 @@ impl<'t> Value<'t> {
     /// are differentiated: the rest of the tape is left alone.
     ///
     /// What it records is ordinary nodes, shown by the backward trace and the graph export
-    /// like any others: products `g * local`, sums of contributions, and the local
-    /// derivatives (`1 - t * t` for tanh). A gradient value whose value was labelled `x` is
-    /// labelled `dy/dx` (with `y` the output's label, or `#index`).
+    /// like any others: the local derivatives (`1 - t * t` for tanh), and each value's
+    /// gradient as one node summing what its users pass it (`x + x` for `x * x`; a fused
+    /// `dot` of upstream gradients and local derivatives in general). The gradient of a value
+    /// labelled `x` is labelled `dy/dx` (with `y` the output's label, or `#index`).
     ///
     /// # Errors
     /// [`Error::FirstOrderOnly`] if a node between `wrt` and `self` was recorded with
@@ -74,54 +82,50 @@ impl<'t> Value<'t> {
         for v in wrt {
             v.assert_tape(tape, "Value::backward_on_tape");
         }
-        let (depends, labelled) = {
+        let (uses, labelled) = {
             let graph = tape.graph();
-            (depends_on(&graph, wrt, out), !graph.labels.is_empty())
+            (Uses::new(&graph, wrt, out), !graph.labels.is_empty())
         };
         // Nodes from here on are the sweep's own: the ones it may label.
         let first_new = tape.len();
         let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
-        grads[out] = Some(Value::constant(1.0));
-        let (mut inputs, mut locals) = (Vec::new(), Vec::new());
-        for i in (0..=out).rev() {
-            // A constant 0 (a relu that is off, say) passes nothing back, to any order.
-            let structural_zero = |g: &Value<'_>| g.tape().is_none() && g.data() == 0.0;
-            let Some(grad) = grads[i].filter(|g| depends[i] && !structural_zero(g)) else {
+        let (mut upstream, mut local) = (Vec::new(), Vec::new());
+        for j in (0..=out).rev() {
+            if !uses.depends[j] {
                 continue;
-            };
-            if labelled {
-                label_gradient(self, i, grad, first_new);
             }
-            // The node, its inputs as values and its recorded local derivatives, copied out
-            // of the tape, which the loop below records onto.
-            let node = {
-                let graph = tape.graph();
-                inputs.clear();
-                locals.clear();
-                for edge in graph.edges_of(i) {
-                    let input = edge.input as usize;
-                    let data = graph.nodes[input].value;
-                    inputs.push(Value::from_parts(tape, edge.input, data));
-                    locals.push(edge.local);
+            // Every node that uses node j has its gradient: j's is complete. What each passes
+            // to it, `upstream × local`, in the order the first-order sweep adds them.
+            let grad = if j == out {
+                Value::constant(1.0)
+            } else {
+                upstream.clear();
+                local.clear();
+                for &(i, k) in uses.of(j) {
+                    let Some(g) = grads[i as usize] else { continue };
+                    let l = local_on_tape(tape, i as usize, k as usize)
+                        .ok_or_else(|| first_order_only(self, i as usize))?;
+                    // A constant 0 times a finite gradient adds exactly 0, and nothing to
+                    // differentiate. Where the upstream gradient is 0 the first-order sweep
+                    // passes nothing back, whatever the local derivative: no 0 × ∞ = NaN.
+                    if l.tape().is_none() && l.data() == 0.0 && g.data().is_finite() {
+                        continue;
+                    } else if g.data() == 0.0 && !l.data().is_finite() {
+                        upstream.push(g.pass_back(l));
+                        local.push(Value::constant(1.0));
+                    } else {
+                        upstream.push(g);
+                        local.push(l);
+                    }
                 }
-                graph.nodes[i]
+                match total(&upstream, &local) {
+                    Some(g) => g,
+                    None => continue,
+                }
             };
-            let y = Value::from_parts(tape, i as u32, node.value);
-            for (k, (&input, &recorded)) in inputs.iter().zip(&locals).enumerate() {
-                let j = input.index().unwrap_or(0);
-                if !depends[j] {
-                    continue;
-                }
-                // The NaN rule, as first order keeps it: a NaN node passes NaN back, and to
-                // every order: `y * 1` is NaN with NaN derivatives, and depends on the inputs.
-                let local = if node.value.is_nan() {
-                    y * 1.0
-                } else {
-                    local_derivative(&node, y, &inputs, k, recorded)
-                        .ok_or_else(|| first_order_only(self, i))?
-                };
-                let pass = passed_back(grad, local);
-                grads[j] = Some(grads[j].map_or(pass, |sum| sum + pass));
+            grads[j] = Some(grad);
+            if labelled {
+                label_gradient(self, j, grad, first_new);
             }
         }
         Ok(wrt
@@ -132,32 +136,103 @@ impl<'t> Value<'t> {
     }
 }
 
-/// Which of nodes `0..=out` depend on a value in `wrt` (are one, or use one): the only ones
-/// the recorded sweep needs to pass gradients through. One forward loop, by the engine's
-/// invariant.
-fn depends_on(graph: &Graph, wrt: &[Value<'_>], out: usize) -> Vec<bool> {
-    let mut depends = vec![false; out + 1];
-    for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
-        depends[j] = true;
-    }
-    for i in 0..=out {
-        if !depends[i] {
-            depends[i] = graph.edges_of(i).iter().any(|e| depends[e.input as usize]);
+/// Which nodes depend on the values differentiated with respect to, and for each, the
+/// `(user, edge)` pairs through which it receives its gradient: the tape's edges turned
+/// around, each node's users in the order the first-order sweep visits them (last first).
+/// Two passes over the edges: count (finding what depends on what on the way), then place.
+struct Uses {
+    depends: Vec<bool>,
+    /// Node `j`'s uses are `uses[start[j]..start[j + 1]]`.
+    start: Vec<u32>,
+    uses: Vec<(u32, u32)>,
+}
+
+impl Uses {
+    fn new(graph: &Graph, wrt: &[Value<'_>], out: usize) -> Uses {
+        let mut depends = vec![false; out + 1];
+        for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
+            depends[j] = true;
+        }
+        let edges_of =
+            |i: usize| &graph.edges[graph.nodes[i].first_edge as usize..graph.edges_end(i)];
+        // Forward, by the engine's invariant: a node depends on the values if one of its
+        // inputs does, and then uses it.
+        let mut start = vec![0u32; out + 2];
+        for i in 0..=out {
+            for edge in edges_of(i) {
+                let j = edge.input as usize;
+                if depends[j] {
+                    depends[i] = true;
+                    start[j + 1] += 1;
+                }
+            }
+        }
+        for j in 0..=out {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut uses = vec![(0, 0); start[out + 1] as usize];
+        for i in (0..=out).rev().filter(|&i| depends[i]) {
+            for (k, edge) in edges_of(i).iter().enumerate() {
+                let j = edge.input as usize;
+                if depends[j] {
+                    uses[next[j] as usize] = (i as u32, k as u32);
+                    next[j] += 1;
+                }
+            }
+        }
+        Uses {
+            depends,
+            start,
+            uses,
         }
     }
-    depends
+
+    /// Node `j`'s uses, `(user, edge)`.
+    fn of(&self, j: usize) -> &[(u32, u32)] {
+        &self.uses[self.start[j] as usize..self.start[j + 1] as usize]
+    }
+}
+
+/// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
+/// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
+/// for no terms or a constant 0.
+fn total<'t>(upstream: &[Value<'t>], local: &[Value<'t>]) -> Option<Value<'t>> {
+    let sum = match (upstream, local) {
+        ([], []) => return None,
+        (&[upstream], &[local]) => passed_back(upstream, local),
+        // Every product is one factor alone (the other is the constant 1): their sum, as
+        // `a + b` where there are two, which is how a learner writes it.
+        (upstream, local) if upstream.iter().all(is_one) => sum_of(local),
+        (upstream, local) if local.iter().all(is_one) => sum_of(upstream),
+        (upstream, local) => dot(upstream, local),
+    };
+    let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
+    (!structural_zero).then_some(sum)
+}
+
+/// Whether `v` is the constant 1, on no tape: a factor that needs no node.
+fn is_one(v: &Value<'_>) -> bool {
+    v.tape().is_none() && v.data() == 1.0
 }
 
 /// `grad × local`, what the sweep passes back, recorded, without a node where one factor is
 /// the constant 1 (the output's own gradient, the local derivative of `+`).
 fn passed_back<'t>(grad: Value<'t>, local: Value<'t>) -> Value<'t> {
-    let one = |v: Value<'_>| v.tape().is_none() && v.data() == 1.0;
-    if one(grad) {
+    if is_one(&grad) {
         local
-    } else if one(local) {
+    } else if is_one(&local) {
         grad
     } else {
         grad.pass_back(local)
+    }
+}
+
+/// `vs[0] + vs[1] + …`: one node, written `a + b` for two values.
+fn sum_of<'t>(vs: &[Value<'t>]) -> Value<'t> {
+    match vs {
+        &[a, b] => a + b,
+        _ => sum(vs),
     }
 }
 
@@ -189,6 +264,50 @@ fn first_order_only(output: Value<'_>, i: usize) -> Error {
     Error::FirstOrderOnly { node: i, what }
 }
 
+/// The local derivative of node `i` of `tape` along its edge `k`, as a value on the tape
+/// ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node passes NaN
+/// back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on the inputs).
+fn local_on_tape(tape: &Tape, i: usize, k: usize) -> Option<Value<'_>> {
+    let (node, recorded, len) = {
+        let graph = tape.graph();
+        let edges = graph.edges_of(i);
+        (graph.nodes[i], edges[k].local, edges.len())
+    };
+    let y = Value::from_parts(tape, i as u32, node.value);
+    if node.value.is_nan() {
+        return Some(y * 1.0);
+    }
+    let inputs = Inputs {
+        tape,
+        first_edge: node.first_edge as usize,
+        len,
+    };
+    local_derivative(&node, y, &inputs, k, recorded)
+}
+
+/// A node's recorded inputs, read from the tape when asked: a local derivative records onto
+/// the tape between two reads.
+struct Inputs<'t> {
+    tape: &'t Tape,
+    first_edge: usize,
+    len: usize,
+}
+
+impl<'t> Inputs<'t> {
+    /// The input along edge `m`.
+    fn get(&self, m: usize) -> Value<'t> {
+        let graph = self.tape.graph();
+        let input = graph.edges[self.first_edge + m].input;
+        Value::from_parts(self.tape, input, graph.nodes[input as usize].value)
+    }
+
+    /// The input along edge `m`, whose value is known to be `data`.
+    fn with_data(&self, m: usize, data: f64) -> Value<'t> {
+        let input = self.tape.graph().edges[self.first_edge + m].input;
+        Value::from_parts(self.tape, input, data)
+    }
+}
+
 /// The local derivative of `node` (whose output is `y`, whose recorded inputs are `inputs`)
 /// along its `k`-th edge, as a value on the tape: the same formula, and the same conventions,
 /// as the operation computes in `f64` when it is recorded, whose result, `recorded`, it
@@ -198,20 +317,25 @@ fn first_order_only(output: Value<'_>, i: usize) -> Error {
 fn local_derivative<'t>(
     node: &Node,
     y: Value<'t>,
-    inputs: &[Value<'t>],
+    inputs: &Inputs<'t>,
     k: usize,
     recorded: f64,
 ) -> Option<Value<'t>> {
     let (c, zero) = (node.constant, Value::constant(0.0));
     // The operands `a ∘ b` of a binary operation, a plain number folded in on its side, and
     // whether edge `k` is `a`'s; the input along edge `k` is `x`.
-    let (a, b, along_a) = match (node.fold, inputs) {
-        (Fold::First, &[x]) => (Value::constant(c), x, false),
-        (_, &[x]) => (x, Value::constant(c), true),
-        (_, &[a, b]) => (a, b, k == 0),
+    let (a, b, along_a) = match (node.fold, inputs.len) {
+        (Fold::First, 1) => (Value::constant(c), inputs.get(0), false),
+        (_, 1) => (inputs.get(0), Value::constant(c), true),
+        (_, 2) => (inputs.get(0), inputs.get(1), k == 0),
         _ => (zero, zero, false),
     };
-    let x = inputs[k];
+    // (A dot node reads only the partner of its input, below.)
+    let x = if node.op == Op::Dot {
+        zero
+    } else {
+        inputs.get(k)
+    };
     Some(match node.op {
         Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
             Value::constant(recorded)
@@ -252,8 +376,9 @@ fn local_derivative<'t>(
         Op::Sin => x.cos(),
         Op::Cos => -x.sin(),
         Op::Recip => -y * y,
-        // d(w·x)/dw = x: the partner, in the pairs that lead the edges.
-        Op::Dot if k < 2 * c as usize => inputs[k ^ 1],
+        // d(w·x)/dw = x: the partner, in the pairs that lead the edges, whose value is the
+        // recorded derivative.
+        Op::Dot if k < 2 * c as usize => inputs.with_data(k ^ 1, recorded),
         Op::Dot => Value::constant(recorded),
         Op::Mse => 2.0 * (x - c),
         Op::HalfSquaredError => x - c,
