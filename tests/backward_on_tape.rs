@@ -451,7 +451,7 @@ fn a_recorded_gradient_in_the_trace_and_the_graph() {
     assert_eq!(grads.wrt(x), 2.0);
     assert_eq!(
         trace.to_string(),
-        "dy/dx = x + x  data 6  grad 1 (start: ddy/dx/ddy/dx = 1)
+        "dy/dx = x + x  data 6  grad 1 (start: d(dy/dx)/d(dy/dx) = 1)
     x.grad += 1 × 1 = 1, now 1
     x.grad += 1 × 1 = 1, now 2
 x (leaf)  data 3  grad 2
