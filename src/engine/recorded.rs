@@ -12,8 +12,8 @@
 //! The first-order sweep *pushes* each node's gradient to its inputs; this one *pulls*: at
 //! each node, it gathers what its users pass it, then records their sum as one node. The
 //! terms, and the order they are added in, are the first-order sweep's (so are the numbers,
-//! bit for bit); the users of each node are found by turning the tape's edges around once
-//! ([`Uses`]).
+//! bit for bit). The users of each node are found, and the local derivative along each use
+//! recorded, by turning the tape's edges around once, before the sweep ([`Uses`]).
 //!
 //! The first-order path pays nothing for this: no node stores more than before, and the
 //! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
@@ -21,7 +21,7 @@
 
 use super::expression::{expression, node_name};
 use super::ops::{dot, sum};
-use super::tape::{Fold, Graph, Node, Op, Tape};
+use super::tape::{Edge, Fold, Node, Op, Tape};
 use super::value::Value;
 use crate::error::Error;
 use crate::loss::BCE_EPS;
@@ -82,16 +82,14 @@ impl<'t> Value<'t> {
         for v in wrt {
             v.assert_tape(tape, "Value::backward_on_tape");
         }
-        let (uses, labelled) = {
-            let graph = tape.graph();
-            (Uses::new(&graph, wrt, out), !graph.labels.is_empty())
-        };
+        let labelled = !tape.graph().labels.is_empty();
         // Nodes from here on are the sweep's own: the ones it may label.
         let first_new = tape.len();
+        let uses = Uses::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
         let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
         let (mut upstream, mut local) = (Vec::new(), Vec::new());
         for j in (0..=out).rev() {
-            if !uses.depends[j] {
+            if !uses.between[j] {
                 continue;
             }
             // Every node that uses node j has its gradient: j's is complete. What each passes
@@ -101,10 +99,8 @@ impl<'t> Value<'t> {
             } else {
                 upstream.clear();
                 local.clear();
-                for &(i, k) in uses.of(j) {
-                    let Some(g) = grads[i as usize] else { continue };
-                    let l = local_on_tape(tape, i as usize, k as usize)
-                        .ok_or_else(|| first_order_only(self, i as usize))?;
+                for (i, l) in uses.of(j) {
+                    let Some(g) = grads[i] else { continue };
                     // A constant 0 times a finite gradient adds exactly 0, and nothing to
                     // differentiate. Where the upstream gradient is 0 the first-order sweep
                     // passes nothing back, whatever the local derivative: no 0 × ∞ = NaN.
@@ -136,63 +132,100 @@ impl<'t> Value<'t> {
     }
 }
 
-/// Which nodes depend on the values differentiated with respect to, and for each, the
-/// `(user, edge)` pairs through which it receives its gradient: the tape's edges turned
-/// around, each node's users in the order the first-order sweep visits them (last first).
-/// Two passes over the edges: count (finding what depends on what on the way), then place.
-struct Uses {
-    depends: Vec<bool>,
+/// Which nodes are on the way from the values differentiated with respect to to the output
+/// (they depend on the one, and the other on them), and for each, its uses:
+/// the nodes that use it, in the order the first-order sweep visits them (last first), each
+/// with its local derivative along that edge as a value. The tape's edges turned around:
+/// find what is on the way and count the uses, then place them, recording each local
+/// derivative as it goes.
+struct Uses<'t> {
+    /// Whether each node is on the way.
+    between: Vec<bool>,
     /// Node `j`'s uses are `uses[start[j]..start[j + 1]]`.
     start: Vec<u32>,
-    uses: Vec<(u32, u32)>,
+    /// Each use: the user, and its local derivative, packed (see [`Uses::of`]).
+    uses: Vec<(u32, u32, f64)>,
+    tape: &'t Tape,
 }
 
-impl Uses {
-    fn new(graph: &Graph, wrt: &[Value<'_>], out: usize) -> Uses {
+impl<'t> Uses<'t> {
+    /// # Errors
+    /// The index of a node on the way whose local derivatives are plain numbers only.
+    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Uses<'t>, usize> {
         let mut depends = vec![false; out + 1];
         for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
             depends[j] = true;
         }
-        let edges_of =
-            |i: usize| &graph.edges[graph.nodes[i].first_edge as usize..graph.edges_end(i)];
-        // Forward, by the engine's invariant: a node depends on the values if one of its
-        // inputs does, and then uses it.
         let mut start = vec![0u32; out + 2];
-        for i in 0..=out {
-            for edge in edges_of(i) {
-                let j = edge.input as usize;
-                if depends[j] {
-                    depends[i] = true;
-                    start[j + 1] += 1;
+        {
+            let graph = tape.graph();
+            let reaches = graph.reaching(out);
+            // Forward: a node depends on the values if one of its inputs does, and then, if
+            // the output uses it, uses that input on the way.
+            for i in 0..=out {
+                for edge in graph.edges_of(i) {
+                    let j = edge.input as usize;
+                    if depends[j] {
+                        depends[i] = true;
+                        start[j + 1] += u32::from(reaches[i]);
+                    }
                 }
+            }
+            for (d, r) in depends.iter_mut().zip(reaches) {
+                *d &= r;
             }
         }
         for j in 0..=out {
             start[j + 1] += start[j];
         }
         let mut next = start.clone();
-        let mut uses = vec![(0, 0); start[out + 1] as usize];
+        let mut uses = vec![(0, 0, 0.0); start[out + 1] as usize];
+        let mut edges = Vec::new();
         for i in (0..=out).rev().filter(|&i| depends[i]) {
-            for (k, edge) in edges_of(i).iter().enumerate() {
+            // Copied out of the tape, which the local derivatives record onto.
+            let node = {
+                let graph = tape.graph();
+                edges.clear();
+                edges.extend_from_slice(graph.edges_of(i));
+                graph.nodes[i]
+            };
+            let inputs = Inputs {
+                tape,
+                edges: &edges,
+            };
+            for (k, edge) in edges.iter().enumerate() {
                 let j = edge.input as usize;
                 if depends[j] {
-                    uses[next[j] as usize] = (i as u32, k as u32);
+                    let local = local_on_tape(i, &node, &inputs, k).ok_or(i)?;
+                    let on_tape = local.index().map_or(ON_NO_TAPE, |l| l as u32);
+                    uses[next[j] as usize] = (i as u32, on_tape, local.data());
                     next[j] += 1;
                 }
             }
         }
-        Uses {
-            depends,
+        Ok(Uses {
+            between: depends,
             start,
             uses,
-        }
+            tape,
+        })
     }
 
-    /// Node `j`'s uses, `(user, edge)`.
-    fn of(&self, j: usize) -> &[(u32, u32)] {
-        &self.uses[self.start[j] as usize..self.start[j + 1] as usize]
+    /// Node `j`'s uses: each user's index, and the local derivative along its edge.
+    fn of(&self, j: usize) -> impl Iterator<Item = (usize, Value<'t>)> + '_ {
+        let uses = &self.uses[self.start[j] as usize..self.start[j + 1] as usize];
+        uses.iter().map(|&(i, local, data)| {
+            let local = match local {
+                ON_NO_TAPE => Value::constant(data),
+                l => Value::from_parts(self.tape, l, data),
+            };
+            (i as usize, local)
+        })
     }
 }
+
+/// Where a packed use says its local derivative is a constant on no tape.
+const ON_NO_TAPE: u32 = u32::MAX;
 
 /// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
 /// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
@@ -264,47 +297,40 @@ fn first_order_only(output: Value<'_>, i: usize) -> Error {
     Error::FirstOrderOnly { node: i, what }
 }
 
-/// The local derivative of node `i` of `tape` along its edge `k`, as a value on the tape
-/// ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node passes NaN
-/// back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on the inputs).
-fn local_on_tape(tape: &Tape, i: usize, k: usize) -> Option<Value<'_>> {
-    let (node, recorded, len) = {
-        let graph = tape.graph();
-        let edges = graph.edges_of(i);
-        (graph.nodes[i], edges[k].local, edges.len())
-    };
-    let y = Value::from_parts(tape, i as u32, node.value);
+/// The local derivative of node `i` (`node`, with `inputs`) along its edge `k`, as a value on
+/// the tape ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node
+/// passes NaN back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on
+/// the inputs).
+fn local_on_tape<'t>(
+    i: usize,
+    node: &Node,
+    inputs: &Inputs<'_, 't>,
+    k: usize,
+) -> Option<Value<'t>> {
+    let y = Value::from_parts(inputs.tape, i as u32, node.value);
     if node.value.is_nan() {
         return Some(y * 1.0);
     }
-    let inputs = Inputs {
-        tape,
-        first_edge: node.first_edge as usize,
-        len,
-    };
-    local_derivative(&node, y, &inputs, k, recorded)
+    local_derivative(node, y, inputs, k, inputs.edges[k].local)
 }
 
-/// A node's recorded inputs, read from the tape when asked: a local derivative records onto
-/// the tape between two reads.
-struct Inputs<'t> {
+/// A node's recorded inputs: its edges, and the tape to read their values from when asked.
+struct Inputs<'a, 't> {
     tape: &'t Tape,
-    first_edge: usize,
-    len: usize,
+    edges: &'a [Edge],
 }
 
-impl<'t> Inputs<'t> {
+impl<'t> Inputs<'_, 't> {
     /// The input along edge `m`.
     fn get(&self, m: usize) -> Value<'t> {
-        let graph = self.tape.graph();
-        let input = graph.edges[self.first_edge + m].input;
-        Value::from_parts(self.tape, input, graph.nodes[input as usize].value)
+        let input = self.edges[m].input;
+        let data = self.tape.graph().nodes[input as usize].value;
+        Value::from_parts(self.tape, input, data)
     }
 
     /// The input along edge `m`, whose value is known to be `data`.
     fn with_data(&self, m: usize, data: f64) -> Value<'t> {
-        let input = self.tape.graph().edges[self.first_edge + m].input;
-        Value::from_parts(self.tape, input, data)
+        Value::from_parts(self.tape, self.edges[m].input, data)
     }
 }
 
@@ -317,78 +343,93 @@ impl<'t> Inputs<'t> {
 fn local_derivative<'t>(
     node: &Node,
     y: Value<'t>,
-    inputs: &Inputs<'t>,
+    inputs: &Inputs<'_, 't>,
     k: usize,
     recorded: f64,
 ) -> Option<Value<'t>> {
+    let c = node.constant;
+    match node.op {
+        // A plain-number slope: the recorded number, a constant whose derivative is 0.
+        Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
+            Some(Value::constant(recorded))
+        }
+        // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
+        // pair k / 2), whose value is the recorded derivative.
+        Op::Dot if ((k / 2) as f64) < c => Some(inputs.with_data(k ^ 1, recorded)),
+        Op::Dot => Some(Value::constant(recorded)),
+        Op::Var | Op::Const | Op::Custom => None,
+        _ => Some(computed_derivative(node, y, inputs, k, recorded)),
+    }
+}
+
+/// [`local_derivative`] for the operations whose derivative is a formula to record.
+fn computed_derivative<'t>(
+    node: &Node,
+    y: Value<'t>,
+    inputs: &Inputs<'_, 't>,
+    k: usize,
+    recorded: f64,
+) -> Value<'t> {
     let (c, zero) = (node.constant, Value::constant(0.0));
-    // The operands `a ∘ b` of a binary operation, a plain number folded in on its side, and
-    // whether edge `k` is `a`'s; the input along edge `k` is `x`.
-    let (a, b, along_a) = match (node.fold, inputs.len) {
+    // Read from the tape only where a rule needs them: the input along edge `k`, `x`, and
+    // the operands `a ∘ b` of a binary operation, with a plain number folded in on its side,
+    // and whether edge `k` is `a`'s.
+    let x = || inputs.get(k);
+    let operands = || match (node.fold, inputs.edges.len()) {
         (Fold::First, 1) => (Value::constant(c), inputs.get(0), false),
         (_, 1) => (inputs.get(0), Value::constant(c), true),
-        (_, 2) => (inputs.get(0), inputs.get(1), k == 0),
-        _ => (zero, zero, false),
+        _ => (inputs.get(0), inputs.get(1), k == 0),
     };
-    // (A dot node reads only the partner of its input, below.)
-    let x = if node.op == Op::Dot {
-        zero
-    } else {
-        inputs.get(k)
-    };
-    Some(match node.op {
-        Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
-            Value::constant(recorded)
-        }
-        Op::Mul if along_a => b,
-        Op::Mul => a,
-        Op::Div if along_a => b.recip(),
-        Op::Div => -y / b,
+    match node.op {
+        Op::Mul => match operands() {
+            (_, b, true) => b,
+            (a, _, false) => a,
+        },
+        Op::Div => match operands() {
+            (_, b, true) => b.recip(),
+            (_, b, false) => -y / b,
+        },
         Op::Powi | Op::Powf if c == 0.0 => zero,
         Op::Powi => match (c as i32).checked_sub(1) {
-            Some(m) => c * x.powi(m),
-            None => c * x.powf(c - 1.0),
+            Some(m) => c * x().powi(m),
+            None => c * x().powf(c - 1.0),
         },
-        Op::Powf => c * x.powf(c - 1.0),
-        // b·a^(b-1), 0 for b = 0: a constant b = 0 has none, and at 0^0 it is a convention.
-        Op::Pow if along_a => {
-            if b.data() == 0.0 && (b.tape().is_none() || a.data() == 0.0) {
-                zero
-            } else {
-                b * a.pow(b - 1.0)
-            }
-        }
-        // a^b·ln a, a convention (0 or NaN) at a ≤ 0.
-        Op::Pow if a.data() <= 0.0 => Value::constant(recorded),
-        Op::Pow => y * a.ln(),
+        Op::Powf => c * x().powf(c - 1.0),
+        Op::Pow => match operands() {
+            // b·a^(b-1), 0 for b = 0: a constant b = 0 has none, and at 0^0 it is a
+            // convention.
+            (a, b, true) if b.data() == 0.0 && (b.tape().is_none() || a.data() == 0.0) => zero,
+            (a, b, true) => b * a.pow(b - 1.0),
+            // a^b·ln a, a convention (0 or NaN) at a ≤ 0.
+            (a, _, false) if a.data() <= 0.0 => Value::constant(recorded),
+            (a, _, false) => y * a.ln(),
+        },
         Op::Exp => y,
         // 1/x and 1/(2√x), +inf at ±0 as first order says: `+ 0.0` turns -0 into +0, so the
         // second derivative is the limit from the right, −∞.
-        Op::Ln if x.data() == 0.0 => (x + 0.0).recip(),
-        Op::Ln => x.recip(),
+        Op::Ln => match x() {
+            x if x.data() == 0.0 => (x + 0.0).recip(),
+            x => x.recip(),
+        },
         Op::Sqrt if y.data() == 0.0 => 0.5 / (y + 0.0),
         Op::Sqrt => 0.5 / y,
         Op::Tanh => 1.0 - y * y,
         Op::Sigmoid => {
-            let e = (-x.abs()).exp();
+            let e = (-x().abs()).exp();
             e / ((1.0 + e) * (1.0 + e))
         }
-        Op::Sin => x.cos(),
-        Op::Cos => -x.sin(),
+        Op::Sin => x().cos(),
+        Op::Cos => -x().sin(),
         Op::Recip => -y * y,
-        // d(w·x)/dw = x: the partner, in the pairs that lead the edges, whose value is the
-        // recorded derivative.
-        Op::Dot if k < 2 * c as usize => inputs.with_data(k ^ 1, recorded),
-        Op::Dot => Value::constant(recorded),
-        Op::Mse => 2.0 * (x - c),
-        Op::HalfSquaredError => x - c,
+        Op::Mse => 2.0 * (x() - c),
+        Op::HalfSquaredError => x() - c,
         // 2·(p - t) for each prediction p, its target t known by the recorded 2·(p - t): the
         // residual p - t as a value that is exactly the one first order computed.
         Op::SumOfSquares => {
-            let residual = recorded / 2.0;
+            let (x, residual) = (x(), recorded / 2.0);
             2.0 * x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0)
         }
-        Op::L2Penalty => (2.0 * c) * x,
+        Op::L2Penalty => (2.0 * c) * x(),
         Op::Bce => {
             let clamped = |q: Value<'t>| {
                 if q.data() < BCE_EPS {
@@ -397,7 +438,7 @@ fn local_derivative<'t>(
                     q
                 }
             };
-            let mut d = zero;
+            let (x, mut d) = (x(), zero);
             if c != 0.0 {
                 d -= c / clamped(x);
             }
@@ -406,7 +447,18 @@ fn local_derivative<'t>(
             }
             d
         }
-        Op::BceWithLogits => (1.0 - c) * x.sigmoid() - c * (-x).sigmoid(),
-        Op::Var | Op::Const | Op::Custom => return None,
-    })
+        Op::BceWithLogits => (1.0 - c) * x().sigmoid() - c * (-x()).sigmoid(),
+        Op::Add
+        | Op::Sub
+        | Op::Neg
+        | Op::Relu
+        | Op::Abs
+        | Op::Sum
+        | Op::Hinge
+        | Op::L1Penalty
+        | Op::Dot
+        | Op::Var
+        | Op::Const
+        | Op::Custom => unreachable!("local_derivative answers for {} itself", node.op),
+    }
 }

@@ -254,6 +254,21 @@ impl Graph {
         &self.edges[self.nodes[i].first_edge as usize..self.edges_end(i)]
     }
 
+    /// Marks every node from which node `out` can be reached (its ancestors and itself), by
+    /// one reverse sweep: no recursion.
+    pub(crate) fn reaching(&self, out: usize) -> Vec<bool> {
+        let mut reach = vec![false; out + 1];
+        reach[out] = true;
+        for i in (0..=out).rev() {
+            if reach[i] {
+                for edge in self.edges_of(i) {
+                    reach[edge.input as usize] = true;
+                }
+            }
+        }
+        reach
+    }
+
     /// Records `node`, whose edges are `edges[first_edge..]`, and returns its index. Every
     /// operation ends here, so two crate-wide rules are kept here: a node's inputs come before
     /// it (checked in debug builds), and if its value is NaN, every local derivative it
