@@ -4,7 +4,7 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Range, Sub, SubAssign};
 
-use super::tape::{Graph, Node, Op, Tape};
+use super::tape::{Edge, Graph, Node, Op, Tape};
 use super::value::{Value, two_tapes};
 
 // `Value ∘ Value` and `Value ∘ f64` through one impl (an `f64` becomes a constant on no
@@ -283,38 +283,55 @@ fn record_dot<'t>(
     // Σ w·x, left to right as `dot_value` sums it.
     let mut sum = 0.0;
     // How many pairs have both sides recorded.
-    let mut paired = 0;
-    if recorded == (n, n) {
-        paired = n;
+    let paired = if recorded == (n, n) {
         edges.extend(pairs.flat_map(|(w, x)| {
             sum += w.data() * x.data();
             [w.edge_recorded(x.data()), x.edge_recorded(w.data())]
         }));
+        n
     } else if recorded == (n, 0) {
         edges.extend(pairs.map(|(w, x)| {
             sum += w.data() * x.data();
             w.edge_recorded(x.data())
         }));
+        0
     } else {
-        let both = |(w, x): &(&Value<'_>, &Value<'_>)| w.tape().is_some() && x.tape().is_some();
-        for (w, x) in pairs.clone() {
-            sum += w.data() * x.data();
-            if both(&(w, x)) {
-                edges.extend([w.edge_recorded(x.data()), x.edge_recorded(w.data())]);
-                paired += 1;
-            }
-        }
-        for (w, x) in pairs.clone().filter(|p| !both(p)) {
-            edges.extend(w.edge(x.data()));
-            edges.extend(x.edge(w.data()));
-        }
-    }
+        mixed_edges(edges, weights, inputs, &mut sum)
+    };
     edges.extend(bias.edge(1.0));
     let data = sum + bias.data();
     let node = Node {
-        constant: paired as f64,
+        // Fewer than 2^32: each is two edges.
+        constant: f64::from(paired as u32),
         ..Node::new(Op::Dot, data)
     };
     let index = graph.push_node(node, first_edge);
     Value::from_parts(tape, index, data)
+}
+
+/// [`record_dot`]'s edges where weights and inputs mix constants and recorded values: the
+/// pairs with both sides recorded first, then the rest, adding `Σ w·x` to `sum` left to
+/// right. Returns how many pairs have both sides recorded. Out of line: a network never
+/// records this case, and the two that it does record stay small.
+#[inline(never)]
+fn mixed_edges(
+    edges: &mut Vec<Edge>,
+    weights: &[Value<'_>],
+    inputs: &[Value<'_>],
+    sum: &mut f64,
+) -> usize {
+    let both = |(w, x): &(&Value<'_>, &Value<'_>)| w.tape().is_some() && x.tape().is_some();
+    let mut paired = 0;
+    for (w, x) in weights.iter().zip(inputs) {
+        *sum += w.data() * x.data();
+        if both(&(w, x)) {
+            edges.extend([w.edge_recorded(x.data()), x.edge_recorded(w.data())]);
+            paired += 1;
+        }
+    }
+    for (w, x) in weights.iter().zip(inputs).filter(|p| !both(p)) {
+        edges.extend(w.edge(x.data()));
+        edges.extend(x.edge(w.data()));
+    }
+    paired
 }
