@@ -88,7 +88,7 @@ impl Value<'_> {
         }
         let graph = tape.graph();
         let out = self.index().unwrap_or(0);
-        let reach = graph.reaching(out);
+        let reach = reaching(&graph, out);
         for (i, _) in reach.iter().enumerate().filter(|(_, r)| **r) {
             let grad = match grads {
                 Some(g) => format!(

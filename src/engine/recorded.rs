@@ -19,7 +19,7 @@
 //! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
 //! as values, from the op, the inputs and the constant each node keeps.
 
-use super::expression::{expression, node_name};
+use super::expression::{expression, node_name, reaching};
 use super::ops::{dot, sum};
 use super::tape::{Edge, Fold, Node, Op, Tape};
 use super::value::Value;
@@ -159,7 +159,7 @@ impl<'t> Uses<'t> {
         let mut start = vec![0u32; out + 2];
         {
             let graph = tape.graph();
-            let reaches = graph.reaching(out);
+            let reaches = reaching(&graph, out);
             // Forward: a node depends on the values if one of its inputs does, and then, if
             // the output uses it, uses that input on the way.
             for i in 0..=out {

@@ -41,9 +41,10 @@ pub const fn bytes_per_node(inputs: usize) -> usize {
 
 /// What produced a node. Used by printing, the backward trace and graph export, and by the
 /// backward recorded on the tape ([`Value::backward_on_tape`]), which rebuilds each node's
-/// local derivatives as values from it; the first-order sweep never looks at it. A plain `f64` on either side of an operation (`x * 2.0`,
-/// `10 / x`, `x.pow(0.5)`) is folded into its node, which keeps it for display: the node
-/// has one input and the same op as with two values.
+/// local derivatives as values from it; the first-order sweep never looks at it. A plain
+/// `f64` on either side of an operation (`x * 2.0`, `10 / x`, `x.pow(0.5)`) is folded into
+/// its node, which keeps it for display: the node has one input and the same op as with two
+/// values.
 ///
 /// ```
 /// use tapegrad::{Op, Tape};
@@ -252,21 +253,6 @@ impl Graph {
     /// Node `i`'s edges.
     pub(crate) fn edges_of(&self, i: usize) -> &[Edge] {
         &self.edges[self.nodes[i].first_edge as usize..self.edges_end(i)]
-    }
-
-    /// Marks every node from which node `out` can be reached (its ancestors and itself), by
-    /// one reverse sweep: no recursion.
-    pub(crate) fn reaching(&self, out: usize) -> Vec<bool> {
-        let mut reach = vec![false; out + 1];
-        reach[out] = true;
-        for i in (0..=out).rev() {
-            if reach[i] {
-                for edge in self.edges_of(i) {
-                    reach[edge.input as usize] = true;
-                }
-            }
-        }
-        reach
     }
 
     /// Records `node`, whose edges are `edges[first_edge..]`, and returns its index. Every
