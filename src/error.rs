@@ -91,6 +91,16 @@ pub enum Error {
     },
     /// Any other invalid argument, with a message naming what was expected.
     InvalidArgument(String),
+    /// Backward recorded on the tape ([`Value::backward_on_tape`](crate::Value::backward_on_tape),
+    /// [`hessian`](crate::hessian), [`hvp`](crate::hvp)) met a node whose local derivatives
+    /// were recorded as plain numbers ([`Value::custom`](crate::Value::custom),
+    /// [`Tape::custom`](crate::Tape::custom)): they cannot be differentiated again.
+    FirstOrderOnly {
+        /// The node's index on its tape.
+        node: usize,
+        /// How it was made: `softplus(x)`, `custom(a, b)`.
+        what: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -137,6 +147,14 @@ impl fmt::Display for Error {
                 "architecture mismatch: the model is {model}, the saved one is {saved}"
             ),
             Error::InvalidArgument(msg) => write!(f, "invalid argument: {msg}"),
+            Error::FirstOrderOnly { node, what } => write!(
+                f,
+                "node #{node}, {what}, was recorded with plain-number local derivatives \
+                 (Value::custom or Tape::custom), which cannot be differentiated again; write \
+                 that operation with Value operations (exp, *, +, ...) so that its derivative \
+                 is recorded as values, or keep it off the path from the values \
+                 differentiated with respect to to the output"
+            ),
         }
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 use crate::nn::Module;
-use crate::{Tape, Value};
+use crate::{Error, Tape, Value};
 
 /// Settings for [`check_gradients_with`]. The defaults are PyTorch's `gradcheck` defaults:
 /// `eps = 1e-6`, `atol = 1e-5`, `rtol = 1e-3`.
@@ -565,4 +565,84 @@ where
         inputs: checks,
         config,
     }
+}
+
+/// Checks second derivatives: the gradient recorded on the tape
+/// ([`Value::backward_on_tape`]), differentiated again by backward, against central finite
+/// differences of the first-order gradient, with PyTorch's `gradgradcheck` defaults (those of
+/// [`GradCheckConfig::default`]). One [`GradCheckReport`] per input `i`: report `i` checks
+/// the gradient of ∂f/∂xᵢ, its `inputs[j].analytic` being ∂²f/∂xᵢ∂xⱼ. Each is
+/// [`check_gradients`] of the function `x ↦ ∂f/∂xᵢ`, kinks explained as there (a relu at 0
+/// is a kink of the gradient).
+///
+/// # Errors
+/// [`Error::FirstOrderOnly`] if `f` records a node with plain-number local derivatives
+/// between its inputs and its result.
+///
+/// ```
+/// let reports = tapegrad::check_second_derivatives(|x| (x[0] * x[1]).sin(), &[0.5, -1.5])?;
+/// assert_eq!(reports.len(), 2);
+/// assert!(reports.iter().all(|r| r.passed()));
+/// // ∂²/∂x₀² sin(x₀x₁) = -x₁² sin(x₀x₁)
+/// let expected = -(1.5f64 * 1.5) * (0.5f64 * -1.5).sin();
+/// assert!((reports[0].inputs[0].analytic - expected).abs() < 1e-15);
+///
+/// // A custom node's derivative is a plain number: the check cannot run, and says why.
+/// let custom = tapegrad::check_second_derivatives(|x| x[0].custom(1.0, 2.0), &[0.5]);
+/// assert!(custom.unwrap_err().to_string().starts_with("node #1, custom(#0), was recorded"));
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+pub fn check_second_derivatives<F>(f: F, inputs: &[f64]) -> Result<Vec<GradCheckReport>, Error>
+where
+    F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
+{
+    check_second_derivatives_with(f, inputs, GradCheckConfig::default())
+}
+
+/// [`check_second_derivatives`] with your own step and tolerances.
+///
+/// # Errors
+/// As [`check_second_derivatives`].
+///
+/// # Panics
+/// As [`check_gradients_with`], for a step or tolerance that is not a finite number ≥ 0.
+///
+/// ```
+/// use tapegrad::{check_second_derivatives_with, GradCheckConfig};
+///
+/// let cfg = GradCheckConfig { eps: 1e-5, ..GradCheckConfig::default() };
+/// let reports = check_second_derivatives_with(|x| x[0].powi(4), &[2.0], cfg)?;
+/// assert_eq!(reports[0].inputs[0].analytic, 48.0); // 12x²
+/// assert!(reports[0].passed());
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[track_caller]
+pub fn check_second_derivatives_with<F>(
+    f: F,
+    inputs: &[f64],
+    config: GradCheckConfig,
+) -> Result<Vec<GradCheckReport>, Error>
+where
+    F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
+{
+    {
+        let tape = Tape::new();
+        let xs = tape.vars(inputs);
+        f(&xs).backward_on_tape(&xs)?;
+    }
+    // At a point where f records a custom node the first call did not meet, ∂f/∂xᵢ is NaN:
+    // that input fails, visibly.
+    let reports = (0..inputs.len())
+        .map(|i| {
+            check_gradients_with(
+                |x| {
+                    f(x).backward_on_tape(x)
+                        .map_or(Value::constant(f64::NAN), |g| g[i])
+                },
+                inputs,
+                config,
+            )
+        })
+        .collect();
+    Ok(reports)
 }

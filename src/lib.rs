@@ -8,8 +8,10 @@
 //! 1. **The engine** (`src/engine/`, private, its items re-exported here): [`Tape`], [`Value`]
 //!    and its operations, the fused [`sum`], [`dot`] and [`affine`], the backward sweep and its
 //!    [`Gradients`]; beside them the teaching tools that read its nodes, [`Value::to_dot`] and
-//!    [`Value::backward_traced`]. [`check_gradients`] tests any function of values against
-//!    finite differences, through the public API.
+//!    [`Value::backward_traced`]; the sweep recorded on the tape,
+//!    [`Value::backward_on_tape`], whose gradients are values to differentiate again.
+//!    [`check_gradients`] tests any function of values against finite differences, and
+//!    [`hessian`] and [`hvp`] give its second derivatives, through the public API.
 //! 2. **Training**: [`nn`] (neurons, layers, the [`Mlp`](nn::Mlp)), [`loss`] and [`optim`].
 //! 3. **Around a model**: [`datasets`] (the Playground's sets, CSV), [`plot`] (pictures),
 //!    [`diagnose`] (what went wrong in a run) and [`save`] (files); the guide, [`tutorial`],
@@ -22,6 +24,7 @@ pub mod diagnose;
 mod engine;
 mod error;
 mod gradcheck;
+mod hessian;
 pub mod loss;
 pub mod nn;
 pub mod optim;
@@ -62,5 +65,6 @@ pub use engine::{
 pub use error::Error;
 pub use gradcheck::{
     GradCheckConfig, GradCheckReport, InputCheck, Kink, check_gradients, check_gradients_with,
-    check_model_gradients,
+    check_model_gradients, check_second_derivatives, check_second_derivatives_with,
 };
+pub use hessian::{hessian, hvp};

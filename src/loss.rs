@@ -1,9 +1,11 @@
 //! Loss functions on [`Value`]s.
 //!
 //! Each loss is one named function that records its value and, right beside it, its local
-//! derivative(s) as **one** node (via [`Value::custom`] or [`Tape::custom`]), so a loss adds
-//! one node to the tape however it is written out on paper; traces and graphs show it by its
-//! name (`mse(out)`, `l2_penalty(w0, w1, b)`). The formulas and gradients are on each function.
+//! derivative(s) as **one** node of its own [`Op`] (`Op::Mse`, ...), keeping its target,
+//! so a loss adds one node to the tape however it is written out on paper; traces and graphs
+//! show it by its name (`mse(out)`, `l2_penalty(w0, w1, b)`), and
+//! [`Value::backward_on_tape`] can rebuild its derivative as a value. The formulas and
+//! gradients are on each function.
 //!
 //! Labels outside a loss's domain (a BCE label outside `[0, 1]`, a hinge label other than ±1)
 //! are programming errors, like an out-of-bounds index: the function panics with a message
@@ -38,8 +40,9 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::engine::tape::{Fold, Node};
 use crate::error::Error;
-use crate::{Tape, Value};
+use crate::{Op, Tape, Value};
 
 /// The clamp applied by [`bce`] inside its logarithms: `ln(max(p, BCE_EPS))` and
 /// `ln(max(1 - p, BCE_EPS))`, so the loss never exceeds `-ln(1e-12) ≈ 27.63`.
@@ -62,12 +65,13 @@ fn tape_of<'t>(xs: &[Value<'t>], what: &str) -> Option<&'t Tape> {
     Some(tape)
 }
 
-/// Records `data` with the given local derivatives as one node on the values' tape, named
-/// for traces and graphs after `what` (`loss::l2_penalty` as `l2_penalty(w, b)`), or a
-/// constant if none of them is recorded.
+/// Records `data` with the given local derivatives as one node made by `op`, keeping
+/// `constant` (its `alpha`), on the values' tape, or a constant if none of them is recorded.
+/// Panics naming `what` if the values are recorded on different tapes.
 #[track_caller]
 fn fused<'t>(
-    what: &'static str,
+    what: &str,
+    (op, constant): (Op, f64),
     xs: &[Value<'t>],
     data: f64,
     partials: impl Iterator<Item = f64>,
@@ -75,11 +79,20 @@ fn fused<'t>(
     match tape_of(xs, what) {
         None => Value::constant(data),
         Some(t) => {
-            let parents: Vec<(Value<'t>, f64)> = xs.iter().copied().zip(partials).collect();
-            t.custom(data, &parents)
-                .with_op_name(what.strip_prefix("loss::").unwrap_or(what))
+            let node = Node {
+                constant,
+                ..Node::new(op, data)
+            };
+            t.record(node, |edges| {
+                edges.extend(xs.iter().zip(partials).filter_map(|(x, d)| x.edge(d)));
+            })
         }
     }
+}
+
+/// Records a one-input loss made by `op`: its value and derivative, keeping its `target`.
+fn single(op: Op, pred: Value<'_>, target: f64, data: f64, d: f64) -> Value<'_> {
+    pred.folding(target, Fold::None, op, data, d)
 }
 
 /// Squared error, as PyTorch's `nn.MSELoss` computes it for one sample: `(pred − target)²`.
@@ -101,7 +114,7 @@ fn fused<'t>(
 /// ```
 pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
     let d = pred.data() - target;
-    pred.custom(d * d, 2.0 * d).with_op_name("mse")
+    single(Op::Mse, pred, target, d * d, 2.0 * d)
 }
 
 /// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`, half of [`mse`],
@@ -123,8 +136,7 @@ pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
 /// ```
 pub fn half_squared_error(pred: Value<'_>, target: f64) -> Value<'_> {
     let d = pred.data() - target;
-    pred.custom(0.5 * d * d, d)
-        .with_op_name("half_squared_error")
+    single(Op::HalfSquaredError, pred, target, 0.5 * d * d, d)
 }
 
 /// micrograd's loss: `Σ (pred[i] − target[i])²`, with no ½ and no mean.
@@ -164,7 +176,13 @@ pub fn sum_of_squares<'t>(preds: &[Value<'t>], targets: &[f64]) -> Result<Value<
         .zip(targets)
         .fold(0.0, |acc, (p, t)| acc + (p.data() - t) * (p.data() - t));
     let partials = preds.iter().zip(targets).map(|(p, t)| 2.0 * (p.data() - t));
-    Ok(fused("loss::sum_of_squares", preds, data, partials))
+    Ok(fused(
+        "loss::sum_of_squares",
+        (Op::SumOfSquares, 0.0),
+        preds,
+        data,
+        partials,
+    ))
 }
 
 /// The mean `(x[0] + … + x[n−1]) / n`, for averaging per-sample losses.
@@ -248,7 +266,7 @@ fn sigmoid(z: f64) -> f64 {
 #[track_caller]
 pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = bce_with_logits_local(z.data(), y);
-    z.custom(loss, d).with_op_name("bce_with_logits")
+    single(Op::BceWithLogits, z, y, loss, d)
 }
 
 /// [`bce_with_logits`]'s value and derivative, and its panics.
@@ -301,7 +319,7 @@ fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
 #[track_caller]
 pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = bce_local(p.data(), y);
-    p.custom(loss, d).with_op_name("bce")
+    single(Op::Bce, p, y, loss, d)
 }
 
 /// [`bce`]'s value and derivative, and its panics.
@@ -358,7 +376,7 @@ fn bce_local(x: f64, y: f64) -> (f64, f64) {
 #[track_caller]
 pub fn hinge(score: Value<'_>, y: f64) -> Value<'_> {
     let (loss, d) = hinge_local(score.data(), y);
-    score.custom(loss, d).with_op_name("hinge")
+    single(Op::Hinge, score, y, loss, d)
 }
 
 /// [`hinge`]'s value and derivative, and its panics.
@@ -404,7 +422,13 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
     );
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
     let partials = params.iter().map(|p| 2.0 * alpha * p.data());
-    fused("loss::l2_penalty", params, data, partials)
+    fused(
+        "loss::l2_penalty",
+        (Op::L2Penalty, alpha),
+        params,
+        data,
+        partials,
+    )
 }
 
 /// L1 regularisation (the lasso, the TensorFlow Playground's "L1"): `alpha · Σ |p|` over
@@ -445,7 +469,13 @@ pub fn l1_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
         let x = p.data();
         alpha * if x == 0.0 { 0.0 } else { x.signum() }
     });
-    fused("loss::l1_penalty", params, data, partials)
+    fused(
+        "loss::l1_penalty",
+        (Op::L1Penalty, alpha),
+        params,
+        data,
+        partials,
+    )
 }
 
 /// A per-sample loss chosen by name, for example from a command line flag: `mse`,

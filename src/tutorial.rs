@@ -20,6 +20,8 @@
 //!    that points uphill, and a right gradient on a network too simple for odd/even.
 //! 9. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
 //!    handed to PyTorch as safetensors.
+//! 10. [`the_derivative_of_a_derivative`]: backward recorded on the tape, traced; why relu's
+//!     second derivative is zero; curvature along a direction, and Newton's method.
 //!
 //! Coming from micrograd? [`coming_from_micrograd`] translates its names (`Value`, `.grad`,
 //! `zero_grad`, `MLP`, `parameters`, ...) to tapegrad's, in a table.
@@ -60,6 +62,9 @@ pub mod my_loss_went_up {}
 
 #[doc = guide_page!("09-taking-your-network-further.md")]
 pub mod taking_your_network_further {}
+
+#[doc = guide_page!("10-the-derivative-of-a-derivative.md")]
+pub mod the_derivative_of_a_derivative {}
 
 #[doc = guide_page!("coming-from-micrograd.md")]
 pub mod coming_from_micrograd {}

@@ -1,4 +1,4 @@
-//! The guide's shape, checked: nine chapters in order, each one sitting long, no hidden
+//! The guide's shape, checked: ten chapters in order, each one sitting long, no hidden
 //! doctest lines or intra-doc links (GitHub shows them raw or dead), every picture it links
 //! committed, every "chapter N" pointing at a chapter, and the engine chapter's line count
 //! true. Its code and outputs are checked by its doctests.
@@ -6,7 +6,7 @@
 use std::path::Path;
 
 /// Every chapter file, in order, with its text.
-const CHAPTERS: [(&str, &str); 9] = [
+const CHAPTERS: [(&str, &str); 10] = [
     (
         "01-a-value-and-its-derivative.md",
         include_str!("../docs/guide/01-a-value-and-its-derivative.md"),
@@ -43,6 +43,10 @@ const CHAPTERS: [(&str, &str); 9] = [
         "09-taking-your-network-further.md",
         include_str!("../docs/guide/09-taking-your-network-further.md"),
     ),
+    (
+        "10-the-derivative-of-a-derivative.md",
+        include_str!("../docs/guide/10-the-derivative-of-a-derivative.md"),
+    ),
 ];
 
 /// The lines of every ```` ```rust ```` block of `text`, block by block.
@@ -63,7 +67,7 @@ fn rust_blocks(text: &str) -> Vec<Vec<&str>> {
 }
 
 #[test]
-fn nine_chapters_in_order_each_listed_by_the_tutorial_module() {
+fn ten_chapters_in_order_each_listed_by_the_tutorial_module() {
     let tutorial = include_str!("../src/tutorial.rs");
     let mut last = 0;
     for (k, (file, text)) in CHAPTERS.iter().enumerate() {

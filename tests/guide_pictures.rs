@@ -1,4 +1,4 @@
-//! The guide's own graphs (chapters 3 and 5), kept true: each is built here as its chapter
+//! The guide's own graphs (chapters 3, 5 and 10), kept true: each is built here as its chapter
 //! builds it and compared with the committed `.dot` under `docs/pictures/` (run with
 //! `TAPEGRAD_BLESS=1` to write them, then `sh docs/pictures/render.sh`).
 
@@ -41,4 +41,17 @@ fn the_neuron_graph_is_chapter_5s() {
     let chapter = include_str!("../docs/guide/05-one-neuron.md");
     assert!(chapter.contains("let o = n.tanh().with_label(\"o\");\n"));
     matches_committed("neuron.dot", &o.to_dot(Some(&o.backward())));
+}
+
+/// Chapter 10's picture: tanh's derivative recorded on the tape, with the gradients of the
+/// second backward, built as the chapter builds it.
+#[test]
+fn the_recorded_derivative_graph_is_chapter_10s() {
+    let tape = Tape::new();
+    let x = tape.var(0.5).with_label("x");
+    let t = x.tanh().with_label("t");
+    let dt = t.backward_on_tape(&[x]).expect("no custom node")[0];
+    let chapter = include_str!("../docs/guide/10-the-derivative-of-a-derivative.md");
+    assert!(chapter.contains("let dt = t.backward_on_tape(&[x])?[0];\n"));
+    matches_committed("second-derivative.dot", &dt.to_dot(Some(&dt.backward())));
 }

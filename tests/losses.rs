@@ -54,7 +54,7 @@ fn half_squared_error_values_and_gradients() {
         let l = loss::half_squared_error(x, t);
         assert_eq!(l.data(), 0.5 * (p - t) * (p - t));
         assert_eq!(l.backward().wrt(x), p - t);
-        assert_eq!(l.op(), Some(Op::Custom));
+        assert_eq!(l.op(), Some(Op::HalfSquaredError));
         let r = check_gradients(|v| loss::half_squared_error(v[0], t), &[p]);
         assert!(r.passed(), "{r}");
     }
@@ -450,7 +450,15 @@ fn every_scalar_loss_is_one_node() {
         let before = tape.len();
         let v = l.apply(x, 1.0);
         assert_eq!(tape.len(), before + 1, "{l}");
-        assert_eq!(v.op(), Some(Op::Custom), "{l}");
+        let op = match l {
+            Loss::Mse => Op::Mse,
+            Loss::HalfSquaredError => Op::HalfSquaredError,
+            Loss::Bce => Op::Bce,
+            Loss::BceWithLogits => Op::BceWithLogits,
+            Loss::Hinge => Op::Hinge,
+        };
+        assert_eq!(v.op(), Some(op), "{l}");
+        assert_eq!(op.symbol(), l.name()); // its own op, named as the loss
     }
 }
 

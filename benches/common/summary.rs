@@ -83,3 +83,10 @@ pub fn time(s: f64) -> String {
 pub fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "MISSED" }
 }
+
+/// The 10th percentile, the median and the 90th percentile of `ratios` (sorted here).
+pub fn percentiles(ratios: &mut [f64]) -> [f64; 3] {
+    ratios.sort_by(f64::total_cmp);
+    let n = ratios.len();
+    [ratios[n / 10], ratios[n / 2], ratios[n - 1 - n / 10]]
+}

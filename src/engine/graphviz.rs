@@ -11,11 +11,23 @@ use super::value::Value;
 /// What an operation's oval in [`Value::to_dot`] says: the symbol alone where the picture
 /// shows the rest (`+`, `*`, `tanh`), the whole expression where it cannot: a constant folded
 /// in (`f / 2`, `10 / f`, `e**2`), the order of a `-`, `/` or `**` between two values, or a
-/// named operation.
+/// named operation or loss (`mse(out)`).
 fn oval_label(graph: &Graph, i: usize) -> String {
     let node = graph.nodes[i];
     let op = node.op;
+    let loss = matches!(
+        op,
+        Op::Mse
+            | Op::HalfSquaredError
+            | Op::SumOfSquares
+            | Op::Bce
+            | Op::BceWithLogits
+            | Op::Hinge
+            | Op::L2Penalty
+            | Op::L1Penalty
+    );
     let whole = node.fold != Fold::None
+        || loss
         || graph.op_names.contains_key(&(i as u32))
         || (matches!(op, Op::Sub | Op::Div | Op::Pow) && graph.edges_of(i).len() == 2);
     match expression(graph, i) {

@@ -17,6 +17,9 @@
 //! - `ops.rs`: the operators in every arrangement with `f64`, and the fused many-input nodes
 //!   [`sum`], [`dot`] and [`affine`] (a neuron is one node);
 //! - `backward.rs`: the reverse sweep and the [`Gradients`] store it returns;
+//! - `recorded.rs`: the same sweep recorded on the tape ([`Value::backward_on_tape`]), so
+//!   that gradients are values that can be differentiated again, with each operation's
+//!   local derivative rebuilt as a value;
 //! - `expression.rs`, `graphviz.rs`, `trace.rs`: the teaching tools, which read the nodes by
 //!   design: how a node is written (`a * b`), the graph as Graphviz DOT
 //!   ([`Value::to_dot`]), and the backward sweep replayed step by step
@@ -26,6 +29,7 @@ pub(crate) mod backward;
 mod expression;
 mod graphviz;
 pub(crate) mod ops;
+mod recorded;
 pub(crate) mod tape;
 mod trace;
 pub(crate) mod value;

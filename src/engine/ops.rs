@@ -4,7 +4,7 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Range, Sub, SubAssign};
 
-use super::tape::{Graph, Node, Op, Tape};
+use super::tape::{Edge, Graph, Node, Op, Tape};
 use super::value::{Value, two_tapes};
 
 // `Value ∘ Value` and `Value ∘ f64` through one impl (an `f64` becomes a constant on no
@@ -263,6 +263,11 @@ fn dot_value(weights: &[Value<'_>], inputs: &[Value<'_>], bias: Value<'_>) -> f6
 /// pass. `recorded` counts the recorded weights and inputs: the two usual cases, every weight
 /// and input recorded (a hidden layer) and recorded weights on plain inputs (a first layer),
 /// write their edges in one go, with no test.
+///
+/// The edges of the (weight, input) pairs with both sides recorded come first, two by two,
+/// and the node keeps how many such pairs there are: the backward recorded on the tape
+/// finds each edge's partner by it (the local derivative of `w·x` along `w` is the value
+/// `x`).
 #[inline(always)]
 fn record_dot<'t>(
     graph: &mut Graph,
@@ -277,25 +282,56 @@ fn record_dot<'t>(
     let edges = &mut graph.edges;
     // Σ w·x, left to right as `dot_value` sums it.
     let mut sum = 0.0;
-    if recorded == (n, n) {
+    // How many pairs have both sides recorded.
+    let paired = if recorded == (n, n) {
         edges.extend(pairs.flat_map(|(w, x)| {
             sum += w.data() * x.data();
             [w.edge_recorded(x.data()), x.edge_recorded(w.data())]
         }));
+        n
     } else if recorded == (n, 0) {
         edges.extend(pairs.map(|(w, x)| {
             sum += w.data() * x.data();
             w.edge_recorded(x.data())
         }));
+        0
     } else {
-        for (w, x) in pairs {
-            sum += w.data() * x.data();
-            edges.extend(w.edge(x.data()));
-            edges.extend(x.edge(w.data()));
-        }
-    }
+        mixed_edges(edges, weights, inputs, &mut sum)
+    };
     edges.extend(bias.edge(1.0));
     let data = sum + bias.data();
-    let index = graph.push_node(Node::new(Op::Dot, data), first_edge);
+    let node = Node {
+        // Fewer than 2^32: each is two edges.
+        constant: f64::from(paired as u32),
+        ..Node::new(Op::Dot, data)
+    };
+    let index = graph.push_node(node, first_edge);
     Value::from_parts(tape, index, data)
+}
+
+/// [`record_dot`]'s edges where weights and inputs mix constants and recorded values: the
+/// pairs with both sides recorded first, then the rest, adding `Σ w·x` to `sum` left to
+/// right. Returns how many pairs have both sides recorded. Out of line: a network never
+/// records this case, and the two that it does record stay small.
+#[inline(never)]
+fn mixed_edges(
+    edges: &mut Vec<Edge>,
+    weights: &[Value<'_>],
+    inputs: &[Value<'_>],
+    sum: &mut f64,
+) -> usize {
+    let both = |(w, x): &(&Value<'_>, &Value<'_>)| w.tape().is_some() && x.tape().is_some();
+    let mut paired = 0;
+    for (w, x) in weights.iter().zip(inputs) {
+        *sum += w.data() * x.data();
+        if both(&(w, x)) {
+            edges.extend([w.edge_recorded(x.data()), x.edge_recorded(w.data())]);
+            paired += 1;
+        }
+    }
+    for (w, x) in weights.iter().zip(inputs).filter(|p| !both(p)) {
+        edges.extend(w.edge(x.data()));
+        edges.extend(x.edge(w.data()));
+    }
+    paired
 }

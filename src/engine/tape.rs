@@ -39,10 +39,12 @@ pub const fn bytes_per_node(inputs: usize) -> usize {
     size_of::<Node>() + inputs * size_of::<Edge>()
 }
 
-/// What produced a node. Used by printing, the backward trace and graph export; the backward
-/// sweep itself never looks at it. A plain `f64` on either side of an operation (`x * 2.0`,
-/// `10 / x`, `x.pow(0.5)`) is folded into its node, which keeps it for display: the node
-/// has one input and the same op as with two values.
+/// What produced a node. Used by printing, the backward trace and graph export, and by the
+/// backward recorded on the tape ([`Value::backward_on_tape`]), which rebuilds each node's
+/// local derivatives as values from it; the first-order sweep never looks at it. A plain
+/// `f64` on either side of an operation (`x * 2.0`, `10 / x`, `x.pow(0.5)`) is folded into
+/// its node, which keeps it for display: the node has one input and the same op as with two
+/// values.
 ///
 /// ```
 /// use tapegrad::{Op, Tape};
@@ -101,8 +103,25 @@ pub enum Op {
     Sum,
     /// A fused dot product, optionally plus a bias ([`dot`](crate::dot), neurons).
     Dot,
+    /// [`loss::mse`](crate::loss::mse), its target folded in.
+    Mse,
+    /// [`loss::half_squared_error`](crate::loss::half_squared_error), its target folded in.
+    HalfSquaredError,
+    /// [`loss::sum_of_squares`](crate::loss::sum_of_squares).
+    SumOfSquares,
+    /// [`loss::bce`](crate::loss::bce), its label folded in.
+    Bce,
+    /// [`loss::bce_with_logits`](crate::loss::bce_with_logits), its label folded in.
+    BceWithLogits,
+    /// [`loss::hinge`](crate::loss::hinge), its label folded in.
+    Hinge,
+    /// [`loss::l2_penalty`](crate::loss::l2_penalty), its `alpha` folded in.
+    L2Penalty,
+    /// [`loss::l1_penalty`](crate::loss::l1_penalty), its `alpha` folded in.
+    L1Penalty,
     /// A node recorded with a caller-supplied value and local derivatives
-    /// ([`Value::custom`], [`Tape::custom`], fused losses).
+    /// ([`Value::custom`], [`Tape::custom`]): plain numbers, which
+    /// [`Value::backward_on_tape`] cannot differentiate again.
     Custom,
 }
 
@@ -137,6 +156,14 @@ impl Op {
             Op::Recip => "recip",
             Op::Sum => "sum",
             Op::Dot => "dot",
+            Op::Mse => "mse",
+            Op::HalfSquaredError => "half_squared_error",
+            Op::SumOfSquares => "sum_of_squares",
+            Op::Bce => "bce",
+            Op::BceWithLogits => "bce_with_logits",
+            Op::Hinge => "hinge",
+            Op::L2Penalty => "l2_penalty",
+            Op::L1Penalty => "l1_penalty",
             Op::Custom => "custom",
         }
     }
@@ -155,7 +182,9 @@ pub(crate) struct Node {
     pub(crate) value: f64,
     /// A plain number folded into the operation (`x / 2`, `10 / x`, `x.powi(2)`), where
     /// `fold` says there is one: kept so that traces and graphs can show it and its side.
-    /// Backward never reads it.
+    /// A loss keeps its target (or `alpha`) here, and a dot node how many (weight, input)
+    /// pairs, both recorded, lead its edges: what the backward recorded on the tape needs to
+    /// rebuild the node's local derivatives as values. The first-order sweep never reads it.
     pub(crate) constant: f64,
     pub(crate) first_edge: u32,
     pub(crate) op: Op,

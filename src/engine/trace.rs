@@ -231,6 +231,19 @@ fn describe(s: &TraceStep) -> String {
     }
 }
 
+/// A name as the trace writes it before `.grad` or after `d`: `x`, but `(x1*w1)` for a label
+/// that is an expression and `(dy/dx)` for a recorded gradient's.
+fn wrapped(name: &str) -> String {
+    if name
+        .chars()
+        .all(|c| c.is_alphanumeric() || "#_'".contains(c))
+    {
+        name.to_string()
+    } else {
+        format!("({name})")
+    }
+}
+
 /// `x` as the trace prints it: whole numbers as they are, others with 6 decimals, never `-0`
 /// (0 × -0.1885 is -0 in floating point; the trace says 0).
 fn num(x: f64) -> String {
@@ -248,14 +261,13 @@ impl fmt::Display for BackwardTrace {
         for (k, s) in self.steps.iter().enumerate() {
             let what = describe(s);
             if k == 0 {
+                let y = wrapped(&s.name);
                 writeln!(
                     f,
-                    "{} {what}  data {}  grad {} (start: d{}/d{} = 1)",
+                    "{} {what}  data {}  grad {} (start: d{y}/d{y} = 1)",
                     s.name,
                     num(s.data),
                     num(s.grad),
-                    s.name,
-                    s.name
                 )?;
             } else {
                 writeln!(
@@ -267,19 +279,10 @@ impl fmt::Display for BackwardTrace {
                 )?;
             }
             for p in &s.passes {
-                // `x.grad`, but `(x1*w1).grad` for a label that is an expression.
-                let simple = p
-                    .parent_name
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || "#_'".contains(c));
-                let parent = if simple {
-                    p.parent_name.clone()
-                } else {
-                    format!("({})", p.parent_name)
-                };
                 writeln!(
                     f,
-                    "    {parent}.grad += {} × {} = {}, now {}",
+                    "    {}.grad += {} × {} = {}, now {}",
+                    wrapped(&p.parent_name),
                     num(p.local),
                     num(p.upstream),
                     num(p.contribution),

@@ -223,9 +223,10 @@ impl<'t> Value<'t> {
     }
 
     /// [`unary`](Value::unary), keeping a plain constant folded into the node for display, on
-    /// the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`).
+    /// the side `fold` says: before `self` (`10 / x`) or after it (`x / 10`, `x.powi(2)`), or
+    /// for the recorded backward alone (`Fold::None`: a loss's target).
     #[inline(always)]
-    fn folding(self, constant: f64, fold: Fold, op: Op, data: f64, d: f64) -> Self {
+    pub(crate) fn folding(self, constant: f64, fold: Fold, op: Op, data: f64, d: f64) -> Self {
         let node = Node {
             constant,
             fold,
@@ -296,6 +297,20 @@ impl<'t> Value<'t> {
             t.graph_mut().op_names.insert(self.idx, name.into());
         }
         self
+    }
+
+    /// `self × local`, as the backward sweep passes a gradient back, recorded: `self` is the
+    /// upstream gradient, `local` a local derivative. Where the upstream gradient is 0 the
+    /// value is 0, whatever `local` is (even infinite), because the sweep passes nothing back
+    /// from a node whose gradient is 0; the local derivatives are still the product's.
+    #[inline]
+    pub(crate) fn pass_back(self, local: Self) -> Self {
+        let data = if self.data == 0.0 {
+            0.0
+        } else {
+            self.data * local.data
+        };
+        self.binary(local, Op::Mul, data, local.data, self.data)
     }
 
     #[inline]

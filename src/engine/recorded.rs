@@ -1,0 +1,464 @@
+//! The backward sweep recorded on the tape ([`Value::backward_on_tape`]): gradients as values,
+//! which backward can differentiate again.
+//!
+//! The sweep is the first-order one (`backward.rs`) with values in place of numbers. A node's
+//! gradient is a [`Value`]: the sum, over the nodes that use it, of their gradient times
+//! their local derivative, itself a value rebuilt from the node's inputs and output by
+//! [`local_derivative`]: the formula each operation computes in `f64` when it is recorded
+//! (`value.rs`, `ops.rs`, `loss.rs`), written on values, in one table. Each gradient is one
+//! ordinary node (a fused [`dot`](crate::dot) of those gradients and local derivatives), so
+//! `backward` (or another `backward_on_tape`) differentiates through it, to any order.
+//!
+//! The first-order sweep *pushes* each node's gradient to its inputs; this one *pulls*: at
+//! each node, it gathers what its users pass it, then records their sum as one node. The
+//! terms, and the order they are added in, are the first-order sweep's (so are the numbers,
+//! bit for bit). The users of each node are found, and the local derivative along each use
+//! recorded, by turning the tape's edges around once, before the sweep ([`Uses`]).
+//!
+//! The first-order path pays nothing for this: no node stores more than before, and the
+//! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
+//! as values, from the op, the inputs and the constant each node keeps.
+
+use super::expression::{expression, node_name, reaching};
+use super::ops::{dot, sum};
+use super::tape::{Edge, Fold, Node, Op, Tape};
+use super::value::Value;
+use crate::error::Error;
+use crate::loss::BCE_EPS;
+
+impl<'t> Value<'t> {
+    /// The gradient of `self` with respect to each of `wrt`, as values recorded on the same
+    /// tape (PyTorch's `autograd.grad(y, xs, create_graph=True)`): backward, run *onto the
+    /// tape*. Each is an ordinary [`Value`], so its own gradient is one more
+    /// [`backward`](Value::backward) away (a second derivative), and `backward_on_tape` again
+    /// gives a third, and so on.
+    ///
+    /// Its numbers are [`backward`](Value::backward)'s, bit for bit (the same products, added
+    /// in the same order, recorded), and so are its conventions:
+    /// the NaN rule, the kinks (relu'(0) = abs'(0) = 0), and a node whose gradient is 0
+    /// passing nothing back, so that a `0 × ∞` path gives 0 and not NaN. A derivative that is
+    /// a plain number (`+`, `-`, relu, abs, hinge, l1) is recorded as a constant: its own
+    /// derivative is 0 (so relu'' = abs'' = 0). Where first order has an infinite derivative
+    /// by convention (ln and sqrt at 0) the second derivative is the one-sided limit (−∞).
+    ///
+    /// A value in `wrt` that `self` does not depend on gets the constant 0 (on no tape), as
+    /// does every value when `self` is a constant. Only the nodes between `wrt` and `self`
+    /// are differentiated: the rest of the tape is left alone.
+    ///
+    /// What it records is ordinary nodes, shown by the backward trace and the graph export
+    /// like any others: the local derivatives (`1 - t * t` for tanh), and each value's
+    /// gradient as one node summing what its users pass it (`x + x` for `x * x`; a fused
+    /// `dot` of upstream gradients and local derivatives in general). The gradient of a value
+    /// labelled `x` is labelled `dy/dx` (with `y` the output's label, or `#index`).
+    ///
+    /// # Errors
+    /// [`Error::FirstOrderOnly`] if a node between `wrt` and `self` was recorded with
+    /// plain-number local derivatives ([`Value::custom`], [`Tape::custom`](crate::Tape::custom)):
+    /// its derivative cannot be differentiated again. The message names the node.
+    ///
+    /// # Panics
+    /// If a value in `wrt` is recorded on another tape than `self`.
+    ///
+    /// ```
+    /// use tapegrad::Tape;
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var(2.0).with_label("x");
+    /// let y = (x.powi(3) + x * 4.0).with_label("y"); // y = x³ + 4x
+    /// let dy = y.backward_on_tape(&[x])?[0];          // 3x² + 4, a value on the tape
+    /// assert_eq!(dy.data(), 16.0);
+    /// assert_eq!(dy.label().as_deref(), Some("dy/dx"));
+    /// assert_eq!(dy.backward().wrt(x), 12.0);         // d²y/dx² = 6x
+    /// let d2y = dy.backward_on_tape(&[x])?[0];
+    /// assert_eq!(d2y.backward().wrt(x), 6.0);         // d³y/dx³ = 6
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[track_caller]
+    pub fn backward_on_tape(self, wrt: &[Value<'t>]) -> Result<Vec<Value<'t>>, Error> {
+        let zero = Value::constant(0.0);
+        let (Some(tape), Some(out)) = (self.tape(), self.index()) else {
+            return Ok(vec![zero; wrt.len()]);
+        };
+        for v in wrt {
+            v.assert_tape(tape, "Value::backward_on_tape");
+        }
+        let labelled = !tape.graph().labels.is_empty();
+        // Nodes from here on are the sweep's own: the ones it may label.
+        let first_new = tape.len();
+        let uses = Uses::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
+        let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
+        let (mut upstream, mut local) = (Vec::new(), Vec::new());
+        for j in (0..=out).rev() {
+            if !uses.between[j] {
+                continue;
+            }
+            // Every node that uses node j has its gradient: j's is complete. What each passes
+            // to it, `upstream × local`, in the order the first-order sweep adds them.
+            let grad = if j == out {
+                Value::constant(1.0)
+            } else {
+                upstream.clear();
+                local.clear();
+                for (i, l) in uses.of(j) {
+                    let Some(g) = grads[i] else { continue };
+                    // A constant 0 times a finite gradient adds exactly 0, and nothing to
+                    // differentiate. Where the upstream gradient is 0 the first-order sweep
+                    // passes nothing back, whatever the local derivative: no 0 × ∞ = NaN.
+                    if l.tape().is_none() && l.data() == 0.0 && g.data().is_finite() {
+                        continue;
+                    } else if g.data() == 0.0 && !l.data().is_finite() {
+                        upstream.push(g.pass_back(l));
+                        local.push(Value::constant(1.0));
+                    } else {
+                        upstream.push(g);
+                        local.push(l);
+                    }
+                }
+                match total(&upstream, &local) {
+                    Some(g) => g,
+                    None => continue,
+                }
+            };
+            grads[j] = Some(grad);
+            if labelled {
+                label_gradient(self, j, grad, first_new);
+            }
+        }
+        Ok(wrt
+            .iter()
+            .map(|v| v.index().filter(|&j| j <= out).and_then(|j| grads[j]))
+            .map(|g| g.unwrap_or(zero))
+            .collect())
+    }
+}
+
+/// Which nodes are on the way from the values differentiated with respect to to the output
+/// (they depend on the one, and the other on them), and for each, its uses:
+/// the nodes that use it, in the order the first-order sweep visits them (last first), each
+/// with its local derivative along that edge as a value. The tape's edges turned around:
+/// find what is on the way and count the uses, then place them, recording each local
+/// derivative as it goes.
+struct Uses<'t> {
+    /// Whether each node is on the way.
+    between: Vec<bool>,
+    /// Node `j`'s uses are `uses[start[j]..start[j + 1]]`.
+    start: Vec<u32>,
+    /// Each use: the user, and its local derivative, packed (see [`Uses::of`]).
+    uses: Vec<(u32, u32, f64)>,
+    tape: &'t Tape,
+}
+
+impl<'t> Uses<'t> {
+    /// # Errors
+    /// The index of a node on the way whose local derivatives are plain numbers only.
+    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Uses<'t>, usize> {
+        let mut depends = vec![false; out + 1];
+        for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
+            depends[j] = true;
+        }
+        let mut start = vec![0u32; out + 2];
+        {
+            let graph = tape.graph();
+            let reaches = reaching(&graph, out);
+            // Forward: a node depends on the values if one of its inputs does, and then, if
+            // the output uses it, uses that input on the way.
+            for i in 0..=out {
+                for edge in graph.edges_of(i) {
+                    let j = edge.input as usize;
+                    if depends[j] {
+                        depends[i] = true;
+                        start[j + 1] += u32::from(reaches[i]);
+                    }
+                }
+            }
+            for (d, r) in depends.iter_mut().zip(reaches) {
+                *d &= r;
+            }
+        }
+        for j in 0..=out {
+            start[j + 1] += start[j];
+        }
+        let mut next = start.clone();
+        let mut uses = vec![(0, 0, 0.0); start[out + 1] as usize];
+        let mut edges = Vec::new();
+        for i in (0..=out).rev().filter(|&i| depends[i]) {
+            // Copied out of the tape, which the local derivatives record onto.
+            let node = {
+                let graph = tape.graph();
+                edges.clear();
+                edges.extend_from_slice(graph.edges_of(i));
+                graph.nodes[i]
+            };
+            let inputs = Inputs {
+                tape,
+                edges: &edges,
+            };
+            for (k, edge) in edges.iter().enumerate() {
+                let j = edge.input as usize;
+                if depends[j] {
+                    let local = local_on_tape(i, &node, &inputs, k).ok_or(i)?;
+                    let on_tape = local.index().map_or(ON_NO_TAPE, |l| l as u32);
+                    uses[next[j] as usize] = (i as u32, on_tape, local.data());
+                    next[j] += 1;
+                }
+            }
+        }
+        Ok(Uses {
+            between: depends,
+            start,
+            uses,
+            tape,
+        })
+    }
+
+    /// Node `j`'s uses: each user's index, and the local derivative along its edge.
+    fn of(&self, j: usize) -> impl Iterator<Item = (usize, Value<'t>)> + '_ {
+        let uses = &self.uses[self.start[j] as usize..self.start[j + 1] as usize];
+        uses.iter().map(|&(i, local, data)| {
+            let local = match local {
+                ON_NO_TAPE => Value::constant(data),
+                l => Value::from_parts(self.tape, l, data),
+            };
+            (i as usize, local)
+        })
+    }
+}
+
+/// Where a packed use says its local derivative is a constant on no tape.
+const ON_NO_TAPE: u32 = u32::MAX;
+
+/// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
+/// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
+/// for no terms or a constant 0.
+fn total<'t>(upstream: &[Value<'t>], local: &[Value<'t>]) -> Option<Value<'t>> {
+    let sum = match (upstream, local) {
+        ([], []) => return None,
+        (&[upstream], &[local]) => passed_back(upstream, local),
+        // Every product is one factor alone (the other is the constant 1): their sum, as
+        // `a + b` where there are two, which is how a learner writes it.
+        (upstream, local) if upstream.iter().all(is_one) => sum_of(local),
+        (upstream, local) if local.iter().all(is_one) => sum_of(upstream),
+        (upstream, local) => dot(upstream, local),
+    };
+    let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
+    (!structural_zero).then_some(sum)
+}
+
+/// Whether `v` is the constant 1, on no tape: a factor that needs no node.
+fn is_one(v: &Value<'_>) -> bool {
+    v.tape().is_none() && v.data() == 1.0
+}
+
+/// `grad × local`, what the sweep passes back, recorded, without a node where one factor is
+/// the constant 1 (the output's own gradient, the local derivative of `+`).
+fn passed_back<'t>(grad: Value<'t>, local: Value<'t>) -> Value<'t> {
+    if is_one(&grad) {
+        local
+    } else if is_one(&local) {
+        grad
+    } else {
+        grad.pass_back(local)
+    }
+}
+
+/// `vs[0] + vs[1] + …`: one node, written `a + b` for two values.
+fn sum_of<'t>(vs: &[Value<'t>]) -> Value<'t> {
+    match vs {
+        &[a, b] => a + b,
+        _ => sum(vs),
+    }
+}
+
+/// Labels `grad`, the complete gradient of node `i`, `dy/dx` when node `i` is labelled `x`,
+/// if the sweep recorded it (from node `first_new` on) and it has no label yet.
+fn label_gradient(output: Value<'_>, i: usize, grad: Value<'_>, first_new: usize) {
+    let (Some(tape), Some(g)) = (output.tape(), grad.index()) else {
+        return;
+    };
+    let name = {
+        let graph = tape.graph();
+        match graph.labels.get(&(i as u32)) {
+            Some(x) if g >= first_new && !graph.labels.contains_key(&(g as u32)) => {
+                let y = node_name(&graph, output.index().unwrap_or(0));
+                format!("d{y}/d{x}")
+            }
+            _ => return,
+        }
+    };
+    let _ = grad.with_label(&name);
+}
+
+/// The error for node `i`, recorded with plain-number local derivatives.
+fn first_order_only(output: Value<'_>, i: usize) -> Error {
+    let what = output.tape().map_or_else(String::new, |t| {
+        let graph = t.graph();
+        expression(&graph, i).unwrap_or_else(|| node_name(&graph, i))
+    });
+    Error::FirstOrderOnly { node: i, what }
+}
+
+/// The local derivative of node `i` (`node`, with `inputs`) along its edge `k`, as a value on
+/// the tape ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node
+/// passes NaN back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on
+/// the inputs).
+fn local_on_tape<'t>(
+    i: usize,
+    node: &Node,
+    inputs: &Inputs<'_, 't>,
+    k: usize,
+) -> Option<Value<'t>> {
+    let y = Value::from_parts(inputs.tape, i as u32, node.value);
+    if node.value.is_nan() {
+        return Some(y * 1.0);
+    }
+    local_derivative(node, y, inputs, k, inputs.edges[k].local)
+}
+
+/// A node's recorded inputs: its edges, and the tape to read their values from when asked.
+struct Inputs<'a, 't> {
+    tape: &'t Tape,
+    edges: &'a [Edge],
+}
+
+impl<'t> Inputs<'_, 't> {
+    /// The input along edge `m`.
+    fn get(&self, m: usize) -> Value<'t> {
+        let input = self.edges[m].input;
+        let data = self.tape.graph().nodes[input as usize].value;
+        Value::from_parts(self.tape, input, data)
+    }
+
+    /// The input along edge `m`, whose value is known to be `data`.
+    fn with_data(&self, m: usize, data: f64) -> Value<'t> {
+        Value::from_parts(self.tape, self.edges[m].input, data)
+    }
+}
+
+/// The local derivative of `node` (whose output is `y`, whose recorded inputs are `inputs`)
+/// along its `k`-th edge, as a value on the tape: the same formula, and the same conventions,
+/// as the operation computes in `f64` when it is recorded, whose result, `recorded`, it
+/// equals. A derivative that is a plain number (a constant slope: `+`, relu) is `recorded`
+/// as a constant, whose derivative is 0. `None` for a custom node, whose derivative is only
+/// a number.
+fn local_derivative<'t>(
+    node: &Node,
+    y: Value<'t>,
+    inputs: &Inputs<'_, 't>,
+    k: usize,
+    recorded: f64,
+) -> Option<Value<'t>> {
+    let c = node.constant;
+    match node.op {
+        // A plain-number slope: the recorded number, a constant whose derivative is 0.
+        Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
+            Some(Value::constant(recorded))
+        }
+        // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
+        // pair k / 2), whose value is the recorded derivative.
+        Op::Dot if ((k / 2) as f64) < c => Some(inputs.with_data(k ^ 1, recorded)),
+        Op::Dot => Some(Value::constant(recorded)),
+        Op::Var | Op::Const | Op::Custom => None,
+        _ => Some(computed_derivative(node, y, inputs, k, recorded)),
+    }
+}
+
+/// [`local_derivative`] for the operations whose derivative is a formula to record.
+fn computed_derivative<'t>(
+    node: &Node,
+    y: Value<'t>,
+    inputs: &Inputs<'_, 't>,
+    k: usize,
+    recorded: f64,
+) -> Value<'t> {
+    let (c, zero) = (node.constant, Value::constant(0.0));
+    // Read from the tape only where a rule needs them: the input along edge `k`, `x`, and
+    // the operands `a ∘ b` of a binary operation, with a plain number folded in on its side,
+    // and whether edge `k` is `a`'s.
+    let x = || inputs.get(k);
+    let operands = || match (node.fold, inputs.edges.len()) {
+        (Fold::First, 1) => (Value::constant(c), inputs.get(0), false),
+        (_, 1) => (inputs.get(0), Value::constant(c), true),
+        _ => (inputs.get(0), inputs.get(1), k == 0),
+    };
+    match node.op {
+        Op::Mul => match operands() {
+            (_, b, true) => b,
+            (a, _, false) => a,
+        },
+        Op::Div => match operands() {
+            (_, b, true) => b.recip(),
+            (_, b, false) => -y / b,
+        },
+        Op::Powi | Op::Powf if c == 0.0 => zero,
+        Op::Powi => match (c as i32).checked_sub(1) {
+            Some(m) => c * x().powi(m),
+            None => c * x().powf(c - 1.0),
+        },
+        Op::Powf => c * x().powf(c - 1.0),
+        Op::Pow => match operands() {
+            // b·a^(b-1), 0 for b = 0: a constant b = 0 has none, and at 0^0 it is a
+            // convention.
+            (a, b, true) if b.data() == 0.0 && (b.tape().is_none() || a.data() == 0.0) => zero,
+            (a, b, true) => b * a.pow(b - 1.0),
+            // a^b·ln a, a convention (0 or NaN) at a ≤ 0.
+            (a, _, false) if a.data() <= 0.0 => Value::constant(recorded),
+            (a, _, false) => y * a.ln(),
+        },
+        Op::Exp => y,
+        // 1/x and 1/(2√x), +inf at ±0 as first order says: `+ 0.0` turns -0 into +0, so the
+        // second derivative is the limit from the right, −∞.
+        Op::Ln => match x() {
+            x if x.data() == 0.0 => (x + 0.0).recip(),
+            x => x.recip(),
+        },
+        Op::Sqrt if y.data() == 0.0 => 0.5 / (y + 0.0),
+        Op::Sqrt => 0.5 / y,
+        Op::Tanh => 1.0 - y * y,
+        Op::Sigmoid => {
+            let e = (-x().abs()).exp();
+            e / ((1.0 + e) * (1.0 + e))
+        }
+        Op::Sin => x().cos(),
+        Op::Cos => -x().sin(),
+        Op::Recip => -y * y,
+        Op::Mse => 2.0 * (x() - c),
+        Op::HalfSquaredError => x() - c,
+        // 2·(p - t) for each prediction p, its target t known by the recorded 2·(p - t): the
+        // residual p - t as a value that is exactly the one first order computed.
+        Op::SumOfSquares => {
+            let (x, residual) = (x(), recorded / 2.0);
+            2.0 * x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0)
+        }
+        Op::L2Penalty => (2.0 * c) * x(),
+        Op::Bce => {
+            let clamped = |q: Value<'t>| {
+                if q.data() < BCE_EPS {
+                    Value::constant(BCE_EPS)
+                } else {
+                    q
+                }
+            };
+            let (x, mut d) = (x(), zero);
+            if c != 0.0 {
+                d -= c / clamped(x);
+            }
+            if c != 1.0 {
+                d += (1.0 - c) / clamped(1.0 - x);
+            }
+            d
+        }
+        Op::BceWithLogits => (1.0 - c) * x().sigmoid() - c * (-x()).sigmoid(),
+        Op::Add
+        | Op::Sub
+        | Op::Neg
+        | Op::Relu
+        | Op::Abs
+        | Op::Sum
+        | Op::Hinge
+        | Op::L1Penalty
+        | Op::Dot
+        | Op::Var
+        | Op::Const
+        | Op::Custom => unreachable!("local_derivative answers for {} itself", node.op),
+    }
+}
