@@ -1,6 +1,7 @@
 //! Gradient checking: reverse-mode gradients against central finite differences, and an
 //! explanation when the function has a kink at the point checked.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::nn::Module;
@@ -125,7 +126,9 @@ pub struct GradCheckReport {
     pub function: String,
     /// Each input's name in the printed report, in order: `x[0]`, `x[1]`, … unless given
     /// ([`with_input_names`](GradCheckReport::with_input_names)), the model's parameter names
-    /// for [`check_model_gradients`].
+    /// for [`check_model_gradients`]. The report prints one row per entry of
+    /// [`inputs`](GradCheckReport::inputs) whatever this holds: an input without a name here
+    /// is printed as `x[i]`, and a name without an input is not printed.
     pub names: Vec<String>,
     /// The function's value at the inputs.
     pub output: f64,
@@ -255,7 +258,15 @@ impl fmt::Display for GradCheckReport {
         } else {
             "FAIL"
         };
-        let (function, names) = (&self.function, &self.names);
+        let function = &self.function;
+        // One name per row: the fields are public, so `names` may have been cut or grown,
+        // and no row may vanish for want of a name.
+        let names: Vec<Cow<'_, str>> = (0..self.inputs.len())
+            .map(|i| match self.names.get(i) {
+                Some(name) => Cow::Borrowed(name.as_str()),
+                None => Cow::Owned(format!("x[{i}]")),
+            })
+            .collect();
         // The inputs in the header when they are few and short, else how many there are.
         let listed = names.join(", ");
         let args = if names.len() <= 4 && listed.chars().count() <= 32 {

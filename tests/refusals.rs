@@ -1,12 +1,14 @@
 //! Bad numbers and impossible sizes are refused with an error that names them, never passed on
 //! as a plausible number and never an abort: one rule for a network's inputs (every forward
 //! pass, so every training loop), for a model's parameters (`set_parameters`) and for a CSV
-//! file; and a network or data set too large for memory is an `Err`.
+//! file; and a network or data set too large for memory is an `Err`. `accuracy` refuses what
+//! it cannot read by sign (a NaN output, a label other than ±1, no output) naming the point.
 
 use rand::{SeedableRng, rngs::StdRng};
+use tapegrad::datasets::Point;
 use tapegrad::nn::Activation::{Linear, Tanh};
-use tapegrad::nn::{Forward, Init, Layer, Mlp, Module, Neuron};
-use tapegrad::{Error, Tape, datasets};
+use tapegrad::nn::{Forward, Init, Layer, Mlp, Module, Neuron, accuracy, accuracy_with};
+use tapegrad::{Error, Tape, Value, datasets};
 
 #[path = "common/numeric.rs"]
 mod numeric;
@@ -181,4 +183,106 @@ fn impossible_sizes_are_errors_not_aborts() {
     // And the sizes that fit still work.
     let ok = Layer::new(2, 1000, Tanh, Init::Xavier, &mut rng).unwrap();
     assert_eq!(ok.parameter_count(), 3000);
+}
+
+/// The message of an `InvalidArgument` error.
+fn invalid(result: Result<f64, Error>) -> String {
+    match result.unwrap_err() {
+        Error::InvalidArgument(msg) => msg,
+        other => panic!("expected InvalidArgument, got {other:?}"),
+    }
+}
+
+#[test]
+fn accuracy_refuses_an_output_it_cannot_read_by_sign_naming_the_point() {
+    // 1e308·10 − 1e308·10 = inf − inf = NaN. Before, NaN > 0 is false, so the NaN counted as
+    // a right answer for each −1 label: Ok(2/3) for three points of which none was predicted.
+    let overflow = Neuron::from_parts(vec![1e308, 1e308], 0.0, Linear);
+    assert!(overflow.predict(&[10.0, -10.0]).unwrap()[0].is_nan());
+    let points = [
+        Point::new(10.0, -10.0, -1.0),
+        Point::new(10.0, -10.0, -1.0),
+        Point::new(10.0, -10.0, 1.0),
+    ];
+    assert_eq!(
+        invalid(accuracy(&overflow, &points)),
+        "accuracy: point 0 at (10.0, -10.0) gives the output NaN; accuracy reads the sign of a \
+         finite first output (look for an overflow in the model or its inputs)"
+    );
+    // An infinite output is refused the same way: it came from an overflow too.
+    let points = [Point::new(0.0, 0.0, 1.0), Point::new(10.0, 10.0, 1.0)];
+    assert_eq!(
+        invalid(accuracy(&overflow, &points)),
+        "accuracy: point 1 at (10.0, 10.0) gives the output inf; accuracy reads the sign of a \
+         finite first output (look for an overflow in the model or its inputs)"
+    );
+}
+
+#[test]
+fn accuracy_takes_labels_plus_and_minus_one_only() {
+    let tanh_x = Neuron::from_parts(vec![1.0, 0.0], 0.0, Tanh);
+    // Before: a NaN label is not > 0, so it read as −1 and this returned Ok(1.0).
+    assert_eq!(
+        invalid(accuracy(&tanh_x, &[Point::new(-1.0, 0.0, f64::NAN)])),
+        "accuracy: point 0 at (-1.0, 0.0) has label NaN; accuracy takes labels 1 and -1, read \
+         against the sign of the model's first output (map 0/1 labels with 2y - 1)"
+    );
+    // 0/1 labels are refused rather than read by sign: a sigmoid is above 0 everywhere, so
+    // every 0 would count as wrong with no word. Regression targets are refused likewise.
+    assert_eq!(
+        invalid(accuracy(&tanh_x, &datasets::six_points())),
+        "accuracy: point 0 at (3.0, 4.0) has label 0; accuracy takes labels 1 and -1, read \
+         against the sign of the model's first output (map 0/1 labels with 2y - 1)"
+    );
+    for label in [0.5, 2.0, f64::INFINITY, -0.0] {
+        let msg = invalid(accuracy(
+            &tanh_x,
+            &[Point::new(1.0, 0.0, 1.0), Point::new(0.0, 2.0, label)],
+        ));
+        assert!(
+            msg.starts_with(&format!(
+                "accuracy: point 1 at (0.0, 2.0) has label {label};"
+            )),
+            "{msg}"
+        );
+    }
+    // ±1 labels, mapped from 0/1 as the message says, are read by sign.
+    let mapped: Vec<Point> = [(-1.0, 0.0), (1.0, 1.0), (2.0, 0.0)]
+        .map(|(x, y01)| Point::new(x, 0.0, 2.0 * y01 - 1.0))
+        .to_vec();
+    assert_eq!(accuracy(&tanh_x, &mapped).unwrap(), 2.0 / 3.0);
+}
+
+/// A model of one input and no outputs.
+#[derive(Clone, Debug)]
+struct Silent;
+
+impl Module for Silent {
+    fn visit_parameters(&self, _: &mut dyn FnMut(f64)) {}
+    fn visit_parameters_mut(&mut self, _: &mut dyn FnMut(&mut f64)) {}
+    fn named_parameters(&self) -> tapegrad::indexmap::IndexMap<String, f64> {
+        tapegrad::indexmap::IndexMap::new()
+    }
+}
+
+impl Forward for Silent {
+    fn nin(&self) -> usize {
+        1
+    }
+    fn forward_unchecked<'t>(&self, _: &[Value<'t>], _: &[Value<'t>]) -> Vec<Value<'t>> {
+        Vec::new()
+    }
+}
+
+#[test]
+fn accuracy_refuses_a_model_with_no_outputs_rather_than_panicking() {
+    // Before: an index out of bounds at `[0]`.
+    assert_eq!(
+        invalid(accuracy_with(&Silent, &[Point::new(0.5, 3.0, 1.0)], |p| [
+            p.x
+        ])),
+        "accuracy: point 0 at (0.5, 3.0) gives no output; accuracy reads the model's first output"
+    );
+    // No points, no output to read: NaN, as for any model.
+    assert!(accuracy_with(&Silent, &[], |p| [p.x]).unwrap().is_nan());
 }

@@ -878,6 +878,55 @@ fn a_corrupted_safetensors_header_is_refused() {
     );
 }
 
+/// A repeat is looked for before the safetensors crate parses the header, but only in a header
+/// whose objects all close with nothing after: a header cut short, or with text after its
+/// object, gets the crate's error even when a name in it comes twice.
+#[test]
+fn a_broken_header_that_repeats_a_name_is_reported_as_broken() {
+    let with_header = |header: &str| {
+        let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+        bytes.extend(header.as_bytes());
+        bytes.extend(1.0f64.to_le_bytes());
+        bytes
+    };
+    let a = "\"a\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,8]}";
+    let cases = [
+        // Cut off after the second `"a":`. Before: "tensor `a` is listed twice …".
+        (
+            format!("{{{a},\"a\":"),
+            "invalid JSON in header: EOF while parsing a value at line 1 column 58",
+        ),
+        // Cut off inside the second name.
+        (
+            format!("{{{a},{a},\"0.we"),
+            "invalid JSON in header: EOF while parsing a string at line 1 column 112",
+        ),
+        // Whole, then more text after the object.
+        (
+            format!("{{{a},{a}}} {{}}"),
+            "invalid JSON in header: trailing characters at line 1 column 109",
+        ),
+        // An object closed by `]`.
+        (
+            format!("{{{a},{a}]"),
+            "invalid JSON in header: expected `,` or `}` at line 1 column 107",
+        ),
+    ];
+    for (header, expected) in cases {
+        assert_eq!(
+            message(save::from_bytes(&with_header(&header))),
+            format!("cannot load model: truncated or corrupted safetensors file: {expected}"),
+            "{header}"
+        );
+    }
+    // The same repeat in a header that closes is reported as a repeat.
+    assert_eq!(
+        message(save::from_bytes(&with_header(&format!("{{{a},{a}}}  ")))),
+        "cannot load model: tensor `a` is listed twice in the safetensors header; the format \
+         allows each name once (which of the two would be the model's?)"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Nothing half done
 // ---------------------------------------------------------------------------------------------

@@ -508,6 +508,34 @@ fn gradient_check_passes_the_same_function_with_the_right_derivative() {
     assert!(report.worst_abs_error() < 1e-8, "{report}");
 }
 
+/// The report's fields are public, so its names may be cut or grown after the check: every
+/// input still gets its row, `x[i]` when its name is gone, and a name without an input prints
+/// nothing.
+#[test]
+fn a_gradient_check_prints_every_input_whatever_its_names() {
+    let mut report = check_gradients(|x| x[0] * x[1], &[3.0, -2.0]).with_input_names(&["a", "b"]);
+    report.names.pop(); // Before: the PASS header, then one row; `b` vanished.
+    assert_eq!(
+        report.to_string(),
+        "\
+gradient check of f(a, x[1]) = -6 (eps 1e-6, atol 1e-5, rtol 1e-3): PASS
+  input         at      backward       numeric     abs error   rel error
+  a         3.0000   -2.000000e0   -2.000000e0     2.796e-10   1.398e-10  ok
+  x[1]     -2.0000    3.000000e0    3.000000e0     2.476e-11   8.252e-12  ok
+"
+    );
+    report.names = vec!["a".into(), "b".into(), "c".into()];
+    report.inputs.remove(0);
+    assert_eq!(
+        report.to_string(),
+        "\
+gradient check of f(a) = -6 (eps 1e-6, atol 1e-5, rtol 1e-3): PASS
+  input         at      backward       numeric     abs error   rel error
+  a        -2.0000    3.000000e0    3.000000e0     2.476e-11   8.252e-12  ok
+"
+    );
+}
+
 /// At a kink the report names the one-sided slopes and forgives a backward value between
 /// them; on smooth functions, however curved, it finds no kink.
 #[test]

@@ -20,9 +20,36 @@ use crate::nn::Mlp;
 /// assert_eq!((vec![0.0, 1.0], 0.0).features(), [0.0, 1.0]);
 /// ```
 pub trait Sample {
-    /// The network's inputs for this sample.
+    /// The network's inputs for this sample, in the order the network reads them.
+    ///
+    /// ```
+    /// use tapegrad::datasets::{self, Point};
+    /// use tapegrad::diagnose::Sample;
+    ///
+    /// assert_eq!(Point::new(3.0, 4.0, 0.0).features(), [3.0, 4.0]); // x, then y
+    /// assert_eq!(datasets::odd_even()[2].features(), [3.0]); // the number itself
+    /// assert_eq!(([0.5, -1.0, 2.0], 1.0).features(), [0.5, -1.0, 2.0]);
+    /// ```
     fn features(&self) -> Vec<f64>;
-    /// Its labels, one per network output.
+
+    /// Its labels, one per network output, in output order.
+    ///
+    /// ```
+    /// use tapegrad::datasets::{self, Point};
+    /// use tapegrad::diagnose::Sample;
+    ///
+    /// assert_eq!(Point::new(3.0, 4.0, -1.0).targets(), [-1.0]);
+    /// assert_eq!(datasets::odd_even()[2].targets(), [1.0]); // 3 is odd
+    ///
+    /// // A sample of your own, for a network of two outputs.
+    /// struct Pixel { rgb: [f64; 3], warm: f64, bright: f64 }
+    /// impl Sample for Pixel {
+    ///     fn features(&self) -> Vec<f64> { self.rgb.to_vec() }
+    ///     fn targets(&self) -> Vec<f64> { vec![self.warm, self.bright] }
+    /// }
+    /// let p = Pixel { rgb: [0.9, 0.4, 0.1], warm: 1.0, bright: 0.0 };
+    /// assert_eq!((p.features(), p.targets()), (vec![0.9, 0.4, 0.1], vec![1.0, 0.0]));
+    /// ```
     fn targets(&self) -> Vec<f64>;
 }
 

@@ -6,15 +6,24 @@ use crate::Error;
 use crate::datasets::Point;
 
 /// The share of `points` a model puts on the right side of 0: a point counts as right when
-/// the model's first output is above 0 exactly when its label is (the Playground's ±1
-/// labels, read by sign). NaN for no points. Any model: a [`Neuron`](super::Neuron), a
-/// [`Layer`](super::Layer), an [`Mlp`](super::Mlp) or your own, reading a point's
-/// [`inputs`](Point::inputs). A model that reads other inputs (x², sin x, …) is measured by
-/// [`accuracy_with`].
+/// the model's first output is above 0 exactly when its label is 1. NaN for no points.
+///
+/// The threshold is 0, so the first output must be a score that is positive for the class +1
+/// and negative for −1: a linear output (a logit, or a score trained with
+/// [`hinge`](crate::loss::hinge)) or a tanh, with the Playground's labels ±1. A sigmoid's
+/// probability is always above 0, so it is no such score: measure its logit instead. Labels
+/// must be exactly 1 or −1; 0/1 labels are refused rather than read by sign, because 0 is not
+/// above 0 but a 0/1 model's threshold may be 0.5 (map them with `2y − 1`).
+///
+/// Any model: a [`Neuron`](super::Neuron), a [`Layer`](super::Layer), an
+/// [`Mlp`](super::Mlp) or your own, reading a point's [`inputs`](Point::inputs). A model that
+/// reads other inputs (x², sin x, …) is measured by [`accuracy_with`].
 ///
 /// # Errors
 /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`] if a
-/// point's coordinates are NaN or infinite.
+/// point's coordinates are NaN or infinite; [`Error::InvalidArgument`], naming the point, if
+/// its label is not 1 or −1, if the model gives no output for it, or if the first output is
+/// NaN or infinite (a NaN is on neither side of 0).
 ///
 /// ```
 /// use tapegrad::datasets::Point;
@@ -30,6 +39,13 @@ use crate::datasets::Point;
 ///     accuracy(&model, &[Point::new(0.0, f64::INFINITY, 1.0)]).unwrap_err(),
 ///     tapegrad::Error::NonFiniteInput { index: 1, value: f64::INFINITY }
 /// );
+/// assert_eq!(
+///     accuracy(&model, &[Point::new(1.0, 0.0, 1.0), Point::new(2.0, 0.0, 0.0)])
+///         .unwrap_err()
+///         .to_string(),
+///     "invalid argument: accuracy: point 1 at (2.0, 0.0) has label 0; accuracy takes labels \
+///      1 and -1, read against the sign of the model's first output (map 0/1 labels with 2y - 1)"
+/// );
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
 pub fn accuracy<M: Forward + ?Sized>(model: &M, points: &[Point]) -> Result<f64, Error> {
@@ -38,11 +54,13 @@ pub fn accuracy<M: Forward + ?Sized>(model: &M, points: &[Point]) -> Result<f64,
 
 /// [`accuracy`] for a model that sees each point through `inputs`: the features it was
 /// trained on, computed from the point's (x, y), as the Playground's x², y² or sin x. Right
-/// and wrong are read as in [`accuracy`]: the first output's sign against the label's.
+/// and wrong are read as in [`accuracy`]: the first output's sign against the label, 1 or −1.
 ///
 /// # Errors
 /// [`Error::InputSize`] if the model does not take as many inputs as `inputs` gives;
-/// [`Error::NonFiniteInput`] if one of them is NaN or infinite.
+/// [`Error::NonFiniteInput`] if one of them is NaN or infinite; [`Error::InvalidArgument`],
+/// naming the point, if its label is not 1 or −1, if the model gives no output for it, or if
+/// the first output is NaN or infinite.
 ///
 /// ```
 /// use tapegrad::datasets::Point;
@@ -57,6 +75,14 @@ pub fn accuracy<M: Forward + ?Sized>(model: &M, points: &[Point]) -> Result<f64,
 ///     accuracy_with(&neuron, &points, |p: &Point| vec![p.x]).unwrap_err(),
 ///     tapegrad::Error::InputSize { expected: 2, got: 1 }
 /// );
+/// // x² and y² are 1e308 at x = y = 1e154; −x² − y² overflows to -inf, no score to trust.
+/// let far = [Point::new(1e154, 1e154, -1.0)];
+/// assert_eq!(
+///     accuracy_with(&neuron, &far, squares).unwrap_err().to_string(),
+///     "invalid argument: accuracy: point 0 at (1e154, 1e154) gives the output -inf; accuracy \
+///      reads the sign of a finite first output (look for an overflow in the model or its \
+///      inputs)"
+/// );
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
 pub fn accuracy_with<M, X, F>(model: &M, points: &[Point], inputs: F) -> Result<f64, Error>
@@ -66,8 +92,32 @@ where
     F: Fn(&Point) -> X,
 {
     let mut right = 0;
-    for p in points {
-        let out = model.predict(inputs(p).as_ref())?[0];
+    for (i, p) in points.iter().enumerate() {
+        let at = || format!("accuracy: point {i} at ({:?}, {:?})", p.x, p.y);
+        if p.label != 1.0 && p.label != -1.0 {
+            return Err(Error::InvalidArgument(format!(
+                "{} has label {}; accuracy takes labels 1 and -1, read against the sign of the \
+                 model's first output (map 0/1 labels with 2y - 1)",
+                at(),
+                p.label
+            )));
+        }
+        let out = match model.predict(inputs(p).as_ref())?.first() {
+            Some(&out) if out.is_finite() => out,
+            Some(&out) => {
+                return Err(Error::InvalidArgument(format!(
+                    "{} gives the output {out}; accuracy reads the sign of a finite first \
+                     output (look for an overflow in the model or its inputs)",
+                    at()
+                )));
+            }
+            None => {
+                return Err(Error::InvalidArgument(format!(
+                    "{} gives no output; accuracy reads the model's first output",
+                    at()
+                )));
+            }
+        };
         right += usize::from((out > 0.0) == (p.label > 0.0));
     }
     Ok(right as f64 / points.len() as f64)

@@ -167,7 +167,7 @@ impl Layer {
 
     pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
         for (i, n) in self.neurons.iter().enumerate() {
-            n.name_parameters(&format!("{prefix}neuron{i}."), out);
+            n.name_parameters(&neuron_prefix(prefix, i), out);
         }
     }
 }
@@ -254,6 +254,12 @@ impl fmt::Debug for Layer {
 }
 
 /// `{what} of [a, b, …]`, micrograd's repr of a layer or a network.
+/// The prefix of neuron `j`'s parameter names after the layer's own `prefix`:
+/// `{prefix}neuron{j}.`, as [`Module::named_parameters`] gives them.
+pub(crate) fn neuron_prefix(prefix: &str, j: usize) -> String {
+    format!("{prefix}neuron{j}.")
+}
+
 pub(super) fn write_list<T: fmt::Display>(
     f: &mut fmt::Formatter<'_>,
     what: &str,

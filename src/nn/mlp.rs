@@ -218,7 +218,7 @@ impl Module for Mlp {
     fn named_parameters(&self) -> IndexMap<String, f64> {
         let mut out = IndexMap::with_capacity(self.parameter_count());
         for (i, l) in self.layers.iter().enumerate() {
-            l.name_parameters(&format!("layer{i}."), &mut out);
+            l.name_parameters(&layer_prefix(i), &mut out);
         }
         out
     }
@@ -303,4 +303,10 @@ impl fmt::Debug for Mlp {
             .field("parameters", &self.parameter_count())
             .finish()
     }
+}
+
+/// The prefix of layer `i`'s parameter names in an [`Mlp`]: `layer{i}.`, as
+/// [`Module::named_parameters`] gives them.
+pub(crate) fn layer_prefix(i: usize) -> String {
+    format!("layer{i}.")
 }

@@ -155,10 +155,21 @@ impl Neuron {
     }
 
     pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
-        for (i, &w) in self.weights.iter().enumerate() {
-            out.insert(format!("{prefix}w{i}"), w);
+        let nin = self.nin();
+        for (k, p) in self.weights.iter().chain([&self.bias]).enumerate() {
+            out.insert(parameter_name(prefix, k, nin), *p);
         }
-        out.insert(format!("{prefix}b"), self.bias);
+    }
+}
+
+/// The name of parameter `k` of a neuron of `nin` inputs, after `prefix`: `{prefix}w{k}` for a
+/// weight, `{prefix}b` for the bias (`k == nin`). The one place a neuron's parameters are
+/// named, by [`Module::named_parameters`] and by the saved files.
+pub(crate) fn parameter_name(prefix: &str, k: usize, nin: usize) -> String {
+    if k == nin {
+        format!("{prefix}b")
+    } else {
+        format!("{prefix}w{k}")
     }
 }
 

@@ -112,7 +112,7 @@ mod safetensors;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::nn::{Activation, CustomActivation, Forward, Layer, Mlp, Module, Neuron};
+use crate::nn::{self, Activation, CustomActivation, Forward, Layer, Mlp, Module, Neuron};
 use native::MAGIC;
 
 pub use safetensors::pytorch_sequential;
@@ -438,18 +438,19 @@ fn check_finite(model: &Mlp) -> Result<(), Error> {
     Ok(())
 }
 
-/// `layer{i}.neuron{j}`, the prefix [`Module::named_parameters`](crate::nn::Module::named_parameters) gives neuron `j` of layer `i`.
+/// `layer{i}.neuron{j}`: neuron `j` of layer `i` as
+/// [`Module::named_parameters`](crate::nn::Module::named_parameters) names its parameters,
+/// without the dot before them.
 fn neuron_name(i: usize, j: usize) -> String {
-    format!("layer{i}.neuron{j}")
+    let mut name = nn::neuron_prefix(&nn::layer_prefix(i), j);
+    name.pop();
+    name
 }
 
-/// `{neuron}.w{k}`, or `{neuron}.b` for `k == nin`.
+/// `{neuron}.w{k}`, or `{neuron}.b` for `k == nin`: parameter `k` of the neuron named `neuron`,
+/// as [`Module::named_parameters`](crate::nn::Module::named_parameters) names it.
 fn parameter_name(neuron: &str, k: usize, nin: usize) -> String {
-    if k == nin {
-        format!("{neuron}.b")
-    } else {
-        format!("{neuron}.w{k}")
-    }
+    nn::neuron_parameter_name(&format!("{neuron}."), k, nin)
 }
 
 /// `x` if it is finite, else a message naming it.

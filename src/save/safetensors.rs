@@ -172,7 +172,8 @@ fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
 
 pub(super) fn parse(bytes: &[u8]) -> Result<Mlp, String> {
     // The crate keeps one of two entries of one name (or rejects their offsets as corrupted);
-    // the format forbids them, so they are looked for first, by name.
+    // the format forbids them, so they are looked for first, by name, in a header whose
+    // objects all close. A header cut short or with something after it gets the crate's error.
     if let Some(message) = repeated_entry(bytes) {
         return Err(message);
     }
@@ -319,14 +320,20 @@ fn repeated_entry(bytes: &[u8]) -> Option<String> {
 
 /// The first key that an object of the JSON text `json` repeats, with the key of the object
 /// that holds it (`None` for the outermost one): `(None, "0.weight")` for a tensor listed
-/// twice. `json` is well-formed (safetensors has parsed it); keys are compared unescaped.
+/// twice. Keys are compared unescaped. `None` also when `json` is not one object whose
+/// strings, objects and arrays all close, with nothing but whitespace after it: a header cut
+/// short or broken is the safetensors crate's to report, not a repeat.
 fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
     // One entry per open object (its keys so far) or array (`None`), with the key it is the
     // value of.
     let mut open: Vec<(Option<HashSet<String>>, Option<String>)> = Vec::new();
     let mut last_key: Option<String> = None;
     let mut expect_key = false;
-    let mut chars = json.chars();
+    let mut repeat = None;
+    let mut chars = json.trim_start().chars();
+    if chars.clone().next() != Some('{') {
+        return None;
+    }
     while let Some(c) = chars.next() {
         match c {
             '{' => {
@@ -338,14 +345,20 @@ fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
                 expect_key = false;
             }
             '}' | ']' => {
-                open.pop();
+                let (keys, _) = open.pop()?;
+                if keys.is_some() != (c == '}') {
+                    return None; // `{` closed by `]`, or `[` by `}`
+                }
+                if open.is_empty() {
+                    break;
+                }
             }
             ',' => expect_key = matches!(open.last(), Some((Some(_), _))),
             '"' => {
-                let text = json_string(&mut chars);
+                let text = json_string(&mut chars)?;
                 if let (true, Some((Some(keys), name))) = (expect_key, open.last_mut()) {
-                    if !keys.insert(text.clone()) {
-                        return Some((name.clone(), text));
+                    if !keys.insert(text.clone()) && repeat.is_none() {
+                        repeat = Some((name.clone(), text.clone()));
                     }
                     last_key = Some(text);
                     expect_key = false;
@@ -354,12 +367,13 @@ fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
             _ => {}
         }
     }
-    None
+    let closed = open.is_empty() && chars.as_str().trim().is_empty();
+    repeat.filter(|_| closed)
 }
 
 /// The rest of a JSON string whose opening quote has been read, unescaped, up to and
-/// including its closing quote.
-fn json_string(chars: &mut std::str::Chars<'_>) -> String {
+/// including its closing quote; `None` if the text ends first.
+fn json_string(chars: &mut std::str::Chars<'_>) -> Option<String> {
     let mut out = String::new();
     let mut units = Vec::new(); // UTF-16 code units of a run of `\u` escapes
     while let Some(c) = chars.next() {
@@ -371,18 +385,17 @@ fn json_string(chars: &mut std::str::Chars<'_>) -> String {
         }
         out.extend(char::decode_utf16(units.drain(..)).map(|r| r.unwrap_or('\u{FFFD}')));
         match c {
-            '"' => break,
-            '\\' => out.push(match chars.next() {
-                Some('b') => '\u{8}',
-                Some('f') => '\u{c}',
-                Some('n') => '\n',
-                Some('r') => '\r',
-                Some('t') => '\t',
-                Some(other) => other, // `\"`, `\\`, `\/`
-                None => break,
+            '"' => return Some(out),
+            '\\' => out.push(match chars.next()? {
+                'b' => '\u{8}',
+                'f' => '\u{c}',
+                'n' => '\n',
+                'r' => '\r',
+                't' => '\t',
+                other => other, // `\"`, `\\`, `\/`
             }),
             _ => out.push(c),
         }
     }
-    out
+    None
 }
