@@ -2,10 +2,13 @@
 //! library's `backward_traced`, the SGD update it would make) and the gradient check of the
 //! current network on the last batch.
 
+use axum::http::StatusCode;
 use serde::Serialize;
+use tapegrad::datasets::Point;
 use tapegrad::nn::{Activation, Forward, Module};
 use tapegrad::{GradCheckConfig, Tape, TraceStep, Value, check_gradients_with};
 
+use crate::error::ApiError;
 use crate::settings::Choice;
 use crate::trainer::Trainer;
 
@@ -130,15 +133,22 @@ impl From<&TraceStep> for StepJson {
 impl Trainer {
     /// The training point nearest to (x, y), run through the network on a tape of its own
     /// with every value labelled: forward, loss, the traced backward sweep, the SGD update.
-    pub fn sample(&self, x: f64, y: f64) -> SampleJson {
-        let distance = |i: usize| {
-            let p = &self.data.train[i];
-            (p.x - x).hypot(p.y - y)
-        };
-        let nearest = (0..self.data.train.len())
-            .min_by(|&a, &b| distance(a).total_cmp(&distance(b)))
-            .unwrap_or(0);
-        let p = self.data.train[nearest];
+    ///
+    /// # Errors
+    /// 409 when there is no training point.
+    pub fn sample(&self, x: f64, y: f64) -> Result<SampleJson, ApiError> {
+        let distance = |p: &Point| (p.x - x).hypot(p.y - y);
+        let p = *self
+            .data
+            .train
+            .iter()
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "no training points to sample from: the training set is empty",
+                )
+            })?;
         let tape = Tape::new();
         let named = self.model.named_parameters();
         let params: Vec<Value<'_>> = named
@@ -230,7 +240,7 @@ impl Trainer {
                 })
                 .collect();
         }
-        SampleJson {
+        Ok(SampleJson {
             point: PointJson {
                 x: p.x,
                 y: p.y,
@@ -254,7 +264,7 @@ impl Trainer {
             backward: trace.steps().iter().map(StepJson::from).collect(),
             updates,
             neuron: graph,
-        }
+        })
     }
 
     /// The library's gradient check of the last batch's loss (with the penalty) as a
@@ -290,5 +300,35 @@ impl Trainer {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    /// A run whose training set is empty: no request can make one (the split refuses it), so
+    /// the looks that need a training point are checked here.
+    fn without_training_points() -> Trainer {
+        let mut t = Trainer::new(Settings::default(), None).expect("the default run");
+        t.data.train.clear();
+        t.reset_network().expect("a new network");
+        t
+    }
+
+    #[test]
+    fn a_sample_without_training_points_is_a_409() {
+        let e = without_training_points()
+            .sample(0.0, 0.0)
+            .err()
+            .expect("a refusal");
+        assert_eq!(
+            (e.status, e.error.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "no training points to sample from: the training set is empty"
+            )
+        );
     }
 }

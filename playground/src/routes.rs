@@ -366,7 +366,7 @@ async fn sample(
     const COORD: &str = "a number from -6 to 6";
     let x = settings::number("x", COORD, field(&map, "x", COORD)?, -6.0, 6.0)?;
     let y = settings::number("y", COORD, field(&map, "y", COORD)?, -6.0, 6.0)?;
-    let sample = blocking(move || Ok(s.lock().sample(x, y))).await?;
+    let sample = blocking(move || s.lock().sample(x, y)).await?;
     Ok(Json(sample))
 }
 
