@@ -2,6 +2,8 @@
 //! library's `backward_traced`, the SGD update it would make) and the gradient check of the
 //! current network on the last batch.
 
+use std::cell::RefCell;
+
 use axum::http::StatusCode;
 use serde::Serialize;
 use tapegrad::datasets::Point;
@@ -269,19 +271,33 @@ impl Trainer {
 
     /// The library's gradient check of the last batch's loss (with the penalty) as a
     /// function of the parameters, at the current parameters.
-    pub fn gradcheck(&self) -> GradCheckJson {
+    ///
+    /// # Errors
+    /// 409 when the loss cannot be computed (there is no batch to check): no report is made
+    /// of a loss that is not there.
+    pub fn gradcheck(&self) -> Result<GradCheckJson, ApiError> {
         let objective = self.objective();
+        // The check needs a value from every call; the first failure is kept, and then no
+        // number of the report is shown.
+        let failure = RefCell::new(None);
         let report = check_gradients_with(
             |p: &[Value<'_>]| {
-                objective
-                    .value(p, None)
-                    .unwrap_or(Value::constant(f64::NAN))
+                objective.value(p, None).unwrap_or_else(|e| {
+                    failure.borrow_mut().get_or_insert(e);
+                    Value::constant(f64::NAN)
+                })
             },
             &self.model.parameters(),
             GradCheckConfig::default(),
         );
+        if let Some(e) = failure.into_inner() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("no batch to check: the last batch's loss cannot be computed ({e})"),
+            ));
+        }
         let finite = |x: f64| x.is_finite().then_some(x);
-        GradCheckJson {
+        Ok(GradCheckJson {
             passed: report.passed(),
             passed_but_for_kinks: report.passed_but_for_kinks(),
             rows: self
@@ -299,7 +315,7 @@ impl Trainer {
                     ok: c.passed || c.kink.is_some_and(|k| k.allows(c.analytic)),
                 })
                 .collect(),
-        }
+        })
     }
 }
 
@@ -328,6 +344,22 @@ mod tests {
             (
                 StatusCode::CONFLICT,
                 "no training points to sample from: the training set is empty"
+            )
+        );
+    }
+
+    #[test]
+    fn a_gradient_check_without_a_batch_is_a_409_not_a_report() {
+        let e = without_training_points()
+            .gradcheck()
+            .err()
+            .expect("a refusal");
+        assert_eq!(
+            (e.status, e.error.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "no batch to check: the last batch's loss cannot be computed (invalid \
+                 argument: mean of no values: give at least one loss to average)"
             )
         );
     }

@@ -376,7 +376,7 @@ async fn gradcheck(
     b: Body,
 ) -> Result<Json<crate::inspect::GradCheckJson>, ApiError> {
     let (s, _) = request(&r, &id, b, &[])?;
-    let report = blocking(move || Ok(s.lock().gradcheck())).await?;
+    let report = blocking(move || s.lock().gradcheck()).await?;
     Ok(Json(report))
 }
 
