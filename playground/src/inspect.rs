@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde::Serialize;
 use tapegrad::datasets::Point;
 use tapegrad::nn::{Activation, Forward, Module};
-use tapegrad::{GradCheckConfig, Tape, TraceStep, Value, check_gradients_with};
+use tapegrad::{Tape, TraceStep, Value, check_model_gradients};
 
 use crate::error::ApiError;
 use crate::settings::Choice;
@@ -280,16 +280,12 @@ impl Trainer {
         // The check needs a value from every call; the first failure is kept, and then no
         // number of the report is shown.
         let failure = RefCell::new(None);
-        let report = check_gradients_with(
-            |p: &[Value<'_>]| {
-                objective.value(p, None).unwrap_or_else(|e| {
-                    failure.borrow_mut().get_or_insert(e);
-                    Value::constant(f64::NAN)
-                })
-            },
-            &self.model.parameters(),
-            GradCheckConfig::default(),
-        );
+        let report = check_model_gradients(&self.model, |p: &[Value<'_>]| {
+            objective.value(p, None).unwrap_or_else(|e| {
+                failure.borrow_mut().get_or_insert(e);
+                Value::constant(f64::NAN)
+            })
+        });
         if let Some(e) = failure.into_inner() {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
@@ -300,13 +296,12 @@ impl Trainer {
         Ok(GradCheckJson {
             passed: report.passed(),
             passed_but_for_kinks: report.passed_but_for_kinks(),
-            rows: self
-                .model
-                .named_parameters()
-                .into_iter()
+            rows: report
+                .names
+                .iter()
                 .zip(&report.inputs)
-                .map(|((name, _), c)| GradCheckRow {
-                    name,
+                .map(|(name, c)| GradCheckRow {
+                    name: name.clone(),
                     analytic: c.analytic,
                     numeric: finite(c.numeric),
                     abs_error: finite(c.abs_error),

@@ -119,6 +119,15 @@ async fn the_frames_gradient_is_the_librarys_for_the_same_weights_and_batch() {
         assert_eq!(check["passed"], true, "{check}");
         assert_eq!(check["rows"][0]["name"], "layer0.neuron0.w0");
         assert_eq!(check["rows"][2]["name"], "layer0.neuron0.b");
+        // Every row is named as the library names the parameter, in order.
+        let names: Vec<&str> = check["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        let library_names: Vec<String> = model.named_parameters().into_keys().collect();
+        assert_eq!(names, library_names);
     }
 }
 
