@@ -394,9 +394,6 @@ async fn post_data(
             dataset: Dataset::Csv,
             ..t.settings.clone()
         };
-        if next.loss != settings::LossKind::Mse && next.dataset.is_regression() {
-            unreachable!("csv is a two-class set");
-        }
         t.data = Data::new(&next, Some(&points))?;
         let n = points.len();
         t.csv = Some(points);

@@ -197,6 +197,22 @@ async fn a_csv_upload_becomes_the_data_and_the_model_downloads() {
 }
 
 #[tokio::test]
+async fn an_upload_keeps_a_two_class_loss_from_a_regression_set() {
+    // A regression set trains with mse; the upload is two-class, so bce may follow.
+    let app = server();
+    let id = session(&app, r#"{"dataset": "plane"}"#).await;
+    let csv = "x,y,label\n1,1,1\n-1,-1,0\n2,2,1\n-2,-2,0\n3,3,1\n-3,-3,0\n";
+    let (status, body) = post(&app, &at(&id, "data"), csv).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"points": 6})));
+    let (_, data) = get(&app, &at(&id, "data")).await;
+    assert_eq!(data["problem"], "classification");
+    let (status, settings) = post(&app, &at(&id, "settings"), r#"{"loss": "bce"}"#).await;
+    assert_eq!((status, &settings["loss"]), (StatusCode::OK, &json!("bce")));
+    assert_eq!(control(&app, &id, "step").await, "paused");
+    assert_eq!(frame(&app, &id).await["epoch"], 1);
+}
+
+#[tokio::test]
 async fn the_event_stream_sends_settings_data_then_frames() {
     let app = server();
     let id = session(&app, "{}").await;
