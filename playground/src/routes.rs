@@ -349,7 +349,7 @@ async fn weight(
         };
         const VALUE: &str = "a number from -100 to 100";
         let value = settings::number("value", VALUE, field(&map, "value", VALUE)?, -100.0, 100.0)?;
-        t.set_weight(layer, neuron, input, value);
+        t.set_weight(layer, neuron, input, value)?;
         s.publish(&mut t, false, false);
         Ok(())
     })
