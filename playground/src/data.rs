@@ -9,7 +9,7 @@ use tapegrad::rand::seq::SliceRandom;
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
 use crate::error::ApiError;
-use crate::settings::{Dataset, Settings};
+use crate::settings::{Dataset, Settings, TRAIN_PCT_MAX, TRAIN_PCT_MIN};
 
 /// The most points an uploaded CSV may hold.
 pub const MAX_CSV_POINTS: usize = 5000;
@@ -60,6 +60,9 @@ impl Data {
                 };
                 let split =
                     datasets::split_shuffled(points.to_vec(), fraction, seed).map_err(library)?;
+                if split.train.is_empty() || split.test.is_empty() {
+                    return Err(empty_side(points.len(), settings.train_pct));
+                }
                 return Ok(Data {
                     train: split.train,
                     test: split.test,
@@ -95,6 +98,44 @@ impl Data {
             },
         }
     }
+}
+
+/// How many of `n` points the library's split at `train_pct` puts on each side.
+fn sides(n: usize, train_pct: u32) -> (usize, usize) {
+    // A fraction from 0.1 to 0.9 is always one `split` takes.
+    let split = datasets::split(vec![(); n], f64::from(train_pct) / 100.0);
+    split.map_or((0, n), |s| (s.train.len(), s.test.len()))
+}
+
+/// The refusal of `train_pct` for `n` uploaded points when it leaves the training or the test
+/// set empty, with the values that leave neither empty.
+fn empty_side(n: usize, train_pct: u32) -> ApiError {
+    let (train, test) = sides(n, train_pct);
+    let side = if train == 0 { "training" } else { "test" };
+    let fits: Vec<u32> = (TRAIN_PCT_MIN..=TRAIN_PCT_MAX)
+        .filter(|&p| {
+            let (train, test) = sides(n, p);
+            train > 0 && test > 0
+        })
+        .collect();
+    let (allowed, fix) = match (fits.first(), fits.last()) {
+        (Some(lo), Some(hi)) => (
+            format!("an integer from {lo} to {hi} for {n} points"),
+            format!("set train_pct from {lo} to {hi}, or upload more points"),
+        ),
+        _ => (
+            format!("none for {n} points"),
+            "upload more points".to_string(),
+        ),
+    };
+    ApiError::invalid(
+        "train_pct",
+        &allowed,
+        format!(
+            "train_pct {train_pct} leaves the {side} set empty: the uploaded data holds {n} \
+             points, {train} to train on and {test} to test on; {fix}"
+        ),
+    )
 }
 
 /// Reads an uploaded CSV (the library's format), with labels mapped to ±1 (a 0/1 file's 0

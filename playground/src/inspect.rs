@@ -2,10 +2,15 @@
 //! library's `backward_traced`, the SGD update it would make) and the gradient check of the
 //! current network on the last batch.
 
-use serde::Serialize;
-use tapegrad::nn::{Activation, Forward, Module};
-use tapegrad::{GradCheckConfig, Tape, TraceStep, Value, check_gradients_with};
+use std::cell::RefCell;
 
+use axum::http::StatusCode;
+use serde::Serialize;
+use tapegrad::datasets::Point;
+use tapegrad::nn::{Activation, Forward, Module};
+use tapegrad::{Tape, TraceStep, Value, check_model_gradients};
+
+use crate::error::ApiError;
 use crate::settings::Choice;
 use crate::trainer::Trainer;
 
@@ -130,15 +135,22 @@ impl From<&TraceStep> for StepJson {
 impl Trainer {
     /// The training point nearest to (x, y), run through the network on a tape of its own
     /// with every value labelled: forward, loss, the traced backward sweep, the SGD update.
-    pub fn sample(&self, x: f64, y: f64) -> SampleJson {
-        let distance = |i: usize| {
-            let p = &self.data.train[i];
-            (p.x - x).hypot(p.y - y)
-        };
-        let nearest = (0..self.data.train.len())
-            .min_by(|&a, &b| distance(a).total_cmp(&distance(b)))
-            .unwrap_or(0);
-        let p = self.data.train[nearest];
+    ///
+    /// # Errors
+    /// 409 when there is no training point.
+    pub fn sample(&self, x: f64, y: f64) -> Result<SampleJson, ApiError> {
+        let distance = |p: &Point| (p.x - x).hypot(p.y - y);
+        let p = *self
+            .data
+            .train
+            .iter()
+            .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    "no training points to sample from: the training set is empty",
+                )
+            })?;
         let tape = Tape::new();
         let named = self.model.named_parameters();
         let params: Vec<Value<'_>> = named
@@ -230,7 +242,7 @@ impl Trainer {
                 })
                 .collect();
         }
-        SampleJson {
+        Ok(SampleJson {
             point: PointJson {
                 x: p.x,
                 y: p.y,
@@ -254,33 +266,42 @@ impl Trainer {
             backward: trace.steps().iter().map(StepJson::from).collect(),
             updates,
             neuron: graph,
-        }
+        })
     }
 
     /// The library's gradient check of the last batch's loss (with the penalty) as a
     /// function of the parameters, at the current parameters.
-    pub fn gradcheck(&self) -> GradCheckJson {
+    ///
+    /// # Errors
+    /// 409 when the loss cannot be computed (there is no batch to check): no report is made
+    /// of a loss that is not there.
+    pub fn gradcheck(&self) -> Result<GradCheckJson, ApiError> {
         let objective = self.objective();
-        let report = check_gradients_with(
-            |p: &[Value<'_>]| {
-                objective
-                    .value(p, None)
-                    .unwrap_or(Value::constant(f64::NAN))
-            },
-            &self.model.parameters(),
-            GradCheckConfig::default(),
-        );
+        // The check needs a value from every call; the first failure is kept, and then no
+        // number of the report is shown.
+        let failure = RefCell::new(None);
+        let report = check_model_gradients(&self.model, |p: &[Value<'_>]| {
+            objective.value(p, None).unwrap_or_else(|e| {
+                failure.borrow_mut().get_or_insert(e);
+                Value::constant(f64::NAN)
+            })
+        });
+        if let Some(e) = failure.into_inner() {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                format!("no batch to check: the last batch's loss cannot be computed ({e})"),
+            ));
+        }
         let finite = |x: f64| x.is_finite().then_some(x);
-        GradCheckJson {
+        Ok(GradCheckJson {
             passed: report.passed(),
             passed_but_for_kinks: report.passed_but_for_kinks(),
-            rows: self
-                .model
-                .named_parameters()
-                .into_iter()
+            rows: report
+                .names
+                .iter()
                 .zip(&report.inputs)
-                .map(|((name, _), c)| GradCheckRow {
-                    name,
+                .map(|(name, c)| GradCheckRow {
+                    name: name.clone(),
                     analytic: c.analytic,
                     numeric: finite(c.numeric),
                     abs_error: finite(c.abs_error),
@@ -289,6 +310,52 @@ impl Trainer {
                     ok: c.passed || c.kink.is_some_and(|k| k.allows(c.analytic)),
                 })
                 .collect(),
-        }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    /// A run whose training set is empty: no request can make one (the split refuses it), so
+    /// the looks that need a training point are checked here.
+    fn without_training_points() -> Trainer {
+        let mut t = Trainer::new(Settings::default(), None).expect("the default run");
+        t.data.train.clear();
+        t.reset_network().expect("a new network");
+        t
+    }
+
+    #[test]
+    fn a_sample_without_training_points_is_a_409() {
+        let e = without_training_points()
+            .sample(0.0, 0.0)
+            .err()
+            .expect("a refusal");
+        assert_eq!(
+            (e.status, e.error.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "no training points to sample from: the training set is empty"
+            )
+        );
+    }
+
+    #[test]
+    fn a_gradient_check_without_a_batch_is_a_409_not_a_report() {
+        let e = without_training_points()
+            .gradcheck()
+            .err()
+            .expect("a refusal");
+        assert_eq!(
+            (e.status, e.error.as_str()),
+            (
+                StatusCode::CONFLICT,
+                "no batch to check: the last batch's loss cannot be computed (invalid \
+                 argument: mean of no values: give at least one loss to average)"
+            )
+        );
     }
 }

@@ -349,7 +349,7 @@ async fn weight(
         };
         const VALUE: &str = "a number from -100 to 100";
         let value = settings::number("value", VALUE, field(&map, "value", VALUE)?, -100.0, 100.0)?;
-        t.set_weight(layer, neuron, input, value);
+        t.set_weight(layer, neuron, input, value)?;
         s.publish(&mut t, false, false);
         Ok(())
     })
@@ -366,7 +366,7 @@ async fn sample(
     const COORD: &str = "a number from -6 to 6";
     let x = settings::number("x", COORD, field(&map, "x", COORD)?, -6.0, 6.0)?;
     let y = settings::number("y", COORD, field(&map, "y", COORD)?, -6.0, 6.0)?;
-    let sample = blocking(move || Ok(s.lock().sample(x, y))).await?;
+    let sample = blocking(move || s.lock().sample(x, y)).await?;
     Ok(Json(sample))
 }
 
@@ -376,7 +376,7 @@ async fn gradcheck(
     b: Body,
 ) -> Result<Json<crate::inspect::GradCheckJson>, ApiError> {
     let (s, _) = request(&r, &id, b, &[])?;
-    let report = blocking(move || Ok(s.lock().gradcheck())).await?;
+    let report = blocking(move || s.lock().gradcheck()).await?;
     Ok(Json(report))
 }
 
@@ -394,9 +394,6 @@ async fn post_data(
             dataset: Dataset::Csv,
             ..t.settings.clone()
         };
-        if next.loss != settings::LossKind::Mse && next.dataset.is_regression() {
-            unreachable!("csv is a two-class set");
-        }
         t.data = Data::new(&next, Some(&points))?;
         let n = points.len();
         t.csv = Some(points);

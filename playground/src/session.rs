@@ -106,10 +106,11 @@ impl Session {
             return;
         }
         let job = t.diagnosis_job();
-        let session = self.clone();
+        let done = Diagnosing(self.clone());
         let spawned = std::thread::Builder::new()
             .name(format!("diagnose-{}", self.id))
             .spawn(move || {
+                let session = &done.0;
                 let findings = job.run();
                 let mut t = session.lock();
                 if t.generation == job.generation && t.findings != findings {
@@ -118,7 +119,6 @@ impl Session {
                         session.send_frame(&mut t);
                     }
                 }
-                session.diagnosing.store(false, Ordering::SeqCst);
             });
         if spawned.is_err() {
             self.diagnosing.store(false, Ordering::SeqCst);
@@ -147,6 +147,17 @@ impl Session {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .elapsed()
+    }
+}
+
+/// A diagnosis under way; dropping it marks it over, also when the job panics, so the
+/// session is diagnosed again.
+#[derive(Debug)]
+struct Diagnosing(Arc<Session>);
+
+impl Drop for Diagnosing {
+    fn drop(&mut self) {
+        self.0.diagnosing.store(false, Ordering::SeqCst);
     }
 }
 
@@ -300,4 +311,24 @@ fn print_stats(session: &Session, t: &Trainer) {
             bytes as f64 / frames as f64 / 1000.0
         }
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    #[test]
+    fn a_diagnosis_that_panics_is_over() {
+        let trainer = Trainer::new(Settings::default(), None).expect("the default run");
+        let session = Arc::new(Session::new("s".to_string(), trainer));
+        session.diagnosing.store(true, Ordering::SeqCst);
+        let done = Diagnosing(session.clone());
+        let job = std::thread::spawn(move || {
+            let _done = done;
+            panic!("a diagnosis that fails");
+        });
+        assert!(job.join().is_err());
+        assert!(!session.diagnosing.load(Ordering::SeqCst));
+    }
 }

@@ -162,6 +162,9 @@ pub enum Effect {
 /// The allowed values of each setting, as error messages and API.md state them.
 pub const NOISE: &str = "an integer from 0 to 50";
 pub const TRAIN_PCT: &str = "an integer from 10 to 90";
+/// The smallest and largest `train_pct`.
+pub const TRAIN_PCT_MIN: u32 = 10;
+pub const TRAIN_PCT_MAX: u32 = 90;
 pub const BATCH: &str = "an integer from 1 to 30";
 pub const HIDDEN: &str = "a list of 0 to 6 integers, each from 1 to 8";
 pub const LR: &str = "a number from 0.00001 to 10";
@@ -286,7 +289,15 @@ impl Settings {
             match field.as_str() {
                 "dataset" => s.dataset = choice("dataset", v)?,
                 "noise" => s.noise = integer("noise", NOISE, v, 0, 50)? as u32,
-                "train_pct" => s.train_pct = integer("train_pct", TRAIN_PCT, v, 10, 90)? as u32,
+                "train_pct" => {
+                    s.train_pct = integer(
+                        "train_pct",
+                        TRAIN_PCT,
+                        v,
+                        TRAIN_PCT_MIN.into(),
+                        TRAIN_PCT_MAX.into(),
+                    )? as u32
+                }
                 "batch" => s.batch = integer("batch", BATCH, v, 1, 30)? as u32,
                 "features" => s.features = features(v)?,
                 "hidden" => s.hidden = hidden(v)?,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tapegrad::datasets::Point;
 use tapegrad::diagnose::update_ratio;
-use tapegrad::nn::{Forward, Mlp, Module};
+use tapegrad::nn::{Mlp, Module};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::rand::seq::SliceRandom;
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
@@ -329,18 +329,35 @@ impl Trainer {
     }
 
     /// Sets one weight (`input` is `Some(i)`) or bias (`None`) of neuron `neuron` of layer
-    /// `layer`, checked by the caller against the network's shape.
-    pub fn set_weight(&mut self, layer: usize, neuron: usize, input: Option<usize>, value: f64) {
-        let mut index = 0;
-        for l in &self.model.layers()[..layer] {
-            index += l.parameter_count();
-        }
-        let l = &self.model.layers()[layer];
-        index += neuron * (l.nin() + 1) + input.unwrap_or(l.nin());
+    /// `layer`, found by the library's name for it (`layer1.neuron0.w2`, `layer1.neuron0.b`).
+    ///
+    /// # Errors
+    /// 500 if the network has no such parameter (the caller checks the shape first) or
+    /// refuses the value.
+    pub fn set_weight(
+        &mut self,
+        layer: usize,
+        neuron: usize,
+        input: Option<usize>,
+        value: f64,
+    ) -> Result<(), ApiError> {
+        let name = match input {
+            Some(i) => format!("layer{layer}.neuron{neuron}.w{i}"),
+            None => format!("layer{layer}.neuron{neuron}.b"),
+        };
+        let index = self
+            .model
+            .named_parameters()
+            .get_index_of(&name)
+            .ok_or_else(|| {
+                ApiError::new(
+                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("internal error: the network has no parameter `{name}`"),
+                )
+            })?;
         let mut params = self.model.parameters();
         params[index] = value;
-        // The value is finite and the count is the model's own: this cannot fail.
-        let _ = self.model.set_parameters(&params);
+        self.model.set_parameters(&params).map_err(internal)
     }
 }
 

@@ -424,3 +424,34 @@ async fn sessions_are_capped_and_expire_without_a_stream() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     session(&app, "{}").await;
 }
+
+#[tokio::test]
+async fn a_split_that_leaves_the_training_set_empty_is_refused() {
+    let app = server();
+    const FOUR: &str = "x,y,label\n1,1,1\n-1,-1,0\n2,2,1\n-2,-2,0\n";
+    let empty = refusal(
+        "train_pct 10 leaves the training set empty: the uploaded data holds 4 points, 0 to \
+         train on and 4 to test on; set train_pct from 25 to 90, or upload more points",
+        "train_pct",
+        "an integer from 25 to 90 for 4 points",
+    );
+    // Uploading to a session that splits at 10%: refused, and the data stays the circle.
+    let id = session(&app, r#"{"train_pct": 10}"#).await;
+    let (status, body) = post(&app, &at(&id, "data"), FOUR).await;
+    assert_eq!((status, body), (StatusCode::BAD_REQUEST, empty.clone()));
+    let (_, data) = get(&app, &at(&id, "data")).await;
+    assert_eq!(data["train"].as_array().unwrap().len(), 50);
+    assert_eq!(get(&app, &at(&id, "settings")).await.1["dataset"], "circle");
+    // Uploading at 50%, then asking for 10%: refused, and the split stays 2 and 2.
+    let id = session(&app, "{}").await;
+    let (status, body) = post(&app, &at(&id, "data"), FOUR).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({ "points": 4 })));
+    let (status, body) = post(&app, &at(&id, "settings"), r#"{"train_pct": 10}"#).await;
+    assert_eq!((status, body), (StatusCode::BAD_REQUEST, empty));
+    assert_eq!(get(&app, &at(&id, "settings")).await.1["train_pct"], 50);
+    let (_, data) = get(&app, &at(&id, "data")).await;
+    assert_eq!(data["train"].as_array().unwrap().len(), 2);
+    let (status, sample) = post(&app, &at(&id, "sample"), r#"{"x": 0, "y": 0}"#).await;
+    assert_eq!(status, StatusCode::OK, "{sample}");
+    assert_eq!(control(&app, &id, "step").await, "paused");
+}

@@ -132,17 +132,26 @@ async fn step_reset_and_a_weight_edit_show_in_the_frame() {
         .unwrap();
     assert_ne!(w, w0);
     assert_ne!(u, 0.0);
-    let (status, _) = post(
-        &app,
-        &at(&id, "weight"),
-        r#"{"layer": 1, "neuron": 1, "input": null, "value": -2.5}"#,
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        frame(&app, &id).await["layers"][1]["neurons"][1]["bias"],
-        -2.5
-    );
+    // Parameters 12 + 5 + 4 (layer1.neuron1.b) and 12 + 10 + 1 (layer2.neuron0.w1) of the
+    // 2-4-2-1 network: those two change, and nothing else.
+    let mut want = shown_parameters(&stepped);
+    for (edit, index, value) in [
+        (
+            r#"{"layer": 1, "neuron": 1, "input": null, "value": -2.5}"#,
+            21,
+            -2.5,
+        ),
+        (
+            r#"{"layer": 2, "neuron": 0, "input": 1, "value": 3.25}"#,
+            23,
+            3.25,
+        ),
+    ] {
+        let (status, body) = post(&app, &at(&id, "weight"), edit).await;
+        assert_eq!((status, body), (StatusCode::OK, json!({})));
+        want[index] = value;
+        assert_eq!(shown_parameters(&frame(&app, &id).await), want, "{edit}");
+    }
     assert_eq!(control(&app, &id, "reset").await, "paused");
     let reset = frame(&app, &id).await;
     assert_eq!(
@@ -185,15 +194,26 @@ async fn a_csv_upload_becomes_the_data_and_the_model_downloads() {
         send_bytes(&app, "GET", &at(&id, "model.safetensors"), Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
     let model = tapegrad::save::from_bytes(&bytes).unwrap();
-    let f = frame(&app, &id).await;
-    let mut shown = Vec::new();
-    for layer in f["layers"].as_array().unwrap() {
-        for n in layer["neurons"].as_array().unwrap() {
-            shown.extend(numbers(&n["weights"]));
-            shown.push(n["bias"].as_f64().unwrap());
-        }
-    }
-    assert_eq!(model.parameters(), shown);
+    assert_eq!(
+        model.parameters(),
+        shown_parameters(&frame(&app, &id).await)
+    );
+}
+
+#[tokio::test]
+async fn an_upload_keeps_a_two_class_loss_from_a_regression_set() {
+    // A regression set trains with mse; the upload is two-class, so bce may follow.
+    let app = server();
+    let id = session(&app, r#"{"dataset": "plane"}"#).await;
+    let csv = "x,y,label\n1,1,1\n-1,-1,0\n2,2,1\n-2,-2,0\n3,3,1\n-3,-3,0\n";
+    let (status, body) = post(&app, &at(&id, "data"), csv).await;
+    assert_eq!((status, body), (StatusCode::OK, json!({"points": 6})));
+    let (_, data) = get(&app, &at(&id, "data")).await;
+    assert_eq!(data["problem"], "classification");
+    let (status, settings) = post(&app, &at(&id, "settings"), r#"{"loss": "bce"}"#).await;
+    assert_eq!((status, &settings["loss"]), (StatusCode::OK, &json!("bce")));
+    assert_eq!(control(&app, &id, "step").await, "paused");
+    assert_eq!(frame(&app, &id).await["epoch"], 1);
 }
 
 #[tokio::test]

@@ -60,8 +60,10 @@ async fn the_circle_with_the_playgrounds_defaults_learns() {
         before["test_loss"]
     );
     assert_eq!(control(&app, &id, "play").await, "running");
+    // The rate is measured over a tenth of a second or more: the circle may learn sooner.
     let learned = wait_for(&app, &id, Duration::from_secs(60), |f| {
         f["test_loss"].as_f64().is_some_and(|l| l < 0.05)
+            && f["epochs_per_second"].as_f64().is_some_and(|r| r > 0.0)
     })
     .await;
     assert_eq!(control(&app, &id, "pause").await, "paused");
@@ -119,6 +121,15 @@ async fn the_frames_gradient_is_the_librarys_for_the_same_weights_and_batch() {
         assert_eq!(check["passed"], true, "{check}");
         assert_eq!(check["rows"][0]["name"], "layer0.neuron0.w0");
         assert_eq!(check["rows"][2]["name"], "layer0.neuron0.b");
+        // Every row is named as the library names the parameter, in order.
+        let names: Vec<&str> = check["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["name"].as_str().unwrap())
+            .collect();
+        let library_names: Vec<String> = model.named_parameters().into_keys().collect();
+        assert_eq!(names, library_names);
     }
 }
 

@@ -133,3 +133,16 @@ pub fn numbers(v: &Value) -> Vec<f64> {
         .map(|x| x.as_f64().expect("a number"))
         .collect()
 }
+
+/// The network's parameters a frame shows, in the library's order: each neuron's `weights`,
+/// then its `bias`.
+pub fn shown_parameters(frame: &Value) -> Vec<f64> {
+    let mut shown = Vec::new();
+    for layer in frame["layers"].as_array().expect("layers") {
+        for n in layer["neurons"].as_array().expect("neurons") {
+            shown.extend(numbers(&n["weights"]));
+            shown.push(n["bias"].as_f64().expect("a bias"));
+        }
+    }
+    shown
+}
