@@ -9,13 +9,16 @@ export function renderGradcheck(root, report) {
   const summary = root.querySelector("#gradcheck-summary");
   const failed = rows.filter((r) => !r.ok).length;
   const kinks = rows.filter((r) => r.kink).length;
+  const good = report?.passed || (report?.passed_but_for_kinks && failed === 0);
   summary.textContent = report?.passed
     ? `Passed: all ${rows.length} gradients agree with finite differences.`
-    : `${failed} of ${rows.length} gradients disagree with finite differences.`;
+    : good
+      ? `Passed but for kinks: every gradient agrees except where the function has a corner.`
+      : `${failed} of ${rows.length} gradients disagree with finite differences.`;
   if (kinks) {
-    summary.textContent += ` ${kinks} sit on a kink (ReLU at 0, L1 at 0, |x|): there the two sides' slopes differ, so the numeric estimate averages them and a mismatch is expected, not a bug.`;
+    summary.textContent += ` ${kinks} sit${kinks === 1 ? "s" : ""} on a kink (ReLU at 0, L1 at 0): there the slopes on the two sides differ, the numeric estimate averages them, and backprop takes one side, so a mismatch is expected, not a bug.`;
   }
-  summary.className = report?.passed ? "passed" : "failed";
+  summary.className = good ? "passed" : "failed";
   const table = root.querySelector("#gradcheck-table");
   table.replaceChildren();
   const head = document.createElement("tr");

@@ -84,6 +84,15 @@ export class OutputMap {
     this.drawPoints();
   }
 
+  /** Rings the last mini-batch's training points (indices into the train list), or none. */
+  setBatch(indices) {
+    const key = Array.isArray(indices) ? indices.join(",") : "";
+    if (key === this.batchKey) return;
+    this.batchKey = key;
+    this.batch = Array.isArray(indices) ? indices : [];
+    this.drawPoints();
+  }
+
   setPicked(point) {
     this.picked = point;
     this.drawPoints();
@@ -124,6 +133,16 @@ export class OutputMap {
         context.strokeStyle = fill(label);
         context.stroke();
       }
+    }
+    for (const i of this.batch ?? []) {
+      const point = this.train[i];
+      if (!point) continue;
+      const [px, py] = place(point[0], point[1]);
+      context.beginPath();
+      context.arc(px, py, 5.5, 0, 2 * Math.PI);
+      context.lineWidth = 1.5;
+      context.strokeStyle = "#333";
+      context.stroke();
     }
     if (this.picked) {
       const [px, py] = place(this.picked.x, this.picked.y);

@@ -327,6 +327,8 @@ function draw() {
   if (shown?.mapBytes?.length) outputMap.drawMap(shown.mapBytes, Math.round(Math.sqrt(shown.mapBytes.length)));
   else outputMap.drawMap(decodeMap(output.map), output.n);
   network.update(frame);
+  // While running the batch changes every step; paused, it is the one the gradients are of.
+  outputMap.setBatch(frame.status === "running" ? null : frame.batch);
   const epochBox = $("#epoch");
   epochBox.textContent = formatEpoch(frame.epoch);
   epochBox.dataset.epoch = frame.epoch;
@@ -408,4 +410,10 @@ function settingsForNewSession() {
 }
 
 window.addEventListener("pagehide", () => session?.close());
+// The network picture is laid out for its box's width: lay it out again when that changes.
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => network.setSettings(settings), 150);
+});
 start(fromLink.settings);

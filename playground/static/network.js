@@ -76,8 +76,6 @@ export class NetworkView {
   setSettings(settings) {
     this.features = settings.features ?? [];
     this.hidden = settings.hidden ?? [];
-    // A rebuild makes fresh elements: paint the numbers back on, or they stay blank until
-    // the next frame (none comes after a refused change while paused).
     if (this.frame) {
       this.build(this.frame, true);
       this.paint(this.frame);
