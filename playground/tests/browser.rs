@@ -749,11 +749,15 @@ fn bad_weight_edits_show_a_message_and_change_nothing() {
     let selector = "path.edge[data-layer='0'][data-neuron='1'][data-input='0']";
     let weight = page.number(selector, "data-weight");
     let edit = |text: &str| {
+        // The last editor's blur closes whichever editor is open 100 ms later: let it pass.
+        std::thread::sleep(Duration::from_millis(200));
         let (x, y, _) = page.hover_edge(0, 1, 0);
         page.browser.pointer_at(x, y, true);
         let input = page.browser.find("#weight-input");
-        page.browser.clear(&input);
-        page.browser.type_into(&input, &format!("{text}\n"));
+        // Control-A, release (the null key), the text, Enter: as a learner replaces the
+        // number (WebDriver's clear would blur the field, and the editor closes on blur).
+        page.browser
+            .type_into(&input, &format!("\u{E009}a\u{E000}{text}\n"));
     };
     for (text, words) in [("abc", "value"), ("1e9", "100")] {
         edit(text);

@@ -330,15 +330,6 @@ impl Browser {
         );
     }
 
-    /// Empties a text input.
-    pub fn clear(&self, element: &Element) {
-        self.must(
-            "POST",
-            &format!("/element/{}/clear", element.0),
-            Some(json!({})),
-        );
-    }
-
     /// Moves the mouse to (`dx`, `dy`) CSS pixels from an element's centre; with `click`,
     /// presses and releases the left button there.
     pub fn pointer(&self, element: &Element, dx: i64, dy: i64, click: bool) {
