@@ -47,7 +47,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Point, Split};
 use tapegrad::diagnose::{Checkup, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::{Tape, Value};
 
@@ -131,7 +131,7 @@ fn train(cfg: &Config, data: &Split, rng: &mut StdRng) -> Result<(Mlp, Run), Box
     let mut history = History::new(); // the losses and updates, for the diagnosis
     let mut run = Run::default();
     run.measure(&model, cfg, data, 0)?;
-    history.record_loss(run.train_curve[0]);
+    history.push_loss(run.train_curve[0]);
 
     let start = Instant::now();
     for epoch in 1..=cfg.epochs {
@@ -146,7 +146,7 @@ fn train(cfg: &Config, data: &Split, rng: &mut StdRng) -> Result<(Mlp, Run), Box
             &mut history,
         )?;
         run.measure(&model, cfg, data, epoch)?;
-        history.record_loss(run.train_curve[epoch]);
+        history.push_loss(run.train_curve[epoch]);
     }
     run.elapsed = start.elapsed();
 
@@ -200,7 +200,7 @@ fn train_epoch(
         let grads = net.gradients(&batch_loss.backward()); // backward
         let before = model.parameters();
         opt.step(model, &grads)?; // update: each parameter -= lr · its gradient
-        history.record_update(model, &before);
+        history.push_update(model, &before);
     }
     Ok(())
 }

@@ -29,7 +29,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, Point};
 use tapegrad::diagnose::{Checkup, Diagnosis, History, update_ratio};
 use tapegrad::loss::Loss;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline;
 use tapegrad::{GradCheckConfig, Tape, Value, check_gradients, loss};
@@ -399,14 +399,14 @@ pub fn train_hand(start: &Mlp, points: &[Point], bugs: Bugs) -> HandRun {
     let mut history = History::new();
     for step in 0..=STEPS {
         printed.push(net.printed_loss(points, bugs));
-        history.record_loss(printed[step]);
+        history.push_loss(printed[step]);
         sse.push(net.sse(points));
         if step < STEPS {
             let g = net.gradients(points, bugs);
             let before = net.layers();
             net.step(&g);
             let ratios = before.iter().zip(net.layers());
-            history.record_update_ratios(ratios.map(|(b, a)| update_ratio(b, &a)).collect());
+            history.push_update_ratios(ratios.map(|(b, a)| update_ratio(b, &a)).collect());
         }
     }
     HandRun {

@@ -23,7 +23,7 @@ use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, Point};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::plot::{self, BoundaryOptions, Bounds, MapOptions};
 use tapegrad::{Tape, loss};

@@ -77,7 +77,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         nn_tape.var(2.0).with_label("x0"),
         nn_tape.var(0.0).with_label("x1"),
     ];
-    let out = net.forward(&inputs)?.with_label("out");
+    let out = net.forward(&inputs)?[0].with_label("out");
     let (nn_grads, nn_trace) = out.backward_traced();
     println!(
         "The same neuron from nn::Neuron ({neuron}; parameters w0, w1, b), {} nodes:",

@@ -30,7 +30,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{odd_even_bits, odd_even_range};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
 use tapegrad::{GradCheckReport, Tape, Value, check_gradients};
@@ -88,12 +88,12 @@ pub fn fit(
         }
         let mean = loss::mean(&losses)?;
         check_loss(epoch, mean.data())?;
-        history.record_loss(mean.data());
+        history.push_loss(mean.data());
         if epoch < epochs {
             let grads = net.gradients(&mean.backward());
             let before = model.parameters();
             opt.step(model, &grads)?;
-            history.record_update(model, &before);
+            history.push_update(model, &before);
         }
     }
     Ok(history)

@@ -21,7 +21,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{Point, six_points};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
 use tapegrad::{GradCheckReport, Tape, Value, check_gradients};
@@ -77,12 +77,12 @@ pub fn train_six(start: &Mlp) -> Result<(Mlp, History), tapegrad::Error> {
         let net = model.record(&tape);
         let l = six_loss(&model, net.params(), &points)?;
         check_loss(step, l.data())?;
-        history.record_loss(l.data());
+        history.push_loss(l.data());
         if step < STEPS {
             let grads = net.gradients(&l.backward());
             let before = model.parameters();
             opt.step(&mut model, &grads)?;
-            history.record_update(&model, &before);
+            history.push_update(&model, &before);
         }
     }
     Ok((model, history))

@@ -57,6 +57,15 @@ pub enum Error {
         /// The offending value.
         value: f64,
     },
+    /// A state dict did not name exactly a model's parameters
+    /// ([`Module::load_named_parameters`](crate::nn::Module::load_named_parameters)); the
+    /// model was left unchanged.
+    ParameterNames {
+        /// The model's parameters the state dict does not name, in parameter order.
+        missing: Vec<String>,
+        /// The names in the state dict the model does not have, in the state dict's order.
+        unexpected: Vec<String>,
+    },
     /// A line of a CSV file could not be read.
     Csv {
         /// The 1-based line number.
@@ -107,6 +116,19 @@ impl fmt::Display for Error {
                 "parameter {index} ({name}) would be {value}: a model holds finite numbers \
                  only; the model was left unchanged"
             ),
+            Error::ParameterNames {
+                missing,
+                unexpected,
+            } => {
+                f.write_str("parameter names do not match the model: ")?;
+                if !missing.is_empty() {
+                    write!(f, "missing {}; ", missing.join(", "))?;
+                }
+                if !unexpected.is_empty() {
+                    write!(f, "unexpected {}; ", unexpected.join(", "))?;
+                }
+                f.write_str("the model was left unchanged")
+            }
             Error::Csv { line, message } => write!(f, "CSV line {line}: {message}"),
             Error::Io(msg) => write!(f, "I/O error: {msg}"),
             Error::ModelFile(msg) => write!(f, "cannot load model: {msg}"),

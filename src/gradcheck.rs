@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use crate::tape::Tape;
-use crate::value::Value;
+use crate::{Tape, Value};
 
 /// Settings for [`check_gradients_with`]. The defaults are PyTorch's `gradcheck` defaults:
 /// `eps = 1e-6`, `atol = 1e-5`, `rtol = 1e-3`.

@@ -39,8 +39,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::Error;
-use crate::tape::Tape;
-use crate::value::Value;
+use crate::{Tape, Value};
 
 /// The clamp applied by [`bce`] inside its logarithms: `ln(max(p, BCE_EPS))` and
 /// `ln(max(1 - p, BCE_EPS))`, so the loss never exceeds `-ln(1e-12) ≈ 27.63`.

@@ -25,7 +25,7 @@
 //!     let net = model.record(&tape);
 //!     let mut losses = Vec::new();
 //!     for x in [-1.0, 0.0, 1.0, 2.0] {
-//!         losses.push(loss::half_squared_error(net.forward_f64(&[x])?, 2.0 * x - 1.0));
+//!         losses.push(loss::half_squared_error(net.forward_f64(&[x])?[0], 2.0 * x - 1.0));
 //!     }
 //!     let loss = loss::mean(&losses)?;
 //!     check_loss(step, loss.data())?;

@@ -2,8 +2,9 @@
 //!
 //! Each chapter is a page of these docs (and a file in `docs/guide/`, which reads the same on
 //! GitHub); every code block in it is compiled and run as a doctest, so the numbers you read
-//! are the numbers the crate computes, and every output a chapter shows is asserted. Each
-//! chapter is one sitting.
+//! are the numbers the crate computes, and every output a chapter shows is asserted. A block
+//! compiles as it is in a crate of your own that depends on tapegrad: one that uses `?` is a
+//! whole program, the others are the body of a `fn main`. Each chapter is one sitting.
 //!
 //! 1. [`a_value_and_its_derivative`]: one op, its local derivative, checked by finite
 //!    differences; what the check says at a kink.
@@ -15,43 +16,58 @@
 //! 6. [`an_mlp_learning_the_circle`]: a 2 → 4 → 1 network learns the Playground's circle, and
 //!    the pictures of what it learned.
 //! 7. [`the_playgrounds_knobs`]: what the learning rate, the batch size and the width do to it.
-//! 8. [`my_loss_went_up`]: two reports: a hand gradient that points uphill, caught by the
-//!    gradient check, and a right gradient on a network too simple for odd/even.
+//! 8. [`my_loss_went_up`]: two reports, and what `diagnose` says about each: a hand gradient
+//!    that points uphill, and a right gradient on a network too simple for odd/even.
 //! 9. [`taking_your_network_further`]: the circle network saved, loaded back bit for bit, and
 //!    handed to PyTorch as safetensors.
 //!
+//! Coming from micrograd? [`coming_from_micrograd`] translates its names (`Value`, `.grad`,
+//! `zero_grad`, `MLP`, `parameters`, ...) to tapegrad's, in a table.
+//!
 //! The helpers chapters 6 and 7 share live in one place, [`helpers`].
 
-#[doc = include_str!("../docs/guide/01-a-value-and-its-derivative.md")]
+/// A page of the guide, as build.rs prepares it for rustdoc from `docs/guide/`: its pictures
+/// inline, its links to other pages pointing at their modules here.
+macro_rules! guide_page {
+    ($file:literal) => {
+        include_str!(concat!(env!("OUT_DIR"), "/docs/guide/", $file))
+    };
+}
+
+#[doc = guide_page!("01-a-value-and-its-derivative.md")]
 pub mod a_value_and_its_derivative {}
 
-#[doc = include_str!("../docs/guide/02-write-the-engine-yourself.md")]
+#[doc = guide_page!("02-write-the-engine-yourself.md")]
 pub mod write_the_engine_yourself {}
 
-#[doc = include_str!("../docs/guide/03-the-chain-rule-on-a-tape.md")]
+#[doc = guide_page!("03-the-chain-rule-on-a-tape.md")]
 pub mod the_chain_rule_on_a_tape {}
 
-#[doc = include_str!("../docs/guide/04-why-the-order-matters.md")]
+#[doc = guide_page!("04-why-the-order-matters.md")]
 pub mod why_the_order_matters {}
 
-#[doc = include_str!("../docs/guide/05-one-neuron.md")]
+#[doc = guide_page!("05-one-neuron.md")]
 pub mod one_neuron {}
 
-#[doc = include_str!("../docs/guide/06-an-mlp-learning-the-circle.md")]
+#[doc = guide_page!("06-an-mlp-learning-the-circle.md")]
 pub mod an_mlp_learning_the_circle {}
 
-#[doc = include_str!("../docs/guide/07-the-playgrounds-knobs.md")]
+#[doc = guide_page!("07-the-playgrounds-knobs.md")]
 pub mod the_playgrounds_knobs {}
 
-#[doc = include_str!("../docs/guide/08-my-loss-went-up.md")]
+#[doc = guide_page!("08-my-loss-went-up.md")]
 pub mod my_loss_went_up {}
 
-#[doc = include_str!("../docs/guide/09-taking-your-network-further.md")]
+#[doc = guide_page!("09-taking-your-network-further.md")]
 pub mod taking_your_network_further {}
 
+#[doc = guide_page!("coming-from-micrograd.md")]
+pub mod coming_from_micrograd {}
+
 pub mod helpers {
-    //! The pieces chapters 6 and 7 share, written once: the plain training loop of chapter 6
-    //! as a function, and the accuracy of a classifier.
+    //! What chapters 6 and 7 share, written once: the plain training loop of chapter 6 as a
+    //! function. (The accuracy they measure is the library's,
+    //! [`nn::accuracy`](crate::nn::accuracy).)
 
     use crate::datasets::Point;
     use crate::nn::{Mlp, Module};
@@ -115,32 +131,5 @@ pub mod helpers {
             }
         }
         Ok(losses)
-    }
-
-    /// The share of `points` the model puts on the right side of 0 (an output above 0 means
-    /// a label above 0); NaN for no points.
-    ///
-    /// ```
-    /// use tapegrad::datasets::Point;
-    /// use tapegrad::nn::{Activation::Tanh, Layer, Mlp, Neuron};
-    /// use tapegrad::tutorial::helpers::accuracy;
-    ///
-    /// let neuron = Neuron::from_parts(vec![1.0, 0.0], 0.0, Tanh); // the sign of x
-    /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
-    /// let points = [Point::new(-1.0, 0.0, -1.0), Point::new(1.0, 0.0, 1.0), Point::new(2.0, 0.0, -1.0)];
-    /// assert_eq!(accuracy(&model, &points)?, 2.0 / 3.0);
-    /// # Ok::<(), tapegrad::Error>(())
-    /// ```
-    ///
-    /// # Errors
-    /// [`Error::InputSize`] if the model does not take 2 inputs; [`Error::NonFiniteInput`]
-    /// if a point's coordinates are NaN or infinite.
-    pub fn accuracy(model: &Mlp, points: &[Point]) -> Result<f64, Error> {
-        let mut right = 0;
-        for p in points {
-            let out = model.predict(&p.inputs())?[0];
-            right += usize::from((out > 0.0) == (p.label > 0.0));
-        }
-        Ok(right as f64 / points.len() as f64)
     }
 }

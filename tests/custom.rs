@@ -3,7 +3,7 @@
 //! network trained with them learns, and a custom activation cannot be saved to a file.
 
 use rand::{SeedableRng, rngs::StdRng};
-use tapegrad::nn::{Activation, CustomActivation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, CustomActivation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Optimizer, Sgd};
 use tapegrad::save::{self, Format};
 use tapegrad::{Gradients, Tape, Value, check_gradients, datasets, loss};

@@ -27,7 +27,7 @@ use tapegrad::diagnose::{
 };
 use tapegrad::loss::Loss;
 use tapegrad::nn::Activation::{Linear, Relu, Sigmoid, Tanh};
-use tapegrad::nn::{Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, check_gradients};
 
 #[path = "common/numeric.rs"]
@@ -50,7 +50,7 @@ fn two_layers(neurons: Vec<Neuron>) -> Mlp {
 fn losses(ls: &[f64]) -> History {
     let mut h = History::new();
     for &l in ls {
-        h.record_loss(l);
+        h.push_loss(l);
     }
     h
 }
@@ -520,8 +520,8 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
         (0.6, [0.2, 0.004]),
         (0.7, [0.0, 0.0]),
     ] {
-        h.record_loss(loss);
-        h.record_update_ratios(ratios.to_vec());
+        h.push_loss(loss);
+        h.push_update_ratios(ratios.to_vec());
     }
     assert_eq!(RISE_EPOCHS, 3);
     assert_eq!(
@@ -580,8 +580,8 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
         (0.7, 0.0),
         (0.8, 0.0),
     ] {
-        h.record_loss(loss);
-        h.record_update_ratios(vec![ratio, 0.01]);
+        h.push_loss(loss);
+        h.push_update_ratios(vec![ratio, 0.01]);
     }
     let d = diagnose(&h);
     let [Finding::LossRising { update_ratios, .. }] = d.findings() else {
@@ -596,11 +596,11 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
 #[test]
 fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
     let model = two_layers(vec![Neuron::from_parts(vec![0.01], 0.0, Tanh)]);
-    let (xs, ys) = ([[1.0], [-1.0]], [1.0, -1.0]);
-    let diagnose = |h: &History| with_history(&model, &xs, &ys, h);
-    // The model answers about 0 for both: its loss is about the constant answer's, 0.5.
+    // Each input comes with both labels: no model beats the constant answer 0, whose loss is
+    // 0.5, and the model's answers of about ±0.01 cost a little more.
+    let (xs, ys) = ([[1.0], [-1.0], [1.0], [-1.0]], [1.0, -1.0, -1.0, 1.0]);
     let flat = losses(&[0.5; 2 * PLATEAU_EPOCHS]);
-    let d = diagnose(&flat);
+    let d = with_history(&model, &xs, &ys, &flat);
     let [
         Finding::Plateau {
             since,
@@ -615,7 +615,24 @@ fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
     };
     assert_eq!(*since, PLATEAU_EPOCHS);
     assert_within(*constant, 0.5, 1e-15);
+    assert!(*mean_loss > 0.5 && *mean_loss < 0.5001, "{mean_loss}");
+    // The same flat loss where a few gradient steps fit the data is slow progress, not a
+    // floor: the model answers about 0 for both points, and the checkup's own steps go on.
+    let (xs, ys) = ([[1.0], [-1.0]], [1.0, -1.0]);
+    let diagnose = |h: &History| with_history(&model, &xs, &ys, h);
+    let d = diagnose(&flat);
+    let [
+        Finding::SlowProgress {
+            mean_loss,
+            probe_loss,
+            ..
+        },
+    ] = d.findings()
+    else {
+        panic!("{d}");
+    };
     assert!(*mean_loss > 0.49 && *mean_loss < 0.5, "{mean_loss}");
+    assert!(*probe_loss < 0.9 * mean_loss, "{probe_loss}");
     // Still falling by more than 1% over the second half, or too short to judge: nothing.
     let falling: Vec<f64> = (0..20).map(|i| 0.6 - 0.002 * f64::from(i)).collect();
     assert!(diagnose(&losses(&falling)).is_empty());
@@ -632,7 +649,7 @@ fn update_ratios_are_measured_per_layer() {
     let before = model.parameters(); // [3, 4] then [1, 0]
     model.set_parameters(&[3.0, 4.5, 1.0, 0.0]).unwrap();
     let mut h = History::new();
-    h.record_update(&model, &before);
+    h.push_update(&model, &before);
     assert_eq!(h.update_ratios(), &[vec![0.1, 0.0]]);
     assert_eq!(update_ratio(&[3.0, 4.0], &[3.0, 4.5]), 0.1);
 }

@@ -599,7 +599,7 @@ fn a_batch_of_unit_and_zero_loss_derivatives_gives_the_formulas_gradients() {
     let losses: Vec<Value<'_>> = xs
         .iter()
         .zip(&ys)
-        .map(|(x, &y)| Loss::HalfSquaredError.apply(net.forward_f64(x).unwrap(), y))
+        .map(|(x, &y)| Loss::HalfSquaredError.apply(net.forward_f64(x).unwrap()[0], y))
         .collect();
     let mean = loss::mean(&losses).unwrap();
     let plain = net.gradients(&mean.backward());

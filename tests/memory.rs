@@ -3,6 +3,8 @@
 //! number of nodes at every step, and keeps exactly the same number of heap bytes alive from
 //! one step to the next, so the tape's capacity does not grow after the first step.
 //!
+//! Reading a CSV file holds the file's text and the points it returns, nothing per row.
+//!
 //! Live heap bytes are counted by a global allocator wrapping the system one, per thread (the
 //! test harness's other threads do not disturb the count). The process's resident memory
 //! over 100,000 steps is measured by `examples/soak.rs`, not here: it is too long a run for a
@@ -22,14 +24,29 @@ struct Counting;
 thread_local! {
     /// Bytes allocated minus bytes freed by this thread.
     static LIVE: Cell<isize> = const { Cell::new(0) };
+    /// The most `LIVE` has been since [`reset_peak`].
+    static PEAK: Cell<isize> = const { Cell::new(0) };
 }
 
 fn count(delta: isize) {
-    let _ = LIVE.try_with(|c| c.set(c.get() + delta));
+    let _ = LIVE.try_with(|c| {
+        c.set(c.get() + delta);
+        let _ = PEAK.try_with(|p| p.set(p.get().max(c.get())));
+    });
 }
 
 fn live_bytes() -> isize {
     LIVE.with(Cell::get)
+}
+
+/// Starts measuring the peak from the live bytes now; [`peak_bytes`] is the most held since,
+/// above that start.
+fn reset_peak() {
+    PEAK.with(|p| p.set(live_bytes()));
+}
+
+fn peak_bytes(start: isize) -> isize {
+    PEAK.with(Cell::get) - start
 }
 
 // SAFETY: every call is forwarded to `System` unchanged; only a counter is updated.
@@ -248,4 +265,36 @@ fn shrink_to_fit_gives_back_what_clear_keeps() {
     tape.shrink_to_fit();
     let shrunk = live_bytes() - start;
     assert!(shrunk <= 64, "{shrunk} bytes left after shrink_to_fit");
+}
+
+/// `load_csv` holds the file's text and the points, each once, and nothing per row or field:
+/// its peak heap is at most their sum and a few kilobytes, for short rows (where the points
+/// take more room than the text) and long ones. (A reader that kept a `String` per field held
+/// more than ten times the file.)
+#[test]
+fn load_csv_holds_the_text_and_the_points_and_nothing_per_row() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, row) in [
+        ("short", "-1.5,2.25,1\n"),
+        ("long", "-0.12345678901234568,2.2500000000000004,-1\n"),
+        ("quoted", "\"-1.5\", 2.25 ,\"1\"\r\n"),
+    ] {
+        let rows = 20_000;
+        let text = format!("x,y,label\n{}", row.repeat(rows));
+        let path = dir.join(format!("{name}.csv"));
+        std::fs::write(&path, &text).unwrap();
+        let start = live_bytes();
+        reset_peak();
+        let points = datasets::load_csv(&path).unwrap();
+        let peak = peak_bytes(start);
+        assert_eq!(points.len(), rows);
+        let held = text.len() + rows * std::mem::size_of::<Point>();
+        assert!(
+            peak >= isize::try_from(held).unwrap() && peak <= isize::try_from(held + 4096).unwrap(),
+            "{name} rows: peak {peak} bytes for a {}-byte file and {rows} points ({held} bytes)",
+            text.len()
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

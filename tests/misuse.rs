@@ -17,7 +17,7 @@
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Relu, Tanh};
-use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Gradients, Tape, Value, affine, dot, loss, sum};
 
@@ -107,7 +107,7 @@ fn gradients_from_a_cleared_or_another_tape_panic_through_a_network() {
     // gradients read against this step's parameters would be the wrong numbers.
     let stale = {
         let net = model.record(&tape);
-        let y = net.forward_f64(&[3.0]).unwrap();
+        let y = net.forward_f64(&[3.0]).unwrap()[0];
         let g = y.backward();
         assert_eq!(net.gradients(&g), [3.0, 1.0]);
         g
@@ -228,7 +228,7 @@ fn empty_networks_and_layers_are_errors_saying_what_is_missing() {
         assert_eq!(result.unwrap_err().to_string(), message);
     }
     // A lone neuron with no inputs is allowed, as documented: it is its bias.
-    assert_eq!(zero_input_neuron.predict(&[]).unwrap(), 0.5);
+    assert_eq!(zero_input_neuron.predict(&[]).unwrap()[0], 0.5);
 }
 
 #[test]
@@ -442,7 +442,7 @@ fn an_infinite_gradient_under_a_finite_loss_is_refused_by_the_optimizer() {
     let before = model.parameters();
     let tape = Tape::new();
     let net = model.record(&tape);
-    let l = net.forward_f64(&[2.0, 2.0]).unwrap().sqrt();
+    let l = net.forward_f64(&[2.0, 2.0]).unwrap()[0].sqrt();
     assert_eq!(l.data(), 0.0);
     check_loss(7, l.data()).unwrap();
     let grads = net.gradients(&l.backward());

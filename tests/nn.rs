@@ -15,6 +15,7 @@ use handwritten::{HandMlp, Hidden};
 use plain_loop::{plain, workload};
 use rand::rngs::StdRng;
 use seeded::rng;
+use tapegrad::indexmap::IndexMap;
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::optim::{Adam, LinearDecay, Optimizer, Schedule, Sgd, check_loss};
@@ -95,7 +96,7 @@ fn mlp_parameter_names_are_in_parameter_order() {
         ]
     );
     // Names and values line up with parameters() and with the getters.
-    let values: Vec<f64> = named.iter().map(|&(_, value)| value).collect();
+    let values: Vec<f64> = named.values().copied().collect();
     assert_eq!(values, mlp.parameters());
     let by_name: HashMap<&str, f64> = named.iter().map(|(k, v)| (k.as_str(), *v)).collect();
     assert_eq!(by_name.len(), 337); // no name twice
@@ -108,6 +109,151 @@ fn mlp_parameter_names_are_in_parameter_order() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// The state dict
+// ---------------------------------------------------------------------------------------------
+
+/// A 2 → 2 → 1 network whose parameters are 1, 2, …, 9 in parameter order.
+fn counted_mlp() -> Mlp {
+    let mut mlp = Mlp::new(
+        2,
+        &[2, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::He,
+        &mut rng(3),
+    )
+    .unwrap();
+    mlp.set_parameters(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+        .unwrap();
+    mlp
+}
+
+#[test]
+fn a_state_dict_loads_by_name_whatever_its_order() {
+    let source = counted_mlp();
+    let mut reversed: IndexMap<String, f64> = source.named_parameters();
+    reversed.reverse();
+    assert_eq!(
+        reversed.get_index(0),
+        Some((&"layer1.neuron0.b".to_string(), &9.0))
+    );
+    let mut target = Mlp::new(
+        2,
+        &[2, 1],
+        Activation::Tanh,
+        Activation::Linear,
+        Init::He,
+        &mut rng(4),
+    )
+    .unwrap();
+    target.load_named_parameters(&reversed).unwrap();
+    assert_eq!(
+        target.parameters(),
+        [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+    );
+    assert_eq!(target, source);
+}
+
+#[test]
+fn a_state_dict_with_missing_or_unexpected_names_is_refused_and_changes_nothing() {
+    let mut model = counted_mlp();
+    let mut named = model.named_parameters();
+    named.shift_remove("layer0.neuron1.w0");
+    named.shift_remove("layer1.neuron0.b");
+    named.insert("layer1.neuron0.bias".to_string(), 0.0);
+    named.insert("layer2.neuron0.w0".to_string(), 0.0);
+    for v in named.values_mut() {
+        *v = -1.0; // every value changed: none of them may land
+    }
+    let err = model.load_named_parameters(&named).unwrap_err();
+    assert_eq!(
+        err,
+        Error::ParameterNames {
+            missing: vec!["layer0.neuron1.w0".into(), "layer1.neuron0.b".into()],
+            unexpected: vec!["layer1.neuron0.bias".into(), "layer2.neuron0.w0".into()],
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "parameter names do not match the model: missing layer0.neuron1.w0, \
+         layer1.neuron0.b; unexpected layer1.neuron0.bias, layer2.neuron0.w0; \
+         the model was left unchanged"
+    );
+    assert_eq!(model, counted_mlp());
+
+    // Only missing: an empty state dict names everything the model has.
+    let n = Neuron::from_parts(vec![1.0], 2.0, Activation::Relu);
+    assert_eq!(
+        n.clone()
+            .load_named_parameters(&IndexMap::new())
+            .unwrap_err()
+            .to_string(),
+        "parameter names do not match the model: missing w0, b; the model was left unchanged"
+    );
+    // Only unexpected: a name too many.
+    let mut extra = n.named_parameters();
+    extra.insert("w1".to_string(), 0.5);
+    assert_eq!(
+        n.clone()
+            .load_named_parameters(&extra)
+            .unwrap_err()
+            .to_string(),
+        "parameter names do not match the model: unexpected w1; the model was left unchanged"
+    );
+}
+
+#[test]
+fn a_state_dict_with_a_non_finite_value_is_refused_and_changes_nothing() {
+    let mut model = counted_mlp();
+    let mut named = model.named_parameters();
+    named["layer0.neuron0.w0"] = 0.5; // a change that must not land either
+    named["layer1.neuron0.w1"] = f64::NAN;
+    let err = model.load_named_parameters(&named).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "parameter 7 (layer1.neuron0.w1) would be NaN: a model holds finite numbers only; \
+         the model was left unchanged"
+    );
+    assert_eq!(model, counted_mlp());
+}
+
+/// A model that gives two parameters one name cannot be loaded by name.
+#[derive(Clone, Debug)]
+struct TwoOfAKind {
+    a: f64,
+    b: f64,
+}
+
+impl Module for TwoOfAKind {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        f(self.a);
+        f(self.b);
+    }
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        f(&mut self.a);
+        f(&mut self.b);
+    }
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        [("w".to_string(), self.a), ("w".to_string(), self.b)]
+            .into_iter()
+            .collect()
+    }
+}
+
+#[test]
+fn a_model_naming_two_parameters_alike_refuses_a_state_dict() {
+    let mut m = TwoOfAKind { a: 1.0, b: 2.0 };
+    let named = m.named_parameters();
+    assert_eq!(named.len(), 1);
+    assert_eq!(
+        m.load_named_parameters(&named).unwrap_err().to_string(),
+        "invalid argument: the model has 2 parameters but names only 1 apart; \
+         give every parameter a name of its own"
+    );
+    assert_eq!((m.a, m.b), (1.0, 2.0));
+}
+
 #[test]
 fn neuron_and_layer_names() {
     let n = Neuron::from_parts(vec![1.0, 2.0], 3.0, Activation::Tanh);
@@ -116,7 +262,9 @@ fn neuron_and_layer_names() {
         ("w1".to_string(), 2.0),
         ("b".to_string(), 3.0),
     ];
-    assert_eq!(n.named_parameters(), expected);
+    // In order: an IndexMap's == would not see the order.
+    let pairs = |m: &dyn Module| m.named_parameters().into_iter().collect::<Vec<_>>();
+    assert_eq!(pairs(&n), expected);
 
     let layer = Layer::from_neurons(vec![
         n.clone(),
@@ -124,7 +272,7 @@ fn neuron_and_layer_names() {
     ])
     .unwrap();
     assert_eq!(
-        layer.named_parameters(),
+        pairs(&layer),
         [
             ("neuron0.w0".to_string(), 1.0),
             ("neuron0.w1".to_string(), 2.0),
@@ -684,7 +832,7 @@ fn neuron_forward_is_one_affine_node_then_the_activation() {
     let tape = Tape::new();
     let net = n.record(&tape);
     assert_eq!(tape.len(), 4);
-    let y = net.forward_f64(&[1.0, 2.0, -0.5]).unwrap();
+    let y = net.forward_f64(&[1.0, 2.0, -0.5]).unwrap()[0];
     // 0.5 - 3 - 1 + 0.25 = -3.25
     assert_eq!(y.data(), (-3.25f64).tanh());
     assert_eq!(tape.len(), 6); // 4 parameters, one affine, one tanh
@@ -775,13 +923,13 @@ fn neuron_gradients_match_finite_differences() {
         let np = n.parameter_count();
         let mut at = n.parameters();
         at.extend([0.8, -1.1, 0.35]); // inputs
-        let report = check_gradients(|v| n.forward(&v[..np], &v[np..]).unwrap(), &at);
+        let report = check_gradients(|v| n.forward(&v[..np], &v[np..]).unwrap()[0], &at);
         assert!(report.passed(), "{act}:\n{report}");
         assert_eq!(report.inputs.len(), 7);
         // The binding reads the same gradients for the parameters.
         let tape = Tape::new();
         let net = n.record(&tape);
-        let y = net.forward_f64(&at[np..]).unwrap();
+        let y = net.forward_f64(&at[np..]).unwrap()[0];
         let g = net.gradients(&y.backward());
         for (gi, c) in g.iter().zip(&report.inputs) {
             assert_eq!(*gi, c.analytic, "{act}");
@@ -943,25 +1091,17 @@ impl Module for Quadratic {
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
         f(&mut self.a);
     }
-    fn named_parameters(&self) -> Vec<(String, f64)> {
-        vec![("a".to_string(), self.a)]
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        [("a".to_string(), self.a)].into_iter().collect()
     }
 }
 
 impl Forward for Quadratic {
-    type Output<'t> = Value<'t>;
-    fn forward<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Result<Value<'t>, Error> {
-        match (params, inputs) {
-            ([a], [x]) => Ok(*a * x.powi(2)),
-            ([_], _) => Err(Error::InputSize {
-                expected: 1,
-                got: inputs.len(),
-            }),
-            _ => Err(Error::ParameterCount {
-                expected: 1,
-                got: params.len(),
-            }),
-        }
+    fn nin(&self) -> usize {
+        1
+    }
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        vec![params[0] * inputs[0].powi(2)]
     }
 }
 
@@ -974,7 +1114,7 @@ fn a_custom_module_records_and_trains() {
     for step in 0..50 {
         tape.clear();
         let net = q.record(&tape);
-        let l = loss::half_squared_error(net.forward_f64(&[2.0]).unwrap(), 12.0); // wants a = 3
+        let l = loss::half_squared_error(net.forward_f64(&[2.0]).unwrap()[0], 12.0); // wants a = 3
         check_loss(step, l.data()).unwrap();
         let g = net.gradients(&l.backward());
         opt.step(&mut q, &g).unwrap();

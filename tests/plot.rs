@@ -606,3 +606,280 @@ fn values_near_f64_max_neither_overflow_the_bounds_nor_the_curves() {
         assert!(!svg.contains("NaN") && !svg.contains("inf"), "{values:?}");
     }
 }
+
+// ---- Pictures that stay readable ---------------------------------------------------------
+
+/// The y axis's tick labels of a loss chart, bottom to top.
+fn y_tick_labels(svg: &str) -> Vec<String> {
+    svg.split("text-anchor=\"end\">")
+        .skip(1)
+        .map(|t| t.split('<').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn log_axes_show_three_to_eight_ticks_over_any_range() {
+    let log = CurveOptions {
+        log_y: true,
+        ..CurveOptions::default()
+    };
+    let ticks = |values: &[f64]| y_tick_labels(&loss_curves_svg(&[("loss", values)], "t", &log));
+    // A loss that barely moves: round numbers in value (none of 1, 2, 5 × 10^k is inside).
+    let narrow: Vec<f64> = (0..100)
+        .map(|i| 0.75 + 1e-4 * (f64::from(i) * 0.3).sin())
+        .collect();
+    assert_eq!(
+        ticks(&narrow),
+        ["0.74990", "0.74995", "0.75000", "0.75005", "0.75010"]
+    );
+    // circle --lr 3's range, 0.43 to 1.03: only 0.5 and 1 of 1, 2, 5 × 10^k.
+    assert_eq!(
+        ticks(&[0.43, 0.8, 1.03]),
+        ["0.5", "0.6", "0.7", "0.8", "0.9", "1.0"]
+    );
+    // 600 decades: every 78th power, labelled without float noise.
+    let wide: Vec<f64> = (0..100)
+        .map(|i| 10f64.powf(300.0 - 6.0 * f64::from(i)))
+        .collect();
+    assert_eq!(
+        ticks(&wide),
+        ["1e-234", "1e-156", "1e-78", "1", "1e78", "1e156", "1e234"]
+    );
+    for values in [
+        &[0.75][..],
+        &[0.5, 0.5001],
+        &[1.0, 9.0],
+        &[f64::MAX],
+        &[f64::MIN_POSITIVE, 1.0],
+        &[1e-300, 1e300],
+    ] {
+        let t = ticks(values);
+        assert!((3..=8).contains(&t.len()), "{values:?}: {t:?}");
+        let mut unique = t.clone();
+        unique.dedup();
+        assert_eq!(unique, t, "{values:?}: repeated labels");
+    }
+}
+
+/// The legend's box (x, y, width, height) in a loss chart.
+fn legend_box(svg: &str) -> (f64, f64, f64, f64) {
+    let line = svg
+        .lines()
+        .find(|l| l.contains("fill-opacity=\"0.85\""))
+        .expect("a legend box");
+    let attr = |name: &str| -> f64 {
+        let at = line.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    (attr("x"), attr("y"), attr("width"), attr("height"))
+}
+
+/// Whether any segment of any curve of `svg` passes through `(x, y, w, h)`, looked for at
+/// 50 points along every segment.
+fn curves_meet(svg: &str, (x, y, w, h): (f64, f64, f64, f64)) -> bool {
+    svg.lines().filter(|l| l.starts_with("<polyline")).any(|l| {
+        let points: Vec<(f64, f64)> = l
+            .split('"')
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .map(|p| {
+                let (a, b) = p.split_once(',').unwrap();
+                (a.parse().unwrap(), b.parse().unwrap())
+            })
+            .collect();
+        points.windows(2).any(|s| {
+            (0..=50).any(|k| {
+                let t = f64::from(k) / 50.0;
+                let (px, py) = (
+                    s[0].0 + t * (s[1].0 - s[0].0),
+                    s[0].1 + t * (s[1].1 - s[0].1),
+                );
+                (x..=x + w).contains(&px) && (y..=y + h).contains(&py)
+            })
+        })
+    })
+}
+
+#[test]
+fn the_legend_box_stays_off_the_curves() {
+    // As circle --lr 3: a dip early on, and spikes to the top of the chart near its right
+    // end, where the legend used to sit.
+    let spiky: Vec<f64> = (0..300)
+        .map(|i| match i {
+            30 => 0.4,
+            i if i % 40 == 35 => 1.0,
+            _ => 0.75,
+        })
+        .collect();
+    let flat = vec![0.74; 300];
+    for log_y in [false, true] {
+        let options = CurveOptions {
+            log_y,
+            ..CurveOptions::default()
+        };
+        let svg = loss_curves_svg(&[("training", &flat), ("test", &spiky)], "t", &options);
+        let legend = legend_box(&svg);
+        assert!(!curves_meet(&svg, legend), "log_y {log_y}: {legend:?}");
+        // It went to the first free corner: bottom right.
+        assert!(legend.0 > 400.0 && legend.1 > 200.0, "{legend:?}");
+    }
+    // Curves through every corner: the legend goes right of the plot area, which narrows.
+    let zigzag: Vec<f64> = (0..200).map(|i| f64::from(i % 2)).collect();
+    let svg = loss_curves_svg(&[("training", &zigzag)], "t", &CurveOptions::default());
+    let legend = legend_box(&svg);
+    assert!(!curves_meet(&svg, legend), "{legend:?}");
+    assert!(
+        legend.0 + legend.2 <= 600.0,
+        "{legend:?} beyond the picture"
+    );
+}
+
+/// The middle-anchored texts of `svg` (titles, subtitles, captions): (x, font size, text).
+fn centred_texts(svg: &str) -> Vec<(f64, f64, String)> {
+    svg.lines()
+        .filter(|l| l.starts_with("<text") && l.contains("text-anchor=\"middle\""))
+        .map(|l| {
+            let x = l.split("x=\"").nth(1).unwrap().split('"').next().unwrap();
+            let size = l
+                .split("font-size=\"")
+                .nth(1)
+                .map_or(12.0, |s| s.split('"').next().unwrap().parse().unwrap());
+            let text = l.split('>').nth(1).unwrap().split('<').next().unwrap();
+            (x.parse().unwrap(), size, text.to_string())
+        })
+        .collect()
+}
+
+/// The width attribute of `svg`'s root.
+fn svg_width(svg: &str) -> f64 {
+    let at = svg.find("width=\"").unwrap() + 7;
+    svg[at..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Asserts that every centred text of `svg` fits in its width, at 0.6 em a character (a
+/// little more than the average letter of a sans-serif font).
+#[track_caller]
+fn assert_centred_texts_fit(svg: &str) {
+    let width = svg_width(svg);
+    for (x, size, text) in centred_texts(svg) {
+        let half = 0.3 * size * text.chars().count() as f64;
+        assert!(
+            x - half >= 0.0 && x + half <= width,
+            "`{text}` at x = {x} runs out of a {width} px picture"
+        );
+    }
+}
+
+#[test]
+fn titles_and_subtitles_stay_inside_narrow_pictures() {
+    // A 2 → 1 network: the narrowest neuron map. Its subtitle is broken into lines.
+    let model = Mlp::from_layers(vec![
+        Layer::from_neurons(vec![Neuron::from_parts(
+            vec![1.0, -1.0],
+            0.0,
+            Activation::Tanh,
+        )])
+        .unwrap(),
+    ])
+    .unwrap();
+    let svg = network_maps_svg(
+        &model,
+        &["x", "y"],
+        |x, y| vec![x, y],
+        "2 → 1: what every neuron computes",
+        &NetworkMapOptions::default(),
+    )
+    .unwrap();
+    elements(&svg);
+    assert_centred_texts_fit(&svg);
+    let grey: Vec<String> = svg
+        .lines()
+        .filter(|l| l.contains("fill=\"#555555\""))
+        .map(|l| {
+            l.split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert!(grey.len() >= 2, "{grey:?}");
+    assert_eq!(
+        grey.join(" "),
+        "orange -1, grey 0, blue +1: each map is one value over [-6, 6] × [-6, 6] (inputs \
+         scaled to ±1)"
+    );
+
+    // A long title over a small map, or on the smallest loss chart, wraps: every word shown.
+    let title = "a decision boundary with a title much longer than its small map";
+    let small = BoundaryOptions {
+        size: 120,
+        ..BoundaryOptions::default()
+    };
+    let svg = decision_boundary_svg(|x, _| x, &[], title, &small);
+    assert_centred_texts_fit(&svg);
+    let lines: Vec<String> = centred_texts(&svg)
+        .into_iter()
+        .filter(|(_, size, _)| *size == 16.0)
+        .map(|t| t.2)
+        .collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines.join(" "), title);
+    let tiny = CurveOptions {
+        width: 120,
+        height: 100,
+        log_y: false,
+    };
+    let svg = loss_curves_svg(&[("loss", &[1.0, 0.5])], "circle: loss per epoch", &tiny);
+    assert_centred_texts_fit(&svg);
+
+    // Long captions and row names push the maps apart rather than run into them.
+    let layer = |n: usize| {
+        Layer::from_neurons(
+            (0..n)
+                .map(|_| Neuron::from_parts(vec![1.0, 1.0], 0.0, Activation::Sigmoid))
+                .collect(),
+        )
+        .unwrap()
+    };
+    let model = Mlp::from_layers(vec![layer(12), {
+        Layer::from_neurons(vec![Neuron::from_parts(
+            vec![1.0; 12],
+            0.0,
+            Activation::Sigmoid,
+        )])
+        .unwrap()
+    }])
+    .unwrap();
+    let options = NetworkMapOptions {
+        size: 20,
+        cells: 4,
+        ..NetworkMapOptions::default()
+    };
+    let svg = network_maps_svg(
+        &model,
+        &["sin(x)", "x times y"],
+        |x, y| vec![x.sin(), x * y],
+        "small maps",
+        &options,
+    )
+    .unwrap();
+    assert_centred_texts_fit(&svg);
+    let captions: Vec<(f64, f64, String)> = centred_texts(&svg)
+        .into_iter()
+        .filter(|(_, size, _)| *size == 11.0)
+        .collect();
+    for pair in captions.windows(2).filter(|p| p[1].0 > p[0].0) {
+        let room = pair[1].0 - pair[0].0;
+        let needed = 0.3 * 11.0 * (pair[0].2.chars().count() + pair[1].2.chars().count()) as f64;
+        assert!(
+            room >= needed,
+            "`{}` and `{}` overlap",
+            pair[0].2,
+            pair[1].2
+        );
+    }
+}

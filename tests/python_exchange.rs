@@ -18,7 +18,7 @@ use numeric::bits;
 use rand::{SeedableRng, rngs::StdRng};
 use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
-use tapegrad::nn::{Activation::Tanh, Init, Mlp, Module};
+use tapegrad::nn::{Activation::Tanh, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd};
 use tapegrad::save::{self, Dtype, Format};
 use tapegrad::{Gradients, Tape, loss};

@@ -5,7 +5,7 @@
 
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::nn::Activation::{Linear, Tanh};
-use tapegrad::nn::{Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::{Error, Tape, datasets};
 
 #[path = "common/numeric.rs"]
@@ -86,7 +86,7 @@ fn set_parameters_refuses_non_finite_values_naming_the_parameter() {
             let mut values: Vec<f64> = (0..25).map(|i| i as f64 / 10.0).collect();
             values[index] = bad;
             let err = model.set_parameters(&values).unwrap_err();
-            let name = model.named_parameters()[index].0.clone();
+            let name = model.named_parameters().get_index(index).unwrap().0.clone();
             assert_eq!(
                 err.to_string(),
                 format!(
@@ -104,7 +104,10 @@ fn set_parameters_refuses_non_finite_values_naming_the_parameter() {
             assert_eq!(bits(&model.parameters()), bits(&before));
         }
     }
-    assert_eq!(model.named_parameters()[12].0, "layer1.neuron0.w0");
+    assert_eq!(
+        model.named_parameters().get_index(12).unwrap().0,
+        "layer1.neuron0.w0"
+    );
 }
 
 #[test]

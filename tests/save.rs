@@ -14,7 +14,7 @@ use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
 use seeded::rng;
 use tapegrad::Error;
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
-use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
 use tapegrad::save::{self, Dtype, Format};
 
 const FORMATS: [Format; 3] = [
@@ -288,11 +288,11 @@ end d93592ea181cc4b6
 ";
     assert_eq!(text, expected);
     assert_eq!(reseal(&text), text); // the documented hash is the one written
-    let docs = include_str!("../src/save.rs");
+    let docs = include_str!("../src/save/mod.rs");
     let documented: String = expected.lines().map(|l| format!("//! {l}\n")).collect();
     assert!(
         docs.contains(&documented),
-        "src/save.rs's module docs show another file"
+        "src/save/mod.rs's module docs show another file"
     );
 }
 

@@ -15,7 +15,7 @@ mod six_points;
 
 use odd_even::{BITS, LEARNING_RATES, numbers, score};
 use tapegrad::datasets::odd_even_bits;
-use tapegrad::nn::Module;
+use tapegrad::nn::{Forward, Module};
 
 /// The best mean cross-entropy of sigmoid(a·x + b) on 1..10, by Newton's method in plain f64
 /// (an independent check of the example's fitted value).

@@ -24,7 +24,7 @@ use hand_vs_auto::{
 };
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::six_points;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::{BackwardTrace, Gradients, Op, Tape, TracePass, TraceStep, Value, check_gradients};
 
 #[path = "common/numeric.rs"]

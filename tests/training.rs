@@ -6,7 +6,7 @@
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground, Point};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 use tapegrad::{Tape, Value, loss};
 

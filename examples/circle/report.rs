@@ -10,7 +10,7 @@ use tapegrad::Value;
 use tapegrad::datasets::{Point, Split};
 use tapegrad::diagnose::Diagnosis;
 use tapegrad::loss;
-use tapegrad::nn::{Mlp, Module};
+use tapegrad::nn::{Forward, Mlp, Module};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions, NetworkMapOptions};
 use tapegrad::save::{self, Format};
 

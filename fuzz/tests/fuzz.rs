@@ -80,7 +80,7 @@ use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
 use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::diagnose::{Checkup, Finding};
 use tapegrad::loss::Loss;
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Gradients, Tape, Value, affine, check_gradients, dot, sum};
 

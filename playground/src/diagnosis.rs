@@ -33,9 +33,9 @@ impl Trainer {
         let mut history = History::new();
         for (i, record) in self.history.iter().enumerate() {
             if i > 0 {
-                history.record_update_ratios(record.ratios.clone());
+                history.push_update_ratios(record.ratios.clone());
             }
-            history.record_loss(record.loss);
+            history.push_loss(record.loss);
         }
         Job {
             model: self.model.clone(),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use tapegrad::diagnose::Finding;
-use tapegrad::nn::Module;
+use tapegrad::nn::{Forward, Module};
 
 use crate::network;
 use crate::trainer::{Status, Trainer};

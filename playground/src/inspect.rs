@@ -3,7 +3,7 @@
 //! current network on the last batch.
 
 use serde::Serialize;
-use tapegrad::nn::{Activation, Module};
+use tapegrad::nn::{Activation, Forward, Module};
 use tapegrad::{GradCheckConfig, Tape, TraceStep, Value, check_gradients_with};
 
 use crate::settings::Choice;

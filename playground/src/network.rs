@@ -3,7 +3,7 @@
 //! frames show and the gradient check.
 
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Init, Mlp, Module};
+use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
 use tapegrad::{Error, Value};
 
 use crate::data::Data;

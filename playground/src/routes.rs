@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures_util::Stream;
 use serde_json::{Map, Value, json};
+use tapegrad::nn::Forward;
 use tokio::sync::watch;
 
 use crate::Config;

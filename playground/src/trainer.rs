@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tapegrad::datasets::Point;
 use tapegrad::diagnose::update_ratio;
-use tapegrad::nn::{Mlp, Module};
+use tapegrad::nn::{Forward, Mlp, Module};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::rand::seq::SliceRandom;
 use tapegrad::rand::{SeedableRng, rngs::StdRng};

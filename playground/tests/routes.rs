@@ -19,7 +19,7 @@ async fn the_page_and_a_new_session_with_the_playgrounds_defaults() {
     assert!(
         String::from_utf8(page)
             .unwrap()
-            .contains("<title>Backprop Playground</title>")
+            .contains("<title>Backprop Playground · tapegrad</title>")
     );
     let (status, body) = post(&app, "/api/sessions", "").await;
     assert_eq!(status, StatusCode::CREATED);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use common::*;
 use serde_json::Value;
 use tapegrad::loss;
-use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Layer, Mlp, Module, Neuron};
 use tapegrad::{Tape, Value as TapeValue};
 
 /// The network a frame shows, every neuron tanh (the defaults: tanh hidden layers, a tanh

@@ -1,6 +1,7 @@
 //! Reading your own two-class data from CSV text or files: `x,y,label`, or three named
 //! columns of a wider file.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use super::Point;
@@ -49,9 +50,9 @@ fn csv_error(line: usize, message: impl Into<String>) -> Error {
 /// non-finite number, a label that is not −1, 0 or 1 or that mixes −1 with 0, a quoting
 /// error, a blank line before the last row, or no data rows.
 pub fn from_csv_str(text: &str) -> Result<Vec<Point>, Error> {
-    let (header, rows) = csv_table(text)?;
-    if header.fields.len() != 3 {
-        let hint = if header.fields.len() > 3 {
+    let table = csv_table(text)?;
+    if table.header.len() != 3 {
+        let hint = if table.header.len() > 3 {
             "; to read three columns of a wider file, name them with CsvColumns"
         } else {
             ""
@@ -60,12 +61,12 @@ pub fn from_csv_str(text: &str) -> Result<Vec<Point>, Error> {
             1,
             format!(
                 "header has the wrong number of fields: expected 3 (x,y,label), got {}{hint}",
-                header.fields.len()
+                table.header.len()
             ),
         ));
     }
     let roles = ["x", "y", "label"].map(String::from);
-    csv_points(rows, [0, 1, 2], roles, 3, " (x,y,label)")
+    csv_points(table, [0, 1, 2], roles, 3, " (x,y,label)")
 }
 
 /// Reads a two-class CSV file; see [`from_csv_str`] for the format.
@@ -153,9 +154,9 @@ impl CsvColumns<'_> {
                 )));
             }
         }
-        let (header, rows) = csv_table(text)?;
+        let table = csv_table(text)?;
         let column = |name: &str| -> Result<usize, Error> {
-            let mut at = header.fields.iter().enumerate().filter(|(_, f)| *f == name);
+            let mut at = table.header.iter().enumerate().filter(|(_, f)| *f == name);
             match (at.next(), at.next()) {
                 (Some((i, _)), None) => Ok(i),
                 (Some(_), Some(_)) => Err(csv_error(
@@ -166,14 +167,15 @@ impl CsvColumns<'_> {
                     1,
                     format!(
                         "no column `{name}` in the header; its columns are {}",
-                        header.fields.join(", ")
+                        table.header.join(", ")
                     ),
                 )),
             }
         };
         let at = [column(self.x)?, column(self.y)?, column(self.label)?];
         let roles = roles.map(|(role, name)| format!("{role} (column `{name}`)"));
-        csv_points(rows, at, roles, header.fields.len(), " (as in the header)")
+        let width = table.header.len();
+        csv_points(table, at, roles, width, " (as in the header)")
     }
 
     /// Reads a CSV file, reading the named columns of every row; see
@@ -198,127 +200,236 @@ impl CsvColumns<'_> {
     }
 }
 
-/// One record of a CSV text: its fields, unquoted and trimmed, and the line it starts on.
-#[derive(Debug)]
-struct CsvRecord {
-    line: usize,
-    fields: Vec<String>,
-    /// One unquoted field of nothing but spaces: a blank line.
-    blank: bool,
+/// The header and the data rows of a CSV text, checked by [`csv_table`].
+struct CsvTable<'t> {
+    /// The header's fields, unquoted and trimmed.
+    header: Vec<String>,
+    /// The records after the header: the data rows, then only blank lines.
+    rows: Records<'t>,
+    /// How many data rows there are.
+    count: usize,
 }
 
 /// The header and the data rows of a CSV text, with the checks every reader shares: a
 /// non-empty file, a header that is not a row of numbers, at least one row, and blank lines
-/// only at the end (they are dropped).
-fn csv_table(text: &str) -> Result<(CsvRecord, Vec<CsvRecord>), Error> {
-    let mut records = csv_records(text.strip_prefix('\u{feff}').unwrap_or(text))?;
-    while records.last().is_some_and(|r| r.blank) {
-        records.pop();
+/// only at the end.
+///
+/// It reads the whole text once without keeping any record, so that a quoting error anywhere
+/// in the file is reported before the other checks (as when every record was kept), and
+/// counts the rows, so that the points take exactly the memory they need.
+fn csv_table(text: &str) -> Result<CsvTable<'_>, Error> {
+    let mut records = Records::new(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let mut fields = Vec::new();
+    let header = records.read(&mut fields)?;
+    let header_fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+    let rows = records.clone();
+    // The data rows, and the first blank line seen after the header: an error once a row
+    // follows it, trailing otherwise.
+    let (mut count, mut blank_at, mut blank_between) = (0, None, None);
+    while let Some(record) = records.read(&mut fields)? {
+        if record.blank {
+            blank_at = blank_at.or(Some(record.line));
+        } else {
+            count += 1;
+            blank_between = blank_between.or(blank_at);
+        }
     }
-    let mut records = records.into_iter();
-    let Some(header) = records.next() else {
+    if header.is_none_or(|h| h.blank && count == 0) {
         return Err(csv_error(
             1,
             "empty file: expected a header line `x,y,label` and data rows",
         ));
-    };
-    if header.fields.iter().all(|f| f.parse::<f64>().is_ok()) {
+    }
+    if header_fields.iter().all(|f| f.parse::<f64>().is_ok()) {
         return Err(csv_error(
             1,
             format!(
                 "missing header: expected a line of names like `x,y,label`, found `{}`",
-                header.fields.join(",")
+                header_fields.join(",")
             ),
         ));
     }
-    let rows: Vec<CsvRecord> = records.collect();
-    if rows.is_empty() {
+    if count == 0 {
         return Err(csv_error(2, "no data rows after the header"));
     }
-    if let Some(blank) = rows.iter().find(|r| r.blank) {
+    if let Some(line) = blank_between {
         return Err(csv_error(
-            blank.line,
+            line,
             "blank line between data rows (blank lines are allowed only at the end)",
         ));
     }
-    Ok((header, rows))
+    Ok(CsvTable {
+        header: header_fields,
+        rows,
+        count,
+    })
 }
 
-/// Splits CSV text into records, RFC 4180 style: fields separated by commas, records by
-/// `\n` or `\r\n`; a field in double quotes may hold commas, line breaks and doubled quotes
-/// (`""` for `"`). Spaces around a field are dropped; inside quotes they are kept.
-fn csv_records(text: &str) -> Result<Vec<CsvRecord>, Error> {
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    let mut records = Vec::new();
-    while chars.peek().is_some() {
-        let start = line;
-        let mut fields = Vec::new();
+/// What [`Records::read`] says of the record it read.
+#[derive(Clone, Copy, Debug)]
+struct Record {
+    /// The line the record starts on, from 1.
+    line: usize,
+    /// One unquoted field of nothing but spaces: a blank line.
+    blank: bool,
+}
+
+/// The records of a CSV text, RFC 4180 style: fields separated by commas, records by `\n` or
+/// `\r\n`; a field in double quotes may hold commas, line breaks and doubled quotes (`""` for
+/// `"`). Spaces around a field are dropped; inside quotes they are kept.
+///
+/// Fields are slices of the text; only a quoted field with a doubled quote is copied.
+#[derive(Clone, Debug)]
+struct Records<'t> {
+    /// The text not read yet.
+    rest: &'t str,
+    /// The line `rest` starts on, from 1.
+    line: usize,
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str) -> Self {
+        Records {
+            rest: text,
+            line: 1,
+        }
+    }
+
+    /// Reads the next record into `fields` (cleared first); `None` at the end of the text.
+    fn read(&mut self, fields: &mut Vec<Cow<'t, str>>) -> Result<Option<Record>, Error> {
+        fields.clear();
+        if self.rest.is_empty() {
+            return Ok(None);
+        }
+        let start = self.line;
+        if let Some(rest) = self.unquoted_line(fields) {
+            self.rest = rest;
+            self.line += 1;
+            let blank = fields.len() == 1 && fields[0].is_empty();
+            return Ok(Some(Record { line: start, blank }));
+        }
+        fields.clear();
         let mut quoted_any = false;
         loop {
-            while chars.next_if(|&c| c == ' ' || c == '\t').is_some() {}
-            let mut field = String::new();
-            if chars.next_if_eq(&'"').is_some() {
+            self.skip(|b| b == b' ' || b == b'\t');
+            if self.rest.starts_with('"') {
                 quoted_any = true;
-                let opened = line;
-                loop {
-                    match chars.next() {
-                        Some('"') if chars.next_if_eq(&'"').is_some() => field.push('"'),
-                        Some('"') => break,
-                        Some(c) => {
-                            line += usize::from(c == '\n');
-                            field.push(c);
-                        }
-                        None => {
-                            return Err(csv_error(
-                                opened,
-                                "a quoted field is never closed (a `\"` is missing)",
-                            ));
-                        }
-                    }
-                }
-                while chars.next_if(|&c| matches!(c, ' ' | '\t' | '\r')).is_some() {}
-                if let Some(&c) = chars.peek().filter(|&&c| c != ',' && c != '\n') {
+                fields.push(self.quoted()?);
+            } else {
+                let end = self
+                    .rest
+                    .bytes()
+                    .position(|b| matches!(b, b',' | b'\n' | b'"'))
+                    .unwrap_or(self.rest.len());
+                if self.rest.as_bytes().get(end) == Some(&b'"') {
                     return Err(csv_error(
-                        line,
-                        format!("unexpected `{c}` after a closing quote (a field ends there)"),
+                        self.line,
+                        "a quote inside an unquoted field: quote the whole field and double \
+                         the quotes within it (`\"a \"\"b\"\"\"`)",
                     ));
                 }
-            } else {
-                while let Some(c) = chars.next_if(|&c| c != ',' && c != '\n') {
-                    if c == '"' {
-                        return Err(csv_error(
-                            line,
-                            "a quote inside an unquoted field: quote the whole field and \
-                             double the quotes within it (`\"a \"\"b\"\"\"`)",
-                        ));
-                    }
-                    field.push(c);
-                }
-                field = field.trim().to_string();
+                fields.push(Cow::Borrowed(trim(&self.rest[..end])));
+                self.rest = &self.rest[end..];
             }
-            fields.push(field);
-            if chars.next_if_eq(&',').is_none() {
+            match self.rest.as_bytes().first() {
+                Some(b',') => self.rest = &self.rest[1..],
+                Some(_) => {
+                    // A line end: the record ends with it.
+                    self.rest = &self.rest[1..];
+                    self.line += 1;
+                    break;
+                }
+                None => break,
+            }
+        }
+        let blank = !quoted_any && fields.len() == 1 && fields[0].is_empty();
+        Ok(Some(Record { line: start, blank }))
+    }
+
+    /// The common case, a line without quotes: pushes its comma-separated parts to `fields`
+    /// and returns the text after the line, or `None` at the line's first quote.
+    fn unquoted_line(&self, fields: &mut Vec<Cow<'t, str>>) -> Option<&'t str> {
+        let text = self.rest;
+        let mut field_start = 0;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            match b {
+                b',' => {
+                    fields.push(Cow::Borrowed(trim(&text[field_start..i])));
+                    field_start = i + 1;
+                }
+                b'\n' => {
+                    fields.push(Cow::Borrowed(trim(&text[field_start..i])));
+                    return Some(&text[i + 1..]);
+                }
+                b'"' => return None,
+                _ => {}
+            }
+        }
+        fields.push(Cow::Borrowed(trim(&text[field_start..])));
+        Some("")
+    }
+
+    /// Reads a quoted field, `rest` starting at its opening quote, and the spaces after it.
+    fn quoted(&mut self) -> Result<Cow<'t, str>, Error> {
+        let opened = self.line;
+        let mut field = Cow::Borrowed("");
+        self.rest = &self.rest[1..];
+        loop {
+            let Some(quote) = self.rest.find('"') else {
+                return Err(csv_error(
+                    opened,
+                    "a quoted field is never closed (a `\"` is missing)",
+                ));
+            };
+            let (part, after) = (&self.rest[..quote], &self.rest[quote + 1..]);
+            self.line += part.bytes().filter(|&b| b == b'\n').count();
+            field = if field.is_empty() {
+                Cow::Borrowed(part)
+            } else {
+                Cow::Owned(field.into_owned() + part)
+            };
+            if let Some(after) = after.strip_prefix('"') {
+                field.to_mut().push('"');
+                self.rest = after;
+            } else {
+                self.rest = after;
                 break;
             }
         }
-        if chars.next_if_eq(&'\n').is_some() {
-            line += 1;
+        self.skip(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if let Some(c) = self.rest.chars().next().filter(|&c| c != ',' && c != '\n') {
+            return Err(csv_error(
+                self.line,
+                format!("unexpected `{c}` after a closing quote (a field ends there)"),
+            ));
         }
-        let blank = !quoted_any && fields.len() == 1 && fields[0].is_empty();
-        records.push(CsvRecord {
-            line: start,
-            fields,
-            blank,
-        });
+        Ok(field)
     }
-    Ok(records)
+
+    /// Skips the ASCII bytes `skip` accepts at the start of `rest`.
+    fn skip(&mut self, skip: impl Fn(u8) -> bool) {
+        let n = self.rest.bytes().take_while(|&b| skip(b)).count();
+        self.rest = &self.rest[n..];
+    }
 }
 
-/// The points in `rows`: x, y and label from the fields at `at`, named in messages as
-/// `roles`. Every row has `width` fields; `why` follows that number in the message.
+/// `field` without the spaces around it, as [`str::trim`] (Unicode spaces), quicker when
+/// it starts and ends with an ASCII character that is not a space, as numbers do.
+fn trim(field: &str) -> &str {
+    match field.as_bytes() {
+        [first, .., last] | [first @ last]
+            if first.is_ascii_graphic() && last.is_ascii_graphic() =>
+        {
+            field
+        }
+        _ => field.trim(),
+    }
+}
+
+/// The points of `table`'s rows: x, y and label from the fields at `at`, named in messages
+/// as `roles`. Every row has `width` fields; `why` follows that number in the message.
 fn csv_points(
-    rows: Vec<CsvRecord>,
+    table: CsvTable<'_>,
     at: [usize; 3],
     roles: [String; 3],
     width: usize,
@@ -326,20 +437,22 @@ fn csv_points(
 ) -> Result<Vec<Point>, Error> {
     // The line that fixed the labelling convention, and which one: Some(true) for -1/1.
     let mut convention: Option<(bool, usize)> = None;
-    let mut points = Vec::with_capacity(rows.len());
-    for row in rows {
+    let mut points = Vec::with_capacity(table.count);
+    let (mut rows, mut fields) = (table.rows, Vec::with_capacity(width));
+    // csv_table has checked that blank lines come only after the last row.
+    while let Some(row) = rows.read(&mut fields)?.filter(|r| !r.blank) {
         let line = row.line;
-        if row.fields.len() != width {
+        if fields.len() != width {
             return Err(csv_error(
                 line,
                 format!(
                     "wrong number of fields: expected {width}{why}, got {}",
-                    row.fields.len()
+                    fields.len()
                 ),
             ));
         }
         let number = |k: usize| -> Result<f64, Error> {
-            let (role, text) = (&roles[k], row.fields[at[k]].trim());
+            let (role, text) = (&roles[k], trim(&fields[at[k]]));
             let v: f64 = text.parse().map_err(|_| {
                 csv_error(line, format!("cannot parse {role} `{text}` as a number"))
             })?;
@@ -358,7 +471,7 @@ fn csv_points(
                 line,
                 format!(
                     "label `{}` is not a class: labels must be -1 and 1, or 0 and 1",
-                    row.fields[at[2]].trim()
+                    trim(&fields[at[2]])
                 ),
             ));
         }

@@ -5,15 +5,14 @@ use std::fmt;
 use super::finding::extremes;
 use super::history::norm;
 use super::{
-    Diagnosis, Finding, History, PLATEAU, PLATEAU_EPOCHS, RISE, RISE_EPOCHS, SATURATED_SHARE,
-    SATURATION, UNEVEN_GRADIENTS,
+    Diagnosis, Finding, GOOD_FIT, HUGE_LOSS, History, PLATEAU, PLATEAU_EPOCHS, PROBE_DROP,
+    PROBE_STEPS, RISE, RISE_EPOCHS, SATURATED_SHARE, SATURATION, UNEVEN_GRADIENTS,
 };
 use crate::error::Error;
 use crate::gradcheck::{GradCheckConfig, GradCheckReport, check_gradients};
 use crate::loss::Loss;
-use crate::nn::{Activation, Mlp, Module, parameter_name};
-use crate::tape::Tape;
-use crate::value::Value;
+use crate::nn::{Activation, Forward, Mlp, Module, parameter_name};
+use crate::{Tape, Value};
 
 /// The loss as a function of the model's parameters (recorded on a tape, in parameter order).
 type Objective<'a> = dyn for<'t> Fn(&[Value<'t>]) -> Value<'t> + 'a;
@@ -123,7 +122,7 @@ impl<'a> Checkup<'a> {
     /// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
     /// let mut history = History::new();
     /// for loss in [0.5, 0.4, 0.9, 1.3, 2.0] {
-    ///     history.record_loss(loss);
+    ///     history.push_loss(loss);
     /// }
     /// let d = Checkup::new(&model, &[[0.5], [-0.5]], &[1.0, -1.0], Loss::HalfSquaredError)
     ///     .history(&history)
@@ -171,7 +170,7 @@ impl<'a> Checkup<'a> {
     /// ```
     /// use tapegrad::diagnose::Checkup;
     /// use tapegrad::loss::{self, Loss};
-    /// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+    /// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Module, Neuron};
     /// use tapegrad::Value;
     ///
     /// # fn main() -> Result<(), tapegrad::Error> {
@@ -269,24 +268,42 @@ impl<'a> Checkup<'a> {
             return Ok(Diagnosis::from_findings(findings));
         };
         self.check_classes(&mut findings);
-        // The causes come before what they did: wrong gradients, the rise, then the units.
+        findings.extend(self.sample_loss_not_finite());
+        // The causes come before what they did: wrong gradients, the loss's course, then the
+        // units.
         let report = check_gradients(|p| self.loss_at(p), &self.model.parameters());
         if let Some(given) = self.gradients {
             findings.extend(self.wrong_gradients(given, &report));
         }
         let rising = self.history.and_then(loss_rising);
-        findings.extend(rising.clone());
-        let stuck_units = self.check_units(&activity, &mut findings);
+        // A rise explains non-finite or huge losses after the lowest; otherwise they are named.
+        let course = match (&rising, self.history) {
+            (None, Some(history)) => loss_not_finite(history).or_else(|| self.huge_loss(history)),
+            _ => None,
+        };
+        let troubled = rising.is_some() || course.is_some();
+        findings.extend(rising);
+        findings.extend(course);
+        let mean_loss = self.mean_loss_now();
+        let constant = self.constant_loss();
+        // Idle units cost nothing in a model that fits (false for a NaN loss).
+        let fits = mean_loss <= GOOD_FIT * constant;
+        let stuck_units = !fits && self.check_units(&activity, &mut findings);
         let layer_norms = self.layer_gradient_norms();
         if uneven(&layer_norms) {
             findings.push(Finding::UnevenGradients {
                 norms: layer_norms.clone(),
             });
         }
-        if let (None, Some(history), true) = (&rising, self.history, report.passed()) {
-            let gradient_norm = norm(layer_norms.iter().copied());
-            let checked = report.inputs.len();
-            findings.extend(self.plateau(history, gradient_norm, checked, stuck_units));
+        if let (false, Some(history), true) = (troubled, self.history, report.passed()) {
+            let stuck = Stuck {
+                mean_loss,
+                constant,
+                gradient_norm: norm(layer_norms.iter().copied()),
+                checked: report.inputs.len(),
+                stuck_units,
+            };
+            findings.extend(self.stuck(history, &stuck));
         }
         Ok(Diagnosis::from_findings(findings))
     }
@@ -559,14 +576,10 @@ impl<'a> Checkup<'a> {
         })
     }
 
-    /// A plateau over the second half of the history, well above the best constant answer.
-    fn plateau(
-        &self,
-        history: &History,
-        gradient_norm: f64,
-        checked: usize,
-        stuck_units: bool,
-    ) -> Option<Finding> {
+    /// A loss stuck over the second half of the history, well above the best constant answer:
+    /// a [`Finding::Plateau`] if the checkup's own steps of gradient descent cannot lower it
+    /// either, else [`Finding::SlowProgress`].
+    fn stuck(&self, history: &History, stuck: &Stuck) -> Option<Finding> {
         let losses = history.losses();
         let n = losses.len();
         let window = (n / 2).max(PLATEAU_EPOCHS);
@@ -575,27 +588,139 @@ impl<'a> Checkup<'a> {
         }
         let tail = &losses[n - window..];
         let (lo, hi) = extremes(tail);
-        let size = tail.iter().map(|l| l.abs()).sum::<f64>() / window as f64;
-        if tail[hi] - tail[lo] > PLATEAU * size {
+        // Each term divided first: a sum of losses near f64::MAX would overflow to inf.
+        let size: f64 = tail.iter().map(|l| l.abs() / window as f64).sum();
+        if tail[hi] - tail[lo] > PLATEAU * size || stuck.mean_loss <= 0.5 * stuck.constant {
             return None;
         }
-        let params: Vec<Value<'_>> = self
-            .model
-            .parameters()
-            .into_iter()
-            .map(Value::constant)
-            .collect();
-        let mean_loss = self.mean_of_loss(&params).data();
-        let constant = self.constant_loss();
-        (mean_loss > 0.5 * constant).then(|| Finding::Plateau {
-            since: n - window,
-            last_epoch: n - 1,
-            loss: losses[n - 1],
-            mean_loss,
-            constant,
-            gradient_norm,
-            checked,
-            stuck_units,
+        let (since, last_epoch, loss) = (n - window, n - 1, losses[n - 1]);
+        // The probe moves the loss the gradients were checked on: the objective if given.
+        let before = self.loss_and_gradient(&self.model.parameters()).0;
+        let probed = self.probe_parameters();
+        let after = self.loss_and_gradient(&probed).0;
+        if after <= before - PROBE_DROP * before.abs() {
+            return Some(Finding::SlowProgress {
+                since,
+                last_epoch,
+                loss,
+                mean_loss: stuck.mean_loss,
+                constant: stuck.constant,
+                probe_loss: self.mean_loss_at(&probed),
+            });
+        }
+        Some(Finding::Plateau {
+            since,
+            last_epoch,
+            loss,
+            mean_loss: stuck.mean_loss,
+            constant: stuck.constant,
+            gradient_norm: stuck.gradient_norm,
+            checked: stuck.checked,
+            stuck_units: stuck.stuck_units,
+        })
+    }
+
+    /// The parameters after [`PROBE_STEPS`] steps of gradient descent from the model's: each
+    /// step starts at twice the last one's length (the first moves the parameters by 1) and
+    /// halves until the loss falls. Stops early where no step lowers it.
+    fn probe_parameters(&self) -> Vec<f64> {
+        let mut params = self.model.parameters();
+        let (mut loss, mut grad) = self.loss_and_gradient(&params);
+        let mut rate = 1.0 / norm(grad.iter().copied());
+        for _ in 0..PROBE_STEPS {
+            if !(rate.is_finite() && loss.is_finite()) {
+                break;
+            }
+            rate *= 2.0;
+            let mut stepped = None;
+            for _ in 0..60 {
+                let trial: Vec<f64> = params
+                    .iter()
+                    .zip(&grad)
+                    .map(|(p, g)| p - rate * g)
+                    .collect();
+                let (l, g) = self.loss_and_gradient(&trial);
+                if l < loss {
+                    stepped = Some((trial, l, g));
+                    break;
+                }
+                rate /= 2.0;
+            }
+            let Some((trial, l, g)) = stepped else { break };
+            (params, loss, grad) = (trial, l, g);
+        }
+        params
+    }
+
+    /// The loss at `params` and its gradient, on a tape of the checkup's own.
+    fn loss_and_gradient(&self, params: &[f64]) -> (f64, Vec<f64>) {
+        let tape = Tape::new();
+        let vars = tape.vars(params);
+        let loss = self.loss_at(&vars);
+        (loss.data(), loss.backward().wrt_all(&vars))
+    }
+
+    /// The mean [`Loss`] over the samples at the model's parameters.
+    fn mean_loss_now(&self) -> f64 {
+        self.mean_loss_at(&self.model.parameters())
+    }
+
+    /// The mean [`Loss`] over the samples at `params`.
+    fn mean_loss_at(&self, params: &[f64]) -> f64 {
+        let params: Vec<Value<'_>> = params.iter().map(|&p| Value::constant(p)).collect();
+        self.mean_of_loss(&params).data()
+    }
+
+    /// The first sample whose loss is not finite at the model's parameters, and how many.
+    fn sample_loss_not_finite(&self) -> Option<Finding> {
+        let nout = self.model.nout();
+        let mut found: Option<Finding> = None;
+        let mut count = 0;
+        for (row, (x, ys)) in self
+            .inputs
+            .iter()
+            .zip(self.labels.chunks_exact(nout))
+            .enumerate()
+        {
+            let outputs = self
+                .model
+                .predict(x)
+                .expect("run checked the sizes and that every output is finite");
+            let bad = outputs.iter().zip(ys).find_map(|(&o, &y)| {
+                let value = self.loss.apply(Value::constant(o), y).data();
+                (!value.is_finite()).then_some((o, y, value))
+            });
+            if let Some((output, label, value)) = bad {
+                count += 1;
+                found.get_or_insert(Finding::SampleLossNotFinite {
+                    row,
+                    output,
+                    label,
+                    value,
+                    count: 0,
+                });
+            }
+        }
+        if let Some(Finding::SampleLossNotFinite { count: c, .. }) = &mut found {
+            *c = count;
+        }
+        found
+    }
+
+    /// The first loss above [`HUGE_LOSS`], with the largest input, label and weight.
+    fn huge_loss(&self, history: &History) -> Option<Finding> {
+        let (epoch, &loss) = history
+            .losses()
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.abs() > HUGE_LOSS)?;
+        let largest = |xs: &mut dyn Iterator<Item = f64>| xs.map(f64::abs).fold(0.0, f64::max);
+        Some(Finding::HugeLoss {
+            epoch,
+            loss,
+            input: largest(&mut self.inputs.iter().flat_map(|x| x.iter().copied())),
+            label: largest(&mut self.labels.iter().copied()),
+            weight: largest(&mut self.model.parameters().into_iter()),
         })
     }
 
@@ -621,6 +746,27 @@ impl<'a> Checkup<'a> {
             })
             .fold(f64::INFINITY, f64::min)
     }
+}
+
+/// What the checkup knows when it judges a stuck loss.
+struct Stuck {
+    mean_loss: f64,
+    constant: f64,
+    gradient_norm: f64,
+    checked: usize,
+    stuck_units: bool,
+}
+
+/// NaN or infinite losses in the history (when no rise explains them).
+fn loss_not_finite(history: &History) -> Option<Finding> {
+    let losses = history.losses();
+    let (epoch, &value) = losses.iter().enumerate().find(|(_, l)| !l.is_finite())?;
+    Some(Finding::LossNotFinite {
+        epoch,
+        value,
+        count: losses.iter().filter(|l| !l.is_finite()).count(),
+        epochs: losses.len(),
+    })
 }
 
 /// Per layer, per unit: on how many samples it is saturated, and on how many it is nonzero.

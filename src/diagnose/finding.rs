@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{SATURATION, UPDATE_RATIO_RULE};
+use super::{HUGE_LOSS, PROBE_DROP, PROBE_STEPS, SATURATION, UPDATE_RATIO_RULE};
 use crate::loss::Loss;
 use crate::nn::Activation;
 
@@ -95,7 +95,7 @@ pub enum Finding {
         /// The last loss.
         now: f64,
         /// For each layer, the largest update/weight ratio of the updates since `best_epoch`
-        /// (empty if the history recorded no updates).
+        /// (empty if the history holds no updates).
         update_ratios: Vec<f64>,
     },
     /// Tanh or sigmoid units of a hidden layer that sit near their limits (see
@@ -143,14 +143,74 @@ pub enum Finding {
         /// The loss's slope along it, by central differences.
         numeric: f64,
     },
-    /// The loss has stopped moving, no better than half of what always answering one constant
-    /// would cost, while the gradients are right.
-    Plateau {
+    /// Losses of the run that are NaN or infinite, and not a rise from a finite loss (that is a
+    /// [`LossRising`](Finding::LossRising)).
+    LossNotFinite {
+        /// The first epoch whose loss is not finite.
+        epoch: usize,
+        /// Its loss.
+        value: f64,
+        /// How many epochs' losses are not finite.
+        count: usize,
+        /// How many epochs were recorded.
+        epochs: usize,
+    },
+    /// At the model's parameters, the loss on a sample is NaN or infinite though its input and
+    /// label are finite numbers the loss takes: the output and the label are too far apart.
+    SampleLossNotFinite {
+        /// The first such sample's position.
+        row: usize,
+        /// The network's output on it (its first output that gives a non-finite loss).
+        output: f64,
+        /// The label of that output.
+        label: f64,
+        /// The loss.
+        value: f64,
+        /// How many samples' losses are not finite.
+        count: usize,
+    },
+    /// A loss of the run above [`HUGE_LOSS`](super::HUGE_LOSS), with what could be out of
+    /// scale.
+    HugeLoss {
+        /// The first epoch whose loss is that large.
+        epoch: usize,
+        /// Its loss.
+        loss: f64,
+        /// The largest input, in absolute value.
+        input: f64,
+        /// The largest label, in absolute value.
+        label: f64,
+        /// The model's largest parameter, in absolute value.
+        weight: f64,
+    },
+    /// The loss has barely moved (as for a [`Plateau`](Finding::Plateau)) while the gradients
+    /// are right, but it was not at a floor: the checkup's own
+    /// [`PROBE_STEPS`](super::PROBE_STEPS) steps of gradient descent lower it by
+    /// [`PROBE_DROP`](super::PROBE_DROP) or more. The run's steps were too small or too few.
+    SlowProgress {
         /// The first epoch of the stretch judged.
         since: usize,
         /// The last epoch.
         last_epoch: usize,
         /// The loss at the last epoch, as recorded.
+        loss: f64,
+        /// The model's mean loss now, computed with the [`Loss`] on every sample.
+        mean_loss: f64,
+        /// The mean loss of the best constant answer.
+        constant: f64,
+        /// The mean loss after the checkup's own steps.
+        probe_loss: f64,
+    },
+    /// The loss has stopped moving, no better than half of what always answering one constant
+    /// would cost, while the gradients are right and the checkup's own
+    /// [`PROBE_STEPS`](super::PROBE_STEPS) steps of gradient descent lower it by less than
+    /// [`PROBE_DROP`](super::PROBE_DROP): it is at a floor.
+    Plateau {
+        /// The first epoch of the stretch judged.
+        since: usize,
+        /// The last epoch.
+        last_epoch: usize,
+        /// The loss at the last epoch, as the history holds it.
         loss: f64,
         /// The model's mean loss now, computed with the [`Loss`] on every sample.
         mean_loss: f64,
@@ -167,6 +227,14 @@ pub enum Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl Finding {
+    /// The text of the finding; `gradients_wrong` when the same diagnosis found wrong
+    /// gradients, which are then the cause a rise is blamed on (not the learning rate).
+    fn write(&self, f: &mut fmt::Formatter<'_>, gradients_wrong: bool) -> fmt::Result {
         match self {
             Finding::NonFiniteInput { row, input, value } => write!(
                 f,
@@ -243,8 +311,16 @@ impl fmt::Display for Finding {
                 write!(
                     f,
                     "The loss went up: from {best:.4} at epoch {best_epoch} to {now:.4} at epoch \
-                     {last_epoch}, and it has not come back down. Is the learning rate too high?"
+                     {last_epoch}, and it has not come back down."
                 )?;
+                if gradients_wrong {
+                    f.write_str(
+                        " The wrong gradients above are the cause: a step along a wrong \
+                         gradient can climb the loss whatever the learning rate.",
+                    )?;
+                } else {
+                    f.write_str(" Is the learning rate too high?")?;
+                }
                 if !update_ratios.is_empty() {
                     let per_layer: Vec<String> = update_ratios
                         .iter()
@@ -253,12 +329,17 @@ impl fmt::Display for Finding {
                         .collect();
                     write!(
                         f,
-                        " The largest update/weight ratio per layer since epoch {best_epoch}: {}. \
-                         A rule of thumb (Karpathy) is about {UPDATE_RATIO_RULE:.0e} per step; \
-                         far above it, each step throws the weights around instead of nudging \
-                         them.",
+                        " The largest update/weight ratio per layer since epoch {best_epoch}: {}.",
                         per_layer.join(", ")
                     )?;
+                    if !gradients_wrong {
+                        write!(
+                            f,
+                            " A rule of thumb (Karpathy) is about {UPDATE_RATIO_RULE:.0e} per \
+                             step; far above it, each step throws the weights around instead of \
+                             nudging them."
+                        )?;
+                    }
                 }
                 Ok(())
             }
@@ -336,6 +417,88 @@ impl fmt::Display for Finding {
                  instead of descending it: fix the backward pass (check it with \
                  check_gradients) before tuning the learning rate."
             ),
+            Finding::LossNotFinite {
+                epoch,
+                value,
+                count,
+                epochs,
+            } => {
+                if *count == *epochs {
+                    write!(
+                        f,
+                        "The loss is {value} at every one of the {epochs} epochs recorded: the \
+                         loop never computed a number, so it learned nothing."
+                    )?;
+                } else if *epoch == 0 {
+                    write!(
+                        f,
+                        "The loss is {value} from the first epoch on ({count} of the {epochs} \
+                         epochs recorded are not finite)."
+                    )?;
+                } else {
+                    write!(
+                        f,
+                        "The loss became {value} at epoch {epoch} ({count} of the {epochs} \
+                         epochs recorded are not finite)."
+                    )?;
+                }
+                f.write_str(
+                    " Print the loss of one batch, sample by sample: a label or an output the \
+                     loss cannot take, a division by zero, the ln of 0 or a sum that overflowed \
+                     (weights grown huge, a learning rate too high?) are the usual causes.",
+                )
+            }
+            Finding::SampleLossNotFinite {
+                row,
+                output,
+                label,
+                value,
+                count,
+            } => write!(
+                f,
+                "At the model's parameters, the loss on sample {row} is {value}{} (output {}, \
+                 label {}): the output and the label are too far apart for an f64 to hold the \
+                 loss. Scale the labels and the inputs to about [-1, 1].",
+                and_more(*count),
+                number(*output),
+                number(*label)
+            ),
+            Finding::HugeLoss {
+                epoch,
+                loss,
+                input,
+                label,
+                weight,
+            } => write!(
+                f,
+                "The loss is {loss:.1e} at epoch {epoch}, astronomically large (above \
+                 {HUGE_LOSS:.1e}, where squaring it overflows): the outputs are some {:.0e} or \
+                 more away from the labels. The largest input is {}, the largest label {} and \
+                 the largest weight {}: scale inputs and labels far above 1 to about [-1, 1]; \
+                 weights grow that large when the learning rate is too high.",
+                loss.sqrt(),
+                number(*input),
+                number(*label),
+                number(*weight)
+            ),
+            Finding::SlowProgress {
+                since,
+                last_epoch,
+                loss,
+                mean_loss,
+                constant,
+                probe_loss,
+            } => write!(
+                f,
+                "The loss has barely moved from epoch {since} to {last_epoch} (it is {loss:.4}), \
+                 and the model's mean loss, {mean_loss:.4}, is {} what giving every sample the \
+                 same answer costs ({constant:.4}). But it is not stuck: {PROBE_STEPS} steps of \
+                 gradient descent from where the run stopped, each as long as lowers the loss, \
+                 take it to {probe_loss:.4}. The run's steps were too small or too few: raise \
+                 the learning rate, train for more epochs, or take smaller batches (more steps \
+                 per epoch).",
+                compared(*mean_loss, *constant)
+            ),
             Finding::Plateau {
                 since,
                 last_epoch,
@@ -348,12 +511,15 @@ impl fmt::Display for Finding {
             } => {
                 write!(
                     f,
-                    "The loss has stayed at {loss:.4} from epoch {since} to {last_epoch}. The \
-                     model's mean loss, {mean_loss:.4}, is still more than half of {constant:.4}, \
-                     what giving every sample the same answer costs; the gradient's norm is {}, \
-                     and the gradients are right (check_gradients passed on all {checked} \
-                     parameters): ",
-                    norm_text(*gradient_norm)
+                    "The loss has stayed at {loss:.4} from epoch {since} to {last_epoch}, and \
+                     the model's mean loss, {mean_loss:.4}, is {} what giving every sample the \
+                     same answer costs ({constant:.4}). The gradients are right \
+                     (check_gradients passed on all {checked} parameters; their norm is {}), \
+                     and {PROBE_STEPS} steps of gradient descent from here lower the loss by \
+                     less than {:.0}%: ",
+                    compared(*mean_loss, *constant),
+                    norm_text(*gradient_norm),
+                    100.0 * PROBE_DROP
                 )?;
                 if *stuck_units {
                     f.write_str(
@@ -363,14 +529,21 @@ impl fmt::Display for Finding {
                     )
                 } else {
                     f.write_str(
-                        "training has stalled. The network may not be able to represent this \
-                         data (try another architecture, or another way of encoding the \
-                         inputs), or this is a plateau that more epochs or a larger learning \
-                         rate would leave.",
+                        "the loss is at a floor. The network may not be able to represent this \
+                         data: try another architecture, or another way of encoding the inputs.",
                     )
                 }
             }
         }
+    }
+}
+
+/// How a mean loss compares with the constant answer's: `no better than`, or `71% of`.
+fn compared(mean_loss: f64, constant: f64) -> String {
+    if mean_loss >= 0.99 * constant {
+        "no better than".to_string()
+    } else {
+        format!("{:.0}% of", 100.0 * mean_loss / constant)
     }
 }
 
@@ -396,6 +569,21 @@ fn units_text(part: usize, whole: usize) -> String {
 fn norm_text(x: f64) -> String {
     if x == 0.0 {
         "0".to_string()
+    } else {
+        format!("{x:.1e}")
+    }
+}
+
+/// A number for the reader: `0`, `-1.5`, `0.0312`, or `1.2e154` when very large or small.
+fn number(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() || (1e-3..1e6).contains(&x.abs()) {
+        let text = format!("{x:.4}");
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        if x.is_finite() {
+            text.to_string()
+        } else {
+            x.to_string()
+        }
     } else {
         format!("{x:.1e}")
     }
@@ -430,7 +618,9 @@ fn ratio_text(big: f64, small: f64) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// What a [`Checkup`](super::Checkup) found: its [`Finding`]s, causes before what they did
-/// (the data; wrong gradients; a rising loss; the units; uneven gradients; a plateau).
+/// (the data; wrong gradients; a rising, non-finite or huge loss; the units; uneven
+/// gradients; a stuck loss). When the gradients are wrong, a rise is blamed on them, not on
+/// the learning rate.
 /// `Display` prints each as a paragraph, or one line saying nothing was found.
 ///
 /// ```
@@ -486,10 +676,19 @@ impl fmt::Display for Diagnosis {
             1 => writeln!(f, "Diagnosis: 1 finding")?,
             n => writeln!(f, "Diagnosis: {n} findings")?,
         }
+        let gradients_wrong = self
+            .findings
+            .iter()
+            .any(|f| matches!(f, Finding::WrongGradients { .. }));
         for finding in &self.findings {
+            let text = InDiagnosis {
+                finding,
+                gradients_wrong,
+            }
+            .to_string();
             // Wrapped for a terminal: "- " before the first line, two spaces before the rest.
             let mut line = String::from("-");
-            for word in finding.to_string().split(' ') {
+            for word in text.split(' ') {
                 if line.chars().count() + 1 + word.chars().count() > WIDTH && line.len() > 2 {
                     writeln!(f, "{line}")?;
                     line = String::from(" ");
@@ -500,6 +699,18 @@ impl fmt::Display for Diagnosis {
             writeln!(f, "{line}")?;
         }
         Ok(())
+    }
+}
+
+/// A finding as a diagnosis prints it, knowing the other findings.
+struct InDiagnosis<'a> {
+    finding: &'a Finding,
+    gradients_wrong: bool,
+}
+
+impl fmt::Display for InDiagnosis<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.finding.write(f, self.gradients_wrong)
     }
 }
 

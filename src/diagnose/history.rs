@@ -6,9 +6,9 @@ use crate::nn::{Mlp, Module};
 /// training an epoch is one step) and, per update, how far each layer's parameters moved
 /// relative to their size ([`update_ratio`]).
 ///
-/// Record the loss with [`record_loss`](History::record_loss) and each update with
-/// [`record_update`](History::record_update) (or, for a network written by hand,
-/// [`record_update_ratios`](History::record_update_ratios)).
+/// Add the loss with [`push_loss`](History::push_loss) and each update with
+/// [`push_update`](History::push_update) (or, for a network written by hand,
+/// [`push_update_ratios`](History::push_update_ratios)).
 ///
 /// ```
 /// use tapegrad::diagnose::History;
@@ -18,11 +18,11 @@ use crate::nn::{Mlp, Module};
 /// let n = Neuron::from_parts(vec![3.0, 4.0], 0.0, Activation::Linear);
 /// let mut model = Mlp::from_layers(vec![Layer::from_neurons(vec![n])?])?;
 /// let mut history = History::new();
-/// history.record_loss(1.0);
+/// history.push_loss(1.0);
 /// let before = model.parameters();
 /// model.set_parameters(&[3.0, 4.05, 0.0])?; // an optimizer step would do this
-/// history.record_update(&model, &before);
-/// history.record_loss(0.9);
+/// history.push_update(&model, &before);
+/// history.push_loss(0.9);
 /// assert_eq!(history.losses(), &[1.0, 0.9]);
 /// assert!((history.update_ratios()[0][0] - 0.01).abs() < 1e-12); // |Δ| 0.05 over |w| 5
 /// # Ok(())
@@ -31,7 +31,7 @@ use crate::nn::{Mlp, Module};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct History {
     losses: Vec<f64>,
-    /// For each loss, how many updates had been recorded when it was.
+    /// For each loss, how many updates had been pushed when it was.
     updates_at: Vec<usize>,
     /// Per update, per layer: ‖Δθ‖ / ‖θ‖.
     ratios: Vec<Vec<f64>>,
@@ -53,10 +53,10 @@ impl History {
     ///
     /// ```
     /// let mut h = tapegrad::diagnose::History::new();
-    /// h.record_loss(0.7);
+    /// h.push_loss(0.7);
     /// assert_eq!(h.losses(), &[0.7]);
     /// ```
-    pub fn record_loss(&mut self, loss: f64) {
+    pub fn push_loss(&mut self, loss: f64) {
         self.losses.push(loss);
         self.updates_at.push(self.ratios.len());
     }
@@ -78,18 +78,18 @@ impl History {
     /// let before = model.parameters();
     /// model.set_parameters(&[2.0, 1.0, 1.0, 1.0])?;
     /// let mut history = History::new();
-    /// history.record_update(&model, &before);
+    /// history.push_update(&model, &before);
     /// assert_eq!(history.update_ratios()[0], vec![1.0 / 2f64.sqrt(), 0.0]);
     /// # Ok(())
     /// # }
     /// ```
     #[track_caller]
-    pub fn record_update(&mut self, model: &Mlp, before: &[f64]) {
+    pub fn push_update(&mut self, model: &Mlp, before: &[f64]) {
         let after = model.parameters();
         assert_eq!(
             before.len(),
             after.len(),
-            "History::record_update: `before` holds {} numbers but the model has {} parameters",
+            "History::push_update: `before` holds {} numbers but the model has {} parameters",
             before.len(),
             after.len()
         );
@@ -110,14 +110,14 @@ impl History {
     /// use tapegrad::diagnose::{History, update_ratio};
     ///
     /// let mut h = History::new();
-    /// h.record_update_ratios(vec![update_ratio(&[1.0, 0.0], &[1.0, 0.5]), 0.0]);
+    /// h.push_update_ratios(vec![update_ratio(&[1.0, 0.0], &[1.0, 0.5]), 0.0]);
     /// assert_eq!(h.update_ratios(), &[vec![0.5, 0.0]]);
     /// ```
-    pub fn record_update_ratios(&mut self, per_layer: Vec<f64>) {
+    pub fn push_update_ratios(&mut self, per_layer: Vec<f64>) {
         self.ratios.push(per_layer);
     }
 
-    /// The recorded losses, one per epoch.
+    /// The losses pushed, one per epoch.
     ///
     /// ```
     /// assert!(tapegrad::diagnose::History::new().losses().is_empty());
@@ -127,7 +127,7 @@ impl History {
         &self.losses
     }
 
-    /// The recorded updates: for each, the update/weight ratio per layer.
+    /// The updates pushed: for each, the update/weight ratio per layer.
     ///
     /// ```
     /// assert!(tapegrad::diagnose::History::new().update_ratios().is_empty());
@@ -138,7 +138,7 @@ impl History {
     }
 
     /// The largest update/weight ratio per layer over the updates made after the loss of
-    /// epoch `epoch` was recorded.
+    /// epoch `epoch` was pushed.
     pub(super) fn largest_ratios_since(&self, epoch: usize) -> Vec<f64> {
         let first = self
             .updates_at

@@ -112,9 +112,18 @@ where
     } = *options;
     check_grid("decision_boundary_svg", size, cells, &bounds);
     let side = f64::from(size);
+    let picture_width = 50.0 + side + LEGEND_WIDTH;
+    let mut header = String::new();
+    let title_below = svg_title(
+        &mut header,
+        picture_width / 2.0,
+        25.0,
+        title,
+        picture_width - 16.0,
+    );
     let frame = Frame {
         left: 50.0,
-        top: 40.0,
+        top: 40.0 + title_below,
         width: side,
         height: side,
     };
@@ -131,7 +140,7 @@ where
         frame.left + side + LEGEND_WIDTH,
         frame.top + side + 60.0,
     );
-    svg_title(&mut out, frame.left + side / 2.0, 25.0, title);
+    out.push_str(&header);
     let _ = writeln!(
         out,
         "<defs><clipPath id=\"plot-area\"><rect x=\"{}\" y=\"{}\" width=\"{s}\" height=\"{s}\"/>\

@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{Frame, check_grid, escape, num, shade, svg_open, svg_title};
+use super::svg::{Frame, check_grid, escape, num, shade, svg_open, svg_title, text_width, wrap};
 use super::{Bounds, cell_centre};
 use crate::Error;
-use crate::nn::{Layer, Mlp};
+use crate::nn::{Forward, Layer, Mlp};
 
 /// Size, resolution and view of each small map in [`network_maps_svg`].
 ///
@@ -132,29 +132,8 @@ where
     }
 
     let side = f64::from(size);
-    let (label_width, gap, row_height) = (120.0, 12.0, side + 34.0);
-    let widest = values.iter().map(Vec::len).max().unwrap_or(0) as f64;
-    let mut out = String::new();
-    let width = label_width + widest * (side + gap) + 8.0;
-    svg_open(
-        &mut out,
-        width.max(260.0),
-        62.0 + row_height * values.len() as f64,
-    );
-    svg_title(&mut out, width.max(260.0) / 2.0, 25.0, title);
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"44\" text-anchor=\"middle\" fill=\"#555555\">orange -1, grey 0, \
-         blue +1: each map is one value over [{}, {}] × [{}, {}] (inputs scaled to ±1)</text>",
-        num(width.max(260.0) / 2.0),
-        num(bounds.x_min),
-        num(bounds.x_max),
-        num(bounds.y_min),
-        num(bounds.y_max)
-    );
-    for (r, row) in values.iter().enumerate() {
-        let top = 62.0 + row_height * r as f64;
-        let name = match r {
+    let names: Vec<String> = (0..values.len())
+        .map(|r| match r {
             0 => "inputs".to_string(),
             r if r == layers.len() => format!("output: {}", layer_activation(&layers[r - 1])),
             r => format!(
@@ -162,33 +141,80 @@ where
                 layers[r - 1].nout(),
                 layer_activation(&layers[r - 1])
             ),
-        };
+        })
+        .collect();
+    let caption = |r: usize, k: usize| {
+        if r == 0 {
+            inputs[k].to_string()
+        } else {
+            format!("neuron {}", k + 1)
+        }
+    };
+    // Room for the longest row name on the left, and for the widest caption under each map.
+    let label_width = names
+        .iter()
+        .map(|n| text_width(n, 12.0) + 16.0)
+        .fold(120.0, f64::max);
+    let column = values
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| (0..row.len()).map(move |k| (r, k)))
+        .map(|(r, k)| text_width(&caption(r, k), 11.0))
+        .fold(side, f64::max);
+    let (gap, row_height) = (12.0, side + 34.0);
+    let widest = values.iter().map(Vec::len).max().unwrap_or(0) as f64;
+    let width = (label_width + widest * (column + gap) + 8.0).max(260.0);
+    let subtitle = format!(
+        "orange -1, grey 0, blue +1: each map is one value over [{}, {}] × [{}, {}] (inputs \
+         scaled to ±1)",
+        num(bounds.x_min),
+        num(bounds.x_max),
+        num(bounds.y_min),
+        num(bounds.y_max)
+    );
+    let subtitle = wrap(&subtitle, width - 16.0, 12.0);
+    let mut header = String::new();
+    let title_below = svg_title(&mut header, width / 2.0, 25.0, title, width - 16.0);
+    let first_row = 48.0 + title_below + 16.0 * subtitle.len() as f64;
+    let mut out = String::new();
+    svg_open(
+        &mut out,
+        width,
+        first_row + row_height * values.len() as f64,
+    );
+    out.push_str(&header);
+    for (k, line) in subtitle.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555555\">{}</text>",
+            num(width / 2.0),
+            num(44.0 + title_below + 16.0 * k as f64),
+            escape(line)
+        );
+    }
+    for (r, row) in values.iter().enumerate() {
+        let top = first_row + row_height * r as f64;
         let _ = writeln!(
             out,
             "<text x=\"8\" y=\"{}\">{}</text>",
             num(top + side / 2.0 + 4.0),
-            escape(&name)
+            escape(&names[r])
         );
         for (k, unit) in row.iter().enumerate() {
             let frame = Frame {
-                left: label_width + k as f64 * (side + gap),
+                left: label_width + k as f64 * (column + gap) + (column - side) / 2.0,
                 top,
                 width: side,
                 height: side,
             };
             shade(&mut out, &frame, cells, |col, row| unit[row * cells + col]);
             frame.draw_box(&mut out);
-            let caption = if r == 0 {
-                inputs[k].to_string()
-            } else {
-                format!("neuron {}", k + 1)
-            };
             let _ = writeln!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"11\">{}</text>",
                 num(frame.left + side / 2.0),
                 num(top + side + 14.0),
-                escape(&caption)
+                escape(&caption(r, k))
             );
         }
     }

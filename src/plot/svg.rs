@@ -100,14 +100,49 @@ pub(super) fn svg_open(out: &mut String, width: f64, height: f64) {
     );
 }
 
-pub(super) fn svg_title(out: &mut String, x: f64, y: f64, title: &str) {
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"16\">{}</text>",
-        num(x),
-        num(y),
-        escape(title)
-    );
+/// About how wide `text` is at `font_size` px in the pictures' sans-serif font: 0.6 em a
+/// character, a little more than its average letter or digit, so that text measured with it
+/// fits.
+pub(super) fn text_width(text: &str, font_size: f64) -> f64 {
+    0.6 * font_size * text.chars().count() as f64
+}
+
+/// The title, centred at `x` with its first line's baseline at `y`, broken into lines of at
+/// most `room` px: at 16 px, or 12 px if that takes more than two lines. Returns how much
+/// lower than one line of 16 px its last line ends, for the picture to make room.
+pub(super) fn svg_title(out: &mut String, x: f64, y: f64, title: &str, room: f64) -> f64 {
+    let mut size = 16.0;
+    let mut lines = wrap(title, room, size);
+    if lines.len() > 2 {
+        size = 12.0;
+        lines = wrap(title, room, size);
+    }
+    for (k, line) in lines.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"{size}\">{}</text>",
+            num(x),
+            num(y + 1.2 * size * k as f64),
+            escape(line)
+        );
+    }
+    1.2 * size * lines.len() as f64 - 1.2 * 16.0
+}
+
+/// `text` broken at spaces into lines of at most `room` px at `font_size` (a word longer
+/// than that on a line of its own).
+pub(super) fn wrap(text: &str, room: f64, font_size: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if text_width(&format!("{line} {word}"), font_size) <= room => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// The frame of a plot area with ticks and labels along the bottom and left edges.

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use crate::tape::{Edge, Fold, Node, Op, Tape};
+use super::tape::{Edge, Fold, Node, Op, Tape};
 
 /// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
 ///

@@ -7,8 +7,8 @@
 use std::fmt;
 use std::ops::Index;
 
-use crate::tape::{Graph, Tape};
-use crate::value::Value;
+use super::tape::{Graph, Tape};
+use super::value::Value;
 
 /// The gradient of one output with respect to every value recorded before it on its tape.
 ///
@@ -70,6 +70,7 @@ impl Gradients {
     /// ```
     #[must_use]
     #[track_caller]
+    #[doc(alias = "grad")]
     pub fn wrt(&self, v: Value<'_>) -> f64 {
         self.slot(v, "Gradients::wrt").copied().unwrap_or(0.0)
     }
@@ -144,41 +145,32 @@ impl Index<Value<'_>> for Gradients {
 
 /// The reverse sweep: sets `grads` to d(`nodes[out]`)/d(node) for every node up to `out`.
 ///
-/// By the tape's invariant (inputs come before their node: see `tape.rs`), when the loop
-/// reaches a node, every node that uses it has already passed it its share, and its gradient
-/// is complete. Each node then passes `local × gradient` on to each of its inputs, *adding*
-/// to what they hold: a value used twice receives two contributions.
+/// By the engine's invariant (inputs come before their node: see [`engine`](super)), when
+/// the loop reaches a node, every node that uses it has already passed it its share, and its
+/// gradient is complete. Each node then passes `local × gradient` on to each of its inputs,
+/// *adding* to what they hold (`grads[input] += local * grad`): a value used twice receives two
+/// contributions.
 ///
 /// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
 /// the output can never turn `0 × ∞` into NaN in an input that does.
 fn sweep(graph: &Graph, out: usize, grads: &mut Vec<f64>) {
     grads.clear();
     grads.resize(out + 1, 0.0);
+    grads[out] = 1.0;
     // Nodes 0 to `out` and their gradients, as slices of that length: the compiler then knows
     // that indexing them by i stays in bounds.
     let (nodes, grads) = (&graph.nodes[..=out], &mut grads[..=out]);
     // The edges of nodes 0 to i: node i's come last, and are split off as the loop goes down.
     let mut edges = &graph.edges[..graph.edges_end(out)];
-    // `grad` is node i's gradient. Node i - 1's running sum is kept in `grad_below` rather
-    // than stored and loaded straight back: in a chain, that round trip would cost every step.
-    let mut grad = 1.0;
     for i in (0..=out).rev() {
         let (rest, own) = edges.split_at(nodes[i].first_edge as usize);
         edges = rest;
-        grads[i] = grad;
-        let below = i.wrapping_sub(1); // node i - 1; for node 0, an index no edge has
-        let mut grad_below = grads.get(below).copied().unwrap_or(0.0);
+        let grad = grads[i];
         if grad != 0.0 {
             for edge in own {
-                let input = edge.input as usize;
-                if input == below {
-                    grad_below += edge.local * grad;
-                } else {
-                    grads[input] += edge.local * grad;
-                }
+                grads[edge.input as usize] += edge.local * grad;
             }
         }
-        grad = grad_below;
     }
 }
 
@@ -202,6 +194,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(g1, g2); // never doubled
     /// ```
     #[must_use]
+    #[doc(alias = "zero_grad")]
     pub fn backward(self) -> Gradients {
         let mut g = Gradients::new();
         if let Some(t) = self.tape() {

@@ -67,7 +67,7 @@
 //! decimal that parses back to the same bits. The last line holds the 64-bit FNV-1a hash, in
 //! hexadecimal, of every byte before it: a file cut short has no `end` line, and a changed
 //! byte changes the hash. (To change a weight, load the model, change it with
-//! [`Module::set_parameters`](crate::nn::Module::set_parameters) and save it again.)
+//! [`Module::set_parameters`] and save it again.)
 //!
 //! # safetensors: the PyTorch mapping
 //!
@@ -106,22 +106,20 @@
 //! chapter [taking your network further](crate::tutorial::taking_your_network_further)
 //! loads a file in PyTorch and brings it back.
 
+mod native;
+mod safetensors;
+
 use std::path::Path;
 
-use safetensors::tensor::TensorView;
-use safetensors::{Dtype as StDtype, SafeTensors};
-
 use crate::error::Error;
-use crate::nn::{Activation, CustomActivation, Layer, Mlp, Neuron};
+use crate::nn::{Activation, CustomActivation, Forward, Layer, Mlp, Module, Neuron};
+use native::MAGIC;
 
-/// The first word of a native file.
-const MAGIC: &str = "tapegrad-mlp";
+pub use safetensors::pytorch_sequential;
+
 /// The version of the native format and of the safetensors metadata that this code writes,
 /// and the newest it reads.
 const VERSION: u32 = 1;
-const KEY_VERSION: &str = "tapegrad.version";
-const KEY_SIZES: &str = "tapegrad.sizes";
-const KEY_ACTIVATIONS: &str = "tapegrad.activations";
 
 /// The number type of a safetensors file's tensors. `Display` gives `f64` and `f32`.
 ///
@@ -138,15 +136,6 @@ pub enum Dtype {
     /// `f32` (PyTorch's default `torch.float32`): half the size, each number rounded to the
     /// nearest `f32` (about 7 significant digits).
     F32,
-}
-
-impl Dtype {
-    fn safetensors(self) -> StDtype {
-        match self {
-            Dtype::F64 => StDtype::F64,
-            Dtype::F32 => StDtype::F32,
-        }
-    }
 }
 
 /// `f64` or `f32`.
@@ -269,7 +258,7 @@ pub fn load(path: impl AsRef<Path>) -> Result<Mlp, Error> {
 /// one has another architecture.
 ///
 /// ```
-/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::nn::{Activation, Forward, Layer, Mlp, Neuron};
 /// use tapegrad::save::{self, Format};
 ///
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -301,8 +290,8 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
     if mine != saved {
         return Err(Error::ArchitectureMismatch { model: mine, saved });
     }
-    *model = loaded;
-    Ok(())
+    // Same architecture, so the same names: a strict load that cannot fail on them.
+    model.load_named_parameters(&loaded.named_parameters())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,8 +336,8 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
 pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
     check_finite(model)?;
     match format {
-        Format::Native => Ok(native_text(model).into_bytes()),
-        Format::Safetensors(dtype) => safetensors_bytes(model, dtype),
+        Format::Native => Ok(native::text(model).into_bytes()),
+        Format::Safetensors(dtype) => safetensors::to_bytes(model, dtype),
     }
 }
 
@@ -377,9 +366,9 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, Error> {
     let result = if bytes.starts_with(MAGIC.as_bytes()) {
         std::str::from_utf8(bytes)
             .map_err(|e| format!("corrupted: not UTF-8 text ({e})"))
-            .and_then(parse_native)
+            .and_then(native::parse)
     } else if bytes.get(8) == Some(&b'{') {
-        parse_safetensors(bytes)
+        safetensors::parse(bytes)
     } else if bytes.is_empty() {
         Err("the file is empty".to_string())
     } else if MAGIC.as_bytes().starts_with(bytes) {
@@ -391,42 +380,6 @@ pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, Error> {
         ))
     };
     result.map_err(Error::ModelFile)
-}
-
-/// The PyTorch module that holds a safetensors file of `model` (see the module docs' table),
-/// as Python source with `torch.nn` imported as `nn`.
-///
-/// # Errors
-/// [`Error::InvalidArgument`] naming the layer if its neurons mix activations or use a
-/// [custom](crate::nn::CustomActivation) one, which PyTorch does not know.
-///
-/// ```
-/// use rand::{SeedableRng, rngs::StdRng};
-/// use tapegrad::nn::{Activation::{Linear, Relu}, Init, Mlp};
-///
-/// let mut rng = StdRng::seed_from_u64(0);
-/// let model = Mlp::new(2, &[16, 16, 1], Relu, Linear, Init::Micrograd, &mut rng)?;
-/// assert_eq!(
-///     tapegrad::save::pytorch_sequential(&model)?,
-///     "nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 16), nn.ReLU(), \
-///      nn.Linear(16, 1))"
-/// );
-/// # Ok::<(), tapegrad::Error>(())
-/// ```
-pub fn pytorch_sequential(model: &Mlp) -> Result<String, Error> {
-    let mut modules = Vec::new();
-    for (i, layer) in model.layers().iter().enumerate() {
-        modules.push(format!("nn.Linear({}, {})", layer.nin(), layer.nout()));
-        let module = match layer_activation(layer, i)? {
-            Activation::Tanh => "nn.Tanh()",
-            Activation::Relu => "nn.ReLU()",
-            Activation::Sigmoid => "nn.Sigmoid()",
-            Activation::Linear => continue,
-            Activation::Custom(custom) => return Err(not_savable(&format!("layer{i}"), custom)),
-        };
-        modules.push(module.to_string());
-    }
-    Ok(format!("nn.Sequential({})", modules.join(", ")))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -548,360 +501,4 @@ fn parse_sizes<'a>(words: impl Iterator<Item = &'a str>) -> Result<Vec<usize>, S
         ));
     }
     Ok(sizes)
-}
-
-// ---------------------------------------------------------------------------------------------
-// The native format
-// ---------------------------------------------------------------------------------------------
-
-/// 64-bit FNV-1a: small, dependency-free, and changed by any single changed byte.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-fn native_text(model: &Mlp) -> String {
-    let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
-    let mut text = format!("{MAGIC} {VERSION}\nsizes {}\n", sizes.join(" "));
-    for (i, layer) in model.layers().iter().enumerate() {
-        for (j, n) in layer.neurons().iter().enumerate() {
-            let weights: Vec<String> = n.weights().iter().map(|w| format!("{w:?}")).collect();
-            text += &format!(
-                "{} {} w {} b {:?}\n",
-                neuron_name(i, j),
-                n.activation(),
-                weights.join(" "),
-                n.bias()
-            );
-        }
-    }
-    text += &format!("end {:016x}\n", fnv1a(text.as_bytes()));
-    text
-}
-
-fn parse_native(text: &str) -> Result<Mlp, String> {
-    // The version first: a newer format may lay out everything after it differently.
-    let Some((first, _)) = text.split_once('\n') else {
-        return Err("truncated: the file ends inside its first line".to_string());
-    };
-    let version = first.strip_prefix(MAGIC).unwrap_or_default().trim();
-    let version: u32 = version.parse().map_err(|_| {
-        format!("line 1: expected `{MAGIC} {VERSION}`, found `{first}` (a bad version)")
-    })?;
-    check_version(version)?;
-
-    let (body, end) = match text.rfind("\nend ") {
-        Some(at) => text.split_at(at + 1),
-        None => {
-            let lines = text.lines().count();
-            return Err(format!(
-                "truncated: no `end` line (the file stops in line {lines})"
-            ));
-        }
-    };
-    let Some(end) = end.strip_suffix('\n') else {
-        return Err(format!(
-            "truncated: the file ends inside its `end` line (`{end}`)"
-        ));
-    };
-    let stored = end
-        .strip_prefix("end ")
-        .and_then(|h| u64::from_str_radix(h, 16).ok().filter(|_| h.len() == 16));
-    let Some(stored) = stored else {
-        return Err(format!(
-            "corrupted: the last line should be `end` and 16 hexadecimal digits, found `{end}`"
-        ));
-    };
-    let computed = fnv1a(body.as_bytes());
-    if stored != computed {
-        return Err(format!(
-            "corrupted: the contents hash to {computed:016x}, not the {stored:016x} of the \
-             `end` line (the file was changed after it was saved)"
-        ));
-    }
-
-    let mut lines = body.lines().enumerate().skip(1).map(|(i, l)| (i + 1, l));
-    let sizes_line = lines.next().map(|(_, l)| l).unwrap_or_default();
-    let Some(sizes) = sizes_line.strip_prefix("sizes ") else {
-        return Err(format!(
-            "line 2: expected `sizes` and the widths, found `{sizes_line}`"
-        ));
-    };
-    let sizes = parse_sizes(sizes.split(' ')).map_err(|e| format!("line 2: {e}"))?;
-    let mut layers = Vec::new();
-    for (i, pair) in sizes.windows(2).enumerate() {
-        let (nin, nout) = (pair[0], pair[1]);
-        let mut neurons = Vec::new();
-        for j in 0..nout {
-            let name = neuron_name(i, j);
-            let Some((number, line)) = lines.next() else {
-                return Err(format!("{name} is missing: the sizes call for it"));
-            };
-            let neuron =
-                parse_neuron(line, &name, nin).map_err(|e| format!("line {number}: {e}"))?;
-            neurons.push(neuron);
-        }
-        layers.push(neurons);
-    }
-    if let Some((number, line)) = lines.next() {
-        return Err(format!(
-            "line {number}: `{line}` follows the last neuron the sizes call for"
-        ));
-    }
-    build(layers)
-}
-
-/// `{name} {activation} w {w0} … b {bias}` with `nin` weights.
-fn parse_neuron(line: &str, name: &str, nin: usize) -> Result<Neuron, String> {
-    let words: Vec<&str> = line.split(' ').collect();
-    if words.len() != nin.saturating_add(5)
-        || words[0] != name
-        || words[2] != "w"
-        || words[nin + 3] != "b"
-    {
-        return Err(format!(
-            "expected `{name} ACTIVATION w` and {nin} weights, then `b` and the bias; \
-             found `{line}`"
-        ));
-    }
-    let activation: Activation = words[1].parse().map_err(|e| format!("{name}: {e}"))?;
-    let number = |k: usize| {
-        let word = words[k + 3 + usize::from(k == nin)];
-        let x: f64 = word
-            .parse()
-            .map_err(|_| format!("{} is `{word}`, not a number", parameter_name(name, k, nin)))?;
-        finite(x, || parameter_name(name, k, nin))
-    };
-    let weights = (0..nin).map(number).collect::<Result<Vec<_>, _>>()?;
-    Ok(Neuron::from_parts(weights, number(nin)?, activation))
-}
-
-// ---------------------------------------------------------------------------------------------
-// safetensors
-// ---------------------------------------------------------------------------------------------
-
-/// The activation shared by every neuron of layer `i`, or an error naming the layer.
-fn layer_activation(layer: &Layer, i: usize) -> Result<Activation, Error> {
-    let act = layer.neurons()[0].activation();
-    match layer.neurons().iter().find(|n| n.activation() != act) {
-        None => Ok(act),
-        Some(other) => Err(Error::InvalidArgument(format!(
-            "layer {i} mixes {act} and {} neurons; an nn.Sequential applies one activation \
-             to a whole layer, so only the native format can save this model",
-            other.activation()
-        ))),
-    }
-}
-
-/// The `nn.Sequential` index of each layer's `nn.Linear`: an activation module takes the
-/// index after its layer, a linear layer has none.
-fn linear_indices(activations: &[Activation]) -> Vec<usize> {
-    let mut next = 0;
-    activations
-        .iter()
-        .map(|&a| {
-            let k = next;
-            next += if a == Activation::Linear { 1 } else { 2 };
-            k
-        })
-        .collect()
-}
-
-fn safetensors_bytes(model: &Mlp, dtype: Dtype) -> Result<Vec<u8>, Error> {
-    let activations = model
-        .layers()
-        .iter()
-        .enumerate()
-        .map(|(i, l)| layer_activation(l, i))
-        .collect::<Result<Vec<_>, _>>()?;
-    let encode = |x: f64, name: &dyn Fn() -> String| -> Result<Vec<u8>, Error> {
-        match dtype {
-            Dtype::F64 => Ok(x.to_le_bytes().to_vec()),
-            Dtype::F32 if (x as f32).is_finite() => Ok((x as f32).to_le_bytes().to_vec()),
-            Dtype::F32 => Err(Error::InvalidArgument(format!(
-                "cannot save {} = {x:e} as f32: it is beyond f32's range (about 3.4e38)",
-                name()
-            ))),
-        }
-    };
-    // (name, shape, bytes) of every tensor, in nn.Sequential order.
-    let mut tensors = Vec::new();
-    let indices = linear_indices(&activations);
-    for (i, (layer, &k)) in model.layers().iter().zip(&indices).enumerate() {
-        let (nin, nout) = (layer.nin(), layer.nout());
-        let (mut weight, mut bias) = (Vec::new(), Vec::new());
-        for (j, n) in layer.neurons().iter().enumerate() {
-            for (w_k, &w) in n.weights().iter().enumerate() {
-                weight.extend(encode(w, &|| parameter_name(&neuron_name(i, j), w_k, nin))?);
-            }
-            bias.extend(encode(n.bias(), &|| {
-                parameter_name(&neuron_name(i, j), nin, nin)
-            })?);
-        }
-        tensors.push((format!("{k}.weight"), vec![nout, nin], weight));
-        tensors.push((format!("{k}.bias"), vec![nout], bias));
-    }
-    let views = tensors
-        .iter()
-        .map(|(name, shape, data)| {
-            TensorView::new(dtype.safetensors(), shape.clone(), data).map(|v| (name, v))
-        })
-        .collect::<Result<Vec<_>, _>>();
-    let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
-    let names: Vec<&str> = activations.iter().map(|a| a.name()).collect();
-    // In sorted key order, as `sort_metadata` leaves them.
-    let metadata = [
-        (KEY_ACTIVATIONS, names.join(",")),
-        (KEY_SIZES, sizes.join(",")),
-        (KEY_VERSION, VERSION.to_string()),
-    ];
-    let map = Some(
-        metadata
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    );
-    let mut bytes = views
-        .and_then(|views| safetensors::serialize(views, map))
-        .map_err(|e| {
-            Error::InvalidArgument(format!("safetensors could not write the model: {e}"))
-        })?;
-    sort_metadata(&mut bytes, &metadata);
-    Ok(bytes)
-}
-
-/// safetensors writes the metadata in its hash map's order, which changes from run to run;
-/// rewriting the entries in sorted order, the same bytes rearranged, makes one model always
-/// give one file.
-fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
-    let entries: Vec<String> = sorted
-        .iter()
-        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
-        .collect();
-    let canonical = format!("{{\"__metadata__\":{{{}}}", entries.join(","));
-    // The header follows its 8-byte length and starts with the metadata; the keys and values
-    // need no escaping, so any order of the entries takes exactly as many bytes.
-    if let Some(header) = bytes.get_mut(8..8 + canonical.len()) {
-        if header.starts_with(b"{\"__metadata__\":{") && header.ends_with(b"}") {
-            header.copy_from_slice(canonical.as_bytes());
-        }
-    }
-}
-
-fn parse_safetensors(bytes: &[u8]) -> Result<Mlp, String> {
-    let file = SafeTensors::deserialize(bytes)
-        .map_err(|e| format!("truncated or corrupted safetensors file: {e}"))?;
-    let (_, header) = SafeTensors::read_metadata(bytes)
-        .map_err(|e| format!("truncated or corrupted safetensors file: {e}"))?;
-    let no_metadata = || {
-        format!(
-            "the safetensors header has no metadata (`__metadata__`): tapegrad needs \
-             `{KEY_VERSION}`, `{KEY_SIZES}` and `{KEY_ACTIVATIONS}` to rebuild the network \
-             (see the docs of tapegrad::save)"
-        )
-    };
-    let metadata = header.metadata().as_ref();
-    let get = |key: &str| -> Result<&str, String> {
-        metadata
-            .and_then(|m| m.get(key))
-            .map(String::as_str)
-            .ok_or_else(|| match metadata {
-                Some(_) => format!("the safetensors metadata has no `{key}`"),
-                None => no_metadata(),
-            })
-    };
-    let version = get(KEY_VERSION)?;
-    let version: u32 = version
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{KEY_VERSION}` is `{version}`, not a version number"))?;
-    check_version(version)?;
-    let sizes =
-        parse_sizes(get(KEY_SIZES)?.split(',')).map_err(|e| format!("`{KEY_SIZES}`: {e}"))?;
-    let activations = get(KEY_ACTIVATIONS)?
-        .split(',')
-        .map(str::parse::<Activation>)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("`{KEY_ACTIVATIONS}`: {e}"))?;
-    if activations.len() != sizes.len() - 1 {
-        return Err(format!(
-            "`{KEY_ACTIVATIONS}` names {} activations for the {} layers of `{KEY_SIZES}`",
-            activations.len(),
-            sizes.len() - 1
-        ));
-    }
-
-    let indices = linear_indices(&activations);
-    let mut expected = Vec::new();
-    let mut layers = Vec::new();
-    for (i, pair) in sizes.windows(2).enumerate() {
-        let (nin, nout, k) = (pair[0], pair[1], indices[i]);
-        let weight = read_tensor(&file, &format!("{k}.weight"), &[nout, nin], i)?;
-        let bias = read_tensor(&file, &format!("{k}.bias"), &[nout], i)?;
-        let neurons = weight
-            .chunks_exact(nin)
-            .zip(bias)
-            .map(|(w, b)| Neuron::from_parts(w.to_vec(), b, activations[i]))
-            .collect();
-        layers.push(neurons);
-        expected.extend([format!("{k}.weight"), format!("{k}.bias")]);
-    }
-    let mut unexpected: Vec<&str> = file
-        .names()
-        .into_iter()
-        .filter(|name| !expected.iter().any(|e| e == name))
-        .collect();
-    if !unexpected.is_empty() {
-        unexpected.sort_unstable();
-        return Err(format!(
-            "unexpected tensor(s) {}: `{KEY_SIZES}` calls for {} only",
-            unexpected.join(", "),
-            expected.join(", ")
-        ));
-    }
-    build(layers)
-}
-
-/// Tensor `name` of layer `layer` as `f64`s, checked for its shape, number type and values.
-fn read_tensor(
-    file: &SafeTensors<'_>,
-    name: &str,
-    shape: &[usize],
-    layer: usize,
-) -> Result<Vec<f64>, String> {
-    let tensor = file
-        .tensor(name)
-        .map_err(|_| format!("tensor `{name}` (layer {layer}'s) is missing"))?;
-    if tensor.shape() != shape {
-        return Err(format!(
-            "tensor `{name}` has shape {:?}, but `{KEY_SIZES}` makes layer {layer}'s {shape:?}",
-            tensor.shape()
-        ));
-    }
-    let numbers: Vec<f64> = match tensor.dtype() {
-        StDtype::F64 => tensor
-            .data()
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes(b.try_into().expect("chunks of 8")))
-            .collect(),
-        StDtype::F32 => tensor
-            .data()
-            .chunks_exact(4)
-            .map(|b| f64::from(f32::from_le_bytes(b.try_into().expect("chunks of 4"))))
-            .collect(),
-        other => {
-            return Err(format!(
-                "tensor `{name}` holds {other:?} numbers; tapegrad reads F64 and F32"
-            ));
-        }
-    };
-    for (at, &x) in numbers.iter().enumerate() {
-        let index = match shape {
-            [_, cols] => format!("[{}, {}]", at / cols, at % cols),
-            _ => format!("[{at}]"),
-        };
-        finite(x, || format!("`{name}`{index}"))?;
-    }
-    Ok(numbers)
 }

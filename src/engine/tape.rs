@@ -6,16 +6,15 @@
 //! rows: the nodes, and all their edges one after the other; node `i`'s edges run from its
 //! `first_edge` up to node `i + 1`'s. What that costs in memory: [`bytes_per_node`].
 //!
-//! **The invariant everything relies on:** a node's inputs always exist before the node
-//! itself, so creation order is a topological order. Backward is therefore one reverse loop
-//! over the nodes: no recursion, no visited set.
+//! Recording appends, and only appends: that is what keeps the engine's invariant (see
+//! [`engine`](super)).
 
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::value::Value;
+use super::value::Value;
 
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 

@@ -4,8 +4,8 @@
 use std::iter::{Product, Sum};
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::tape::{Graph, Node, Op, Tape};
-use crate::value::{Value, two_tapes};
+use super::tape::{Graph, Node, Op, Tape};
+use super::value::{Value, two_tapes};
 
 // `Value ∘ Value` and `Value ∘ f64` through one impl (an `f64` becomes a constant on no
 // tape), then `f64 ∘ Value` and the assign forms.

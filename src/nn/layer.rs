@@ -1,0 +1,255 @@
+//! A row of neurons reading the same inputs: [`Layer`].
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use rand::Rng;
+
+use super::{Activation, Forward, Init, Module, Neuron};
+use crate::error::vec_with_capacity;
+use crate::{Error, Value};
+
+/// A row of neurons that all read the same inputs; the output has one value per neuron.
+///
+/// Parameters in order: neuron 0's (weights then bias), neuron 1's, …; named
+/// `neuron0.w0`, …, `neuron0.b`, `neuron1.w0`, ….
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tapegrad::nn::{Activation, Forward, Init, Layer, Module};
+///
+/// let mut rng = StdRng::seed_from_u64(0);
+/// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+/// assert_eq!((layer.nin(), layer.nout(), layer.parameter_count()), (2, 3, 9));
+/// assert_eq!(layer.to_string(), "Layer of [TanhNeuron(2), TanhNeuron(2), TanhNeuron(2)]");
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Layer {
+    neurons: Vec<Neuron>,
+}
+
+impl Layer {
+    /// A layer of `nout` neurons with `nin` inputs each, drawn by `init` from `rng` neuron by
+    /// neuron (`fan_in = nin`, `fan_out = nout`).
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if `nin` or `nout` is 0; [`Error::InvalidArgument`] if the
+    /// layer does not fit in memory (the process is not aborted).
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(4, 2, Activation::Relu, Init::He, &mut rng)?;
+    /// assert_eq!(layer.neurons().len(), 2);
+    /// assert!(Layer::new(4, 0, Activation::Relu, Init::He, &mut rng).is_err());
+    /// let huge = Layer::new(2, 1 << 40, Activation::Relu, Init::He, &mut rng);
+    /// assert!(huge.unwrap_err().to_string().contains("1099511627776 neurons"));
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn new<R: Rng + ?Sized>(
+        nin: usize,
+        nout: usize,
+        activation: Activation,
+        init: Init,
+        rng: &mut R,
+    ) -> Result<Self, Error> {
+        if nin == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one input (nin was 0)".into(),
+            ));
+        }
+        if nout == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one neuron (nout was 0)".into(),
+            ));
+        }
+        let mut neurons = vec_with_capacity(nout, || format!("{nout} neurons of {nin} inputs"))?;
+        for _ in 0..nout {
+            neurons.push(Neuron::with_fan_out(nin, nout, activation, init, rng)?);
+        }
+        Ok(Layer { neurons })
+    }
+
+    /// A layer made of the given neurons.
+    ///
+    /// # Errors
+    /// [`Error::EmptyNetwork`] if there are no neurons or they take no inputs;
+    /// [`Error::InvalidArgument`] if they differ in their number of inputs.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Neuron};
+    ///
+    /// let a = Neuron::from_parts(vec![1.0, 2.0], 0.0, Activation::Tanh);
+    /// let b = Neuron::from_parts(vec![3.0, 4.0], 0.0, Activation::Linear);
+    /// let layer = Layer::from_neurons(vec![a, b])?;
+    /// assert_eq!(layer.to_string(), "Layer of [TanhNeuron(2), LinearNeuron(2)]");
+    /// let c = Neuron::from_parts(vec![1.0], 0.0, Activation::Tanh);
+    /// assert!(Layer::from_neurons(vec![layer.neurons()[0].clone(), c]).is_err());
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    pub fn from_neurons(neurons: Vec<Neuron>) -> Result<Self, Error> {
+        let Some(first) = neurons.first() else {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one neuron (none were given)".into(),
+            ));
+        };
+        let nin = first.nin();
+        if nin == 0 {
+            return Err(Error::EmptyNetwork(
+                "a layer needs at least one input (its neurons take none)".into(),
+            ));
+        }
+        if let Some((i, n)) = neurons.iter().enumerate().find(|(_, n)| n.nin() != nin) {
+            return Err(Error::InvalidArgument(format!(
+                "every neuron of a layer must take the same inputs: neuron 0 takes {nin}, \
+                 neuron {i} takes {}",
+                n.nin()
+            )));
+        }
+        Ok(Layer { neurons })
+    }
+
+    /// The neurons.
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Forward, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+    /// assert_eq!(layer.neurons()[2].nin(), 2);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn neurons(&self) -> &[Neuron] {
+        &self.neurons
+    }
+
+    /// The number of neurons (outputs).
+    ///
+    /// ```
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tapegrad::nn::{Activation, Init, Layer};
+    ///
+    /// let mut rng = StdRng::seed_from_u64(0);
+    /// let layer = Layer::new(2, 3, Activation::Tanh, Init::Micrograd, &mut rng)?;
+    /// assert_eq!(layer.nout(), 3);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn nout(&self) -> usize {
+        self.neurons.len()
+    }
+
+    /// The pass for `params` and `inputs` of the right lengths, into `out`: what
+    /// [`Forward::forward`] runs for a layer and for each layer of an [`Mlp`](super::Mlp). A
+    /// panic for values from two tapes names `what`, the function the caller called.
+    #[track_caller]
+    pub(super) fn forward_into<'t>(
+        &self,
+        what: &str,
+        params: &[Value<'t>],
+        inputs: &[Value<'t>],
+        out: &mut Vec<Value<'t>>,
+    ) {
+        // Every weighted sum first, in one go, then every activation.
+        out.clear();
+        crate::engine::ops::affine_rows(what, params, inputs, out);
+        for (y, neuron) in out.iter_mut().zip(&self.neurons) {
+            *y = neuron.activation().apply(*y);
+        }
+    }
+
+    pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+        for (i, n) in self.neurons.iter().enumerate() {
+            n.name_parameters(&format!("{prefix}neuron{i}."), out);
+        }
+    }
+}
+
+impl Module for Layer {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        for n in &self.neurons {
+            n.visit_parameters(f);
+        }
+    }
+
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        for n in &mut self.neurons {
+            n.visit_parameters_mut(f);
+        }
+    }
+
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        let mut out = IndexMap::with_capacity(self.parameter_count());
+        self.name_parameters("", &mut out);
+        out
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.nout() * (self.nin() + 1)
+    }
+}
+
+/// The layer on a tape: every neuron's weighted sum (one [`affine`](crate::affine) node
+/// each), then every activation; one output per neuron.
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Activation, Forward, Layer, Neuron}};
+///
+/// let neuron = Neuron::from_parts(vec![2.0], 1.0, Activation::Relu);
+/// let layer = Layer::from_neurons(vec![neuron])?;
+/// assert_eq!(layer.nin(), 1);
+/// assert_eq!(layer.predict(&[-3.0])?, vec![0.0]);
+/// # Ok::<(), tapegrad::Error>(())
+/// ```
+impl Forward for Layer {
+    fn nin(&self) -> usize {
+        self.neurons[0].nin()
+    }
+
+    #[track_caller]
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        let mut out = Vec::with_capacity(self.nout());
+        self.forward_into("Layer::forward", params, inputs, &mut out);
+        out
+    }
+}
+
+/// micrograd's repr: `Layer of [TanhNeuron(2), TanhNeuron(2)]`.
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_list(f, "Layer", &self.neurons)
+    }
+}
+
+impl fmt::Debug for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Layer");
+        d.field("nin", &self.nin()).field("nout", &self.nout());
+        let act = self.neurons[0].activation();
+        if self.neurons.iter().all(|n| n.activation() == act) {
+            d.field("activation", &act);
+        }
+        d.finish_non_exhaustive()
+    }
+}
+
+/// `{what} of [a, b, …]`, micrograd's repr of a layer or a network.
+pub(super) fn write_list<T: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    items: &[T],
+) -> fmt::Result {
+    write!(f, "{what} of [")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_str("]")
+}
