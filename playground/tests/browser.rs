@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tapegrad::loss;
-use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{Activation, Forward, Layer, Mlp, Module, Neuron};
 use tapegrad::{Tape, Value as TapeValue};
 use webdriver::{Browser, decode_base64, http};
 
