@@ -357,7 +357,11 @@ export class NetworkView {
     field.onkeydown = (key) => {
       if (key.key === "Escape") this.closeEditor();
     };
-    field.onblur = () => setTimeout(() => this.closeEditor(), 100);
+    // Close this editor on blur, never one opened since (a click on another edge).
+    field.onblur = () =>
+      setTimeout(() => {
+        if (this.editor === editor) this.closeEditor();
+      }, 100);
     this.hideTip();
     this.editor = editor;
     field.focus();

@@ -7,6 +7,13 @@ import { drawGraph } from "./graph.js";
 import { neuronName, num, signed } from "./format.js";
 import { html } from "./dom.js";
 
+/** What each loss computes for one point, as the learner can check it by hand ("mse" is the
+ * Playground's squared error, with its ½). */
+const LOSS_FORMULAS = {
+  mse: "½·(output − label)²",
+  bce: "binary cross-entropy",
+  hinge: "max(0, 1 − label·output)",
+};
 
 /** A table row: a name, then numbers already formatted (right-aligned). */
 function row(table, cells, className = "") {
@@ -77,7 +84,7 @@ export class SamplePanel {
     // 2. Loss.
     const loss = sample.loss ?? {};
     const lossBox = this.root.querySelector("#sample-loss");
-    lossBox.textContent = `${loss.name ?? "loss"} = ${num(loss.value, 6)}`;
+    lossBox.textContent = `${LOSS_FORMULAS[loss.name] ?? loss.name ?? "loss"} = ${num(loss.value, 6)}`;
     lossBox.dataset.value = loss.value;
 
     // 3. Backward, one tape node per step.
