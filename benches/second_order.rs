@@ -63,7 +63,7 @@ struct Buffers {
 }
 
 /// The network's mean squared error over the workload's points, recorded on `net`'s tape.
-fn mean_loss<'t>(net: &tapegrad::nn::Recorded<'t, Mlp>, w: &Workload) -> Value<'t> {
+fn mean_loss<'t>(net: &tapegrad::nn::Recorded<'t, '_, Mlp>, w: &Workload) -> Value<'t> {
     let losses: Vec<Value<'t>> =
         w.xs.iter()
             .zip(&w.ys)

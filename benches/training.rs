@@ -117,8 +117,9 @@ fn tapegrad_step(
     l
 }
 
-/// The loop written with `Module::record` (a copy of the model, a vector per pass, a vector
-/// of gradients), reusing its tape and gradient store: the taught loop before `batch_loss`.
+/// The loop written with `Module::record` (a vector of recorded parameters, vectors per pass,
+/// a vector of gradients), reusing its tape and gradient store: the taught loop before
+/// `batch_loss`.
 fn recorded_step(
     tape: &mut Tape,
     grads: &mut Gradients,

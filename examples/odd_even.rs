@@ -33,7 +33,9 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{odd_even_bits, odd_even_range};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
+use tapegrad::nn::{
+    Activation, BatchGradients, Forward, Init, Layer, Mlp, Module, Neuron, batch_loss,
+};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
 use tapegrad::{GradCheckReport, Tape, Value, check_gradients};
@@ -69,10 +71,10 @@ fn numbers(range: RangeInclusive<u64>, scale: f64) -> Vec<Sample> {
         .collect()
 }
 
-/// Full-batch training for `epochs` steps: each step records the parameters on a tape,
-/// averages `loss` over every sample, runs backward and lets `opt` update the model. Returns
-/// the history for the diagnosis: the mean loss before each step and after the last one
-/// (`epochs + 1` numbers), and every update.
+/// Full-batch training for `epochs` steps, by the loop every example writes: `batch_loss`
+/// averages `loss` over every sample and runs backward, `check_loss` stops on a NaN or
+/// infinite loss, and `opt` updates the model. Returns the history for the diagnosis: the mean
+/// loss before each step and after the last one (`epochs + 1` numbers), and every update.
 fn fit(
     model: &mut Mlp,
     data: &[Sample],
@@ -80,20 +82,19 @@ fn fit(
     opt: &mut dyn Optimizer,
     epochs: usize,
 ) -> Result<History, tapegrad::Error> {
-    let mut tape = Tape::new();
+    let mut grads = BatchGradients::new();
     let mut history = History::new();
     for epoch in 0..=epochs {
-        tape.clear();
-        let net = model.record(&tape);
-        let mut losses = Vec::with_capacity(data.len());
-        for (x, y) in data {
-            losses.push(loss.apply(net.forward_f64(x)?[0], *y));
-        }
-        let mean = loss::mean(&losses)?;
-        check_loss(epoch, mean.data())?;
-        history.push_loss(mean.data());
+        let mean = batch_loss(
+            model,
+            data,
+            |out, (_, y)| loss.apply(out[0], *y),
+            1,
+            &mut grads,
+        )?;
+        check_loss(epoch, mean)?;
+        history.push_loss(mean);
         if epoch < epochs {
-            let grads = net.gradients(&mean.backward());
             let before = model.parameters();
             opt.step(model, &grads)?;
             history.push_update(model, &before);

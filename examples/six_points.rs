@@ -24,10 +24,10 @@ use rand::{SeedableRng, rngs::StdRng};
 use tapegrad::datasets::{Point, six_points};
 use tapegrad::diagnose::{Checkup, Diagnosis, History};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, Forward, Init, Mlp, Module};
+use tapegrad::nn::{Activation, BatchGradients, Forward, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::plot::sparkline_fit;
-use tapegrad::{GradCheckReport, Tape, Value, check_gradients};
+use tapegrad::{GradCheckReport, Value, check_gradients};
 
 /// Gradient descent's learning rate.
 const LEARNING_RATE: f64 = 0.5;
@@ -66,23 +66,30 @@ fn six_loss<'t>(
     loss::sum_of_squares(&preds, &labels)
 }
 
-/// Trains a copy of `start` with plain gradient descent for [`STEPS`] steps. Returns the model
-/// and its history: the loss before each step and after the last (`STEPS + 1` numbers), and
-/// every update.
+/// Trains a copy of `start` with plain gradient descent for [`STEPS`] steps, by the loop every
+/// example writes: `batch_loss`, `check_loss` (a NaN or infinite loss stops it), the step.
+/// Returns the model and its history: the loss before each step and after the last
+/// (`STEPS + 1` numbers), and every update.
 fn train_six(start: &Mlp) -> Result<(Mlp, History), tapegrad::Error> {
     let points = six_points();
+    let n = points.len() as f64;
     let mut model = start.clone();
     let mut opt = Sgd::new(LEARNING_RATE);
-    let mut tape = Tape::new();
+    let mut grads = BatchGradients::new();
     let mut history = History::new();
     for step in 0..=STEPS {
-        tape.clear();
-        let net = model.record(&tape);
-        let l = six_loss(&model, net.params(), &points)?;
-        check_loss(step, l.data())?;
-        history.push_loss(l.data());
+        // batch_loss averages over the points; n times each point's (p − label)² makes the
+        // mean micrograd's sum, `six_loss`.
+        let l = batch_loss(
+            &model,
+            &points,
+            |out, p| n * loss::mse(out[0], p.label),
+            1,
+            &mut grads,
+        )?;
+        check_loss(step, l)?;
+        history.push_loss(l);
         if step < STEPS {
-            let grads = net.gradients(&l.backward());
             let before = model.parameters();
             opt.step(&mut model, &grads)?;
             history.push_update(&model, &before);

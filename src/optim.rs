@@ -1,35 +1,33 @@
 //! Optimizers ([`Sgd`], [`Adam`]) and learning-rate schedules ([`Constant`], [`LinearDecay`]).
 //!
 //! An optimizer takes a model (anything implementing [`Module`]) and its gradients in
-//! parameter order (from [`Recorded::gradients`](crate::nn::Recorded::gradients)) and updates
+//! parameter order (from [`batch_loss`](crate::nn::batch_loss) or
+//! [`Recorded::gradients`](crate::nn::Recorded::gradients)) and updates
 //! the parameters in place. It checks the gradients and the update **before** touching any
 //! parameter: a wrong length, a NaN/infinite gradient, or an update that would make a
 //! parameter or the optimizer's state NaN/infinite is an error and leaves the model unchanged.
 //!
-//! The training loop stays plain: forward, loss, backward, update.
+//! The training loop stays plain: [`batch_loss`](crate::nn::batch_loss) runs forward, the
+//! loss and backward, [`check_loss`] stops on a NaN or infinite loss, and the optimizer
+//! steps.
 //!
 //! ```
 //! use rand::{SeedableRng, rngs::StdRng};
-//! use tapegrad::{Tape, loss};
-//! use tapegrad::nn::{Activation, Init, Module, Neuron};
+//! use tapegrad::loss;
+//! use tapegrad::nn::{Activation, BatchGradients, Init, Neuron, batch_loss};
 //! use tapegrad::optim::{Adam, Optimizer, check_loss};
 //!
 //! # fn main() -> Result<(), tapegrad::Error> {
 //! // Fit y = 2x - 1 with one linear neuron.
 //! let mut rng = StdRng::seed_from_u64(3);
 //! let mut model = Neuron::new(1, Activation::Linear, Init::Micrograd, &mut rng);
+//! let data: Vec<(f64, f64)> = [-1.0, 0.0, 1.0, 2.0].map(|x| (x, 2.0 * x - 1.0)).to_vec();
 //! let mut opt = Adam::new(0.1);
-//! let mut tape = Tape::new();
-//! for step in 0..300 {
-//!     tape.clear();
-//!     let net = model.record(&tape);
-//!     let mut losses = Vec::new();
-//!     for x in [-1.0, 0.0, 1.0, 2.0] {
-//!         losses.push(loss::half_squared_error(net.forward_f64(&[x])?[0], 2.0 * x - 1.0));
-//!     }
-//!     let loss = loss::mean(&losses)?;
-//!     check_loss(step, loss.data())?;
-//!     opt.step(&mut model, &net.gradients(&loss.backward()))?;
+//! let mut grads = BatchGradients::new();
+//! for _ in 0..300 {
+//!     let loss = batch_loss(&model, &data, |out, p| loss::half_squared_error(out[0], p.1), 1, &mut grads)?;
+//!     check_loss(opt.step_count(), loss)?;
+//!     opt.step(&mut model, &grads)?;
 //! }
 //! assert!((model.weights()[0] - 2.0).abs() < 1e-2);
 //! assert!((model.bias() + 1.0).abs() < 1e-2);

@@ -75,9 +75,9 @@ pub mod helpers {
     //! [`nn::accuracy`](crate::nn::accuracy).)
 
     use crate::datasets::Point;
-    use crate::nn::{Mlp, Module};
+    use crate::nn::{BatchGradients, Mlp, batch_loss};
     use crate::optim::{Optimizer, Sgd, check_loss};
-    use crate::{Error, Tape, loss};
+    use crate::{Error, loss};
 
     /// Trains `model` on `points` for `epochs` passes, in batches of `batch` points (in
     /// order, the last one possibly smaller), with plain gradient descent at learning rate
@@ -115,24 +115,20 @@ pub mod helpers {
         epochs: usize,
     ) -> Result<Vec<f64>, Error> {
         let mut opt = Sgd::new(lr);
-        let mut tape = Tape::new();
+        let mut grads = BatchGradients::new();
         let mut losses = Vec::new();
         for _epoch in 0..epochs {
             for chunk in points.chunks(batch) {
-                tape.clear();
-                let net = model.record(&tape);
-                let mut per_point = Vec::with_capacity(chunk.len());
-                for p in chunk {
-                    per_point.push(loss::half_squared_error(
-                        net.forward_f64(&p.inputs())?[0],
-                        p.label,
-                    ));
-                }
-                let loss = loss::mean(&per_point)?;
-                check_loss(losses.len(), loss.data())?;
-                let grads = net.gradients(&loss.backward());
+                let loss = batch_loss(
+                    model,
+                    chunk,
+                    |out, p| loss::half_squared_error(out[0], p.label),
+                    1,
+                    &mut grads,
+                )?;
+                check_loss(opt.step_count(), loss)?;
                 opt.step(model, &grads)?;
-                losses.push(loss.data());
+                losses.push(loss);
             }
         }
         Ok(losses)

@@ -1,7 +1,8 @@
 //! Allocations in a training loop, counted: a loop that reuses its tape and its `Gradients`
 //! store allocates nothing after its first step, nor does the taught loop (`nn::batch_loss`
-//! on one thread, the optimizer's step), and the counter sees the allocations of a loop that
-//! does not.
+//! on one thread, the optimizer's step); recording a model (`Module::record`) allocates one
+//! vector, whatever the model's size; and the counter sees the allocations of a loop that does
+//! not.
 
 #[path = "common/plain_loop.rs"]
 mod plain_loop;
@@ -11,7 +12,7 @@ use std::cell::Cell;
 
 use plain_loop::{plain, workload};
 use tapegrad::loss::{self, Loss};
-use tapegrad::nn::{Activation, BatchGradients, Mlp, batch_loss};
+use tapegrad::nn::{Activation, BatchGradients, Mlp, Module, batch_loss};
 use tapegrad::optim::{Adam, Optimizer, Sgd, check_loss};
 use tapegrad::{Error, Gradients, Tape};
 
@@ -153,6 +154,20 @@ fn the_taught_loop_allocates_nothing_after_the_first_step() {
             assert_eq!(count, 0, "{hidden}");
             assert!(last < first, "{hidden}: {first} → {last}");
         }
+    }
+}
+
+#[test]
+fn recording_a_model_allocates_one_vector_whatever_its_size() {
+    for (widths, parameters) in [(&[16, 16, 1][..], 337), (&[64, 64, 1], 4417)] {
+        let (_, _, model) = workload(widths, 10, Activation::Relu);
+        let mut tape = Tape::new();
+        drop(model.record(&tape)); // sizes the tape
+        tape.clear();
+        let (net, count) = allocations_during(|| model.record(&tape));
+        // The vector of recorded parameters; nothing of the model is copied.
+        assert_eq!((net.params().len(), count), (parameters, 1), "{widths:?}");
+        assert!(std::ptr::eq(net.model(), &model));
     }
 }
 

@@ -106,26 +106,20 @@ impl Diagnosis {
     /// use tapegrad::datasets::{self, Playground};
     /// use tapegrad::diagnose::{Diagnosis, Finding};
     /// use tapegrad::loss::{self, Loss};
-    /// use tapegrad::nn::{Activation::Tanh, Mlp, Module};
-    /// use tapegrad::optim::{Optimizer, Sgd};
+    /// use tapegrad::nn::{Activation::Tanh, BatchGradients, Mlp, batch_loss};
+    /// use tapegrad::optim::{Optimizer, Sgd, check_loss};
     /// use tapegrad::rand::{SeedableRng, rngs::StdRng};
-    /// use tapegrad::Tape;
     ///
     /// let data = datasets::playground(Playground::Circle, 200, 0.0, &mut StdRng::seed_from_u64(1))?;
     /// let mut model = Mlp::builder(2).hidden(&[4], Tanh).output(1, Tanh).seed(1).build()?;
     /// let mut opt = Sgd::new(10.0); // far too large a learning rate
-    /// let mut tape = Tape::new();
+    /// let mut grads = BatchGradients::new();
     /// let mut losses = Vec::new(); // the mean loss of each epoch, as a loop prints it
     /// for _epoch in 0..20 {
-    ///     tape.clear();
-    ///     let net = model.record(&tape);
-    ///     let mut each = Vec::new();
-    ///     for p in &data.train {
-    ///         each.push(loss::half_squared_error(net.forward_f64(&p.inputs())?[0], p.label));
-    ///     }
-    ///     let mean = loss::mean(&each)?;
-    ///     losses.push(mean.data());
-    ///     opt.step(&mut model, &net.gradients(&mean.backward()))?;
+    ///     let loss = batch_loss(&model, &data.train, |out, p| loss::half_squared_error(out[0], p.label), 1, &mut grads)?;
+    ///     check_loss(opt.step_count(), loss)?;
+    ///     losses.push(loss);
+    ///     opt.step(&mut model, &grads)?;
     /// }
     ///
     /// let diagnosis = Diagnosis::of(&model, &data.train, Loss::HalfSquaredError, &losses)?;

@@ -6,6 +6,7 @@ use std::ops::Range;
 use indexmap::IndexMap;
 use rand::Rng;
 
+use super::children::{Children, Named};
 use super::{Activation, Forward, Init, Module, Neuron};
 use crate::error::vec_with_capacity;
 use crate::{Error, Value};
@@ -164,31 +165,33 @@ impl Layer {
             *y = neuron.activation().apply(*y);
         }
     }
+}
 
-    pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
-        for (i, n) in self.neurons.iter().enumerate() {
-            n.name_parameters(&neuron_prefix(prefix, i), out);
-        }
+/// A layer's parameters are its neurons'.
+impl Children for Layer {
+    type Child = Neuron;
+    const CHILD: &'static str = "neuron";
+
+    fn children(&self) -> &[Neuron] {
+        &self.neurons
+    }
+
+    fn children_mut(&mut self) -> &mut [Neuron] {
+        &mut self.neurons
     }
 }
 
 impl Module for Layer {
     fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
-        for n in &self.neurons {
-            n.visit_parameters(f);
-        }
+        self.visit(f);
     }
 
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
-        for n in &mut self.neurons {
-            n.visit_parameters_mut(f);
-        }
+        self.visit_mut(f);
     }
 
     fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
-        self.name_parameters("", &mut out);
-        out
+        self.names()
     }
 
     fn parameter_count(&self) -> usize {
@@ -253,13 +256,13 @@ impl fmt::Debug for Layer {
     }
 }
 
-/// `{what} of [a, b, …]`, micrograd's repr of a layer or a network.
 /// The prefix of neuron `j`'s parameter names after the layer's own `prefix`:
 /// `{prefix}neuron{j}.`, as [`Module::named_parameters`] gives them.
 pub(crate) fn neuron_prefix(prefix: &str, j: usize) -> String {
-    format!("{prefix}neuron{j}.")
+    Layer::child_prefix(prefix, j)
 }
 
+/// `{what} of [a, b, …]`, micrograd's repr of a layer or a network.
 pub(super) fn write_list<T: fmt::Display>(
     f: &mut fmt::Formatter<'_>,
     what: &str,

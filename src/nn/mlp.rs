@@ -5,6 +5,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use rand::Rng;
 
+use super::children::{Children, Named};
 use super::layer::write_list;
 use super::{Activation, Forward, Init, Layer, Module};
 use crate::{Error, Value};
@@ -202,29 +203,35 @@ impl Mlp {
     }
 }
 
+/// A network's parameters are its layers'.
+impl Children for Mlp {
+    type Child = Layer;
+    const CHILD: &'static str = "layer";
+
+    fn children(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    fn children_mut(&mut self) -> &mut [Layer] {
+        &mut self.layers
+    }
+}
+
 impl Module for Mlp {
     fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
-        for l in &self.layers {
-            l.visit_parameters(f);
-        }
+        self.visit(f);
     }
 
     fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
-        for l in &mut self.layers {
-            l.visit_parameters_mut(f);
-        }
+        self.visit_mut(f);
     }
 
     fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
-        for (i, l) in self.layers.iter().enumerate() {
-            l.name_parameters(&layer_prefix(i), &mut out);
-        }
-        out
+        self.names()
     }
 
     fn parameter_count(&self) -> usize {
-        self.layers.iter().map(Layer::parameter_count).sum()
+        self.count()
     }
 }
 
@@ -308,5 +315,5 @@ impl fmt::Debug for Mlp {
 /// The prefix of layer `i`'s parameter names in an [`Mlp`]: `layer{i}.`, as
 /// [`Module::named_parameters`] gives them.
 pub(crate) fn layer_prefix(i: usize) -> String {
-    format!("layer{i}.")
+    Mlp::child_prefix("", i)
 }

@@ -71,6 +71,7 @@ mod accuracy;
 mod activation;
 mod batch;
 mod builder;
+mod children;
 mod init;
 mod layer;
 mod mlp;

@@ -15,8 +15,7 @@ use crate::{Error, Gradients, Tape, Value};
 /// The trait is object safe, so optimizers take `&mut dyn Module`.
 ///
 /// To make your own model, implement the three required methods (keeping the order
-/// consistent), and [`Forward`] and `Clone` to use [`record`](Module::record)'s `forward`
-/// (the recording keeps a copy of the model).
+/// consistent), and [`Forward`] to use [`record`](Module::record)'s `forward`.
 ///
 /// ```
 /// use tapegrad::nn::{Activation, Module, Neuron};
@@ -218,10 +217,11 @@ pub trait Module {
         Ok(())
     }
 
-    /// Records every parameter on `tape` as a [`Tape::var`], in order, and binds them to a
-    /// copy of the model: the start of a training step. The result runs the forward pass and
-    /// reads the parameters' gradients; it borrows the tape, not the model, so the model can
-    /// be updated while it is alive. No labels are attached (they allocate); see
+    /// Records every parameter on `tape` as a [`Tape::var`], in order, and binds them to the
+    /// model: the start of a training step. The result runs the forward pass and reads the
+    /// parameters' gradients. It borrows the model (nothing of the model is copied: one
+    /// vector holds the recorded parameters), so read the gradients before the update
+    /// changes the model. No labels are attached (they allocate); see
     /// [`record_labeled`](Module::record_labeled).
     ///
     /// ```
@@ -235,14 +235,14 @@ pub trait Module {
     /// assert_eq!(net.gradients(&y.backward()), vec![3.0, 4.0, 1.0]);
     /// # Ok::<(), tapegrad::Error>(())
     /// ```
-    fn record<'t>(&self, tape: &'t Tape) -> Recorded<'t, Self>
+    fn record<'t>(&self, tape: &'t Tape) -> Recorded<'t, '_, Self>
     where
-        Self: Sized + Clone,
+        Self: Sized,
     {
         let mut params = Vec::with_capacity(self.parameter_count());
         self.visit_parameters(&mut |p| params.push(tape.var(p)));
         Recorded {
-            model: self.clone(),
+            model: self,
             tape,
             params,
         }
@@ -260,9 +260,9 @@ pub trait Module {
     /// let net = n.record_labeled(&tape);
     /// assert_eq!(net.params()[1].label().as_deref(), Some("b"));
     /// ```
-    fn record_labeled<'t>(&self, tape: &'t Tape) -> Recorded<'t, Self>
+    fn record_labeled<'t>(&self, tape: &'t Tape) -> Recorded<'t, '_, Self>
     where
-        Self: Sized + Clone,
+        Self: Sized,
     {
         let params = self
             .named_parameters()
@@ -270,7 +270,7 @@ pub trait Module {
             .map(|(name, p)| tape.var(*p).with_label(name))
             .collect();
         Recorded {
-            model: self.clone(),
+            model: self,
             tape,
             params,
         }
@@ -506,28 +506,40 @@ pub trait Forward: Module {
 /// A model with its parameters recorded on a tape, made by [`Module::record`]: one training
 /// step's view of the model.
 ///
-/// It borrows the tape and keeps its own copy of the model as recorded (the shape the
-/// forward pass follows, and the parameter values the tape holds), so it never borrows the
-/// model: the update can take the gradients straight from it, in one line.
+/// It borrows the tape and the model, and holds the recorded parameters (nothing of the
+/// model is copied). Read the gradients from it, then update the model: the update needs
+/// the model back, so it comes after the view's last use.
 ///
 /// ```
 /// use tapegrad::{Tape, loss};
-/// use tapegrad::nn::{Activation::{Linear, Tanh}, Forward, Mlp, Module};
+/// use tapegrad::nn::{Activation::{Linear, Tanh}, Mlp, Module};
 /// use tapegrad::optim::{Optimizer, Sgd};
 ///
 /// # fn main() -> Result<(), tapegrad::Error> {
 /// let mut model = Mlp::builder(2).hidden(&[4], Tanh).output(1, Linear).seed(3).build()?;
+/// let before = model.parameters();
 /// let mut opt = Sgd::new(0.1);
 /// let tape = Tape::new();
 /// let net = model.record(&tape);
 /// let loss = loss::half_squared_error(net.forward_f64(&[0.5, -1.0])?[0], 1.0);
-/// let grads = loss.backward();
-/// opt.step(&mut model, &net.gradients(&grads))?; // the model changes while `net` lives
-/// assert_ne!(model.parameters(), net.model().parameters());
-/// // `net` goes on describing the recorded step: its copy is the model before the update.
-/// assert_eq!(net.forward_f64(&[0.5, -1.0])?[0].data(), net.model().predict(&[0.5, -1.0])?[0]);
+/// let gradients = net.gradients(&loss.backward()); // the view's last use
+/// opt.step(&mut model, &gradients)?;
+/// assert_ne!(model.parameters(), before);
+/// assert!(loss.data() > 0.0); // values on the tape outlive the view
 /// # Ok(())
 /// # }
+/// ```
+///
+/// Updating the model in the same line as reading its gradients does not compile: the
+/// update borrows the model exclusively while the view still borrows it.
+///
+/// ```compile_fail,E0502
+/// # use tapegrad::{Tape, nn::{Activation, Module, Neuron}, optim::{Optimizer, Sgd}};
+/// let mut model = Neuron::from_parts(vec![2.0], 0.5, Activation::Linear);
+/// let tape = Tape::new();
+/// let net = model.record(&tape);
+/// let y = net.forward_f64(&[3.0]).unwrap()[0];
+/// Sgd::new(0.1).step(&mut model, &net.gradients(&y.backward())).unwrap(); // E0502
 /// ```
 ///
 /// ```
@@ -544,13 +556,13 @@ pub trait Forward: Module {
 /// assert_eq!(g.len(), 8);
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
-pub struct Recorded<'t, M> {
-    model: M,
+pub struct Recorded<'t, 'm, M> {
+    model: &'m M,
     tape: &'t Tape,
     params: Vec<Value<'t>>,
 }
 
-impl<M> fmt::Debug for Recorded<'_, M> {
+impl<M> fmt::Debug for Recorded<'_, '_, M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Recorded")
             .field("model", &std::any::type_name::<M>())
@@ -560,7 +572,7 @@ impl<M> fmt::Debug for Recorded<'_, M> {
     }
 }
 
-impl<'t, M> Recorded<'t, M> {
+impl<'t, 'm, M> Recorded<'t, 'm, M> {
     /// The recorded parameters, in parameter order.
     ///
     /// ```
@@ -575,7 +587,7 @@ impl<'t, M> Recorded<'t, M> {
         &self.params
     }
 
-    /// The model as it was recorded: a copy, with the parameter values the tape holds.
+    /// The model the parameters were recorded from.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::{Activation, Forward, Module, Neuron}};
@@ -585,8 +597,8 @@ impl<'t, M> Recorded<'t, M> {
     /// assert_eq!(n.record(&tape).model().nin(), 1);
     /// ```
     #[must_use]
-    pub fn model(&self) -> &M {
-        &self.model
+    pub fn model(&self) -> &'m M {
+        self.model
     }
 
     /// The tape the parameters are recorded on.
@@ -627,7 +639,7 @@ impl<'t, M> Recorded<'t, M> {
     }
 }
 
-impl<'t, M: Forward> Recorded<'t, M> {
+impl<'t, M: Forward> Recorded<'t, '_, M> {
     /// Runs the model on `inputs` with the recorded parameters.
     ///
     /// # Errors

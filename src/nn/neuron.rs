@@ -5,6 +5,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use rand::{Rng, RngExt};
 
+use super::children::Named;
 use super::{Activation, Forward, Init, Module};
 use crate::engine::ops::weighted_sum;
 use crate::error::vec_with_capacity;
@@ -153,13 +154,6 @@ impl Neuron {
     pub fn activation(&self) -> Activation {
         self.activation
     }
-
-    pub(super) fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
-        let nin = self.nin();
-        for (k, p) in self.weights.iter().chain([&self.bias]).enumerate() {
-            out.insert(parameter_name(prefix, k, nin), *p);
-        }
-    }
 }
 
 /// The name of parameter `k` of a neuron of `nin` inputs, after `prefix`: `{prefix}w{k}` for a
@@ -189,13 +183,21 @@ impl Module for Neuron {
     }
 
     fn named_parameters(&self) -> IndexMap<String, f64> {
-        let mut out = IndexMap::with_capacity(self.parameter_count());
-        self.name_parameters("", &mut out);
-        out
+        self.names()
     }
 
     fn parameter_count(&self) -> usize {
         self.weights.len() + 1
+    }
+}
+
+/// A neuron names its own parameters: `w0`, …, `b`.
+impl Named for Neuron {
+    fn name_parameters(&self, prefix: &str, out: &mut IndexMap<String, f64>) {
+        let nin = self.nin();
+        for (k, p) in self.weights.iter().chain([&self.bias]).enumerate() {
+            out.insert(parameter_name(prefix, k, nin), *p);
+        }
     }
 }
 
