@@ -9,7 +9,7 @@
 import { css } from "./colors.js";
 import { paintMap } from "./heatmap.js";
 import { FEATURES, MAX_LAYERS, MAX_NEURONS } from "./state.js";
-import { neuronName, num, parameterName, signed } from "./format.js";
+import { decodeMap, neuronName, num, parameterName, parseNumber, signed } from "./format.js";
 import { html, svgNode } from "./dom.js";
 
 const NODE = 40;
@@ -48,6 +48,17 @@ function featureMap(id) {
 
 
 
+/**
+ * What the tooltip's "last update" is: the change the last optimizer step made to the weight.
+ * Its gradient was taken at the weight before that step, so it is not quite the ∂L/∂w shown.
+ */
+function updateCaption(optimizer, lr) {
+  const rate = Number.isFinite(lr) ? num(lr) : "lr";
+  if (optimizer === "momentum") return `Last update: what the last momentum step changed this weight by (\u2212${rate} \u00d7 its velocity, a decaying sum of its gradients).`;
+  if (optimizer === "adam") return `Last update: what the last Adam step changed this weight by (at most about ${rate} either way).`;
+  return `Last update: what the last SGD step changed this weight by, \u2212${rate} \u00d7 its gradient then (taken before the step, at the old weight).`;
+}
+
 export class NetworkView {
   /**
    * `root` is an empty positioned box. `intents` has `toggleFeature(id)`, `setHidden(list)`,
@@ -76,6 +87,8 @@ export class NetworkView {
   setSettings(settings) {
     this.features = settings.features ?? [];
     this.hidden = settings.hidden ?? [];
+    this.optimizer = settings.optimizer;
+    this.lr = settings.lr;
     if (this.frame) {
       this.build(this.frame, true);
       this.paint(this.frame);
@@ -205,11 +218,19 @@ export class NetworkView {
           const sourceY = y(l === 0 ? inputPosition.get(i) : i) + NODE / 2;
           const middle = (sourceX + targetX) / 2;
           const d = `M${sourceX},${sourceY} C${middle},${sourceY} ${middle},${targetY} ${targetX},${targetY}`;
+          // Both paths carry where the edge runs, so tests and tools can address either.
+          const where = {
+            layer: l,
+            neuron: n,
+            input: i,
+            from: l === 0 ? inputs[i] : neuronName(l - 1, i),
+            to: neuronName(l, n),
+            parameter: parameterName(l, n, i),
+          };
           const path = svgNode("path", { d, class: "edge" }, links);
-          path.dataset.layer = l;
-          path.dataset.neuron = n;
-          path.dataset.input = i;
+          Object.assign(path.dataset, where);
           const hit = svgNode("path", { d, class: "edge-hit" }, links);
+          Object.assign(hit.dataset, where);
           this.hook(hit, path, l, n, i);
           row.push(path);
         }
@@ -242,6 +263,7 @@ export class NetworkView {
         bias.dataset.layer = l;
         bias.dataset.neuron = n;
         bias.dataset.input = "bias";
+        bias.dataset.parameter = parameterName(l, n, null);
         this.hook(bias, bias, l, n, null);
         layerNodes.push({ node, canvas });
         layerBiases.push(bias);
@@ -295,6 +317,7 @@ export class NetworkView {
       html("td", "", tr, name);
       html("td", "number", tr, signed(value, 4));
     }
+    html("div", "tip-note", this.tooltip, updateCaption(this.optimizer, this.lr));
     html("div", "tip-hint", this.tooltip, "Click to edit.");
     this.moveTip(event);
     this.tooltip.hidden = false;
@@ -350,9 +373,9 @@ export class NetworkView {
     field.setAttribute("aria-label", input === null ? "new bias" : "new weight");
     editor.onsubmit = (submit) => {
       submit.preventDefault();
-      const value = Number(field.value.trim());
+      const value = parseNumber(field.value);
       this.closeEditor();
-      this.intents.editWeight(layer, neuron, input, field.value.trim() === "" ? NaN : value);
+      this.intents.editWeight(layer, neuron, input, value);
     };
     field.onkeydown = (key) => {
       if (key.key === "Escape") this.closeEditor();
@@ -418,7 +441,11 @@ export class NetworkView {
         }
         const cell = this.nodes[l]?.[n];
         if (cell) {
-          if (data.mapBytes) paintMap(cell.canvas, data.mapBytes, 24);
+          // Maps settle as training converges: one that did not change is not painted again.
+          if (typeof data.map === "string" && data.map !== cell.map) {
+            cell.map = data.map;
+            paintMap(cell.canvas, decodeMap(data.map), 24);
+          }
           cell.node.dataset.outputGrad = data.output_grad;
           if (gradients) {
             const share = largestNodeGrad > 0 ? Math.abs(data.output_grad) / largestNodeGrad : 0;
