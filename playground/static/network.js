@@ -48,6 +48,22 @@ function featureMap(id) {
 
 
 
+/** Sets an attribute only when its text changes (an unchanged write still costs a restyle). */
+function setChanged(element, name, value) {
+  const key = `_${name}`;
+  if (element[key] === value) return;
+  element[key] = value;
+  element.setAttribute(name, value);
+}
+
+/** Sets one style property only when it changes. */
+function setStyle(element, name, value) {
+  const key = `_style_${name}`;
+  if (element[key] === value) return;
+  element[key] = value;
+  element.style[name] = value;
+}
+
 /**
  * What the tooltip's "last update" is: the change the last optimizer step made to the weight.
  * Its gradient was taken at the weight before that step, so it is not quite the ∂L/∂w shown.
@@ -396,9 +412,15 @@ export class NetworkView {
     this.editor = null;
   }
 
-  /** One frame's numbers onto the existing elements. */
+  /**
+   * One frame's numbers onto the existing elements. Only what changed is written: on a large
+   * network, rewriting every edge's attributes each frame took most of the page's time. The
+   * `data-*` numbers are written once the run stops (training replaces them 25 times a
+   * second, and the tooltip reads the frame itself).
+   */
   paint(frame) {
     const gradients = this.view === "gradients";
+    const exact = frame.status !== "running";
     const layers = frame.layers;
     let largest = 0;
     if (gradients) {
@@ -426,16 +448,18 @@ export class NetworkView {
             const path = row[i];
             const w = weights[i];
             const g = data.grads?.[i];
-            path.dataset.weight = w;
-            path.dataset.grad = g;
-            path.dataset.update = data.updates?.[i];
+            if (exact) {
+              path.dataset.weight = w;
+              path.dataset.grad = g;
+              path.dataset.update = data.updates?.[i];
+            }
             if (gradients) {
               const share = largest > 0 && Number.isFinite(g) ? Math.abs(g) / largest : 0;
-              path.setAttribute("stroke-width", (1 + 9 * share).toFixed(2));
-              path.setAttribute("stroke", css(Math.sign(g) * (0.25 + 0.75 * share)));
+              setChanged(path, "stroke-width", (1 + 9 * share).toFixed(1));
+              setChanged(path, "stroke", css(Math.sign(g) * (0.25 + 0.75 * share)));
             } else {
-              path.setAttribute("stroke-width", weightWidth(w).toFixed(2));
-              path.setAttribute("stroke", css(w));
+              setChanged(path, "stroke-width", weightWidth(w).toFixed(1));
+              setChanged(path, "stroke", css(w));
             }
           }
         }
@@ -446,26 +470,28 @@ export class NetworkView {
             cell.map = data.map;
             paintMap(cell.canvas, decodeMap(data.map), 24);
           }
-          cell.node.dataset.outputGrad = data.output_grad;
+          if (exact) cell.node.dataset.outputGrad = data.output_grad;
           if (gradients) {
             const share = largestNodeGrad > 0 ? Math.abs(data.output_grad) / largestNodeGrad : 0;
-            cell.node.style.outlineColor = css(Math.sign(data.output_grad) * (0.3 + 0.7 * share));
-            cell.node.style.outlineWidth = `${(1 + 5 * share).toFixed(1)}px`;
+            setStyle(cell.node, "outlineColor", css(Math.sign(data.output_grad) * (0.3 + 0.7 * share)));
+            setStyle(cell.node, "outlineWidth", `${(1 + 5 * share).toFixed(1)}px`);
           } else {
-            cell.node.style.outlineColor = "";
-            cell.node.style.outlineWidth = "";
+            setStyle(cell.node, "outlineColor", "");
+            setStyle(cell.node, "outlineWidth", "");
           }
         }
         const bias = this.biases[l]?.[n];
         if (bias) {
-          bias.dataset.weight = data.bias;
-          bias.dataset.grad = data.bias_grad;
-          bias.dataset.update = data.bias_update;
+          if (exact) {
+            bias.dataset.weight = data.bias;
+            bias.dataset.grad = data.bias_grad;
+            bias.dataset.update = data.bias_update;
+          }
           if (gradients) {
             const share = largest > 0 ? Math.abs(data.bias_grad) / largest : 0;
-            bias.style.background = css(Math.sign(data.bias_grad) * (0.25 + 0.75 * share));
+            setStyle(bias, "background", css(Math.sign(data.bias_grad) * (0.25 + 0.75 * share)));
           } else {
-            bias.style.background = css(data.bias);
+            setStyle(bias, "background", css(data.bias));
           }
         }
       }
