@@ -159,7 +159,7 @@ impl Trainer {
         let features = &self.settings.features;
         for (x, y) in grid(NEURON_MAP) {
             all.clear();
-            network::eval(
+            network::eval_for_map(
                 &self.model,
                 &network::encode(features, x, y),
                 &mut all,
@@ -175,7 +175,7 @@ impl Trainer {
             all.clear();
             input.clear();
             input.extend(features.iter().map(|f| f.of(x, y)));
-            let out = network::eval(&self.model, &input, &mut all, &mut scratch);
+            let out = network::eval_for_map(&self.model, &input, &mut all, &mut scratch);
             output.push(byte(self.spec.shown(out)));
         }
         let inputs = features

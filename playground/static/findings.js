@@ -1,7 +1,7 @@
 // Why it fails, live: the library's `diagnose` findings as they come and go, each pointing at
 // the layer or neuron it names on the network picture (hover one to light it up).
 
-import { neuronName } from "./format.js";
+import { minusSigns, neuronName } from "./format.js";
 
 /** Where a finding points, in the library's numbering (layers from 0, as its text says). */
 function describe(finding, layers) {
@@ -47,7 +47,7 @@ export class FindingsView {
         tag.textContent = where;
         item.appendChild(tag);
       }
-      item.appendChild(document.createTextNode(finding.text ?? finding.kind ?? ""));
+      item.appendChild(document.createTextNode(minusSigns(finding.text ?? finding.kind ?? "")));
       item.addEventListener("mouseenter", () => this.network.setFlags(list, finding));
       item.addEventListener("mouseleave", () => this.network.setFlags(list));
       this.list.appendChild(item);

@@ -34,7 +34,10 @@ export function renderGradcheck(root, report) {
     tr.dataset.name = r.name;
     tr.dataset.analytic = r.analytic;
     tr.dataset.numeric = r.numeric;
-    const cells = [r.name, num(r.analytic, 6), num(r.numeric, 6), num(r.abs_error, 2), num(r.rel_error, 2), r.kink ? "kink" : r.ok ? "\u2713" : "\u2717"];
+    // Relative to a slope of 0 the error is abs/tiny, a number like 1e+295 that means
+    // nothing: there the row shows a dash, and the absolute error decides.
+    const relative = r.numeric === 0 ? "\u2013" : num(r.rel_error, 2);
+    const cells = [r.name, num(r.analytic, 6), num(r.numeric, 6), num(r.abs_error, 2), relative, r.kink ? "kink" : r.ok ? "\u2713" : "\u2717"];
     cells.forEach((text, i) => {
       const td = document.createElement("td");
       td.textContent = text;

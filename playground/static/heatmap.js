@@ -2,6 +2,7 @@
 // big output map with the data points on top, which the learner clicks to pick a sample.
 
 import { byteTable, css } from "./colors.js";
+import { decodeMap } from "./format.js";
 
 /** The square the maps cover (API.md: points lie in [-6, 6]²). */
 export const DOMAIN = 6;
@@ -61,10 +62,17 @@ export class OutputMap {
     });
   }
 
-  drawMap(bytes, n) {
+  /**
+   * Paints a base64 map (API.md) of `n` × `n` cells (square, when `n` is not given); a map the
+   * same as the last one is not decoded or painted again.
+   */
+  drawMap(base64, n) {
+    if (base64 === this.lastMap) return;
+    this.lastMap = base64;
+    const bytes = decodeMap(base64);
     this.lastBytes = bytes;
-    this.n = n;
-    paintMap(this.map, bytes, n, this.discretize, MAP_WASH);
+    this.n = n ?? Math.round(Math.sqrt(bytes.length));
+    paintMap(this.map, bytes, this.n, this.discretize, MAP_WASH);
   }
 
   setDiscretize(discretize) {

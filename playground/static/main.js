@@ -11,9 +11,12 @@ import { SamplePanel } from "./sample.js";
 import { FindingsView } from "./findings.js";
 import { renderGradcheck } from "./gradcheck.js";
 import { drawThumbnail } from "./thumbnails.js";
-import { decodeMap, epoch as formatEpoch, neuronName, num } from "./format.js";
+import { epoch as formatEpoch, grouped, minusSigns, neuronName, num } from "./format.js";
 
 const $ = (selector) => document.querySelector(selector);
+
+/** The largest CSV the server takes (API.md): 1 MiB. */
+const CSV_LIMIT = 1024 * 1024;
 
 const VIEW_CAPTIONS = {
   weights:
@@ -40,7 +43,7 @@ let reconnecting = false;
 
 function showMessage(text, kind = "error") {
   const box = $("#message");
-  $("#message-text").textContent = text;
+  $("#message-text").textContent = minusSigns(text);
   box.className = `message ${kind}`;
   box.hidden = false;
 }
@@ -278,8 +281,12 @@ $("#csv-file").addEventListener("change", async (event) => {
   const file = event.target.files?.[0];
   event.target.value = "";
   if (!file || !session) return;
-  if (file.size > 1024 * 1024) {
-    showMessage(`That file is ${(file.size / 1048576).toFixed(1)} MiB; the playground takes CSV files up to 1 MiB.`);
+  if (file.size > CSV_LIMIT) {
+    // In bytes: rounded to MiB, a file just over the limit would read as one at it.
+    const over = file.size - CSV_LIMIT;
+    showMessage(
+      `That file is ${grouped(file.size)} bytes, ${grouped(over)} byte${over === 1 ? "" : "s"} over the limit: the playground takes CSV files up to 1 MiB (${grouped(CSV_LIMIT)} bytes).`,
+    );
     return;
   }
   try {
@@ -316,16 +323,10 @@ function draw() {
   if (!frame) return;
   const started = performance.now();
   const output = frame.output ?? {};
-  if (!frame.decoded) {
-    frame.decoded = true;
-    for (const layer of frame.layers ?? []) {
-      for (const neuron of layer.neurons ?? []) neuron.mapBytes = decodeMap(neuron.map);
-    }
-  }
   // Hovering a neuron shows its own map in the big square, as the Playground does.
   const shown = previewing && frame.layers?.[previewing.layer]?.neurons?.[previewing.neuron];
-  if (shown?.mapBytes?.length) outputMap.drawMap(shown.mapBytes, Math.round(Math.sqrt(shown.mapBytes.length)));
-  else outputMap.drawMap(decodeMap(output.map), output.n);
+  const map = typeof shown?.map === "string" && shown.map.length > 0 ? shown.map : output.map;
+  outputMap.drawMap(map, map === output.map ? output.n : undefined);
   network.update(frame);
   // While running the batch changes every step; paused, it is the one the gradients are of.
   outputMap.setBatch(frame.status === "running" ? null : frame.batch);

@@ -9,7 +9,7 @@
 import { css } from "./colors.js";
 import { paintMap } from "./heatmap.js";
 import { FEATURES, MAX_LAYERS, MAX_NEURONS } from "./state.js";
-import { neuronName, num, parameterName, signed } from "./format.js";
+import { decodeMap, neuronName, num, parameterName, parseNumber, signed } from "./format.js";
 import { html, svgNode } from "./dom.js";
 
 const NODE = 40;
@@ -48,6 +48,33 @@ function featureMap(id) {
 
 
 
+/** Sets an attribute only when its text changes (an unchanged write still costs a restyle). */
+function setChanged(element, name, value) {
+  const key = `_${name}`;
+  if (element[key] === value) return;
+  element[key] = value;
+  element.setAttribute(name, value);
+}
+
+/** Sets one style property only when it changes. */
+function setStyle(element, name, value) {
+  const key = `_style_${name}`;
+  if (element[key] === value) return;
+  element[key] = value;
+  element.style[name] = value;
+}
+
+/**
+ * What the tooltip's "last update" is: the change the last optimizer step made to the weight.
+ * Its gradient was taken at the weight before that step, so it is not quite the ∂L/∂w shown.
+ */
+function updateCaption(optimizer, lr) {
+  const rate = Number.isFinite(lr) ? num(lr) : "lr";
+  if (optimizer === "momentum") return `Last update: what the last momentum step changed this weight by (\u2212${rate} \u00d7 its velocity, a decaying sum of its gradients).`;
+  if (optimizer === "adam") return `Last update: what the last Adam step changed this weight by (at most about ${rate} either way).`;
+  return `Last update: what the last SGD step changed this weight by, \u2212${rate} \u00d7 its gradient then (taken before the step, at the old weight).`;
+}
+
 export class NetworkView {
   /**
    * `root` is an empty positioned box. `intents` has `toggleFeature(id)`, `setHidden(list)`,
@@ -76,6 +103,8 @@ export class NetworkView {
   setSettings(settings) {
     this.features = settings.features ?? [];
     this.hidden = settings.hidden ?? [];
+    this.optimizer = settings.optimizer;
+    this.lr = settings.lr;
     if (this.frame) {
       this.build(this.frame, true);
       this.paint(this.frame);
@@ -205,11 +234,19 @@ export class NetworkView {
           const sourceY = y(l === 0 ? inputPosition.get(i) : i) + NODE / 2;
           const middle = (sourceX + targetX) / 2;
           const d = `M${sourceX},${sourceY} C${middle},${sourceY} ${middle},${targetY} ${targetX},${targetY}`;
+          // Both paths carry where the edge runs, so tests and tools can address either.
+          const where = {
+            layer: l,
+            neuron: n,
+            input: i,
+            from: l === 0 ? inputs[i] : neuronName(l - 1, i),
+            to: neuronName(l, n),
+            parameter: parameterName(l, n, i),
+          };
           const path = svgNode("path", { d, class: "edge" }, links);
-          path.dataset.layer = l;
-          path.dataset.neuron = n;
-          path.dataset.input = i;
+          Object.assign(path.dataset, where);
           const hit = svgNode("path", { d, class: "edge-hit" }, links);
+          Object.assign(hit.dataset, where);
           this.hook(hit, path, l, n, i);
           row.push(path);
         }
@@ -242,6 +279,7 @@ export class NetworkView {
         bias.dataset.layer = l;
         bias.dataset.neuron = n;
         bias.dataset.input = "bias";
+        bias.dataset.parameter = parameterName(l, n, null);
         this.hook(bias, bias, l, n, null);
         layerNodes.push({ node, canvas });
         layerBiases.push(bias);
@@ -295,6 +333,7 @@ export class NetworkView {
       html("td", "", tr, name);
       html("td", "number", tr, signed(value, 4));
     }
+    html("div", "tip-note", this.tooltip, updateCaption(this.optimizer, this.lr));
     html("div", "tip-hint", this.tooltip, "Click to edit.");
     this.moveTip(event);
     this.tooltip.hidden = false;
@@ -350,9 +389,9 @@ export class NetworkView {
     field.setAttribute("aria-label", input === null ? "new bias" : "new weight");
     editor.onsubmit = (submit) => {
       submit.preventDefault();
-      const value = Number(field.value.trim());
+      const value = parseNumber(field.value);
       this.closeEditor();
-      this.intents.editWeight(layer, neuron, input, field.value.trim() === "" ? NaN : value);
+      this.intents.editWeight(layer, neuron, input, value);
     };
     field.onkeydown = (key) => {
       if (key.key === "Escape") this.closeEditor();
@@ -373,9 +412,15 @@ export class NetworkView {
     this.editor = null;
   }
 
-  /** One frame's numbers onto the existing elements. */
+  /**
+   * One frame's numbers onto the existing elements. Only what changed is written: on a large
+   * network, rewriting every edge's attributes each frame took most of the page's time. The
+   * `data-*` numbers are written once the run stops (training replaces them 25 times a
+   * second, and the tooltip reads the frame itself).
+   */
   paint(frame) {
     const gradients = this.view === "gradients";
+    const exact = frame.status !== "running";
     const layers = frame.layers;
     let largest = 0;
     if (gradients) {
@@ -403,42 +448,50 @@ export class NetworkView {
             const path = row[i];
             const w = weights[i];
             const g = data.grads?.[i];
-            path.dataset.weight = w;
-            path.dataset.grad = g;
-            path.dataset.update = data.updates?.[i];
+            if (exact) {
+              path.dataset.weight = w;
+              path.dataset.grad = g;
+              path.dataset.update = data.updates?.[i];
+            }
             if (gradients) {
               const share = largest > 0 && Number.isFinite(g) ? Math.abs(g) / largest : 0;
-              path.setAttribute("stroke-width", (1 + 9 * share).toFixed(2));
-              path.setAttribute("stroke", css(Math.sign(g) * (0.25 + 0.75 * share)));
+              setChanged(path, "stroke-width", (1 + 9 * share).toFixed(1));
+              setChanged(path, "stroke", css(Math.sign(g) * (0.25 + 0.75 * share)));
             } else {
-              path.setAttribute("stroke-width", weightWidth(w).toFixed(2));
-              path.setAttribute("stroke", css(w));
+              setChanged(path, "stroke-width", weightWidth(w).toFixed(1));
+              setChanged(path, "stroke", css(w));
             }
           }
         }
         const cell = this.nodes[l]?.[n];
         if (cell) {
-          if (data.mapBytes) paintMap(cell.canvas, data.mapBytes, 24);
-          cell.node.dataset.outputGrad = data.output_grad;
+          // Maps settle as training converges: one that did not change is not painted again.
+          if (typeof data.map === "string" && data.map !== cell.map) {
+            cell.map = data.map;
+            paintMap(cell.canvas, decodeMap(data.map), 24);
+          }
+          if (exact) cell.node.dataset.outputGrad = data.output_grad;
           if (gradients) {
             const share = largestNodeGrad > 0 ? Math.abs(data.output_grad) / largestNodeGrad : 0;
-            cell.node.style.outlineColor = css(Math.sign(data.output_grad) * (0.3 + 0.7 * share));
-            cell.node.style.outlineWidth = `${(1 + 5 * share).toFixed(1)}px`;
+            setStyle(cell.node, "outlineColor", css(Math.sign(data.output_grad) * (0.3 + 0.7 * share)));
+            setStyle(cell.node, "outlineWidth", `${(1 + 5 * share).toFixed(1)}px`);
           } else {
-            cell.node.style.outlineColor = "";
-            cell.node.style.outlineWidth = "";
+            setStyle(cell.node, "outlineColor", "");
+            setStyle(cell.node, "outlineWidth", "");
           }
         }
         const bias = this.biases[l]?.[n];
         if (bias) {
-          bias.dataset.weight = data.bias;
-          bias.dataset.grad = data.bias_grad;
-          bias.dataset.update = data.bias_update;
+          if (exact) {
+            bias.dataset.weight = data.bias;
+            bias.dataset.grad = data.bias_grad;
+            bias.dataset.update = data.bias_update;
+          }
           if (gradients) {
             const share = largest > 0 ? Math.abs(data.bias_grad) / largest : 0;
-            bias.style.background = css(Math.sign(data.bias_grad) * (0.25 + 0.75 * share));
+            setStyle(bias, "background", css(Math.sign(data.bias_grad) * (0.25 + 0.75 * share)));
           } else {
-            bias.style.background = css(data.bias);
+            setStyle(bias, "background", css(data.bias));
           }
         }
       }

@@ -4,7 +4,7 @@
 // (the library's `backward_traced`); the page only lays them out and steps through them.
 
 import { drawGraph } from "./graph.js";
-import { neuronName, num, signed } from "./format.js";
+import { minusSigns, neuronName, num, signed } from "./format.js";
 import { html } from "./dom.js";
 
 /** What each loss computes for one point, as the learner can check it by hand ("mse" is the
@@ -105,7 +105,7 @@ export class SamplePanel {
       first.dataset.grad = step.grad;
       const name = html("td", "node-name", first);
       html("div", "", name, step.name || `#${step.node}`);
-      if (step.expression) html("div", "expression", name, step.expression);
+      if (step.expression) html("div", "expression", name, minusSigns(step.expression));
       html("td", "number", first, num(step.data, 4));
       html("td", "number grad", first, signed(step.grad, 4));
       if (passes.length === 0) {
@@ -156,6 +156,36 @@ export class SamplePanel {
     this.show(0);
   }
 
+  /**
+   * Scrolls the table's box so that the step is in full view below the sticky header, and so
+   * that no row peeks out half hidden under that header: the top row shown is whole, or not
+   * shown at all. The box itself is brought into the window first (the least scroll that does).
+   */
+  reveal(body) {
+    const box = body?.closest(".scroll");
+    if (!box) return;
+    box.scrollIntoView({ block: "nearest" });
+    const header = body.parentElement.querySelector("thead")?.getBoundingClientRect().height ?? 0;
+    const inside = () => box.getBoundingClientRect().top + box.clientTop;
+    const top = () => inside() + header;
+    const bottom = () => inside() + box.clientHeight;
+    const step = body.getBoundingClientRect();
+    if (step.top < top()) box.scrollTop -= top() - step.top;
+    else if (step.bottom > bottom()) box.scrollTop += Math.min(step.bottom - bottom(), step.top - top());
+    // The row cut by the header's edge, if any: show it whole when the step still fits
+    // below, else scroll it away (the box's bottom padding leaves room to).
+    const edge = top();
+    const cut = [...body.parentElement.querySelectorAll("tbody:not([hidden]) tr")].find((row) => {
+      const r = row.getBoundingClientRect();
+      return r.top < edge - 0.5 && r.bottom > edge + 0.5;
+    });
+    if (!cut) return;
+    const r = cut.getBoundingClientRect();
+    const now = body.getBoundingClientRect();
+    if (now.bottom + (edge - r.top) <= bottom()) box.scrollTop -= edge - r.top;
+    else box.scrollTop += r.bottom - edge;
+  }
+
   /** Shows the backward sweep up to step `s` (the later ones stay hidden until Next). */
   show(s) {
     const last = this.steps.length - 1;
@@ -169,7 +199,7 @@ export class SamplePanel {
       : "no steps";
     this.root.querySelector("#sample-prev").disabled = this.step <= 0;
     this.root.querySelector("#sample-next").disabled = this.step >= last;
-    this.steps[this.step]?.scrollIntoView?.({ block: "nearest" });
+    this.reveal(this.steps[this.step]);
     this.onStep?.(neuronNamed(this.names[this.step] ?? ""));
   }
 }

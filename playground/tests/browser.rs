@@ -102,6 +102,40 @@ impl Playground {
         self.browser.js(script, json!([]))
     }
 
+    /// Clicks a training point with no other within 0.3 (so the click picks it) and waits
+    /// for the step-by-step panel; the point.
+    fn pick_lone_point(&self) -> [f64; 3] {
+        let data = self.api("data");
+        let train = points(&data["train"]);
+        // A training point with no other within 0.3, so that a click on it picks it.
+        let [x, y, label] = *train
+            .iter()
+            .find(|p| {
+                train
+                    .iter()
+                    .filter(|q| (q[0] - p[0]).hypot(q[1] - p[1]) < 0.3)
+                    .count()
+                    == 1
+                    && p[0].abs() < 4.0
+                    && p[1].abs() < 4.0
+            })
+            .expect("a lone point");
+        let map = self.browser.find("#heatmap-points");
+        let size = self
+            .js("return document.querySelector('#heatmap-points').getBoundingClientRect().width")
+            .as_f64()
+            .expect("its width");
+        let dx = (x / 12.0 * size).round() as i64;
+        let dy = (-y / 12.0 * size).round() as i64;
+        self.browser.pointer(&map, dx, dy, true);
+        self.wait("the sample panel", |p| {
+            p.js("const s = document.querySelector('#sample-panel');
+                  return !s.hidden && s.querySelectorAll('tbody.step').length > 0 ? true : null;")
+                .as_bool()
+        });
+        [x, y, label]
+    }
+
     /// An attribute of the first element `selector` finds; `None` if either is missing.
     fn attr(&self, selector: &str, name: &str) -> Option<String> {
         let v = self.browser.js(
@@ -143,7 +177,7 @@ impl Playground {
         let name = format!("layer{layer}.neuron{neuron}.w{input}:");
         for along in [0.3, 0.7, 0.15, 0.85, 0.5] {
             let at = self.js(&format!(
-                "const edge = document.querySelector(\"path.edge[data-layer='{layer}'][data-neuron='{neuron}'][data-input='{input}']\");
+                "const edge = document.querySelector(\"path.edge-hit[data-layer='{layer}'][data-neuron='{neuron}'][data-input='{input}']\");
                  edge.scrollIntoView({{ block: 'center' }});
                  const p = edge.getPointAtLength(edge.getTotalLength() * {along});
                  const q = new DOMPoint(p.x, p.y).matrixTransform(edge.getScreenCTM());
@@ -523,34 +557,7 @@ fn the_step_by_step_totals_are_the_librarys_backward_traced() {
     page.step();
     page.step();
     page.settle();
-    let data = page.api("data");
-    let train = points(&data["train"]);
-    // A training point with no other within 0.3, so that a click on it picks it.
-    let [x, y, label] = *train
-        .iter()
-        .find(|p| {
-            train
-                .iter()
-                .filter(|q| (q[0] - p[0]).hypot(q[1] - p[1]) < 0.3)
-                .count()
-                == 1
-                && p[0].abs() < 4.0
-                && p[1].abs() < 4.0
-        })
-        .expect("a lone point");
-    let map = page.browser.find("#heatmap-points");
-    let size = page
-        .js("return document.querySelector('#heatmap-points').getBoundingClientRect().width")
-        .as_f64()
-        .expect("its width");
-    let dx = (x / 12.0 * size).round() as i64;
-    let dy = (-y / 12.0 * size).round() as i64;
-    page.browser.pointer(&map, dx, dy, true);
-    page.wait("the sample panel", |p| {
-        p.js("const s = document.querySelector('#sample-panel');
-              return !s.hidden && s.querySelectorAll('tbody.step').length > 0 ? true : null;")
-            .as_bool()
-    });
+    let [x, y, label] = page.pick_lone_point();
 
     // The library's traced backward pass of this point's loss, on a tape laid out as
     // API.md says: the parameters (named), the inputs, then each neuron's sum and output.
@@ -803,11 +810,39 @@ fn oversized_or_bad_csv_files_show_a_message_and_a_good_one_loads() {
         let input = page.browser.find("#csv-file");
         page.browser.type_into(&input, path.to_str().unwrap());
     };
-    // Over 1 MiB: the page refuses it before sending.
+    // Over 1 MiB: the page refuses it before sending, saying its size in bytes, so that a
+    // file a little over the limit does not read as one at it.
     let big = write("big.csv", 60_000, 5.0);
-    assert!(std::fs::metadata(&big).unwrap().len() > 1 << 20);
+    let size = std::fs::metadata(&big).unwrap().len();
+    assert!(size > 1 << 20);
     upload(&big);
-    println!("a CSV of 1.2 MiB: {}", page.expect_message("1 MiB"));
+    let said = page.expect_message("over the limit");
+    println!("a CSV of {size} bytes: {said}");
+    let grouped = |n: u64| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let over = size - (1 << 20);
+    assert!(
+        said.contains(&format!(
+            "That file is {} bytes, {} bytes over",
+            grouped(size),
+            grouped(over)
+        )) && said.contains("1,048,576 bytes"),
+        "{said}"
+    );
+    // One byte over.
+    let edge = dir.join("edge.csv");
+    std::fs::write(&edge, "x".repeat((1 << 20) + 1)).unwrap();
+    upload(&edge);
+    page.expect_message("That file is 1,048,577 bytes, 1 byte over the limit");
     // Under 1 MiB but over 5,000 points: the server's 413.
     upload(&write("many.csv", 6_000, 5.0));
     println!("6,000 points: {}", page.expect_message("5000"));
@@ -815,7 +850,7 @@ fn oversized_or_bad_csv_files_show_a_message_and_a_good_one_loads() {
     upload(&write("far.csv", 100, 9.0));
     println!(
         "points out to 9: {}",
-        page.expect_message("outside [-6, 6]")
+        page.expect_message("outside [\u{2212}6, 6]")
     );
     assert_eq!(page.api("settings")["dataset"], "circle");
     // A good file loads, says so, and trains.
@@ -892,6 +927,226 @@ fn epochs_and_frames_per_second_as_the_browser_sees_them() {
     assert!(epochs_per_second >= 300.0, "{epochs_per_second} epochs/s");
     assert!(frames_per_second >= 20.0, "{frames_per_second} frames/s");
     assert!(mean_bytes < 64.0 * 1024.0, "frames of {mean_bytes} bytes");
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn edge_hit_paths_say_where_they_run_and_the_tooltip_says_what_an_update_is() {
+    let page = Playground::open("");
+    page.step();
+    page.settle();
+    // Every edge has a hit path over it, with the same address: layer, neuron, input, the
+    // two ends by the library's names, and the parameter.
+    let hits = page.js(
+        "return Array.from(document.querySelectorAll('path.edge-hit'), h => ({ ...h.dataset }));",
+    );
+    let hits = hits.as_array().expect("hit paths");
+    let inputs: Vec<String> = page.api("frame")["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(inputs, ["x1", "x2"]);
+    // 2 → 4 → 2 → 1: 8 + 8 + 2 weights.
+    assert_eq!(hits.len(), 18, "{hits:?}");
+    for hit in hits {
+        let n = |k: &str| hit[k].as_str().unwrap().parse::<usize>().unwrap();
+        let (layer, neuron, input) = (n("layer"), n("neuron"), n("input"));
+        let from = if layer == 0 {
+            inputs[input].clone()
+        } else {
+            format!("layer{}.neuron{input}", layer - 1)
+        };
+        assert_eq!(hit["from"], from.as_str(), "{hit}");
+        assert_eq!(hit["to"], format!("layer{layer}.neuron{neuron}").as_str());
+        assert_eq!(
+            hit["parameter"],
+            format!("layer{layer}.neuron{neuron}.w{input}").as_str()
+        );
+    }
+    assert_eq!(
+        page.attr(".bias[data-layer='1'][data-neuron='1']", "data-parameter")
+            .as_deref(),
+        Some("layer1.neuron1.b")
+    );
+
+    // The tooltip names "last update" for what it is: the optimizer's step, with the rate.
+    page.hover_edge(1, 0, 1);
+    let note = page
+        .js("return document.querySelector('#tooltip .tip-note').textContent")
+        .as_str()
+        .expect("a note under the numbers")
+        .to_string();
+    assert!(
+        note.starts_with("Last update: what the last SGD step changed this weight by, \u{2212}0.03 \u{d7} its gradient"),
+        "{note}"
+    );
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
+    let page = Playground::open("");
+    // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857.
+    let viewport = page.js("return [innerWidth, innerHeight]");
+    assert_eq!(viewport, json!([1440, 857]));
+    page.train_until("test loss below 0.1", |p| {
+        p.number("#test-loss", "data-value") < 0.1
+    });
+    page.js("window.scrollTo(0, 0); return null;");
+    // The diagnosis and its button in sight, clear of the network above them.
+    let boxes = page.js(
+        "const r = (s) => document.querySelector(s).getBoundingClientRect();
+         return { findings: r('#findings li').bottom, check: r('#gradcheck').bottom,
+                  network: r('#network').bottom, head: r('.diagnosis').top,
+                  scroll: document.documentElement.scrollWidth };",
+    );
+    let f = |k: &str| boxes[k].as_f64().unwrap();
+    assert!(f("findings") <= 857.0 && f("check") <= 857.0, "{boxes}");
+    assert!(f("head") >= f("network"), "{boxes}");
+    assert!(f("scroll") <= 1440.0, "{boxes}");
+
+    // The chart: a label at each power of ten, and each loss drawn at its logarithm between
+    // them (the last point of each line is the last frame's loss).
+    let chart = page.js(
+        "const ticks = Array.from(document.querySelectorAll('#loss-chart text.tick'),
+             t => [Number(t.dataset.value), Number(t.getAttribute('y')), t.textContent]);
+         const last = (c) => document.querySelector(`#loss-chart .loss-line.${c}`)
+             .getAttribute('points').trim().split(' ').pop().split(',').map(Number);
+         return { ticks, train: last('train'), test: last('test') };",
+    );
+    let ticks: Vec<(f64, f64, String)> = chart["ticks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t[0].as_f64().unwrap(),
+                t[1].as_f64().unwrap(),
+                t[2].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(ticks.len() >= 2, "{chart}");
+    for (value, _, text) in &ticks {
+        let k = value.log10().round() as i32;
+        assert!((value.log10() - f64::from(k)).abs() < 1e-9, "{value}");
+        let want = match k {
+            -3..=4 => format!("{}", 10f64.powi(k)),
+            _ => format!("10{}", superscript(k)),
+        };
+        assert_eq!(text, &want);
+    }
+    // y of a loss from the two outer ticks.
+    let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
+    let y = |loss: f64| {
+        top.1
+            + (top.0.log10() - loss.log10()) / (top.0.log10() - bottom.0.log10())
+                * (bottom.1 - top.1)
+    };
+    for (line, id) in [("train", "#train-loss"), ("test", "#test-loss")] {
+        let loss = page.number(id, "data-value");
+        let drawn = chart[line][1].as_f64().unwrap();
+        assert!(
+            (drawn - y(loss)).abs() <= 0.2,
+            "{line} loss {loss} drawn at y = {drawn}, its logarithm puts it at {}",
+            y(loss)
+        );
+    }
+}
+
+/// `k` in superscript digits, as the chart writes an exponent.
+fn superscript(k: i32) -> String {
+    k.to_string()
+        .chars()
+        .map(|c| match c {
+            '-' => '\u{207b}',
+            '1' => '\u{b9}',
+            '2' => '\u{b2}',
+            '3' => '\u{b3}',
+            d => char::from_u32(0x2070 + d.to_digit(10).unwrap()).unwrap(),
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn one_minus_sign_everywhere_and_each_backward_step_shows_its_first_row() {
+    let page = Playground::open("reg=l2&reg_rate=0.01");
+    page.step();
+    page.step();
+    page.settle();
+    page.pick_lone_point();
+    page.click("#gradcheck");
+    page.wait("the gradient check", |p| {
+        p.js("return document.querySelectorAll('#gradcheck-table tr[data-name]').length || null")
+            .as_u64()
+    });
+    // Stepping through the backward pass, forward to the end and back, the current step's
+    // first row (the node and its gradient) is in the window, never under the table's sticky
+    // header or below its box, and no row peeks out half hidden under the header.
+    let steps = page
+        .js("return document.querySelectorAll('#sample-backward tbody.step').length")
+        .as_u64()
+        .unwrap();
+    assert!(steps > 10, "{steps} steps");
+    let check_rows = |at: &str| {
+        let r = page.js(
+            "const row = document.querySelector('#sample-backward tbody.current tr');
+             const box = row.closest('.scroll');
+             const edge = document.querySelector('#sample-backward th').getBoundingClientRect().bottom;
+             const end = box.getBoundingClientRect().top + box.clientTop + box.clientHeight;
+             const r = row.getBoundingClientRect();
+             const cut = Array.from(document.querySelectorAll('#sample-backward tbody:not([hidden]) tr'))
+                 .map(t => t.getBoundingClientRect())
+                 .find(t => t.top < edge - 0.5 && t.bottom > edge + 0.5);
+             return { first: [r.top, r.bottom], edge, end, window: innerHeight,
+                      cut: cut ? [cut.top, cut.bottom] : null };",
+        );
+        let n = |v: &Value| v.as_f64().unwrap();
+        let (top, bottom) = (n(&r["first"][0]), n(&r["first"][1]));
+        assert!(
+            top >= n(&r["edge"]) - 0.5
+                && bottom <= n(&r["end"]) + 0.5
+                && top >= 0.0
+                && bottom <= n(&r["window"]),
+            "{at}: the step's first row is not in full view: {r}"
+        );
+        assert!(r["cut"].is_null(), "{at}: a row half under the header: {r}");
+    };
+    for s in 1..steps {
+        page.click("#sample-next");
+        check_rows(&format!("next to step {s}"));
+    }
+    for s in (0..steps - 1).rev() {
+        page.click("#sample-prev");
+        check_rows(&format!("back to step {s}"));
+    }
+    // Every number on the page, the server's words included, writes its minus as U+2212:
+    // no hyphen starts a number or an exponent.
+    page.js("for (const b of document.querySelectorAll('#sample-backward tbody.step')) b.hidden = false; return null;");
+    let text = page
+        .js("return document.body.innerText")
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(text.contains('\u{2212}'), "no negative number on the page");
+    let chars: Vec<char> = text.chars().collect();
+    for (i, pair) in chars.windows(2).enumerate() {
+        if pair[0] == '-' && pair[1].is_ascii_digit() {
+            let before = i.checked_sub(1).map(|j| chars[j]);
+            let exponent = before == Some('e') && i >= 2 && chars[i - 2].is_ascii_digit();
+            let starts = before.is_none_or(|c| !c.is_ascii_alphanumeric());
+            assert!(
+                !(exponent || starts),
+                "an ASCII minus: {:?}",
+                chars[i.saturating_sub(30)..(i + 10).min(chars.len())]
+                    .iter()
+                    .collect::<String>()
+            );
+        }
+    }
 }
 
 /// Where the screenshots go: the repository's `docs/pictures` with
