@@ -298,6 +298,20 @@ impl Graph {
         self.labels.clear();
         self.op_names.clear();
     }
+
+    /// Keeps the first `len` nodes, their edges, labels and names, and removes the rest.
+    fn truncate(&mut self, len: usize) {
+        if len < self.nodes.len() {
+            self.edges.truncate(self.nodes[len].first_edge as usize);
+            self.nodes.truncate(len);
+        }
+        if !self.labels.is_empty() {
+            self.labels.retain(|&index, _| (index as usize) < len);
+        }
+        if !self.op_names.is_empty() {
+            self.op_names.retain(|&index, _| (index as usize) < len);
+        }
+    }
 }
 
 #[cold]
@@ -462,6 +476,26 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         self.graph.get_mut().clear();
+    }
+
+    /// Removes every node from index `len` on, keeping the first `len` and the memory, as
+    /// [`clear`](Tape::clear) does for all of them: what lets [`nn::batch_loss`] record a
+    /// batch piece by piece on the same memory, the parameters recorded once before the
+    /// pieces. Like `clear`, it needs the tape exclusively (no value can be alive), and it
+    /// refuses gradients computed before it; [`first_values`](Tape::first_values) gives
+    /// back handles to the nodes kept.
+    ///
+    /// [`nn::batch_loss`]: crate::nn::batch_loss
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.generation += 1;
+        self.graph.get_mut().truncate(len);
+    }
+
+    /// Appends to `out` a handle to each of the first `n` nodes, in order.
+    pub(crate) fn first_values<'t>(&'t self, n: usize, out: &mut Vec<Value<'t>>) {
+        let graph = self.graph();
+        let nodes = graph.nodes[..n].iter().zip(0..);
+        out.extend(nodes.map(|(node, i)| Value::from_parts(self, i, node.value)));
     }
 
     /// Gives back the memory the tape keeps beyond what its nodes use: after a

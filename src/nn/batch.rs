@@ -251,13 +251,22 @@ struct Worker {
     loss: f64,
     /// Its gradient with respect to every parameter, in parameter order.
     gradients: Vec<f64>,
+    /// Each sample's loss, in the run's order.
+    losses: Vec<f64>,
     /// The memory of the recorded parameters, one sample's inputs, one pass's values, and
-    /// the run's losses.
+    /// a piece's losses.
     spare: [Spare; 4],
 }
 
 impl Worker {
     /// Computes this thread's share of a batch of `n` samples from `run`.
+    ///
+    /// The parameters are recorded once, then the run piece by piece, last piece first: a
+    /// piece's samples, their losses summed and divided by `n`, backward, and the tape
+    /// truncated back to the parameters, whose gradients each piece's sweep adds to. So a
+    /// step's tape is never more than the parameters and one piece, small enough to stay
+    /// in cache, and each parameter's gradient receives the samples' contributions in the
+    /// order one sweep of the whole run would add them: the same bits.
     fn run<M, S, F>(&mut self, model: &M, run: &[S], n: usize, loss: &F) -> Result<(), Error>
     where
         M: Forward,
@@ -265,34 +274,76 @@ impl Worker {
         F: for<'t> Fn(&[Value<'t>], &S) -> Value<'t>,
     {
         self.tape.clear();
-        let tape = &self.tape;
-        let [mut params, mut inputs, mut out, mut losses] = self.spare.each_mut().map(Spare::take);
-        model.visit_parameters(&mut |p| params.push(tape.var(p)));
-        let mut forward = || -> Result<(), Error> {
-            for sample in run {
-                inputs.clear();
-                inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
-                model.forward_into(&params, &inputs, &mut out)?;
-                losses.push(loss(&out, sample));
+        model.visit_parameters(&mut |p| {
+            let _ = self.tape.var(p);
+        });
+        let count = self.tape.len();
+        let size = piece_size(count);
+        self.losses.clear();
+        self.losses.resize(run.len(), 0.0);
+        let pieces = run.chunks(size).zip(self.losses.chunks_mut(size));
+        let last = pieces.len() - 1;
+        let mut result = Ok(());
+        for (i, (piece, piece_losses)) in pieces.enumerate().rev() {
+            self.tape.truncate(count);
+            let tape = &self.tape;
+            let [mut params, mut inputs, mut out, mut losses] =
+                self.spare.each_mut().map(Spare::take);
+            tape.first_values(count, &mut params);
+            let mut forward = || -> Result<(), Error> {
+                for sample in piece {
+                    inputs.clear();
+                    inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
+                    model.forward_into(&params, &inputs, &mut out)?;
+                    losses.push(loss(&out, sample));
+                }
+                Ok(())
+            };
+            match forward() {
+                // An earlier sample's error replaces a later one's.
+                Err(e) => result = Err(e),
+                Ok(()) if result.is_ok() => {
+                    // As `loss::mean` divides, so that one thread gives its result bit for
+                    // bit. The last piece's sweep (the first to run) starts the parameters'
+                    // gradients from zero.
+                    let share = crate::sum(&losses) / n as f64;
+                    let carried = if i == last { 0 } else { count };
+                    tape.backward_adding(share, carried, &mut self.grads);
+                    for (l, v) in piece_losses.iter_mut().zip(&losses) {
+                        *l = v.data();
+                    }
+                }
+                Ok(()) => {}
             }
-            Ok(())
-        };
-        let result = forward();
+            for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
+                spare.keep(values);
+            }
+        }
         if result.is_ok() {
-            // As `loss::mean` divides, so that one thread gives its result bit for bit.
-            let share = crate::sum(&losses) / n as f64;
-            tape.backward_into(share, &mut self.grads);
+            let grads = self.grads.as_slice();
             self.gradients.clear();
             self.gradients
-                .extend(params.iter().map(|&p| self.grads.wrt(p)));
-            self.loss = share.data();
-        }
-        for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
-            spare.keep(values);
+                .extend((0..count).map(|i| grads.get(i).copied().unwrap_or(0.0)));
+            // Summed left to right, as `sum` does.
+            self.loss = self.losses.iter().fold(0.0, |total, l| total + l) / n as f64;
         }
         result
     }
 }
+
+/// How many samples [`Worker::run`] records in one piece, for a model of `parameters`
+/// parameters: as many as fill about [`PIECE_BYTES`] of tape, counting two edges a parameter
+/// and sample (a network records one for each weight and one for the input it multiplies),
+/// and at least one. It depends on the model alone, never on the threads or their timing.
+fn piece_size(parameters: usize) -> usize {
+    let edge = crate::bytes_per_node(1) - crate::bytes_per_node(0);
+    (PIECE_BYTES / (2 * edge * parameters.max(1))).max(1)
+}
+
+/// About how much tape [`Worker::run`] records before it sweeps back: well within a core's
+/// own cache (L2), which a whole batch's tape outgrows (a 2 → 64 → 64 → 1 network records
+/// about 110 KB a sample).
+const PIECE_BYTES: usize = 512 * 1024;
 
 /// The memory of a `Vec<Value>`, kept from one step to the next. A vector of values borrows
 /// their tape, so it cannot outlive the tape's `clear`, but its memory can: an emptied
