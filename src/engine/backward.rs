@@ -243,10 +243,11 @@ impl Tape {
         }
     }
 
-    /// Like [`backward_into`](Tape::backward_into), but the first `carried` nodes, which must
-    /// come before `output` (or `output` is a constant), are not swept: their gradients in `grads` are kept from the last
-    /// call and `output`'s are added to them. [`nn::batch_loss`] differentiates a batch piece
-    /// by piece this way, the parameters being the first nodes, leaves that pass nothing on.
+    /// Like [`backward_into`](Tape::backward_into), but the first `carried` nodes (before
+    /// `output`, unless it is a constant) are not swept: their gradients in `grads` are kept
+    /// from the last call and `output`'s are added to them. [`nn::batch_loss`] differentiates
+    /// a batch piece by piece this way, the parameters being the first nodes, leaves that
+    /// pass nothing on.
     ///
     /// [`nn::batch_loss`]: crate::nn::batch_loss
     pub(crate) fn backward_adding(&self, output: Value<'_>, carried: usize, grads: &mut Gradients) {
