@@ -478,24 +478,16 @@ impl Tape {
         self.graph.get_mut().clear();
     }
 
-    /// Removes every node from index `len` on, keeping the first `len` and the memory, as
-    /// [`clear`](Tape::clear) does for all of them: what lets [`nn::batch_loss`] record a
-    /// batch piece by piece on the same memory, the parameters recorded once before the
-    /// pieces. Like `clear`, it needs the tape exclusively (no value can be alive), and it
-    /// refuses gradients computed before it; [`first_values`](Tape::first_values) gives
-    /// back handles to the nodes kept.
+    /// Removes every node from index `len` on, keeping the first `len` and the memory.
+    /// Unlike [`clear`](Tape::clear) it takes the tape shared, so that handles to the nodes
+    /// kept stay usable: the caller must hold none to the nodes removed (one would name
+    /// whatever node is recorded at its index next). Crate-private for that reason: the
+    /// pieces of [`nn::batch_loss`], whose handles to a piece's nodes end with the piece, are
+    /// its one use.
     ///
     /// [`nn::batch_loss`]: crate::nn::batch_loss
-    pub(crate) fn truncate(&mut self, len: usize) {
-        self.generation += 1;
-        self.graph.get_mut().truncate(len);
-    }
-
-    /// Appends to `out` a handle to each of the first `n` nodes, in order.
-    pub(crate) fn first_values<'t>(&'t self, n: usize, out: &mut Vec<Value<'t>>) {
-        let graph = self.graph();
-        let nodes = graph.nodes[..n].iter().zip(0..);
-        out.extend(nodes.map(|(node, i)| Value::from_parts(self, i, node.value)));
+    pub(crate) fn truncate(&self, len: usize) {
+        self.graph.borrow_mut().truncate(len);
     }
 
     /// Gives back the memory the tape keeps beyond what its nodes use: after a

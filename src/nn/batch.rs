@@ -277,10 +277,10 @@ impl Worker {
         F: for<'t> Fn(&[Value<'t>], &S) -> Value<'t>,
     {
         self.tape.clear();
-        model.visit_parameters(&mut |p| {
-            let _ = self.tape.var(p);
-        });
-        let count = self.tape.len();
+        let tape = &self.tape;
+        let [mut params, mut inputs, mut out, mut losses] = self.spare.each_mut().map(Spare::take);
+        model.visit_parameters(&mut |p| params.push(tape.var(p)));
+        let count = params.len();
         let size = piece_size(count);
         self.losses.clear();
         self.losses.resize(run.len(), 0.0);
@@ -288,11 +288,10 @@ impl Worker {
         let last = pieces.len() - 1;
         let mut result = Ok(());
         for (i, (piece, piece_losses)) in pieces.enumerate().rev() {
-            self.tape.truncate(count);
-            let tape = &self.tape;
-            let [mut params, mut inputs, mut out, mut losses] =
-                self.spare.each_mut().map(Spare::take);
-            tape.first_values(count, &mut params);
+            // The parameters' handles are the only ones that outlive a piece (`out` is
+            // cleared before it is read).
+            tape.truncate(count);
+            losses.clear();
             let mut forward = || -> Result<(), Error> {
                 for sample in piece {
                     inputs.clear();
@@ -318,9 +317,9 @@ impl Worker {
                 }
                 Ok(()) => {}
             }
-            for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
-                spare.keep(values);
-            }
+        }
+        for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
+            spare.keep(values);
         }
         if result.is_ok() {
             let grads = self.grads.as_slice();
