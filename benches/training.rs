@@ -4,8 +4,9 @@
 //! crate (a peer).
 //!
 //! A step is: forward for every point, the mean hinge loss (labels ±1; the mean squared
-//! error in the paired comparisons named `mse`), backward, one SGD update. Every implementation starts each timed step from the same initial parameters on
-//! the same seeded data, so all three do exactly the same work every iteration (training
+//! error in the paired comparisons named `mse`), backward, one SGD update. Every
+//! implementation starts each timed step from the same initial parameters on the same seeded
+//! data, so all three do exactly the same work every iteration (training
 //! would otherwise change how many margins are violated, and with it the work).
 //!
 //! Workloads: `demo` is micrograd's demo shape (2 → [16, 16, 1], 337 parameters, 100 points),

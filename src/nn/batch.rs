@@ -129,11 +129,12 @@ impl fmt::Debug for BatchGradients {
 /// pass with [`Forward::forward_into`] on each sample's [`inputs`](Example::inputs), the
 /// losses summed and divided by the batch's size, backward. A thread records its run in
 /// pieces that keep its tape small enough to stay in cache (a few samples of a wide network,
-/// the whole run of a small one), sweeping back after each, last piece first, which adds
-/// every contribution to a gradient in the same order as one sweep of the whole run. The
-/// runs' losses and gradients are then added up in the runs' order. So the result is the same, bit for bit, every time
-/// for a given number of threads; from one number of threads to another only the order of
-/// the additions changes (the results agree to about 1e-15 relative). On one thread it is
+/// dozens of a small one), sweeping back after each, last piece first, which adds every
+/// contribution to a gradient in the same order as one sweep of the whole run. The runs'
+/// losses and gradients are then added up in the runs' order. So the result is the same,
+/// bit for bit, every time for a given number of threads; from one number of threads to
+/// another only the order of the additions changes (the results agree to about 1e-15
+/// relative). On one thread it is
 /// bit for bit what recording the model with [`Module::record`](super::Module::record),
 /// [`forward_f64`](super::Recorded::forward_f64) on each sample and
 /// [`loss::mean`](crate::loss::mean) give, and it runs on the caller's thread.
