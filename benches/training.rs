@@ -3,9 +3,10 @@
 //! step), a hand-written forward/backward over `f64` slices (the floor), and the `reverse`
 //! crate (a peer).
 //!
-//! A step is: forward for every point, the mean hinge loss (labels ±1), backward, one SGD
-//! update. Every implementation starts each timed step from the same initial parameters on
-//! the same seeded data, so all three do exactly the same work every iteration (training
+//! A step is: forward for every point, the mean hinge loss (labels ±1; the mean squared
+//! error in the paired comparisons named `mse`), backward, one SGD update. Every
+//! implementation starts each timed step from the same initial parameters on the same seeded
+//! data, so all three do exactly the same work every iteration (training
 //! would otherwise change how many margins are violated, and with it the work).
 //!
 //! Workloads: `demo` is micrograd's demo shape (2 → [16, 16, 1], 337 parameters, 100 points),
@@ -24,11 +25,12 @@
 //! All three see the same moment of the machine in each round.
 //!
 //! A full run then measures the other targets the same way, paired, two implementations a
-//! round: on large, the taught loop on one thread ÷ on two, and ÷ the hand-written step; on
+//! round: on large, the taught loop on one thread ÷ on two; on large and demo, the taught
+//! loop on one thread ÷ the hand-written step, with each hidden activation and each loss; on
 //! demo, a custom activation (`tanh` and `relu` written as your own functions, with `Value`'s
 //! operations or as their value and derivative) ÷ the built-in one, and the loop written with `Module::record` (a copy of the model and vectors every
 //! step) ÷ the taught loop. `cargo bench --bench training -- paired [WORD]` measures only
-//! these (those whose name contains WORD, such as `thread` or `custom`).
+//! these (those whose name contains WORD, such as `large`, `mse`, `thread` or `custom`).
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
@@ -41,7 +43,7 @@ use std::time::{Duration, Instant};
 use criterion::{BatchSize, Criterion, criterion_group};
 use tapegrad::rand::{SeedableRng, rngs::StdRng};
 
-use handwritten::{HandMlp, Hidden};
+use handwritten::{HandMlp, Hidden, Loss};
 use tapegrad::nn::{Activation, BatchGradients, CustomActivation, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
 use tapegrad::{Gradients, Tape, Value, datasets, loss};
@@ -56,6 +58,8 @@ struct Workload {
     samples: Vec<([f64; 2], f64)>,
     model: Mlp,
     hidden: Hidden,
+    /// The loss of a sample: the hinge loss, unless [`with_loss`](Workload::with_loss) says.
+    loss: Loss,
 }
 
 impl Workload {
@@ -87,7 +91,18 @@ impl Workload {
             samples: data.iter().map(|p| (p.inputs(), p.label)).collect(),
             model,
             hidden,
+            loss: Loss::Hinge,
         }
+    }
+
+    /// The workload with `loss` in place of the hinge loss, in both steps.
+    fn with_loss(self, loss: Loss) -> Self {
+        Workload { loss, ..self }
+    }
+
+    /// The hand-written step for this workload.
+    fn hand(&self) -> HandMlp {
+        HandMlp::with_loss(&self.sizes(), self.hidden, self.loss)
     }
 
     fn sizes(&self) -> Vec<usize> {
@@ -104,13 +119,17 @@ fn tapegrad_step(
     opt: &mut Sgd,
     w: &Workload,
 ) -> f64 {
-    let l = batch_loss(
-        model,
-        &w.samples,
-        |out, p| loss::hinge(out[0], p.1),
-        threads,
-        grads,
-    )
+    let samples = &w.samples;
+    let l = match w.loss {
+        Loss::Hinge => batch_loss(
+            model,
+            samples,
+            |o, p| loss::hinge(o[0], p.1),
+            threads,
+            grads,
+        ),
+        Loss::Mse => batch_loss(model, samples, |o, p| loss::mse(o[0], p.1), threads, grads),
+    }
     .expect("batch_loss");
     check_loss(0, l).expect("a finite loss");
     opt.step(model, grads).expect("sgd");
@@ -221,7 +240,7 @@ const STEPS_PER_ROUND: usize = 10;
 /// the reverse one, alternately.
 fn paired_ratios(w: &Workload) -> [[f64; 3]; 2] {
     let initial = w.model.parameters();
-    let mut hand = HandMlp::new(&w.sizes(), w.hidden);
+    let mut hand = w.hand();
     let mut grads = vec![0.0; initial.len()];
     let mut buffers = BatchGradients::new();
     let mut opt = Sgd::new(LR);
@@ -292,6 +311,20 @@ fn paired(mut a: impl FnMut() -> f64, mut b: impl FnMut() -> f64) -> [f64; 3] {
     percentiles(&mut ratios)
 }
 
+/// [`STEPS_PER_ROUND`] steps of the hand-written step, each from `w`'s initial parameters,
+/// timed.
+fn hand_steps(w: &Workload) -> impl FnMut() -> f64 + '_ {
+    let initial = w.model.parameters();
+    let mut grads = vec![0.0; initial.len()];
+    let mut hand = w.hand();
+    move || {
+        time_steps(
+            || initial.clone(),
+            |params| hand.step(params, &w.xs, &w.ys, &mut grads, LR),
+        )
+    }
+}
+
 /// [`STEPS_PER_ROUND`] steps of the taught loop on `threads` threads, each from `w`'s
 /// initial model, timed.
 fn taught_steps<'a>(w: &'a Workload, threads: usize) -> impl FnMut() -> f64 + 'a {
@@ -355,23 +388,25 @@ fn paired_targets(filter: &str) -> Vec<Comparison> {
             |r| r >= 1.7,
             &mut || paired(taught_steps(&w, 1), taught_steps(&w, 2)),
         );
-        add(
-            format!("{name} 1 thread ÷ hand-written"),
-            "≤ 2.0",
-            |r| r <= 2.0,
-            &mut || {
-                let initial = w.model.parameters();
-                let mut grads = vec![0.0; initial.len()];
-                let mut hand = HandMlp::new(&w.sizes(), hidden);
-                let hand_steps = || {
-                    time_steps(
-                        || initial.clone(),
-                        |params| hand.step(params, &w.xs, &w.ys, &mut grads, LR),
-                    )
-                };
-                paired(taught_steps(&w, 1), hand_steps)
-            },
-        );
+    }
+    let shapes = [
+        ("large", &[64, 64, 1][..], 500),
+        ("demo", &[16, 16, 1], 100),
+    ];
+    for (shape, widths, points) in shapes {
+        for (act, hidden) in [("relu", Hidden::Relu), ("tanh", Hidden::Tanh)] {
+            for (loss, l) in [("hinge", Loss::Hinge), ("mse", Loss::Mse)] {
+                add(
+                    format!("{shape}_{act} {loss} 1 thread ÷ hand-written"),
+                    "≤ 2.0",
+                    |r| r <= 2.0,
+                    &mut || {
+                        let w = Workload::new(widths, points, hidden).with_loss(l);
+                        paired(taught_steps(&w, 1), hand_steps(&w))
+                    },
+                );
+            }
+        }
     }
     let custom = [
         (
@@ -443,10 +478,9 @@ fn demo_workload(hidden: Hidden) -> Workload {
 
 fn group(c: &mut Criterion, name: &str, w: &Workload) {
     let initial = w.model.parameters();
-    let hidden = w.hidden;
 
     // The three implementations compute the same loss from the same start.
-    let mut hand = HandMlp::new(&w.sizes(), hidden);
+    let mut hand = w.hand();
     let mut grads = vec![0.0; initial.len()];
     let hand_loss = hand.step(&mut initial.clone(), &w.xs, &w.ys, &mut grads, LR);
     let mut buffers = BatchGradients::new();
@@ -626,6 +660,6 @@ fn print_paired_targets(filter: &str) {
         } else {
             format!(" ({target}: {})", summary::verdict(met(mid)))
         };
-        println!("  {name:<36} {mid:.3}× ({low:.3}-{high:.3}){verdict}");
+        println!("  {name:<44} {mid:.3}× ({low:.3}-{high:.3}){verdict}");
     }
 }

@@ -25,8 +25,14 @@ fn samples(widths: &[usize], points: usize, hidden: Activation) -> (Vec<([f64; 2
     (xs.into_iter().zip(ys).collect(), model)
 }
 
-fn hinge<'t>(out: &[Value<'t>], sample: &([f64; 2], f64)) -> Value<'t> {
+type Sample = ([f64; 2], f64);
+
+fn hinge<'t>(out: &[Value<'t>], sample: &Sample) -> Value<'t> {
     loss::hinge(out[0], sample.1)
+}
+
+fn mse<'t>(out: &[Value<'t>], sample: &Sample) -> Value<'t> {
+    loss::mse(out[0], sample.1)
 }
 
 /// The loss and gradient on `threads` threads, with a fresh store.
@@ -36,17 +42,31 @@ fn on(threads: usize, model: &Mlp, batch: &[([f64; 2], f64)]) -> (f64, Vec<f64>)
     (l, grads.to_vec())
 }
 
+/// Also for a network wide enough that a thread records its run in several pieces, sweeping
+/// back after each (2 → 64 → 64 → 1, about 110 KB of tape a sample), with either loss.
 #[test]
 fn one_thread_gives_the_plain_loop_bit_for_bit() {
-    for hidden in [Activation::Tanh, Activation::Relu] {
-        let (batch, model) = samples(&[16, 16, 1], 100, hidden);
-        let (xs, ys): (Vec<[f64; 2]>, Vec<f64>) = batch.iter().copied().unzip();
-        let (want_loss, want_grads) = plain(&model, &xs, &ys, Loss::Hinge).unwrap();
-        let (l, grads) = on(1, &model, &batch);
-        assert_eq!(l.to_bits(), want_loss.to_bits(), "{hidden}");
-        assert_eq!(bits(&grads), bits(&want_grads), "{hidden}");
-        assert_eq!(grads.len(), 337);
-        assert!(grads.iter().any(|&g| g != 0.0));
+    for (widths, points, parameters) in [(&[16, 16, 1][..], 100, 337), (&[64, 64, 1], 50, 4417)] {
+        for hidden in [Activation::Tanh, Activation::Relu] {
+            let (batch, model) = samples(widths, points, hidden);
+            let (xs, ys): (Vec<[f64; 2]>, Vec<f64>) = batch.iter().copied().unzip();
+            for (l, f) in [
+                (
+                    Loss::Hinge,
+                    hinge as for<'t> fn(&[Value<'t>], &Sample) -> Value<'t>,
+                ),
+                (Loss::Mse, mse),
+            ] {
+                let what = format!("{widths:?} {hidden} {l:?}");
+                let (want_loss, want_grads) = plain(&model, &xs, &ys, l).unwrap();
+                let mut grads = BatchGradients::new();
+                let got = batch_loss(&model, &batch, f, 1, &mut grads).unwrap();
+                assert_eq!(got.to_bits(), want_loss.to_bits(), "{what}");
+                assert_eq!(bits(&grads), bits(&want_grads), "{what}");
+                assert_eq!(grads.len(), parameters);
+                assert!(grads.iter().any(|&g| g != 0.0), "{what}");
+            }
+        }
     }
 }
 
@@ -153,15 +173,19 @@ fn refusals_name_what_was_wrong() {
         err(batch_loss(&model, &batch, hinge, 0, &mut grads)),
         "invalid argument: batch_loss on 0 threads: give at least 1"
     );
-    // The first bad sample in batch order is reported, whichever thread met it.
+    // The first bad sample in batch order is reported, whichever thread met it, and also
+    // when a thread records its run in several pieces (the wide network), the last first.
     batch[3].0[1] = f64::NAN;
     batch[50].0[0] = f64::INFINITY;
-    for threads in [1, 2, 4] {
-        let msg = err(batch_loss(&model, &batch, hinge, threads, &mut grads));
-        assert!(
-            msg.starts_with("input 1 is NaN: "),
-            "{threads} threads: {msg}"
-        );
+    let (_, wide) = samples(&[64, 64, 1], 1, Activation::Tanh);
+    for model in [&model, &wide] {
+        for threads in [1, 2, 4] {
+            let msg = err(batch_loss(model, &batch, hinge, threads, &mut grads));
+            assert!(
+                msg.starts_with("input 1 is NaN: "),
+                "{threads} threads: {msg}"
+            );
+        }
     }
     // A model reading three inputs is refused two.
     let three = Mlp::builder(3)

@@ -11,7 +11,7 @@ mod seeded;
 
 use std::collections::HashMap;
 
-use handwritten::{HandMlp, Hidden};
+use handwritten::{HandMlp, Hidden, Loss as HandLoss};
 use plain_loop::{plain, workload};
 use rand::rngs::StdRng;
 use seeded::rng;
@@ -1023,34 +1023,40 @@ fn mlp_loss_gradients_through_recorded_match_finite_differences() {
 
 /// The plain loop against a hand-written forward and backward pass over `f64` slices
 /// (`tests/common/handwritten.rs`), an oracle that shares no code with the engine: five SGD
-/// steps side by side, whose losses, gradients and parameters agree throughout.
+/// steps side by side, with each hidden activation and each loss (hinge, squared error),
+/// whose losses, gradients and parameters agree throughout.
 #[test]
 fn mlp_gradients_match_the_hand_written_baseline() {
-    for (widths, points) in [(&[16, 16, 1][..], 100), (&[64, 64, 1][..], 50)] {
-        for (act, hidden) in [
-            (Activation::Tanh, Hidden::Tanh),
-            (Activation::Relu, Hidden::Relu),
-        ] {
+    let shapes = [(&[16, 16, 1][..], 100), (&[64, 64, 1][..], 50)];
+    let activations = [
+        (Activation::Tanh, Hidden::Tanh),
+        (Activation::Relu, Hidden::Relu),
+    ];
+    let losses = [(Loss::Hinge, HandLoss::Hinge), (Loss::Mse, HandLoss::Mse)];
+    // Within 1e-10, relative beyond 1 (the squared error on the wide relu network grows to
+    // about 10⁶ in five steps).
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-10 * b.abs().max(1.0);
+    for (widths, points) in shapes {
+        for ((act, hidden), (l, hand_l)) in
+            activations.into_iter().flat_map(|a| losses.map(|l| (a, l)))
+        {
             let (xs, ys, mut model) = workload(widths, points, act);
-            let mut hand = HandMlp::new(&model.sizes(), hidden);
+            let mut hand = HandMlp::with_loss(&model.sizes(), hidden, hand_l);
             let mut params = model.parameters();
             let mut hand_grads = vec![0.0; params.len()];
             let mut opt = Sgd::new(0.05);
             for step in 0..5 {
                 let hand_loss = hand.step(&mut params, &xs, &ys, &mut hand_grads, 0.05);
-                let (loss, grads) = plain(&model, &xs, &ys, Loss::Hinge).unwrap();
+                let (loss, grads) = plain(&model, &xs, &ys, l).unwrap();
                 opt.step(&mut model, &grads).unwrap();
-                let what = format!("{widths:?} {act} step {step}");
-                assert!(
-                    (loss - hand_loss).abs() < 1e-10,
-                    "{what}: {loss} vs {hand_loss}"
-                );
-                for (i, (g, h)) in grads.iter().zip(&hand_grads).enumerate() {
-                    assert!((g - h).abs() < 1e-10, "{what}: gradient {i}: {g} vs {h}");
+                let what = format!("{widths:?} {act} {l:?} step {step}");
+                assert!(close(loss, hand_loss), "{what}: {loss} vs {hand_loss}");
+                for (i, (&g, &h)) in grads.iter().zip(&hand_grads).enumerate() {
+                    assert!(close(g, h), "{what}: gradient {i}: {g} vs {h}");
                 }
             }
-            for (p, q) in model.parameters().iter().zip(&params) {
-                assert!((p - q).abs() < 1e-10, "{p} vs {q}");
+            for (&p, &q) in model.parameters().iter().zip(&params) {
+                assert!(close(p, q), "{p} vs {q}");
             }
         }
     }

@@ -153,8 +153,12 @@ impl Index<Value<'_>> for Gradients {
 ///
 /// A node whose gradient is exactly zero passes nothing back, so a path that does not reach
 /// the output can never turn `0 × ∞` into NaN in an input that does.
-fn sweep(graph: &Graph, out: usize, grads: &mut Vec<f64>) {
-    grads.clear();
+///
+/// The sweep stops at node `carried`: the gradients of the nodes below it are carried over
+/// from the last sweep into `grads` (zeros where there were none), what reaches them is
+/// added on, and they pass nothing on. With `carried` 0 it is the whole backward.
+fn sweep(graph: &Graph, out: usize, carried: usize, grads: &mut Vec<f64>) {
+    grads.truncate(carried);
     grads.resize(out + 1, 0.0);
     grads[out] = 1.0;
     // Nodes 0 to `out` and their gradients, as slices of that length: the compiler then knows
@@ -162,7 +166,7 @@ fn sweep(graph: &Graph, out: usize, grads: &mut Vec<f64>) {
     let (nodes, grads) = (&graph.nodes[..=out], &mut grads[..=out]);
     // The edges of nodes 0 to i: node i's come last, and are split off as the loop goes down.
     let mut edges = &graph.edges[..graph.edges_end(out)];
-    for i in (0..=out).rev() {
+    for i in (carried..=out).rev() {
         let (rest, own) = edges.split_at(nodes[i].first_edge as usize);
         edges = rest;
         let grad = grads[i];
@@ -234,8 +238,26 @@ impl Tape {
         grads.tape_id = self.id;
         grads.generation = self.generation;
         match output.index() {
-            Some(out) => sweep(&self.graph(), out, &mut grads.grads),
+            Some(out) => sweep(&self.graph(), out, 0, &mut grads.grads),
             None => grads.grads.clear(),
+        }
+    }
+
+    /// Like [`backward_into`](Tape::backward_into), but the first `carried` nodes (before
+    /// `output`, unless it is a constant) are not swept: their gradients in `grads` are kept
+    /// from the last call and `output`'s are added to them. [`nn::batch_loss`] differentiates
+    /// a batch piece by piece this way, the parameters being the first nodes, leaves that
+    /// pass nothing on.
+    ///
+    /// [`nn::batch_loss`]: crate::nn::batch_loss
+    pub(crate) fn backward_adding(&self, output: Value<'_>, carried: usize, grads: &mut Gradients) {
+        debug_assert!(output.tape().is_none_or(|t| std::ptr::eq(t, self)));
+        grads.tape_id = self.id;
+        grads.generation = self.generation;
+        match output.index() {
+            Some(out) => sweep(&self.graph(), out, carried, &mut grads.grads),
+            // A constant passes nothing back.
+            None => grads.grads.resize(carried, 0.0),
         }
     }
 }

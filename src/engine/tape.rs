@@ -298,6 +298,20 @@ impl Graph {
         self.labels.clear();
         self.op_names.clear();
     }
+
+    /// Keeps the first `len` nodes, their edges, labels and names, and removes the rest.
+    fn truncate(&mut self, len: usize) {
+        if len < self.nodes.len() {
+            self.edges.truncate(self.nodes[len].first_edge as usize);
+            self.nodes.truncate(len);
+        }
+        if !self.labels.is_empty() {
+            self.labels.retain(|&index, _| (index as usize) < len);
+        }
+        if !self.op_names.is_empty() {
+            self.op_names.retain(|&index, _| (index as usize) < len);
+        }
+    }
 }
 
 #[cold]
@@ -462,6 +476,18 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         self.graph.get_mut().clear();
+    }
+
+    /// Removes every node from index `len` on, keeping the first `len` and the memory.
+    /// Unlike [`clear`](Tape::clear) it takes the tape shared, so that handles to the nodes
+    /// kept stay usable: the caller must hold none to the nodes removed (one would name
+    /// whatever node is recorded at its index next). Crate-private for that reason: the
+    /// pieces of [`nn::batch_loss`], whose handles to a piece's nodes end with the piece, are
+    /// its one use.
+    ///
+    /// [`nn::batch_loss`]: crate::nn::batch_loss
+    pub(crate) fn truncate(&self, len: usize) {
+        self.graph.borrow_mut().truncate(len);
     }
 
     /// Gives back the memory the tape keeps beyond what its nodes use: after a

@@ -127,10 +127,14 @@ impl fmt::Debug for BatchGradients {
 /// a thread of its own, on its own tape, with the
 /// public recording API: the parameters recorded with [`Tape::var`] in parameter order, the
 /// pass with [`Forward::forward_into`] on each sample's [`inputs`](Example::inputs), the
-/// losses summed and divided by the batch's size, backward. The runs' losses and gradients
-/// are then added up in the runs' order. So the result is the same, bit for bit, every time
-/// for a given number of threads; from one number of threads to another only the order of
-/// the additions changes (the results agree to about 1e-15 relative). On one thread it is
+/// losses summed and divided by the batch's size, backward. A thread records its run in
+/// pieces that keep its tape small enough to stay in cache (a few samples of a wide network,
+/// dozens of a small one), sweeping back after each, last piece first, which adds every
+/// contribution to a gradient in the same order as one sweep of the whole run. The runs'
+/// losses and gradients are then added up in the runs' order. So the result is the same,
+/// bit for bit, every time for a given number of threads; from one number of threads to
+/// another only the order of the additions changes (the results agree to about 1e-15
+/// relative). On one thread it is
 /// bit for bit what recording the model with [`Module::record`](super::Module::record),
 /// [`forward_f64`](super::Recorded::forward_f64) on each sample and
 /// [`loss::mean`](crate::loss::mean) give, and it runs on the caller's thread.
@@ -251,13 +255,22 @@ struct Worker {
     loss: f64,
     /// Its gradient with respect to every parameter, in parameter order.
     gradients: Vec<f64>,
+    /// Each sample's loss, in the run's order.
+    losses: Vec<f64>,
     /// The memory of the recorded parameters, one sample's inputs, one pass's values, and
-    /// the run's losses.
+    /// a piece's losses.
     spare: [Spare; 4],
 }
 
 impl Worker {
     /// Computes this thread's share of a batch of `n` samples from `run`.
+    ///
+    /// The parameters are recorded once, then the run piece by piece, last piece first: a
+    /// piece's samples, their losses summed and divided by `n`, backward, and the tape
+    /// truncated back to the parameters, whose gradients each piece's sweep adds to. So a
+    /// step's tape is never more than the parameters and one piece, small enough to stay
+    /// in cache, and each parameter's gradient receives the samples' contributions in the
+    /// order one sweep of the whole run would add them: the same bits.
     fn run<M, S, F>(&mut self, model: &M, run: &[S], n: usize, loss: &F) -> Result<(), Error>
     where
         M: Forward,
@@ -268,31 +281,72 @@ impl Worker {
         let tape = &self.tape;
         let [mut params, mut inputs, mut out, mut losses] = self.spare.each_mut().map(Spare::take);
         model.visit_parameters(&mut |p| params.push(tape.var(p)));
-        let mut forward = || -> Result<(), Error> {
-            for sample in run {
-                inputs.clear();
-                inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
-                model.forward_into(&params, &inputs, &mut out)?;
-                losses.push(loss(&out, sample));
+        let count = params.len();
+        let size = piece_size(count);
+        self.losses.clear();
+        self.losses.resize(run.len(), 0.0);
+        let pieces = run.chunks(size).zip(self.losses.chunks_mut(size));
+        let last = pieces.len() - 1;
+        let mut result = Ok(());
+        for (i, (piece, piece_losses)) in pieces.enumerate().rev() {
+            // The parameters' handles are the only ones that outlive a piece (`out` is
+            // cleared before it is read).
+            tape.truncate(count);
+            losses.clear();
+            let mut forward = || -> Result<(), Error> {
+                for sample in piece {
+                    inputs.clear();
+                    inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
+                    model.forward_into(&params, &inputs, &mut out)?;
+                    losses.push(loss(&out, sample));
+                }
+                Ok(())
+            };
+            match forward() {
+                // An earlier sample's error replaces a later one's.
+                Err(e) => result = Err(e),
+                Ok(()) if result.is_ok() => {
+                    // As `loss::mean` divides, so that one thread gives its result bit for
+                    // bit. The last piece's sweep (the first to run) starts the parameters'
+                    // gradients from zero.
+                    let share = crate::sum(&losses) / n as f64;
+                    let carried = if i == last { 0 } else { count };
+                    tape.backward_adding(share, carried, &mut self.grads);
+                    for (l, v) in piece_losses.iter_mut().zip(&losses) {
+                        *l = v.data();
+                    }
+                }
+                Ok(()) => {}
             }
-            Ok(())
-        };
-        let result = forward();
-        if result.is_ok() {
-            // As `loss::mean` divides, so that one thread gives its result bit for bit.
-            let share = crate::sum(&losses) / n as f64;
-            tape.backward_into(share, &mut self.grads);
-            self.gradients.clear();
-            self.gradients
-                .extend(params.iter().map(|&p| self.grads.wrt(p)));
-            self.loss = share.data();
         }
         for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
             spare.keep(values);
         }
+        if result.is_ok() {
+            let grads = self.grads.as_slice();
+            self.gradients.clear();
+            self.gradients
+                .extend((0..count).map(|i| grads.get(i).copied().unwrap_or(0.0)));
+            // Summed left to right, as `sum` does.
+            self.loss = self.losses.iter().fold(0.0, |total, l| total + l) / n as f64;
+        }
         result
     }
 }
+
+/// How many samples [`Worker::run`] records in one piece, for a model of `parameters`
+/// parameters: as many as fill about [`PIECE_BYTES`] of tape, counting two edges a parameter
+/// and sample (a network records one for each weight and one for the input it multiplies),
+/// and at least one. It depends on the model alone, never on the threads or their timing.
+fn piece_size(parameters: usize) -> usize {
+    let edge = crate::bytes_per_node(1) - crate::bytes_per_node(0);
+    (PIECE_BYTES / (2 * edge * parameters.max(1))).max(1)
+}
+
+/// About how much tape [`Worker::run`] records before it sweeps back: well within a core's
+/// own cache (L2), which a whole batch's tape outgrows (a 2 → 64 → 64 → 1 network records
+/// about 110 KB a sample).
+const PIECE_BYTES: usize = 512 * 1024;
 
 /// The memory of a `Vec<Value>`, kept from one step to the next. A vector of values borrows
 /// their tape, so it cannot outlive the tape's `clear`, but its memory can: an emptied

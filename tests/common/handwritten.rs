@@ -4,8 +4,9 @@
 //!
 //! Parameters are in tapegrad's documented order: layer by layer, neuron by neuron, each
 //! neuron's weights `w0..w(nin-1)` then its bias. Hidden layers use `hidden`; the output layer
-//! is linear. The loss is micrograd's demo loss without regularisation: the mean hinge loss
-//! `mean(relu(1 - y·score))` over the batch, labels ±1.
+//! is linear. The loss is the mean over the batch of micrograd's demo loss without
+//! regularisation, the hinge loss `relu(1 - y·score)` (labels ±1), or of the squared error
+//! `(score - y)²`: [`Loss`].
 
 #![allow(dead_code)]
 
@@ -16,12 +17,22 @@ pub enum Hidden {
     Relu,
 }
 
+/// The loss of one sample, averaged over the batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loss {
+    /// `relu(1 - y·score)`, as `tapegrad::loss::hinge`.
+    Hinge,
+    /// `(score - y)²`, as `tapegrad::loss::mse`.
+    Mse,
+}
+
 /// Buffers for one network shape, reused across steps.
 #[derive(Debug)]
 pub struct HandMlp {
     /// `sizes[0]` inputs, then each layer's width.
     pub sizes: Vec<usize>,
     pub hidden: Hidden,
+    pub loss: Loss,
     /// Post-activation values per layer (index 0 is the input), for one sample.
     acts: Vec<Vec<f64>>,
     /// d(loss)/d(pre-activation) per layer (index l for layer l, 0-based), for one sample.
@@ -29,10 +40,16 @@ pub struct HandMlp {
 }
 
 impl HandMlp {
+    /// The network with the hinge loss.
     pub fn new(sizes: &[usize], hidden: Hidden) -> Self {
+        HandMlp::with_loss(sizes, hidden, Loss::Hinge)
+    }
+
+    pub fn with_loss(sizes: &[usize], hidden: Hidden, loss: Loss) -> Self {
         HandMlp {
             sizes: sizes.to_vec(),
             hidden,
+            loss,
             acts: sizes.iter().map(|&n| vec![0.0; n]).collect(),
             deltas: sizes[1..].iter().map(|&n| vec![0.0; n]).collect(),
         }
@@ -115,7 +132,7 @@ impl HandMlp {
         }
     }
 
-    /// One full-batch step's loss and gradient (mean hinge loss), gradient written to `grads`.
+    /// One full-batch step's mean loss and its gradient, written to `grads`.
     pub fn loss_and_grad(
         &mut self,
         params: &[f64],
@@ -128,13 +145,22 @@ impl HandMlp {
         let mut loss = 0.0;
         for (x, &y) in xs.iter().zip(ys) {
             let s = self.forward(params, x);
-            let margin = 1.0 - y * s;
-            if margin > 0.0 {
-                loss += margin / n;
-                self.backward(params, -y / n, grads);
+            match self.loss {
+                Loss::Hinge => {
+                    let margin = 1.0 - y * s;
+                    if margin > 0.0 {
+                        loss += margin;
+                        self.backward(params, -y / n, grads);
+                    }
+                }
+                Loss::Mse => {
+                    let d = s - y;
+                    loss += d * d;
+                    self.backward(params, 2.0 * d / n, grads);
+                }
             }
         }
-        loss
+        loss / n
     }
 
     /// One SGD step: loss and gradient, then `params -= lr · grads`.
