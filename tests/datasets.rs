@@ -1113,6 +1113,31 @@ fn csv_columns_load_reads_a_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file that cannot be read twice (a named pipe, `/dev/stdin`, a shell's `<(…)`) is read
+/// whole, once, as a file of any size was before the reader read files in blocks.
+#[cfg(unix)]
+#[test]
+fn load_csv_reads_a_named_pipe() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-csv-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("points.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "x,y,label\n0.5,-0.5,1\n2,3,-1\n"))
+    };
+    assert_eq!(
+        datasets::load_csv(&fifo).unwrap(),
+        [Point::new(0.5, -0.5, 1.0), Point::new(2.0, 3.0, -1.0)]
+    );
+    writer.join().unwrap().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn load_csv_reads_files_and_reports_missing_ones() {
     let dir = std::env::temp_dir().join(format!("tapegrad-datasets-{}", std::process::id()));

@@ -91,7 +91,8 @@ fn xy_label(mut pieces: Pieces<'_>) -> Result<Vec<Point>, Error> {
 /// The file is read twice, a 64 KiB block at a time: once to check its structure and count
 /// its rows, then to read the points into a vector of exactly that length. So it holds the
 /// points and one block (or one record, if longer), never the whole text: for rows of
-/// `-1.234,5.678,1` the points take about 1.5 times the file's size.
+/// `-1.234,5.678,1` the points take about 1.5 times the file's size. A file that cannot be
+/// read twice (a named pipe, `/dev/stdin`) is read whole, once.
 ///
 /// ```
 /// let path = std::env::temp_dir().join("tapegrad_load_csv_doctest.csv");

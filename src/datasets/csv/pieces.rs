@@ -2,6 +2,7 @@
 //! a block at a time, so that reading a file holds one block (or one record, if longer) of its
 //! text, never the whole of it.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{ErrorKind, Read, Seek};
 use std::path::Path;
@@ -18,10 +19,10 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub(super) enum Pieces<'a> {
     /// A whole text, given as one piece.
     Text {
-        /// The text, or `None` once given.
-        text: Option<&'a str>,
-        /// The text, from the start, for [`rewind`](Pieces::rewind).
-        whole: &'a str,
+        /// The text, without a byte-order mark.
+        text: Cow<'a, str>,
+        /// It has been given since the start (or the rewind).
+        given: bool,
     },
     /// A file, read a block at a time.
     File(FilePieces<'a>),
@@ -47,18 +48,33 @@ impl<'a> Pieces<'a> {
     pub(super) fn of_text(text: &'a str) -> Self {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         Pieces::Text {
-            text: Some(text),
-            whole: text,
+            text: Cow::Borrowed(text),
+            given: false,
         }
     }
 
     /// The pieces of the file at `path`, read `block` bytes at a time (at least 4: room for a
-    /// byte-order mark, or for the end of a character a read cut).
+    /// byte-order mark, or for the end of a character a read cut). A file that cannot be read
+    /// twice (a pipe, `/dev/stdin`) is read whole, as one piece.
     ///
     /// # Errors
-    /// [`Error::Io`] naming the path if the file cannot be opened.
+    /// [`Error::Io`] naming the path if the file cannot be opened, or, if it cannot be read
+    /// twice, read or is not UTF-8.
     pub(super) fn of_file(path: &'a Path, block: usize) -> Result<Self, Error> {
-        let file = File::open(path).map_err(|e| io_error(path, &e))?;
+        let mut file = File::open(path).map_err(|e| io_error(path, &e))?;
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            let mut text = String::new();
+            file.read_to_string(&mut text)
+                .map_err(|e| io_error(path, &e))?;
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            return Ok(Pieces::Text {
+                text: Cow::Owned(text),
+                given: false,
+            });
+        }
         Ok(Pieces::File(FilePieces {
             path,
             file,
@@ -77,7 +93,9 @@ impl<'a> Pieces<'a> {
     /// [`Error::Io`] naming the path if the file cannot be read or is not UTF-8.
     pub(super) fn next(&mut self) -> Result<Option<&str>, Error> {
         match self {
-            Pieces::Text { text, .. } => Ok(text.take()),
+            Pieces::Text { text, given } => {
+                Ok((!std::mem::replace(given, true)).then_some(&**text))
+            }
             Pieces::File(file) => file.next(),
         }
     }
@@ -88,7 +106,7 @@ impl<'a> Pieces<'a> {
     /// [`Error::Io`] naming the path if the file cannot be read from its start again.
     pub(super) fn rewind(&mut self) -> Result<(), Error> {
         match self {
-            Pieces::Text { text, whole } => *text = Some(*whole),
+            Pieces::Text { given, .. } => *given = false,
             Pieces::File(f) => {
                 f.file.rewind().map_err(|e| io_error(f.path, &e))?;
                 (f.given, f.filled, f.at_end, f.at_start) = (0, 0, false, true);
