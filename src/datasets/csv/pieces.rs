@@ -213,10 +213,12 @@ fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::Io(format!("cannot read {}: {e}", path.display()))
 }
 
-/// The message [`std::fs::read_to_string`] gives for a file that is not UTF-8.
+/// The message [`std::fs::read_to_string`] gives for a file that is not UTF-8, and what a CSV
+/// file must be.
 fn not_utf8(path: &Path) -> Error {
     Error::Io(format!(
-        "cannot read {}: stream did not contain valid UTF-8",
+        "cannot read {}: stream did not contain valid UTF-8; a CSV file must be UTF-8 text \
+         (save it as \"CSV UTF-8\"; UTF-16 \"Unicode text\" is not)",
         path.display()
     ))
 }
