@@ -186,3 +186,29 @@ fn an_activation_given_by_its_value_and_derivative_trains_as_the_built_in_one() 
         assert!(report.passed(), "at {x:?}:\n{report}");
     }
 }
+
+/// Two different functions under one name are two activations: a network with one is not
+/// equal to the same network with the other. The same function under its name, copied or
+/// named again, is the same activation.
+#[test]
+fn custom_activations_are_equal_only_with_the_same_name_and_function() {
+    fn steep_leaky_relu(x: Value<'_>) -> Value<'_> {
+        if x.data() > 0.0 { x } else { 0.3 * x }
+    }
+    let other = Activation::Custom(CustomActivation::new("leaky_relu", steep_leaky_relu));
+    assert_ne!(LEAKY.apply_f64(-1.0), other.apply_f64(-1.0));
+    assert_ne!(LEAKY, other);
+    let with = |act| Neuron::from_parts(vec![1.0], 0.0, act);
+    assert_ne!(with(LEAKY), with(other));
+    assert_eq!(with(LEAKY), with(LEAKY).clone());
+    let copy = LEAKY;
+    assert_eq!(LEAKY, copy);
+    // Renamed, the same function is another activation too.
+    let renamed = Activation::Custom(CustomActivation::new("leaky", leaky_relu));
+    assert_ne!(LEAKY, renamed);
+    // Given by value and derivative, the same holds.
+    let identity = CustomActivation::with_derivative("scaled", |x| (x, 1.0));
+    let double = CustomActivation::with_derivative("scaled", |x| (2.0 * x, 2.0));
+    assert_ne!(identity, double);
+    assert_eq!(identity, identity.clone());
+}

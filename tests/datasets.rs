@@ -1113,6 +1113,59 @@ fn csv_columns_load_reads_a_file() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file that is not UTF-8 (a spreadsheet's UTF-16 "Unicode text", say) is refused with what
+/// a CSV file must be, not only what it is not.
+#[test]
+fn load_csv_says_a_file_must_be_utf8() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-csv-utf16-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("utf16.csv");
+    let utf16: Vec<u8> = [0xfeff_u16]
+        .into_iter()
+        .chain("x,y,label\n1,2,1\n".encode_utf16())
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    std::fs::write(&path, utf16).unwrap();
+    let expected = format!(
+        "I/O error: cannot read {}: stream did not contain valid UTF-8; a CSV file must be \
+         UTF-8 text (save it as \"CSV UTF-8\"; UTF-16 \"Unicode text\" is not)",
+        path.display()
+    );
+    assert_eq!(datasets::load_csv(&path).unwrap_err().to_string(), expected);
+    let columns = CsvColumns {
+        x: "x",
+        y: "y",
+        label: "label",
+    };
+    assert_eq!(columns.load(&path).unwrap_err().to_string(), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A file that cannot be read twice (a named pipe, `/dev/stdin`, a shell's `<(…)`) is read
+/// whole, once, as a file of any size was before the reader read files in blocks.
+#[cfg(unix)]
+#[test]
+fn load_csv_reads_a_named_pipe() {
+    let dir = std::env::temp_dir().join(format!("tapegrad-csv-pipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("points.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(fifo, "x,y,label\n0.5,-0.5,1\n2,3,-1\n"))
+    };
+    assert_eq!(
+        datasets::load_csv(&fifo).unwrap(),
+        [Point::new(0.5, -0.5, 1.0), Point::new(2.0, 3.0, -1.0)]
+    );
+    writer.join().unwrap().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn load_csv_reads_files_and_reports_missing_ones() {
     let dir = std::env::temp_dir().join(format!("tapegrad-datasets-{}", std::process::id()));

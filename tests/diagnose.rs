@@ -426,6 +426,30 @@ fn a_rise_counts_when_it_lasts_and_reports_the_largest_updates_since_the_best() 
     );
 }
 
+/// Update ratios are one per layer of the model: a history with more or fewer is refused, not
+/// shown as ratios of layers the model does not have (or silently short).
+#[test]
+fn a_history_whose_updates_have_the_wrong_number_of_layers_is_refused() {
+    let model = two_layers(vec![Neuron::from_parts(vec![0.5], 0.0, Tanh)]);
+    for ratios in [vec![0.1], vec![0.1, 0.2, 0.3]] {
+        let mut h = losses(&[1.0, 0.5, 0.6, 0.7, 0.8]);
+        h.push_update_ratios(vec![0.1, 0.2]);
+        h.push_update_ratios(ratios.clone());
+        let err = Checkup::new(&model, &[[0.5]], &[0.5], Loss::HalfSquaredError)
+            .history(&h)
+            .run()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "invalid argument: Checkup: update 1 of the history has {} update/weight \
+                 ratios, but the model has 2 layers; push one ratio per layer",
+                ratios.len()
+            )
+        );
+    }
+}
+
 #[test]
 fn a_plateau_needs_a_flat_loss_well_above_zero_and_right_gradients() {
     let model = two_layers(vec![Neuron::from_parts(vec![0.01], 0.0, Tanh)]);

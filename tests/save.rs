@@ -533,6 +533,19 @@ fn a_changed_digit_fails_the_hash() {
     );
 }
 
+/// A native file whose line ends became `\r\n` (git's autocrlf on Windows, an editor) is
+/// refused with what happened and how to undo it, not as a bad `end` line.
+#[test]
+fn windows_line_ends_are_named_as_such() {
+    let text = native(&circle_network(1)).replace('\n', "\r\n");
+    assert_eq!(
+        message(save::from_bytes(text.as_bytes())),
+        "cannot load model: line 1 ends in \\r\\n (a Windows line end, as git's core.autocrlf \
+         or an editor makes them); a tapegrad model's lines end in \\n alone: convert them \
+         back (and mark `*.tapegrad -text` in .gitattributes)"
+    );
+}
+
 #[test]
 fn a_future_or_broken_version_is_refused_before_anything_else() {
     let text = native(&circle_network(1));

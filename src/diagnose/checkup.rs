@@ -234,7 +234,8 @@ impl<'a> Checkup<'a> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] if there are no samples, the labels are not one per output
-    /// per sample, the gradients are not one per parameter, or the batch size is 0;
+    /// per sample, the gradients are not one per parameter, an update of the history does not
+    /// have one ratio per layer, or the batch size is 0;
     /// [`Error::InputSize`] if a sample has the wrong number of inputs.
     ///
     /// ```
@@ -341,6 +342,15 @@ impl<'a> Checkup<'a> {
                     self.model.parameter_count()
                 )));
             }
+        }
+        let layers = self.model.layers().len();
+        let updates = self.history.map_or(&[][..], History::update_ratios);
+        if let Some((k, r)) = updates.iter().enumerate().find(|(_, r)| r.len() != layers) {
+            return Err(Error::InvalidArgument(format!(
+                "Checkup: update {k} of the history has {} update/weight ratios, but the model \
+                 has {layers} layers; push one ratio per layer",
+                r.len()
+            )));
         }
         Ok(())
     }

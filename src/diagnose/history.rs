@@ -104,7 +104,9 @@ impl History {
     }
 
     /// Records one update as its update/weight ratio per layer, computed by the caller (for
-    /// a network written by hand: [`update_ratio`] of each layer's parameters).
+    /// a network written by hand: [`update_ratio`] of each layer's parameters). Give one
+    /// ratio per layer of the model you diagnose: [`Checkup::run`](super::Checkup::run)
+    /// refuses a history with more or fewer.
     ///
     /// ```
     /// use tapegrad::diagnose::{History, update_ratio};

@@ -149,9 +149,28 @@ impl fmt::Debug for CustomActivation {
     }
 }
 
+/// Two custom activations are equal when they have the same name and compute with the same
+/// function, so that two networks compare equal only if they compute the same thing. Functions
+/// are compared by address: a copy is equal to its original, two different functions under one
+/// name are not, and the same function given in two places may (rarely) compare unequal, as
+/// Rust does not promise one address per function.
+///
+/// ```
+/// use tapegrad::nn::CustomActivation;
+///
+/// let half = CustomActivation::with_derivative("scaled", |x| (0.5 * x, 0.5));
+/// let double = CustomActivation::with_derivative("scaled", |x| (2.0 * x, 2.0));
+/// assert_eq!(half, half.clone());
+/// assert_ne!(half, double);
+/// ```
 impl PartialEq for CustomActivation {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
+        let same_function = match (self.apply, other.apply) {
+            (Apply::Values(a), Apply::Values(b)) => std::ptr::fn_addr_eq(a, b),
+            (Apply::Local(a), Apply::Local(b)) => std::ptr::fn_addr_eq(a, b),
+            _ => false,
+        };
+        self.name == other.name && same_function
     }
 }
 

@@ -346,7 +346,8 @@ pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
 /// safetensors if they start with a safetensors header (8 bytes of length, then `{`).
 ///
 /// # Errors
-/// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file,
+/// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file
+/// (a native one whose line ends became `\r\n` is named as such),
 /// a format version newer than this code reads, a NaN or infinite parameter, an invalid
 /// architecture; for safetensors also a name given twice in the header (a tensor, a metadata
 /// key, a field of a tensor), missing metadata, a missing, unexpected or misshapen

@@ -43,6 +43,14 @@ pub(super) fn parse(text: &str) -> Result<Mlp, String> {
         format!("line 1: expected `{MAGIC} {VERSION}`, found `{first}` (a bad version)")
     })?;
     check_version(version)?;
+    if let Some(at) = text.find("\r\n") {
+        let line = text[..at].matches('\n').count() + 1;
+        return Err(format!(
+            "line {line} ends in \\r\\n (a Windows line end, as git's core.autocrlf or an \
+             editor makes them); a tapegrad model's lines end in \\n alone: convert them back \
+             (and mark `*.tapegrad -text` in .gitattributes)"
+        ));
+    }
 
     let (body, end) = match text.rfind("\nend ") {
         Some(at) => text.split_at(at + 1),
