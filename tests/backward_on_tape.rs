@@ -526,3 +526,16 @@ fn a_custom_node_on_the_path_is_an_error_naming_it() {
     let d = soft.backward_on_tape(&[x]).expect("Value operations only")[0];
     numeric::assert_close(d.backward().wrt(x), sigmoid(0.5) * sigmoid(-0.5), 1e-15);
 }
+
+#[test]
+fn a_custom_node_is_refused_even_where_no_gradient_reaches_it_and_nothing_is_recorded() {
+    let tape = Tape::new();
+    let x = tape.var(-1.0);
+    // relu is dead at -1: the custom node's gradient is 0 here, but not at x = 1.
+    let k = x.custom(x.data(), 1.0);
+    let y = k.relu() * 3.0;
+    let before = tape.len();
+    let err = y.backward_on_tape(&[x]).unwrap_err();
+    assert!(matches!(err, Error::FirstOrderOnly { node: 1, .. }), "{err}");
+    assert_eq!(tape.len(), before);
+}

@@ -9,11 +9,13 @@
 //! ordinary node (a fused [`dot`](crate::dot) of those gradients and local derivatives), so
 //! `backward` (or another `backward_on_tape`) differentiates through it, to any order.
 //!
-//! The first-order sweep *pushes* each node's gradient to its inputs; this one *pulls*: at
-//! each node, it gathers what its users pass it, then records their sum as one node. The
-//! terms, and the order they are added in, are the first-order sweep's (so are the numbers,
-//! bit for bit). The users of each node are found, and the local derivative along each use
-//! recorded, by turning the tape's edges around once, before the sweep ([`Uses`]).
+//! Like the first-order sweep, it goes down the tape once and *passes* each node's gradient
+//! to its inputs, `gradient × local`; but a gradient is recorded as one node, so a node's
+//! terms are gathered ([`Terms`]) until the sweep reaches it, when they are all there (its
+//! users come after it), and recorded as their sum. The terms, and the order they are added
+//! in, are the first-order sweep's (so are the numbers, bit for bit). One pass up the tape
+//! before the sweep finds the nodes that depend on the values differentiated with respect
+//! to, and counts each one's uses, so that the terms are gathered in one array.
 //!
 //! The first-order path pays nothing for this: no node stores more than before, and the
 //! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
@@ -85,43 +87,39 @@ impl<'t> Value<'t> {
         let labelled = !tape.graph().labels.is_empty();
         // Nodes from here on are the sweep's own: the ones it may label.
         let first_new = tape.len();
-        let uses = Uses::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
+        let mut terms = Terms::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
         let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
-        let (mut upstream, mut local) = (Vec::new(), Vec::new());
-        for j in (0..=out).rev() {
-            if !uses.between[j] {
+        let mut edges = Vec::new();
+        for i in (0..=out).rev() {
+            if !terms.depends[i] {
                 continue;
             }
-            // Every node that uses node j has its gradient: j's is complete. What each passes
-            // to it, `upstream × local`, in the order the first-order sweep adds them.
-            let grad = if j == out {
+            // Every node that uses node i has passed it its terms: its gradient is complete.
+            let grad = if i == out {
                 Value::constant(1.0)
             } else {
-                upstream.clear();
-                local.clear();
-                for (i, l) in uses.of(j) {
-                    let Some(g) = grads[i] else { continue };
-                    // A constant 0 times a finite gradient adds exactly 0, and nothing to
-                    // differentiate. Where the upstream gradient is 0 the first-order sweep
-                    // passes nothing back, whatever the local derivative: no 0 × ∞ = NaN.
-                    if l.tape().is_none() && l.data() == 0.0 && g.data().is_finite() {
-                        continue;
-                    } else if g.data() == 0.0 && !l.data().is_finite() {
-                        upstream.push(g.pass_back(l));
-                        local.push(Value::constant(1.0));
-                    } else {
-                        upstream.push(g);
-                        local.push(l);
-                    }
-                }
-                match total(&upstream, &local) {
+                match terms.total(i) {
                     Some(g) => g,
                     None => continue,
                 }
             };
-            grads[j] = Some(grad);
+            grads[i] = Some(grad);
             if labelled {
-                label_gradient(self, j, grad, first_new);
+                label_gradient(self, i, grad, first_new);
+            }
+            // Copied out of the tape, which the local derivatives record onto.
+            let node = {
+                let graph = tape.graph();
+                edges.clear();
+                edges.extend_from_slice(graph.edges_of(i));
+                graph.nodes[i]
+            };
+            let locals = Locals::of(tape, i, &node, &edges);
+            for (k, edge) in edges.iter().enumerate() {
+                let j = edge.input as usize;
+                if terms.depends[j] {
+                    terms.pass(j, grad, locals.get(k));
+                }
             }
         }
         Ok(wrt
@@ -132,100 +130,94 @@ impl<'t> Value<'t> {
     }
 }
 
-/// Which nodes are on the way from the values differentiated with respect to to the output
-/// (they depend on the one, and the other on them), and for each, its uses:
-/// the nodes that use it, in the order the first-order sweep visits them (last first), each
-/// with its local derivative along that edge as a value. The tape's edges turned around:
-/// find what is on the way and count the uses, then place them, recording each local
-/// derivative as it goes.
-struct Uses<'t> {
-    /// Whether each node is on the way.
-    between: Vec<bool>,
-    /// Node `j`'s uses are `uses[start[j]..start[j + 1]]`.
+/// What each node's users pass it, `upstream × local`, gathered until the sweep reaches it:
+/// the tape's edges turned around. Node `j`'s terms are `[start[j], next[j])` of
+/// `upstream` and `local`, in the order the first-order sweep adds them (its users, last
+/// first), so that its gradient is one [`dot`](crate::dot) over them.
+struct Terms<'t> {
+    /// Whether each node depends on the values differentiated with respect to.
+    depends: Vec<bool>,
     start: Vec<u32>,
-    /// Each use: the user, and its local derivative, packed (see [`Uses::of`]).
-    uses: Vec<(u32, u32, f64)>,
-    tape: &'t Tape,
+    next: Vec<u32>,
+    upstream: Vec<Value<'t>>,
+    local: Vec<Value<'t>>,
 }
 
-impl<'t> Uses<'t> {
+impl<'t> Terms<'t> {
+    /// Finds the nodes that depend on `wrt` (a node does if one of its inputs does), and
+    /// makes room for the terms each can be passed: one for each use by such a node.
+    ///
     /// # Errors
-    /// The index of a node on the way whose local derivatives are plain numbers only.
-    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Uses<'t>, usize> {
+    /// The index of the last node between `wrt` and the output recorded with plain-number
+    /// local derivatives only.
+    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Terms<'t>, usize> {
+        let graph = tape.graph();
         let mut depends = vec![false; out + 1];
         for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
             depends[j] = true;
         }
         let mut start = vec![0u32; out + 2];
-        {
-            let graph = tape.graph();
-            let reaches = reaching(&graph, out);
-            // Forward: a node depends on the values if one of its inputs does, and then, if
-            // the output uses it, uses that input on the way.
-            for i in 0..=out {
-                for edge in graph.edges_of(i) {
-                    let j = edge.input as usize;
-                    if depends[j] {
-                        depends[i] = true;
-                        start[j + 1] += u32::from(reaches[i]);
-                    }
+        let mut custom = false;
+        for i in 0..=out {
+            for edge in graph.edges_of(i) {
+                let j = edge.input as usize;
+                if depends[j] {
+                    depends[i] = true;
+                    start[j + 1] += 1;
                 }
             }
-            for (d, r) in depends.iter_mut().zip(reaches) {
-                *d &= r;
+            custom |= depends[i] && graph.nodes[i].op == Op::Custom;
+        }
+        if custom {
+            // Rare: find whether one is on the way to the output, before recording anything.
+            let reaches = reaching(&graph, out);
+            let on_the_way =
+                |&i: &usize| depends[i] && reaches[i] && graph.nodes[i].op == Op::Custom;
+            if let Some(i) = (0..=out).rev().find(on_the_way) {
+                return Err(i);
             }
         }
         for j in 0..=out {
             start[j + 1] += start[j];
         }
-        let mut next = start.clone();
-        let mut uses = vec![(0, 0, 0.0); start[out + 1] as usize];
-        let mut edges = Vec::new();
-        for i in (0..=out).rev().filter(|&i| depends[i]) {
-            // Copied out of the tape, which the local derivatives record onto.
-            let node = {
-                let graph = tape.graph();
-                edges.clear();
-                edges.extend_from_slice(graph.edges_of(i));
-                graph.nodes[i]
-            };
-            let inputs = Inputs {
-                tape,
-                edges: &edges,
-            };
-            for (k, edge) in edges.iter().enumerate() {
-                let j = edge.input as usize;
-                if depends[j] {
-                    let local = local_on_tape(i, &node, &inputs, k).ok_or(i)?;
-                    let on_tape = local.index().map_or(ON_NO_TAPE, |l| l as u32);
-                    uses[next[j] as usize] = (i as u32, on_tape, local.data());
-                    next[j] += 1;
-                }
-            }
-        }
-        Ok(Uses {
-            between: depends,
+        let room = start[out + 1] as usize;
+        Ok(Terms {
+            depends,
+            next: start.clone(),
             start,
-            uses,
-            tape,
+            upstream: vec![Value::constant(0.0); room],
+            local: vec![Value::constant(0.0); room],
         })
     }
 
-    /// Node `j`'s uses: each user's index, and the local derivative along its edge.
-    fn of(&self, j: usize) -> impl Iterator<Item = (usize, Value<'t>)> + '_ {
-        let uses = &self.uses[self.start[j] as usize..self.start[j + 1] as usize];
-        uses.iter().map(|&(i, local, data)| {
-            let local = match local {
-                ON_NO_TAPE => Value::constant(data),
-                l => Value::from_parts(self.tape, l, data),
-            };
-            (i as usize, local)
-        })
+    /// Node `j` is passed `grad × local` by one of its users, as the first-order sweep
+    /// passes it: nothing for a constant 0 times a finite gradient (it adds exactly 0, and
+    /// has nothing to differentiate), and 0 where the gradient is 0 whatever the local
+    /// derivative, so that 0 × ∞ is not NaN.
+    fn pass(&mut self, j: usize, grad: Value<'t>, local: Value<'t>) {
+        let (grad, local) = if local.tape().is_none() && local.data() == 0.0 {
+            if grad.data().is_finite() {
+                return;
+            }
+            (grad, local)
+        } else if grad.data() == 0.0 && !local.data().is_finite() {
+            (grad.pass_back(local), Value::constant(1.0))
+        } else {
+            (grad, local)
+        };
+        let m = self.next[j] as usize;
+        self.upstream[m] = grad;
+        self.local[m] = local;
+        self.next[j] += 1;
+    }
+
+    /// Node `j`'s gradient, the sum of its terms recorded as one node, or `None` if it has
+    /// none, or they sum to a constant 0.
+    fn total(&self, j: usize) -> Option<Value<'t>> {
+        let terms = self.start[j] as usize..self.next[j] as usize;
+        total(&self.upstream[terms.clone()], &self.local[terms])
     }
 }
-
-/// Where a packed use says its local derivative is a constant on no tape.
-const ON_NO_TAPE: u32 = u32::MAX;
 
 /// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
 /// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
@@ -297,21 +289,34 @@ fn first_order_only(output: Value<'_>, i: usize) -> Error {
     Error::FirstOrderOnly { node: i, what }
 }
 
-/// The local derivative of node `i` (`node`, with `inputs`) along its edge `k`, as a value on
-/// the tape ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node
-/// passes NaN back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on
-/// the inputs).
-fn local_on_tape<'t>(
-    i: usize,
-    node: &Node,
-    inputs: &Inputs<'_, 't>,
-    k: usize,
-) -> Option<Value<'t>> {
-    let y = Value::from_parts(inputs.tape, i as u32, node.value);
-    if node.value.is_nan() {
-        return Some(y * 1.0);
+/// The local derivatives of one node along its edges, as values on the tape
+/// ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node passes NaN
+/// back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on the inputs).
+struct Locals<'a, 't> {
+    node: Node,
+    /// The node itself, as a value.
+    y: Value<'t>,
+    inputs: Inputs<'a, 't>,
+}
+
+impl<'a, 't> Locals<'a, 't> {
+    /// Node `i`'s, recorded as `node` with `edges`.
+    fn of(tape: &'t Tape, i: usize, node: &Node, edges: &'a [Edge]) -> Locals<'a, 't> {
+        Locals {
+            node: *node,
+            y: Value::from_parts(tape, i as u32, node.value),
+            inputs: Inputs { tape, edges },
+        }
     }
-    local_derivative(node, y, inputs, k, inputs.edges[k].local)
+
+    /// The local derivative along edge `k`.
+    fn get(&self, k: usize) -> Value<'t> {
+        if self.node.value.is_nan() {
+            return self.y * 1.0;
+        }
+        let recorded = self.inputs.edges[k].local;
+        local_derivative(&self.node, self.y, &self.inputs, k, recorded)
+    }
 }
 
 /// A node's recorded inputs: its edges, and the tape to read their values from when asked.
@@ -338,27 +343,25 @@ impl<'t> Inputs<'_, 't> {
 /// along its `k`-th edge, as a value on the tape: the same formula, and the same conventions,
 /// as the operation computes in `f64` when it is recorded, whose result, `recorded`, it
 /// equals. A derivative that is a plain number (a constant slope: `+`, relu) is `recorded`
-/// as a constant, whose derivative is 0. `None` for a custom node, whose derivative is only
-/// a number.
+/// as a constant, whose derivative is 0.
 fn local_derivative<'t>(
     node: &Node,
     y: Value<'t>,
     inputs: &Inputs<'_, 't>,
     k: usize,
     recorded: f64,
-) -> Option<Value<'t>> {
+) -> Value<'t> {
     let c = node.constant;
     match node.op {
         // A plain-number slope: the recorded number, a constant whose derivative is 0.
         Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
-            Some(Value::constant(recorded))
+            Value::constant(recorded)
         }
         // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
         // pair k / 2), whose value is the recorded derivative.
-        Op::Dot if ((k / 2) as f64) < c => Some(inputs.with_data(k ^ 1, recorded)),
-        Op::Dot => Some(Value::constant(recorded)),
-        Op::Var | Op::Const | Op::Custom => None,
-        _ => Some(computed_derivative(node, y, inputs, k, recorded)),
+        Op::Dot if ((k / 2) as f64) < c => inputs.with_data(k ^ 1, recorded),
+        Op::Dot => Value::constant(recorded),
+        _ => computed_derivative(node, y, inputs, k, recorded),
     }
 }
 
@@ -456,9 +459,8 @@ fn computed_derivative<'t>(
         | Op::Sum
         | Op::Hinge
         | Op::L1Penalty
-        | Op::Dot
-        | Op::Var
-        | Op::Const
-        | Op::Custom => unreachable!("local_derivative answers for {} itself", node.op),
+        | Op::Dot => unreachable!("local_derivative answers for {} itself", node.op),
+        // A leaf has no edges, and a custom node on the way is refused before the sweep.
+        Op::Var | Op::Const | Op::Custom => unreachable!("no local derivative to rebuild"),
     }
 }
