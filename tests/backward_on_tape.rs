@@ -536,6 +536,9 @@ fn a_custom_node_is_refused_even_where_no_gradient_reaches_it_and_nothing_is_rec
     let y = k.relu() * 3.0;
     let before = tape.len();
     let err = y.backward_on_tape(&[x]).unwrap_err();
-    assert!(matches!(err, Error::FirstOrderOnly { node: 1, .. }), "{err}");
+    assert!(
+        matches!(err, Error::FirstOrderOnly { node: 1, .. }),
+        "{err}"
+    );
     assert_eq!(tape.len(), before);
 }

@@ -22,7 +22,7 @@
 //! as values, from the op, the inputs and the constant each node keeps.
 
 use super::expression::{expression, node_name, reaching};
-use super::ops::{dot, sum};
+use super::ops::sum;
 use super::tape::{Edge, Fold, Node, Op, Tape};
 use super::value::Value;
 use crate::error::Error;
@@ -131,17 +131,32 @@ impl<'t> Value<'t> {
 }
 
 /// What each node's users pass it, `upstream × local`, gathered until the sweep reaches it:
-/// the tape's edges turned around. Node `j`'s terms are `[start[j], next[j])` of
-/// `upstream` and `local`, in the order the first-order sweep adds them (its users, last
-/// first), so that its gradient is one [`dot`](crate::dot) over them.
+/// the tape's edges turned around. Node `j`'s terms are `terms[start[j]..next[j]]`, in the
+/// order the first-order sweep adds them (its users, last first), so that its gradient is
+/// one [`dot`](crate::dot) over them.
 struct Terms<'t> {
+    tape: &'t Tape,
     /// Whether each node depends on the values differentiated with respect to.
     depends: Vec<bool>,
     start: Vec<u32>,
     next: Vec<u32>,
-    upstream: Vec<Value<'t>>,
-    local: Vec<Value<'t>>,
+    terms: Vec<Term>,
+    /// One node's factors as values, where its gradient is their sum.
+    values: Vec<Value<'t>>,
 }
+
+/// One term, `upstream × local`, packed: each value as its index (or [`ON_NO_TAPE`]) and its
+/// data. Half the size of two [`Value`]s: there is one for each use of a node.
+#[derive(Clone, Copy)]
+struct Term {
+    upstream: u32,
+    local: u32,
+    upstream_data: f64,
+    local_data: f64,
+}
+
+/// Where a [`Term`] says a value is a constant on no tape.
+const ON_NO_TAPE: u32 = u32::MAX;
 
 impl<'t> Terms<'t> {
     /// Finds the nodes that depend on `wrt` (a node does if one of its inputs does), and
@@ -180,13 +195,19 @@ impl<'t> Terms<'t> {
         for j in 0..=out {
             start[j + 1] += start[j];
         }
-        let room = start[out + 1] as usize;
+        let unset = Term {
+            upstream: ON_NO_TAPE,
+            local: ON_NO_TAPE,
+            upstream_data: 0.0,
+            local_data: 0.0,
+        };
         Ok(Terms {
+            tape,
             depends,
             next: start.clone(),
+            terms: vec![unset; start[out + 1] as usize],
             start,
-            upstream: vec![Value::constant(0.0); room],
-            local: vec![Value::constant(0.0); room],
+            values: Vec::new(),
         })
     }
 
@@ -205,48 +226,101 @@ impl<'t> Terms<'t> {
         } else {
             (grad, local)
         };
-        let m = self.next[j] as usize;
-        self.upstream[m] = grad;
-        self.local[m] = local;
+        let index = |v: Value<'_>| v.index().map_or(ON_NO_TAPE, |i| i as u32);
+        self.terms[self.next[j] as usize] = Term {
+            upstream: index(grad),
+            local: index(local),
+            upstream_data: grad.data(),
+            local_data: local.data(),
+        };
         self.next[j] += 1;
     }
 
-    /// Node `j`'s gradient, the sum of its terms recorded as one node, or `None` if it has
-    /// none, or they sum to a constant 0.
-    fn total(&self, j: usize) -> Option<Value<'t>> {
-        let terms = self.start[j] as usize..self.next[j] as usize;
-        total(&self.upstream[terms.clone()], &self.local[terms])
+    /// Node `j`'s gradient, `Σ upstream × local` over its terms, recorded as one node
+    /// summed in the order given, as the first-order sweep adds, or `None` for no terms or
+    /// a constant 0.
+    fn total(&mut self, j: usize) -> Option<Value<'t>> {
+        let terms = &self.terms[self.start[j] as usize..self.next[j] as usize];
+        let value = |index, data| match index {
+            ON_NO_TAPE => Value::constant(data),
+            i => Value::from_parts(self.tape, i, data),
+        };
+        let is_one = |index, data| index == ON_NO_TAPE && data == 1.0;
+        let sum = match terms {
+            [] => return None,
+            [t] => passed_back(
+                value(t.upstream, t.upstream_data),
+                value(t.local, t.local_data),
+            ),
+            // Every product is one factor alone (the other is the constant 1): their sum, as
+            // `a + b` where there are two, which is how a learner writes it.
+            _ if terms.iter().all(|t| is_one(t.upstream, t.upstream_data)) => {
+                self.values.clear();
+                self.values
+                    .extend(terms.iter().map(|t| value(t.local, t.local_data)));
+                sum_of(&self.values)
+            }
+            _ if terms.iter().all(|t| is_one(t.local, t.local_data)) => {
+                self.values.clear();
+                let upstream = terms.iter().map(|t| value(t.upstream, t.upstream_data));
+                self.values.extend(upstream);
+                sum_of(&self.values)
+            }
+            _ => record_dot(self.tape, terms),
+        };
+        let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
+        (!structural_zero).then_some(sum)
     }
 }
 
-/// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
-/// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
-/// for no terms or a constant 0.
-fn total<'t>(upstream: &[Value<'t>], local: &[Value<'t>]) -> Option<Value<'t>> {
-    let sum = match (upstream, local) {
-        ([], []) => return None,
-        (&[upstream], &[local]) => passed_back(upstream, local),
-        // Every product is one factor alone (the other is the constant 1): their sum, as
-        // `a + b` where there are two, which is how a learner writes it.
-        (upstream, local) if upstream.iter().all(is_one) => sum_of(local),
-        (upstream, local) if local.iter().all(is_one) => sum_of(upstream),
-        (upstream, local) => dot(upstream, local),
+/// `Σ upstream × local` over `terms`, recorded as one [`dot`](crate::dot) node, as `dot`
+/// records it (its value summed left to right, the edges of the terms with both factors
+/// recorded first, two by two, and their count kept), from the packed terms without making
+/// values of them.
+fn record_dot<'t>(tape: &'t Tape, terms: &[Term]) -> Value<'t> {
+    let recorded = |index| index != ON_NO_TAPE;
+    let paired = |t: &&Term| recorded(t.upstream) && recorded(t.local);
+    let data = terms
+        .iter()
+        .fold(0.0, |acc, t| acc + t.upstream_data * t.local_data);
+    let mut graph = tape.graph_mut();
+    let first_edge = graph.edges.len();
+    let edges = &mut graph.edges;
+    let mut pairs = 0u32;
+    for t in terms.iter().filter(paired) {
+        edges.push(Edge::new(t.upstream, t.local_data));
+        edges.push(Edge::new(t.local, t.upstream_data));
+        pairs += 1;
+    }
+    for t in terms.iter().filter(|t| !paired(t)) {
+        if recorded(t.upstream) {
+            edges.push(Edge::new(t.upstream, t.local_data));
+        } else if recorded(t.local) {
+            edges.push(Edge::new(t.local, t.upstream_data));
+        }
+    }
+    if edges.len() == first_edge {
+        return Value::constant(data);
+    }
+    let node = Node {
+        constant: f64::from(pairs),
+        ..Node::new(Op::Dot, data)
     };
-    let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
-    (!structural_zero).then_some(sum)
+    let index = graph.push_node(node, first_edge);
+    Value::from_parts(tape, index, data)
 }
 
 /// Whether `v` is the constant 1, on no tape: a factor that needs no node.
-fn is_one(v: &Value<'_>) -> bool {
+fn is_one(v: Value<'_>) -> bool {
     v.tape().is_none() && v.data() == 1.0
 }
 
 /// `grad × local`, what the sweep passes back, recorded, without a node where one factor is
 /// the constant 1 (the output's own gradient, the local derivative of `+`).
 fn passed_back<'t>(grad: Value<'t>, local: Value<'t>) -> Value<'t> {
-    if is_one(&grad) {
+    if is_one(grad) {
         local
-    } else if is_one(&local) {
+    } else if is_one(local) {
         grad
     } else {
         grad.pass_back(local)
@@ -297,25 +371,37 @@ struct Locals<'a, 't> {
     /// The node itself, as a value.
     y: Value<'t>,
     inputs: Inputs<'a, 't>,
+    /// How many of its edges lead a dot node's pairs: along each, the local derivative is
+    /// the partner's value, with no node to record (see [`local_derivative`]).
+    paired: usize,
 }
 
 impl<'a, 't> Locals<'a, 't> {
     /// Node `i`'s, recorded as `node` with `edges`.
     fn of(tape: &'t Tape, i: usize, node: &Node, edges: &'a [Edge]) -> Locals<'a, 't> {
+        let paired = match node.op {
+            Op::Dot if !node.value.is_nan() => 2 * node.constant as usize,
+            _ => 0,
+        };
         Locals {
             node: *node,
             y: Value::from_parts(tape, i as u32, node.value),
             inputs: Inputs { tape, edges },
+            paired,
         }
     }
 
     /// The local derivative along edge `k`.
+    #[inline]
     fn get(&self, k: usize) -> Value<'t> {
-        if self.node.value.is_nan() {
-            return self.y * 1.0;
-        }
         let recorded = self.inputs.edges[k].local;
-        local_derivative(&self.node, self.y, &self.inputs, k, recorded)
+        if k < self.paired {
+            self.inputs.with_data(k ^ 1, recorded)
+        } else if self.node.value.is_nan() {
+            self.y * 1.0
+        } else {
+            local_derivative(&self.node, self.y, &self.inputs, k, recorded)
+        }
     }
 }
 
