@@ -279,31 +279,46 @@ impl<'t> Terms<'t> {
 /// values of them.
 fn record_dot<'t>(tape: &'t Tape, terms: &[Term]) -> Value<'t> {
     let recorded = |index| index != ON_NO_TAPE;
-    let paired = |t: &&Term| recorded(t.upstream) && recorded(t.local);
-    let data = terms
-        .iter()
-        .fold(0.0, |acc, t| acc + t.upstream_data * t.local_data);
+    let paired = |t: &Term| recorded(t.upstream) && recorded(t.local);
     let mut graph = tape.graph_mut();
     let first_edge = graph.edges.len();
     let edges = &mut graph.edges;
-    let mut pairs = 0u32;
-    for t in terms.iter().filter(paired) {
-        edges.push(Edge::new(t.upstream, t.local_data));
-        edges.push(Edge::new(t.local, t.upstream_data));
-        pairs += 1;
-    }
-    for t in terms.iter().filter(|t| !paired(t)) {
-        if recorded(t.upstream) {
-            edges.push(Edge::new(t.upstream, t.local_data));
-        } else if recorded(t.local) {
-            edges.push(Edge::new(t.local, t.upstream_data));
+    let mut data = 0.0;
+    // The usual case, every factor recorded, in one exact-size pass; else the pairs first.
+    let pairs = if terms.iter().all(paired) {
+        edges.extend(terms.iter().flat_map(|t| {
+            data += t.upstream_data * t.local_data;
+            [
+                Edge::new(t.upstream, t.local_data),
+                Edge::new(t.local, t.upstream_data),
+            ]
+        }));
+        terms.len()
+    } else {
+        data = terms
+            .iter()
+            .fold(0.0, |acc, t| acc + t.upstream_data * t.local_data);
+        for t in terms.iter().filter(|t| paired(t)) {
+            edges.extend([
+                Edge::new(t.upstream, t.local_data),
+                Edge::new(t.local, t.upstream_data),
+            ]);
         }
-    }
+        for t in terms.iter().filter(|t| !paired(t)) {
+            if recorded(t.upstream) {
+                edges.push(Edge::new(t.upstream, t.local_data));
+            } else if recorded(t.local) {
+                edges.push(Edge::new(t.local, t.upstream_data));
+            }
+        }
+        terms.iter().filter(|t| paired(t)).count()
+    };
     if edges.len() == first_edge {
         return Value::constant(data);
     }
     let node = Node {
-        constant: f64::from(pairs),
+        // Fewer than 2^32: each is two edges.
+        constant: f64::from(pairs as u32),
         ..Node::new(Op::Dot, data)
     };
     let index = graph.push_node(node, first_edge);
