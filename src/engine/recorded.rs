@@ -4,10 +4,12 @@
 //! The sweep is the first-order one (`backward.rs`) with values in place of numbers. A node's
 //! gradient is a [`Value`]: the sum, over the nodes that use it, of their gradient times
 //! their local derivative, itself a value rebuilt from the node's inputs and output by
-//! [`local_derivative`]: the formula each operation computes in `f64` when it is recorded
-//! (`value.rs`, `ops.rs`, `loss.rs`), written on values, in one table. Each gradient is one
-//! ordinary node (a fused [`dot`](crate::dot) of those gradients and local derivatives), so
-//! `backward` (or another `backward_on_tape`) differentiates through it, to any order.
+//! [`local_derivative`], which calls the operation's own rule: written once, beside the
+//! operation (`value.rs`, `loss.rs`), over [`Scalar`](super::scalar::Scalar), it is the
+//! formula the operation ran on `f64` when it was recorded, now run on values. Each gradient
+//! is one ordinary node (a fused [`dot`](crate::dot) of those gradients and local
+//! derivatives), so `backward` (or another `backward_on_tape`) differentiates through it, to
+//! any order.
 //!
 //! Like the first-order sweep, it goes down the tape once and *passes* each node's gradient
 //! to its inputs, `gradient × local`; but a gradient is recorded as one node, so a node's
@@ -17,16 +19,17 @@
 //! before the sweep finds the nodes that depend on the values differentiated with respect
 //! to, and counts each one's uses, so that the terms are gathered in one array.
 //!
-//! The first-order path pays nothing for this: no node stores more than before, and the
-//! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
-//! as values, from the op, the inputs and the constant each node keeps.
+//! The first-order path pays nothing for this: no node stores more than before, the
+//! first-order sweep is unchanged, and a rule run on `f64` compiles to the formula it was.
+//! The price is paid here: a local derivative is recomputed as values, from the op, the
+//! inputs and the constant each node keeps.
 
 use super::expression::{expression, node_name, reaching};
 use super::ops::sum;
 use super::tape::{Edge, Fold, Node, Op, Tape};
 use super::value::Value;
 use crate::error::Error;
-use crate::loss::BCE_EPS;
+use crate::loss;
 
 impl<'t> Value<'t> {
     /// The gradient of `self` with respect to each of `wrt`, as values recorded on the same
@@ -415,7 +418,16 @@ impl<'a, 't> Locals<'a, 't> {
         } else if self.node.value.is_nan() {
             self.y * 1.0
         } else {
-            local_derivative(&self.node, self.y, &self.inputs, k, recorded)
+            let local = local_derivative(&self.node, self.y, &self.inputs, k, recorded);
+            // One rule, run on numbers then on values: the same number.
+            debug_assert!(
+                local.data() == recorded || local.data().is_nan() && recorded.is_nan(),
+                "{}: the rule gives {} where {} was recorded",
+                self.node.op,
+                local.data(),
+                recorded
+            );
+            local
         }
     }
 }
@@ -441,10 +453,10 @@ impl<'t> Inputs<'_, 't> {
 }
 
 /// The local derivative of `node` (whose output is `y`, whose recorded inputs are `inputs`)
-/// along its `k`-th edge, as a value on the tape: the same formula, and the same conventions,
-/// as the operation computes in `f64` when it is recorded, whose result, `recorded`, it
-/// equals. A derivative that is a plain number (a constant slope: `+`, relu) is `recorded`
-/// as a constant, whose derivative is 0.
+/// along its `k`-th edge, as a value on the tape: the operation's own rule, which it ran on
+/// numbers when it was recorded, so the value equals `recorded`, what it recorded. A
+/// derivative that is a plain number (a constant slope: `+`, relu) is `recorded` as a
+/// constant, whose derivative is 0.
 fn local_derivative<'t>(
     node: &Node,
     y: Value<'t>,
@@ -474,7 +486,7 @@ fn computed_derivative<'t>(
     k: usize,
     recorded: f64,
 ) -> Value<'t> {
-    let (c, zero) = (node.constant, Value::constant(0.0));
+    let c = node.constant;
     // Read from the tape only where a rule needs them: the input along edge `k`, `x`, and
     // the operands `a ∘ b` of a binary operation, with a plain number folded in on its side,
     // and whether edge `k` is `a`'s.
@@ -485,73 +497,43 @@ fn computed_derivative<'t>(
         _ => (inputs.get(0), inputs.get(1), k == 0),
     };
     match node.op {
+        // d(a·b)/da = b and d(a·b)/db = a: the other operand, recorded already.
         Op::Mul => match operands() {
             (_, b, true) => b,
             (a, _, false) => a,
         },
         Op::Div => match operands() {
-            (_, b, true) => b.recip(),
-            (_, b, false) => -y / b,
+            (_, b, true) => Value::div_wrt_a(b),
+            (_, b, false) => Value::div_wrt_b(y, b),
         },
-        Op::Powi | Op::Powf if c == 0.0 => zero,
-        Op::Powi => match (c as i32).checked_sub(1) {
-            Some(m) => c * x().powi(m),
-            None => c * x().powf(c - 1.0),
-        },
-        Op::Powf => c * x().powf(c - 1.0),
+        Op::Powi => Value::powi_local(x(), c as i32),
+        Op::Powf => Value::powf_local(x(), c),
         Op::Pow => match operands() {
-            // b·a^(b-1), 0 for b = 0: a constant b = 0 has none, and at 0^0 it is a
-            // convention.
-            (a, b, true) if b.data() == 0.0 && (b.tape().is_none() || a.data() == 0.0) => zero,
-            (a, b, true) => b * a.pow(b - 1.0),
-            // a^b·ln a, a convention (0 or NaN) at a ≤ 0.
-            (a, _, false) if a.data() <= 0.0 => Value::constant(recorded),
-            (a, _, false) => y * a.ln(),
+            (a, b, true) => Value::pow_wrt_base(a, b),
+            (a, b, false) => Value::pow_wrt_exponent(a, b, y),
         },
+        // (e^x)' = e^x: the node itself.
         Op::Exp => y,
-        // 1/x and 1/(2√x), +inf at ±0 as first order says: `+ 0.0` turns -0 into +0, so the
-        // second derivative is the limit from the right, −∞.
-        Op::Ln => match x() {
-            x if x.data() == 0.0 => (x + 0.0).recip(),
-            x => x.recip(),
-        },
-        Op::Sqrt if y.data() == 0.0 => 0.5 / (y + 0.0),
-        Op::Sqrt => 0.5 / y,
-        Op::Tanh => 1.0 - y * y,
-        Op::Sigmoid => {
-            let e = (-x().abs()).exp();
-            e / ((1.0 + e) * (1.0 + e))
-        }
-        Op::Sin => x().cos(),
-        Op::Cos => -x().sin(),
-        Op::Recip => -y * y,
-        Op::Mse => 2.0 * (x() - c),
+        Op::Ln => Value::ln_local(x()),
+        Op::Sqrt => Value::sqrt_local(y),
+        Op::Tanh => Value::tanh_local(y),
+        Op::Sigmoid => Value::sigmoid_local(x()),
+        Op::Sin => Value::sin_local(x()),
+        Op::Cos => Value::cos_local(x()),
+        Op::Recip => Value::recip_local(y),
+        Op::Mse => loss::squared_error_local(x() - c),
+        // d(½r²)/dp = r, the residual.
         Op::HalfSquaredError => x() - c,
-        // 2·(p - t) for each prediction p, its target t known by the recorded 2·(p - t): the
-        // residual p - t as a value that is exactly the one first order computed.
+        // The node keeps no targets, but its recorded 2·(p - t) gives the residual p - t, as
+        // a value that is exactly the one first order computed.
         Op::SumOfSquares => {
             let (x, residual) = (x(), recorded / 2.0);
-            2.0 * x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0)
+            let r = x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0);
+            loss::squared_error_local(r)
         }
-        Op::L2Penalty => (2.0 * c) * x(),
-        Op::Bce => {
-            let clamped = |q: Value<'t>| {
-                if q.data() < BCE_EPS {
-                    Value::constant(BCE_EPS)
-                } else {
-                    q
-                }
-            };
-            let (x, mut d) = (x(), zero);
-            if c != 0.0 {
-                d -= c / clamped(x);
-            }
-            if c != 1.0 {
-                d += (1.0 - c) / clamped(1.0 - x);
-            }
-            d
-        }
-        Op::BceWithLogits => (1.0 - c) * x().sigmoid() - c * (-x()).sigmoid(),
+        Op::L2Penalty => loss::l2_penalty_local(x(), c),
+        Op::Bce => loss::bce_local(x(), c),
+        Op::BceWithLogits => loss::bce_with_logits_local(x(), c),
         Op::Add
         | Op::Sub
         | Op::Neg
