@@ -95,6 +95,14 @@ fn cases() -> Vec<Case> {
             |x| x.exp() * (1.0 / x - 2.0 / (x * x) + 2.0 / x.powi(3)),
             ORDINARY,
         ),
+        // x's gradient sums terms of both kinds: (cos(x²), x) twice, recorded, and the
+        // constant 1 × 3 of `x * 3`.
+        case(
+            "sin(x²) + x·3",
+            |x| (x * x).sin() + x * 3.0,
+            |x| 2.0 * (x * x).cos() - 4.0 * x * x * (x * x).sin(),
+            ORDINARY,
+        ),
         case(
             "sum",
             |x| sum(&[x, x * x, x.sin()]),

@@ -176,15 +176,21 @@ impl<'t> Terms<'t> {
         }
         let mut start = vec![0u32; out + 2];
         let mut custom = false;
-        for i in 0..=out {
-            for edge in graph.edges_of(i) {
+        let (nodes, edges) = (&graph.nodes[..=out], &graph.edges[..graph.edges_end(out)]);
+        for (i, node) in nodes.iter().enumerate() {
+            let end = nodes
+                .get(i + 1)
+                .map_or(edges.len(), |n| n.first_edge as usize);
+            let mut uses_one = false;
+            for edge in &edges[node.first_edge as usize..end] {
                 let j = edge.input as usize;
                 if depends[j] {
-                    depends[i] = true;
+                    uses_one = true;
                     start[j + 1] += 1;
                 }
             }
-            custom |= depends[i] && graph.nodes[i].op == Op::Custom;
+            depends[i] |= uses_one;
+            custom |= depends[i] && node.op == Op::Custom;
         }
         if custom {
             // Rare: find whether one is on the way to the output, before recording anything.
