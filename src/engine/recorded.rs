@@ -91,7 +91,13 @@ impl<'t> Value<'t> {
         // Nodes from here on are the sweep's own: the ones it may label.
         let first_new = tape.len();
         let mut terms = Terms::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
-        let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
+        // The gradients to return: those of nodes up to the last of `wrt`.
+        let kept = wrt
+            .iter()
+            .filter_map(|v| v.index())
+            .filter(|&j| j <= out)
+            .max();
+        let mut grads: Vec<Option<Value<'t>>> = vec![None; kept.map_or(0, |j| j + 1)];
         let mut edges = Vec::new();
         for i in (0..=out).rev() {
             if !terms.depends[i] {
@@ -106,7 +112,9 @@ impl<'t> Value<'t> {
                     None => continue,
                 }
             };
-            grads[i] = Some(grad);
+            if let Some(slot) = grads.get_mut(i) {
+                *slot = Some(grad);
+            }
             if labelled {
                 label_gradient(self, i, grad, first_new);
             }
@@ -127,7 +135,7 @@ impl<'t> Value<'t> {
         }
         Ok(wrt
             .iter()
-            .map(|v| v.index().filter(|&j| j <= out).and_then(|j| grads[j]))
+            .map(|v| v.index().and_then(|j| grads.get(j).copied().flatten()))
             .map(|g| g.unwrap_or(zero))
             .collect())
     }
