@@ -232,6 +232,7 @@ impl<'t> Terms<'t> {
     /// passes it: nothing for a constant 0 times a finite gradient (it adds exactly 0, and
     /// has nothing to differentiate), and 0 where the gradient is 0 whatever the local
     /// derivative, so that 0 × ∞ is not NaN.
+    #[inline]
     fn pass(&mut self, j: usize, grad: Value<'t>, local: Value<'t>) {
         let (grad, local) = if local.tape().is_none() && local.data() == 0.0 {
             if grad.data().is_finite() {

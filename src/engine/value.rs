@@ -139,6 +139,7 @@ impl<'t> Value<'t> {
     /// assert_eq!((a.index(), b.index()), (Some(0), Some(1)));
     /// ```
     #[must_use]
+    #[inline]
     pub fn index(self) -> Option<usize> {
         self.tape.map(|_| self.idx as usize)
     }
@@ -151,6 +152,7 @@ impl<'t> Value<'t> {
     /// assert!(tapegrad::Value::constant(1.0).tape().is_none());
     /// ```
     #[must_use]
+    #[inline]
     pub fn tape(self) -> Option<&'t Tape> {
         self.tape
     }
