@@ -16,6 +16,9 @@
 mod no_args;
 #[path = "common/output.rs"]
 mod output;
+#[cfg(test)]
+#[path = "newton/tests.rs"]
+mod tests;
 
 use std::error::Error;
 use std::fmt::Write as _;

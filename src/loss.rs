@@ -40,6 +40,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::engine::scalar::Scalar;
 use crate::engine::tape::{Fold, Node};
 use crate::error::Error;
 use crate::{Op, Tape, Value};
@@ -114,7 +115,14 @@ fn single(op: Op, pred: Value<'_>, target: f64, data: f64, d: f64) -> Value<'_> 
 /// ```
 pub fn mse(pred: Value<'_>, target: f64) -> Value<'_> {
     let d = pred.data() - target;
-    single(Op::Mse, pred, target, d * d, 2.0 * d)
+    single(Op::Mse, pred, target, d * d, squared_error_local(d))
+}
+
+/// The derivative of a squared error `r²` ([`mse`], [`sum_of_squares`]) with respect to the
+/// prediction, from the residual `r` = prediction − target: `2r`. (Half of it,
+/// [`half_squared_error`]'s, is the residual itself.)
+pub(crate) fn squared_error_local<S: Scalar>(residual: S) -> S {
+    S::constant(2.0) * residual
 }
 
 /// Squared error in the TensorFlow Playground's form: `½·(pred − target)²`, half of [`mse`],
@@ -175,7 +183,10 @@ pub fn sum_of_squares<'t>(preds: &[Value<'t>], targets: &[f64]) -> Result<Value<
         .iter()
         .zip(targets)
         .fold(0.0, |acc, (p, t)| acc + (p.data() - t) * (p.data() - t));
-    let partials = preds.iter().zip(targets).map(|(p, t)| 2.0 * (p.data() - t));
+    let partials = preds
+        .iter()
+        .zip(targets)
+        .map(|(p, t)| squared_error_local(p.data() - t));
     Ok(fused(
         "loss::sum_of_squares",
         (Op::SumOfSquares, 0.0),
@@ -228,11 +239,6 @@ fn check_probability_label(y: f64, what: &str) {
     );
 }
 
-/// The logistic function, bit for bit [`Value::sigmoid`].
-fn sigmoid(z: f64) -> f64 {
-    Value::constant(z).sigmoid().data()
-}
-
 /// Binary cross-entropy of a raw score (logit) `z` against a label `y ∈ [0, 1]`: the loss of
 /// `sigmoid(z)` against `y`, computed stably, without ever forming `sigmoid(z)`:
 ///
@@ -265,13 +271,13 @@ fn sigmoid(z: f64) -> f64 {
 /// ```
 #[track_caller]
 pub fn bce_with_logits(z: Value<'_>, y: f64) -> Value<'_> {
-    let (loss, d) = bce_with_logits_local(z.data(), y);
+    let (loss, d) = bce_with_logits_value(z.data(), y);
     single(Op::BceWithLogits, z, y, loss, d)
 }
 
 /// [`bce_with_logits`]'s value and derivative, and its panics.
 #[track_caller]
-fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
+fn bce_with_logits_value(x: f64, y: f64) -> (f64, f64) {
     check_probability_label(y, "bce_with_logits");
     let loss = if x.is_infinite() {
         // The loss tends to |z| times the weight of the wrong label: inf − inf would be NaN
@@ -283,8 +289,13 @@ fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
     } else {
         x.max(0.0) - x * y + (-x.abs()).exp().ln_1p()
     };
-    let d = (1.0 - y) * sigmoid(x) - y * sigmoid(-x);
-    (loss, d)
+    (loss, bce_with_logits_local(x, y))
+}
+
+/// The derivative of [`bce_with_logits`] with respect to the score `x`, against the label
+/// `y`: `(1 − y)·sigmoid(x) − y·sigmoid(−x)`.
+pub(crate) fn bce_with_logits_local<S: Scalar>(x: S, y: f64) -> S {
+    S::constant(1.0 - y) * x.sigmoid() - S::constant(y) * (-x).sigmoid()
 }
 
 /// Binary cross-entropy of a probability `p ∈ [0, 1]` (say, a sigmoid output) against a label
@@ -318,13 +329,13 @@ fn bce_with_logits_local(x: f64, y: f64) -> (f64, f64) {
 /// ```
 #[track_caller]
 pub fn bce(p: Value<'_>, y: f64) -> Value<'_> {
-    let (loss, d) = bce_local(p.data(), y);
+    let (loss, d) = bce_value(p.data(), y);
     single(Op::Bce, p, y, loss, d)
 }
 
 /// [`bce`]'s value and derivative, and its panics.
 #[track_caller]
-fn bce_local(x: f64, y: f64) -> (f64, f64) {
+fn bce_value(x: f64, y: f64) -> (f64, f64) {
     check_probability_label(y, "bce");
     if x.is_nan() {
         return (f64::NAN, f64::NAN);
@@ -334,23 +345,41 @@ fn bce_local(x: f64, y: f64) -> (f64, f64) {
         "bce: p = {x} is not a probability in [0, 1]; give bce a sigmoid output, or give the \
          raw score to bce_with_logits"
     );
-    let (mut loss, mut d) = (0.0, 0.0);
+    let mut loss = 0.0;
     if y != 0.0 {
-        let q = x.max(BCE_EPS);
-        loss -= y * q.ln();
-        d -= y / q;
+        loss -= y * x.max(BCE_EPS).ln();
     }
     if y != 1.0 {
-        let one_minus = 1.0 - x;
-        let (ln, q) = if one_minus < BCE_EPS {
-            (BCE_EPS.ln(), BCE_EPS)
+        let ln = if 1.0 - x < BCE_EPS {
+            BCE_EPS.ln()
         } else {
-            ((-x).ln_1p(), one_minus)
+            (-x).ln_1p()
         };
         loss -= (1.0 - y) * ln;
-        d += (1.0 - y) / q;
     }
-    (loss, d)
+    (loss, bce_local(x, y))
+}
+
+/// The derivative of [`bce`] with respect to the probability `x`, against the label `y`:
+/// `−y / max(x, ε) + (1 − y) / max(1 − x, ε)`, a term whose label weight is 0 left out. The
+/// clamp is a plain number, so inside it the derivative's own derivative is the formula's
+/// at the clamped value, 0.
+pub(crate) fn bce_local<S: Scalar>(x: S, y: f64) -> S {
+    let clamped = |q: S| {
+        if q.data() < BCE_EPS {
+            S::constant(BCE_EPS)
+        } else {
+            q
+        }
+    };
+    let mut d = S::constant(0.0);
+    if y != 0.0 {
+        d = d - S::constant(y) / clamped(x);
+    }
+    if y != 1.0 {
+        d = d + S::constant(1.0 - y) / clamped(S::constant(1.0) - x);
+    }
+    d
 }
 
 /// micrograd's max-margin (SVM) loss for a score against a label `y = ±1`:
@@ -421,7 +450,7 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
         "l2_penalty: alpha must be a finite number ≥ 0, got {alpha}"
     );
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
-    let partials = params.iter().map(|p| 2.0 * alpha * p.data());
+    let partials = params.iter().map(|p| l2_penalty_local(p.data(), alpha));
     fused(
         "loss::l2_penalty",
         (Op::L2Penalty, alpha),
@@ -429,6 +458,11 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
         data,
         partials,
     )
+}
+
+/// The derivative of [`l2_penalty`] with respect to a parameter `p`: `2·alpha·p`.
+pub(crate) fn l2_penalty_local<S: Scalar>(p: S, alpha: f64) -> S {
+    S::constant(2.0 * alpha) * p
 }
 
 /// L1 regularisation (the lasso, the TensorFlow Playground's "L1"): `alpha · Σ |p|` over

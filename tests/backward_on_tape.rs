@@ -95,6 +95,14 @@ fn cases() -> Vec<Case> {
             |x| x.exp() * (1.0 / x - 2.0 / (x * x) + 2.0 / x.powi(3)),
             ORDINARY,
         ),
+        // x's gradient sums terms of both kinds: (cos(x²), x) twice, recorded, and the
+        // constant 1 × 3 of `x * 3`.
+        case(
+            "sin(x²) + x·3",
+            |x| (x * x).sin() + x * 3.0,
+            |x| 2.0 * (x * x).cos() - 4.0 * x * x * (x * x).sin(),
+            ORDINARY,
+        ),
         case(
             "sum",
             |x| sum(&[x, x * x, x.sin()]),
@@ -525,4 +533,20 @@ fn a_custom_node_on_the_path_is_an_error_naming_it() {
     let soft = (1.0 + x.exp()).ln();
     let d = soft.backward_on_tape(&[x]).expect("Value operations only")[0];
     numeric::assert_close(d.backward().wrt(x), sigmoid(0.5) * sigmoid(-0.5), 1e-15);
+}
+
+#[test]
+fn a_custom_node_is_refused_even_where_no_gradient_reaches_it_and_nothing_is_recorded() {
+    let tape = Tape::new();
+    let x = tape.var(-1.0);
+    // relu is dead at -1: the custom node's gradient is 0 here, but not at x = 1.
+    let k = x.custom(x.data(), 1.0);
+    let y = k.relu() * 3.0;
+    let before = tape.len();
+    let err = y.backward_on_tape(&[x]).unwrap_err();
+    assert!(
+        matches!(err, Error::FirstOrderOnly { node: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(tape.len(), before);
 }

@@ -16,10 +16,12 @@
 //!   value and its local derivatives side by side;
 //! - `ops.rs`: the operators in every arrangement with `f64`, and the fused many-input nodes
 //!   [`sum`], [`dot`] and [`affine`] (a neuron is one node);
+//! - `scalar.rs`: what each operation's derivative rule is written over, once, so that it
+//!   runs on numbers when the operation is recorded and on values when the backward pass is;
 //! - `backward.rs`: the reverse sweep and the [`Gradients`] store it returns;
 //! - `recorded.rs`: the same sweep recorded on the tape ([`Value::backward_on_tape`]), so
 //!   that gradients are values that can be differentiated again, with each operation's
-//!   local derivative rebuilt as a value;
+//!   local derivative rebuilt as a value by its own rule;
 //! - `expression.rs`, `graphviz.rs`, `trace.rs`: the teaching tools, which read the nodes by
 //!   design: how a node is written (`a * b`), the graph as Graphviz DOT
 //!   ([`Value::to_dot`]), and the backward sweep replayed step by step
@@ -30,6 +32,7 @@ mod expression;
 mod graphviz;
 pub(crate) mod ops;
 mod recorded;
+pub(crate) mod scalar;
 pub(crate) mod tape;
 mod trace;
 pub(crate) mod value;

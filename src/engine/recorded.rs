@@ -4,27 +4,32 @@
 //! The sweep is the first-order one (`backward.rs`) with values in place of numbers. A node's
 //! gradient is a [`Value`]: the sum, over the nodes that use it, of their gradient times
 //! their local derivative, itself a value rebuilt from the node's inputs and output by
-//! [`local_derivative`]: the formula each operation computes in `f64` when it is recorded
-//! (`value.rs`, `ops.rs`, `loss.rs`), written on values, in one table. Each gradient is one
-//! ordinary node (a fused [`dot`](crate::dot) of those gradients and local derivatives), so
-//! `backward` (or another `backward_on_tape`) differentiates through it, to any order.
+//! [`local_derivative`], which calls the operation's own rule: written once, beside the
+//! operation (`value.rs`, `loss.rs`), over [`Scalar`](super::scalar::Scalar), it is the
+//! formula the operation ran on `f64` when it was recorded, now run on values. Each gradient
+//! is one ordinary node (a fused [`dot`](crate::dot) of those gradients and local
+//! derivatives), so `backward` (or another `backward_on_tape`) differentiates through it, to
+//! any order.
 //!
-//! The first-order sweep *pushes* each node's gradient to its inputs; this one *pulls*: at
-//! each node, it gathers what its users pass it, then records their sum as one node. The
-//! terms, and the order they are added in, are the first-order sweep's (so are the numbers,
-//! bit for bit). The users of each node are found, and the local derivative along each use
-//! recorded, by turning the tape's edges around once, before the sweep ([`Uses`]).
+//! Like the first-order sweep, it goes down the tape once and *passes* each node's gradient
+//! to its inputs, `gradient × local`; but a gradient is recorded as one node, so a node's
+//! terms are gathered ([`Terms`]) until the sweep reaches it, when they are all there (its
+//! users come after it), and recorded as their sum. The terms, and the order they are added
+//! in, are the first-order sweep's (so are the numbers, bit for bit). One pass up the tape
+//! before the sweep finds the nodes that depend on the values differentiated with respect
+//! to, and counts each one's uses, so that the terms are gathered in one array.
 //!
-//! The first-order path pays nothing for this: no node stores more than before, and the
-//! first-order sweep is unchanged. The price is paid here: a local derivative is recomputed
-//! as values, from the op, the inputs and the constant each node keeps.
+//! The first-order path pays nothing for this: no node stores more than before, the
+//! first-order sweep is unchanged, and a rule run on `f64` compiles to the formula it was.
+//! The price is paid here: a local derivative is recomputed as values, from the op, the
+//! inputs and the constant each node keeps.
 
 use super::expression::{expression, node_name, reaching};
-use super::ops::{dot, sum};
+use super::ops::sum;
 use super::tape::{Edge, Fold, Node, Op, Tape};
 use super::value::Value;
 use crate::error::Error;
-use crate::loss::BCE_EPS;
+use crate::loss;
 
 impl<'t> Value<'t> {
     /// The gradient of `self` with respect to each of `wrt`, as values recorded on the same
@@ -85,103 +90,34 @@ impl<'t> Value<'t> {
         let labelled = !tape.graph().labels.is_empty();
         // Nodes from here on are the sweep's own: the ones it may label.
         let first_new = tape.len();
-        let uses = Uses::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
-        let mut grads: Vec<Option<Value<'t>>> = vec![None; out + 1];
-        let (mut upstream, mut local) = (Vec::new(), Vec::new());
-        for j in (0..=out).rev() {
-            if !uses.between[j] {
+        let mut terms = Terms::new(tape, wrt, out).map_err(|i| first_order_only(self, i))?;
+        // The gradients to return: those of nodes up to the last of `wrt`.
+        let kept = wrt
+            .iter()
+            .filter_map(|v| v.index())
+            .filter(|&j| j <= out)
+            .max();
+        let mut grads: Vec<Option<Value<'t>>> = vec![None; kept.map_or(0, |j| j + 1)];
+        let mut edges = Vec::new();
+        for i in (0..=out).rev() {
+            if !terms.depends[i] {
                 continue;
             }
-            // Every node that uses node j has its gradient: j's is complete. What each passes
-            // to it, `upstream × local`, in the order the first-order sweep adds them.
-            let grad = if j == out {
+            // Every node that uses node i has passed it its terms: its gradient is complete.
+            let grad = if i == out {
                 Value::constant(1.0)
             } else {
-                upstream.clear();
-                local.clear();
-                for (i, l) in uses.of(j) {
-                    let Some(g) = grads[i] else { continue };
-                    // A constant 0 times a finite gradient adds exactly 0, and nothing to
-                    // differentiate. Where the upstream gradient is 0 the first-order sweep
-                    // passes nothing back, whatever the local derivative: no 0 × ∞ = NaN.
-                    if l.tape().is_none() && l.data() == 0.0 && g.data().is_finite() {
-                        continue;
-                    } else if g.data() == 0.0 && !l.data().is_finite() {
-                        upstream.push(g.pass_back(l));
-                        local.push(Value::constant(1.0));
-                    } else {
-                        upstream.push(g);
-                        local.push(l);
-                    }
-                }
-                match total(&upstream, &local) {
+                match terms.total(i) {
                     Some(g) => g,
                     None => continue,
                 }
             };
-            grads[j] = Some(grad);
+            if let Some(slot) = grads.get_mut(i) {
+                *slot = Some(grad);
+            }
             if labelled {
-                label_gradient(self, j, grad, first_new);
+                label_gradient(self, i, grad, first_new);
             }
-        }
-        Ok(wrt
-            .iter()
-            .map(|v| v.index().filter(|&j| j <= out).and_then(|j| grads[j]))
-            .map(|g| g.unwrap_or(zero))
-            .collect())
-    }
-}
-
-/// Which nodes are on the way from the values differentiated with respect to to the output
-/// (they depend on the one, and the other on them), and for each, its uses:
-/// the nodes that use it, in the order the first-order sweep visits them (last first), each
-/// with its local derivative along that edge as a value. The tape's edges turned around:
-/// find what is on the way and count the uses, then place them, recording each local
-/// derivative as it goes.
-struct Uses<'t> {
-    /// Whether each node is on the way.
-    between: Vec<bool>,
-    /// Node `j`'s uses are `uses[start[j]..start[j + 1]]`.
-    start: Vec<u32>,
-    /// Each use: the user, and its local derivative, packed (see [`Uses::of`]).
-    uses: Vec<(u32, u32, f64)>,
-    tape: &'t Tape,
-}
-
-impl<'t> Uses<'t> {
-    /// # Errors
-    /// The index of a node on the way whose local derivatives are plain numbers only.
-    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Uses<'t>, usize> {
-        let mut depends = vec![false; out + 1];
-        for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
-            depends[j] = true;
-        }
-        let mut start = vec![0u32; out + 2];
-        {
-            let graph = tape.graph();
-            let reaches = reaching(&graph, out);
-            // Forward: a node depends on the values if one of its inputs does, and then, if
-            // the output uses it, uses that input on the way.
-            for i in 0..=out {
-                for edge in graph.edges_of(i) {
-                    let j = edge.input as usize;
-                    if depends[j] {
-                        depends[i] = true;
-                        start[j + 1] += u32::from(reaches[i]);
-                    }
-                }
-            }
-            for (d, r) in depends.iter_mut().zip(reaches) {
-                *d &= r;
-            }
-        }
-        for j in 0..=out {
-            start[j + 1] += start[j];
-        }
-        let mut next = start.clone();
-        let mut uses = vec![(0, 0, 0.0); start[out + 1] as usize];
-        let mut edges = Vec::new();
-        for i in (0..=out).rev().filter(|&i| depends[i]) {
             // Copied out of the tape, which the local derivatives record onto.
             let node = {
                 let graph = tape.graph();
@@ -189,72 +125,235 @@ impl<'t> Uses<'t> {
                 edges.extend_from_slice(graph.edges_of(i));
                 graph.nodes[i]
             };
-            let inputs = Inputs {
-                tape,
-                edges: &edges,
-            };
+            let locals = Locals::of(tape, i, &node, &edges);
             for (k, edge) in edges.iter().enumerate() {
                 let j = edge.input as usize;
-                if depends[j] {
-                    let local = local_on_tape(i, &node, &inputs, k).ok_or(i)?;
-                    let on_tape = local.index().map_or(ON_NO_TAPE, |l| l as u32);
-                    uses[next[j] as usize] = (i as u32, on_tape, local.data());
-                    next[j] += 1;
+                if terms.depends[j] {
+                    terms.pass(j, grad, locals.get(k));
                 }
             }
         }
-        Ok(Uses {
-            between: depends,
-            start,
-            uses,
-            tape,
-        })
-    }
-
-    /// Node `j`'s uses: each user's index, and the local derivative along its edge.
-    fn of(&self, j: usize) -> impl Iterator<Item = (usize, Value<'t>)> + '_ {
-        let uses = &self.uses[self.start[j] as usize..self.start[j + 1] as usize];
-        uses.iter().map(|&(i, local, data)| {
-            let local = match local {
-                ON_NO_TAPE => Value::constant(data),
-                l => Value::from_parts(self.tape, l, data),
-            };
-            (i as usize, local)
-        })
+        Ok(wrt
+            .iter()
+            .map(|v| v.index().and_then(|j| grads.get(j).copied().flatten()))
+            .map(|g| g.unwrap_or(zero))
+            .collect())
     }
 }
 
-/// Where a packed use says its local derivative is a constant on no tape.
+/// What each node's users pass it, `upstream × local`, gathered until the sweep reaches it:
+/// the tape's edges turned around. Node `j`'s terms are `terms[start[j]..next[j]]`, in the
+/// order the first-order sweep adds them (its users, last first), so that its gradient is
+/// one [`dot`](crate::dot) over them.
+struct Terms<'t> {
+    tape: &'t Tape,
+    /// Whether each node depends on the values differentiated with respect to.
+    depends: Vec<bool>,
+    start: Vec<u32>,
+    next: Vec<u32>,
+    terms: Vec<Term>,
+    /// One node's factors as values, where its gradient is their sum.
+    values: Vec<Value<'t>>,
+}
+
+/// One term, `upstream × local`, packed: each value as its index (or [`ON_NO_TAPE`]) and its
+/// data. Half the size of two [`Value`]s: there is one for each use of a node.
+#[derive(Clone, Copy)]
+struct Term {
+    upstream: u32,
+    local: u32,
+    upstream_data: f64,
+    local_data: f64,
+}
+
+/// Where a [`Term`] says a value is a constant on no tape.
 const ON_NO_TAPE: u32 = u32::MAX;
 
-/// A node's gradient, `Σ upstream[m] × local[m]`, recorded as one node (a fused
-/// [`dot`](crate::dot), summed in the order given, as the first-order sweep adds), or `None`
-/// for no terms or a constant 0.
-fn total<'t>(upstream: &[Value<'t>], local: &[Value<'t>]) -> Option<Value<'t>> {
-    let sum = match (upstream, local) {
-        ([], []) => return None,
-        (&[upstream], &[local]) => passed_back(upstream, local),
-        // Every product is one factor alone (the other is the constant 1): their sum, as
-        // `a + b` where there are two, which is how a learner writes it.
-        (upstream, local) if upstream.iter().all(is_one) => sum_of(local),
-        (upstream, local) if local.iter().all(is_one) => sum_of(upstream),
-        (upstream, local) => dot(upstream, local),
+impl<'t> Terms<'t> {
+    /// Finds the nodes that depend on `wrt` (a node does if one of its inputs does), and
+    /// makes room for the terms each can be passed: one for each use by such a node.
+    ///
+    /// # Errors
+    /// The index of the last node between `wrt` and the output recorded with plain-number
+    /// local derivatives only.
+    fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Terms<'t>, usize> {
+        let graph = tape.graph();
+        let mut depends = vec![false; out + 1];
+        for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
+            depends[j] = true;
+        }
+        let mut start = vec![0u32; out + 2];
+        let mut custom = false;
+        let (nodes, edges) = (&graph.nodes[..=out], &graph.edges[..graph.edges_end(out)]);
+        for (i, node) in nodes.iter().enumerate() {
+            let end = nodes
+                .get(i + 1)
+                .map_or(edges.len(), |n| n.first_edge as usize);
+            let mut uses_one = false;
+            for edge in &edges[node.first_edge as usize..end] {
+                let j = edge.input as usize;
+                if depends[j] {
+                    uses_one = true;
+                    start[j + 1] += 1;
+                }
+            }
+            depends[i] |= uses_one;
+            custom |= depends[i] && node.op == Op::Custom;
+        }
+        if custom {
+            // Rare: find whether one is on the way to the output, before recording anything.
+            let reaches = reaching(&graph, out);
+            let on_the_way =
+                |&i: &usize| depends[i] && reaches[i] && graph.nodes[i].op == Op::Custom;
+            if let Some(i) = (0..=out).rev().find(on_the_way) {
+                return Err(i);
+            }
+        }
+        for j in 0..=out {
+            start[j + 1] += start[j];
+        }
+        let unset = Term {
+            upstream: ON_NO_TAPE,
+            local: ON_NO_TAPE,
+            upstream_data: 0.0,
+            local_data: 0.0,
+        };
+        Ok(Terms {
+            tape,
+            depends,
+            next: start.clone(),
+            terms: vec![unset; start[out + 1] as usize],
+            start,
+            values: Vec::new(),
+        })
+    }
+
+    /// Node `j` is passed `grad × local` by one of its users, as the first-order sweep
+    /// passes it: nothing for a constant 0 times a finite gradient (it adds exactly 0, and
+    /// has nothing to differentiate), and 0 where the gradient is 0 whatever the local
+    /// derivative, so that 0 × ∞ is not NaN.
+    #[inline]
+    fn pass(&mut self, j: usize, grad: Value<'t>, local: Value<'t>) {
+        let (grad, local) = if local.tape().is_none() && local.data() == 0.0 {
+            if grad.data().is_finite() {
+                return;
+            }
+            (grad, local)
+        } else if grad.data() == 0.0 && !local.data().is_finite() {
+            (grad.pass_back(local), Value::constant(1.0))
+        } else {
+            (grad, local)
+        };
+        let index = |v: Value<'_>| v.index().map_or(ON_NO_TAPE, |i| i as u32);
+        self.terms[self.next[j] as usize] = Term {
+            upstream: index(grad),
+            local: index(local),
+            upstream_data: grad.data(),
+            local_data: local.data(),
+        };
+        self.next[j] += 1;
+    }
+
+    /// Node `j`'s gradient, `Σ upstream × local` over its terms, recorded as one node
+    /// summed in the order given, as the first-order sweep adds, or `None` for no terms or
+    /// a constant 0.
+    fn total(&mut self, j: usize) -> Option<Value<'t>> {
+        let terms = &self.terms[self.start[j] as usize..self.next[j] as usize];
+        let value = |index, data| match index {
+            ON_NO_TAPE => Value::constant(data),
+            i => Value::from_parts(self.tape, i, data),
+        };
+        let is_one = |index, data| index == ON_NO_TAPE && data == 1.0;
+        let sum = match terms {
+            [] => return None,
+            [t] => passed_back(
+                value(t.upstream, t.upstream_data),
+                value(t.local, t.local_data),
+            ),
+            // Every product is one factor alone (the other is the constant 1): their sum, as
+            // `a + b` where there are two, which is how a learner writes it.
+            _ if terms.iter().all(|t| is_one(t.upstream, t.upstream_data)) => {
+                self.values.clear();
+                self.values
+                    .extend(terms.iter().map(|t| value(t.local, t.local_data)));
+                sum_of(&self.values)
+            }
+            _ if terms.iter().all(|t| is_one(t.local, t.local_data)) => {
+                self.values.clear();
+                let upstream = terms.iter().map(|t| value(t.upstream, t.upstream_data));
+                self.values.extend(upstream);
+                sum_of(&self.values)
+            }
+            _ => record_dot(self.tape, terms),
+        };
+        let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
+        (!structural_zero).then_some(sum)
+    }
+}
+
+/// `Σ upstream × local` over `terms`, recorded as one [`dot`](crate::dot) node, as `dot`
+/// records it (its value summed left to right, the edges of the terms with both factors
+/// recorded first, two by two, and their count kept), from the packed terms without making
+/// values of them.
+fn record_dot<'t>(tape: &'t Tape, terms: &[Term]) -> Value<'t> {
+    let recorded = |index| index != ON_NO_TAPE;
+    let paired = |t: &Term| recorded(t.upstream) && recorded(t.local);
+    let mut graph = tape.graph_mut();
+    let first_edge = graph.edges.len();
+    let edges = &mut graph.edges;
+    let mut data = 0.0;
+    // The usual case, every factor recorded, in one exact-size pass; else the pairs first.
+    let pairs = if terms.iter().all(paired) {
+        edges.extend(terms.iter().flat_map(|t| {
+            data += t.upstream_data * t.local_data;
+            [
+                Edge::new(t.upstream, t.local_data),
+                Edge::new(t.local, t.upstream_data),
+            ]
+        }));
+        terms.len()
+    } else {
+        data = terms
+            .iter()
+            .fold(0.0, |acc, t| acc + t.upstream_data * t.local_data);
+        for t in terms.iter().filter(|t| paired(t)) {
+            edges.extend([
+                Edge::new(t.upstream, t.local_data),
+                Edge::new(t.local, t.upstream_data),
+            ]);
+        }
+        for t in terms.iter().filter(|t| !paired(t)) {
+            if recorded(t.upstream) {
+                edges.push(Edge::new(t.upstream, t.local_data));
+            } else if recorded(t.local) {
+                edges.push(Edge::new(t.local, t.upstream_data));
+            }
+        }
+        terms.iter().filter(|t| paired(t)).count()
     };
-    let structural_zero = sum.tape().is_none() && sum.data() == 0.0;
-    (!structural_zero).then_some(sum)
+    if edges.len() == first_edge {
+        return Value::constant(data);
+    }
+    let node = Node {
+        // Fewer than 2^32: each is two edges.
+        constant: f64::from(pairs as u32),
+        ..Node::new(Op::Dot, data)
+    };
+    let index = graph.push_node(node, first_edge);
+    Value::from_parts(tape, index, data)
 }
 
 /// Whether `v` is the constant 1, on no tape: a factor that needs no node.
-fn is_one(v: &Value<'_>) -> bool {
+fn is_one(v: Value<'_>) -> bool {
     v.tape().is_none() && v.data() == 1.0
 }
 
 /// `grad × local`, what the sweep passes back, recorded, without a node where one factor is
 /// the constant 1 (the output's own gradient, the local derivative of `+`).
 fn passed_back<'t>(grad: Value<'t>, local: Value<'t>) -> Value<'t> {
-    if is_one(&grad) {
+    if is_one(grad) {
         local
-    } else if is_one(&local) {
+    } else if is_one(local) {
         grad
     } else {
         grad.pass_back(local)
@@ -297,21 +396,55 @@ fn first_order_only(output: Value<'_>, i: usize) -> Error {
     Error::FirstOrderOnly { node: i, what }
 }
 
-/// The local derivative of node `i` (`node`, with `inputs`) along its edge `k`, as a value on
-/// the tape ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node
-/// passes NaN back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on
-/// the inputs).
-fn local_on_tape<'t>(
-    i: usize,
-    node: &Node,
-    inputs: &Inputs<'_, 't>,
-    k: usize,
-) -> Option<Value<'t>> {
-    let y = Value::from_parts(inputs.tape, i as u32, node.value);
-    if node.value.is_nan() {
-        return Some(y * 1.0);
+/// The local derivatives of one node along its edges, as values on the tape
+/// ([`local_derivative`]), with the NaN rule as first order keeps it: a NaN node passes NaN
+/// back, and to every order (`y * 1` is NaN with NaN derivatives, and depends on the inputs).
+struct Locals<'a, 't> {
+    node: Node,
+    /// The node itself, as a value.
+    y: Value<'t>,
+    inputs: Inputs<'a, 't>,
+    /// How many of its edges lead a dot node's pairs: along each, the local derivative is
+    /// the partner's value, with no node to record (see [`local_derivative`]).
+    paired: usize,
+}
+
+impl<'a, 't> Locals<'a, 't> {
+    /// Node `i`'s, recorded as `node` with `edges`.
+    fn of(tape: &'t Tape, i: usize, node: &Node, edges: &'a [Edge]) -> Locals<'a, 't> {
+        let paired = match node.op {
+            Op::Dot if !node.value.is_nan() => 2 * node.constant as usize,
+            _ => 0,
+        };
+        Locals {
+            node: *node,
+            y: Value::from_parts(tape, i as u32, node.value),
+            inputs: Inputs { tape, edges },
+            paired,
+        }
     }
-    local_derivative(node, y, inputs, k, inputs.edges[k].local)
+
+    /// The local derivative along edge `k`.
+    #[inline]
+    fn get(&self, k: usize) -> Value<'t> {
+        let recorded = self.inputs.edges[k].local;
+        if k < self.paired {
+            self.inputs.with_data(k ^ 1, recorded)
+        } else if self.node.value.is_nan() {
+            self.y * 1.0
+        } else {
+            let local = local_derivative(&self.node, self.y, &self.inputs, k, recorded);
+            // One rule, run on numbers then on values: the same number.
+            debug_assert!(
+                local.data() == recorded || local.data().is_nan() && recorded.is_nan(),
+                "{}: the rule gives {} where {} was recorded",
+                self.node.op,
+                local.data(),
+                recorded
+            );
+            local
+        }
+    }
 }
 
 /// A node's recorded inputs: its edges, and the tape to read their values from when asked.
@@ -335,30 +468,28 @@ impl<'t> Inputs<'_, 't> {
 }
 
 /// The local derivative of `node` (whose output is `y`, whose recorded inputs are `inputs`)
-/// along its `k`-th edge, as a value on the tape: the same formula, and the same conventions,
-/// as the operation computes in `f64` when it is recorded, whose result, `recorded`, it
-/// equals. A derivative that is a plain number (a constant slope: `+`, relu) is `recorded`
-/// as a constant, whose derivative is 0. `None` for a custom node, whose derivative is only
-/// a number.
+/// along its `k`-th edge, as a value on the tape: the operation's own rule, which it ran on
+/// numbers when it was recorded, so the value equals `recorded`, what it recorded. A
+/// derivative that is a plain number (a constant slope: `+`, relu) is `recorded` as a
+/// constant, whose derivative is 0.
 fn local_derivative<'t>(
     node: &Node,
     y: Value<'t>,
     inputs: &Inputs<'_, 't>,
     k: usize,
     recorded: f64,
-) -> Option<Value<'t>> {
+) -> Value<'t> {
     let c = node.constant;
     match node.op {
         // A plain-number slope: the recorded number, a constant whose derivative is 0.
         Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
-            Some(Value::constant(recorded))
+            Value::constant(recorded)
         }
         // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
         // pair k / 2), whose value is the recorded derivative.
-        Op::Dot if ((k / 2) as f64) < c => Some(inputs.with_data(k ^ 1, recorded)),
-        Op::Dot => Some(Value::constant(recorded)),
-        Op::Var | Op::Const | Op::Custom => None,
-        _ => Some(computed_derivative(node, y, inputs, k, recorded)),
+        Op::Dot if ((k / 2) as f64) < c => inputs.with_data(k ^ 1, recorded),
+        Op::Dot => Value::constant(recorded),
+        _ => computed_derivative(node, y, inputs, k, recorded),
     }
 }
 
@@ -370,7 +501,7 @@ fn computed_derivative<'t>(
     k: usize,
     recorded: f64,
 ) -> Value<'t> {
-    let (c, zero) = (node.constant, Value::constant(0.0));
+    let c = node.constant;
     // Read from the tape only where a rule needs them: the input along edge `k`, `x`, and
     // the operands `a ∘ b` of a binary operation, with a plain number folded in on its side,
     // and whether edge `k` is `a`'s.
@@ -381,73 +512,43 @@ fn computed_derivative<'t>(
         _ => (inputs.get(0), inputs.get(1), k == 0),
     };
     match node.op {
+        // d(a·b)/da = b and d(a·b)/db = a: the other operand, recorded already.
         Op::Mul => match operands() {
             (_, b, true) => b,
             (a, _, false) => a,
         },
         Op::Div => match operands() {
-            (_, b, true) => b.recip(),
-            (_, b, false) => -y / b,
+            (_, b, true) => Value::div_wrt_a(b),
+            (_, b, false) => Value::div_wrt_b(y, b),
         },
-        Op::Powi | Op::Powf if c == 0.0 => zero,
-        Op::Powi => match (c as i32).checked_sub(1) {
-            Some(m) => c * x().powi(m),
-            None => c * x().powf(c - 1.0),
-        },
-        Op::Powf => c * x().powf(c - 1.0),
+        Op::Powi => Value::powi_local(x(), c as i32),
+        Op::Powf => Value::powf_local(x(), c),
         Op::Pow => match operands() {
-            // b·a^(b-1), 0 for b = 0: a constant b = 0 has none, and at 0^0 it is a
-            // convention.
-            (a, b, true) if b.data() == 0.0 && (b.tape().is_none() || a.data() == 0.0) => zero,
-            (a, b, true) => b * a.pow(b - 1.0),
-            // a^b·ln a, a convention (0 or NaN) at a ≤ 0.
-            (a, _, false) if a.data() <= 0.0 => Value::constant(recorded),
-            (a, _, false) => y * a.ln(),
+            (a, b, true) => Value::pow_wrt_base(a, b),
+            (a, b, false) => Value::pow_wrt_exponent(a, b, y),
         },
+        // (e^x)' = e^x: the node itself.
         Op::Exp => y,
-        // 1/x and 1/(2√x), +inf at ±0 as first order says: `+ 0.0` turns -0 into +0, so the
-        // second derivative is the limit from the right, −∞.
-        Op::Ln => match x() {
-            x if x.data() == 0.0 => (x + 0.0).recip(),
-            x => x.recip(),
-        },
-        Op::Sqrt if y.data() == 0.0 => 0.5 / (y + 0.0),
-        Op::Sqrt => 0.5 / y,
-        Op::Tanh => 1.0 - y * y,
-        Op::Sigmoid => {
-            let e = (-x().abs()).exp();
-            e / ((1.0 + e) * (1.0 + e))
-        }
-        Op::Sin => x().cos(),
-        Op::Cos => -x().sin(),
-        Op::Recip => -y * y,
-        Op::Mse => 2.0 * (x() - c),
+        Op::Ln => Value::ln_local(x()),
+        Op::Sqrt => Value::sqrt_local(y),
+        Op::Tanh => Value::tanh_local(y),
+        Op::Sigmoid => Value::sigmoid_local(x()),
+        Op::Sin => Value::sin_local(x()),
+        Op::Cos => Value::cos_local(x()),
+        Op::Recip => Value::recip_local(y),
+        Op::Mse => loss::squared_error_local(x() - c),
+        // d(½r²)/dp = r, the residual.
         Op::HalfSquaredError => x() - c,
-        // 2·(p - t) for each prediction p, its target t known by the recorded 2·(p - t): the
-        // residual p - t as a value that is exactly the one first order computed.
+        // The node keeps no targets, but its recorded 2·(p - t) gives the residual p - t, as
+        // a value that is exactly the one first order computed.
         Op::SumOfSquares => {
             let (x, residual) = (x(), recorded / 2.0);
-            2.0 * x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0)
+            let r = x.folding(x.data() - residual, Fold::Second, Op::Sub, residual, 1.0);
+            loss::squared_error_local(r)
         }
-        Op::L2Penalty => (2.0 * c) * x(),
-        Op::Bce => {
-            let clamped = |q: Value<'t>| {
-                if q.data() < BCE_EPS {
-                    Value::constant(BCE_EPS)
-                } else {
-                    q
-                }
-            };
-            let (x, mut d) = (x(), zero);
-            if c != 0.0 {
-                d -= c / clamped(x);
-            }
-            if c != 1.0 {
-                d += (1.0 - c) / clamped(1.0 - x);
-            }
-            d
-        }
-        Op::BceWithLogits => (1.0 - c) * x().sigmoid() - c * (-x()).sigmoid(),
+        Op::L2Penalty => loss::l2_penalty_local(x(), c),
+        Op::Bce => loss::bce_local(x(), c),
+        Op::BceWithLogits => loss::bce_with_logits_local(x(), c),
         Op::Add
         | Op::Sub
         | Op::Neg
@@ -456,9 +557,8 @@ fn computed_derivative<'t>(
         | Op::Sum
         | Op::Hinge
         | Op::L1Penalty
-        | Op::Dot
-        | Op::Var
-        | Op::Const
-        | Op::Custom => unreachable!("local_derivative answers for {} itself", node.op),
+        | Op::Dot => unreachable!("local_derivative answers for {} itself", node.op),
+        // A leaf has no edges, and a custom node on the way is refused before the sweep.
+        Op::Var | Op::Const | Op::Custom => unreachable!("no local derivative to rebuild"),
     }
 }

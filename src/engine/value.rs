@@ -1,8 +1,11 @@
 //! [`Value`]: a small `Copy` handle to one node on a [`Tape`], with the operations of `f64`.
 //!
 //! Every operation computes its result and, right beside it, the local derivative with
-//! respect to each input, then records one node. Conventions where the calculus is silent
-//! (all documented on the methods):
+//! respect to each input, then records one node. Where the derivative is a formula, it is the
+//! operation's *rule*, written just below it over [`Scalar`]: run on `f64` here, and on values
+//! by the backward recorded on the tape, so that both orders use one formula. Where it is a
+//! plain slope (`+`, `-`, relu, abs), it is a number, whose own derivative is 0. Conventions
+//! where the calculus is silent (all documented on the methods):
 //!
 //! - relu'(0) = 0, abs'(0) = 0, ln'(±0) = sqrt'(±0) = +inf, d/dx x^0 = 0 (also at x = 0);
 //! - d/db a^b = 0 at a = 0 with b ≥ 0, NaN at a = 0 with b < 0 and for a < 0;
@@ -14,6 +17,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::scalar::Scalar;
 use super::tape::{Edge, Fold, Node, Op, Tape};
 
 /// A scalar recorded on a [`Tape`] (or a plain constant that lives on no tape).
@@ -135,6 +139,7 @@ impl<'t> Value<'t> {
     /// assert_eq!((a.index(), b.index()), (Some(0), Some(1)));
     /// ```
     #[must_use]
+    #[inline]
     pub fn index(self) -> Option<usize> {
         self.tape.map(|_| self.idx as usize)
     }
@@ -147,6 +152,7 @@ impl<'t> Value<'t> {
     /// assert!(tapegrad::Value::constant(1.0).tape().is_none());
     /// ```
     #[must_use]
+    #[inline]
     pub fn tape(self) -> Option<&'t Tape> {
         self.tape
     }
@@ -335,8 +341,21 @@ impl<'t> Value<'t> {
     #[track_caller]
     pub(crate) fn div_impl(self, rhs: Self) -> Self {
         let q = self.data / rhs.data;
-        // d(a/b)/db = -a/b² computed as -(a/b)/b, which does not overflow early.
-        self.binary(rhs, Op::Div, q, 1.0 / rhs.data, -q / rhs.data)
+        let (da, db) = (Self::div_wrt_a(rhs.data), Self::div_wrt_b(q, rhs.data));
+        self.binary(rhs, Op::Div, q, da, db)
+    }
+
+    /// d(a/b)/da = 1/b.
+    #[inline(always)]
+    pub(crate) fn div_wrt_a<S: Scalar>(b: S) -> S {
+        b.recip()
+    }
+
+    /// d(a/b)/db = -a/b², computed from the quotient `q` as -q/b, which does not overflow
+    /// early.
+    #[inline(always)]
+    pub(crate) fn div_wrt_b<S: Scalar>(q: S, b: S) -> S {
+        -q / b
     }
 
     #[inline]
@@ -369,9 +388,18 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn ln(self) -> Self {
         let x = self.data;
-        // 1/x, except at -0.0 where it would say -inf: ln'(±0) = +inf.
-        let d = if x == 0.0 { f64::INFINITY } else { 1.0 / x };
-        self.unary(Op::Ln, x.ln(), d)
+        self.unary(Op::Ln, x.ln(), Self::ln_local(x))
+    }
+
+    /// ln'(x) = 1/x, and +inf at ±0 (1/x would say -inf at -0): as a value, 1/(x + 0), whose
+    /// derivative at 0 is the limit from the right, −∞.
+    #[inline(always)]
+    pub(crate) fn ln_local<S: Scalar>(x: S) -> S {
+        if x.data() == 0.0 {
+            (x + 0.0).recip()
+        } else {
+            x.recip()
+        }
     }
 
     /// Square root. Derivative `1 / (2√x)`; by convention sqrt'(±0) = +inf.
@@ -384,9 +412,18 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn sqrt(self) -> Self {
         let s = self.data.sqrt();
-        // 0.5/s, except at -0.0 where it would say -inf: sqrt'(±0) = +inf.
-        let d = if s == 0.0 { f64::INFINITY } else { 0.5 / s };
-        self.unary(Op::Sqrt, s, d)
+        self.unary(Op::Sqrt, s, Self::sqrt_local(s))
+    }
+
+    /// sqrt'(x) = 1/(2√x), from `s` = √x, and +inf at ±0 (0.5/s would say -inf at -0): as a
+    /// value, 0.5/(s + 0), whose derivative at 0 is −∞.
+    #[inline(always)]
+    pub(crate) fn sqrt_local<S: Scalar>(s: S) -> S {
+        if s.data() == 0.0 {
+            S::constant(0.5) / (s + 0.0)
+        } else {
+            S::constant(0.5) / s
+        }
     }
 
     /// `self` to an integer power. Derivative `n·x^(n-1)`; by convention d/dx x^0 = 0, also
@@ -400,15 +437,22 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn powi(self, n: i32) -> Self {
-        let d = if n == 0 {
-            0.0
+        let d = Self::powi_local(self.data, n);
+        self.folding(f64::from(n), Fold::Second, Op::Powi, self.data.powi(n), d)
+    }
+
+    /// d(xⁿ)/dx = n·xⁿ⁻¹, and 0 for n = 0.
+    #[inline(always)]
+    pub(crate) fn powi_local<S: Scalar>(x: S, n: i32) -> S {
+        let c = S::constant(f64::from(n));
+        if n == 0 {
+            S::constant(0.0)
         } else if let Some(m) = n.checked_sub(1) {
-            f64::from(n) * self.data.powi(m)
+            c * x.powi(m)
         } else {
             // n = i32::MIN: n - 1 is not an i32, but it is an f64.
-            f64::from(n) * self.data.powf(f64::from(n) - 1.0)
-        };
-        self.folding(f64::from(n), Fold::Second, Op::Powi, self.data.powi(n), d)
+            c * x.powf(f64::from(n) - 1.0)
+        }
     }
 
     /// `self` to a constant power. Derivative `c·x^(c-1)`; by convention d/dx x^0 = 0, also at
@@ -422,12 +466,18 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn powf(self, c: f64) -> Self {
-        let d = if c == 0.0 {
-            0.0
-        } else {
-            c * self.data.powf(c - 1.0)
-        };
+        let d = Self::powf_local(self.data, c);
         self.folding(c, Fold::Second, Op::Powf, self.data.powf(c), d)
+    }
+
+    /// d(x^c)/dx = c·x^(c-1), and 0 for c = 0.
+    #[inline(always)]
+    pub(crate) fn powf_local<S: Scalar>(x: S, c: f64) -> S {
+        if c == 0.0 {
+            S::constant(0.0)
+        } else {
+            S::constant(c) * x.powf(c - 1.0)
+        }
     }
 
     /// `self` to the power `exponent`, both recorded. Derivatives: `b·a^(b-1)` with respect to
@@ -458,19 +508,32 @@ impl<'t> Value<'t> {
         let b = exponent.into();
         let (a, bv) = (self.data, b.data);
         let y = a.powf(bv);
-        let da = if bv == 0.0 {
-            0.0
+        let (da, db) = (Self::pow_wrt_base(a, bv), Self::pow_wrt_exponent(a, bv, y));
+        self.binary(b, Op::Pow, y, da, db)
+    }
+
+    /// d(a^b)/da = b·a^(b-1), and 0 where b is a plain 0 (or is 0 at a = 0, where the
+    /// formula would be 0·∞).
+    #[inline(always)]
+    pub(crate) fn pow_wrt_base<S: Scalar>(a: S, b: S) -> S {
+        if b.data() == 0.0 && (b.is_constant() || a.data() == 0.0) {
+            S::constant(0.0)
         } else {
-            bv * a.powf(bv - 1.0)
-        };
-        let db = if a == 0.0 {
-            if bv >= 0.0 { 0.0 } else { f64::NAN }
-        } else if a < 0.0 {
-            f64::NAN
+            b * a.pow(b - 1.0)
+        }
+    }
+
+    /// d(a^b)/db = a^b·ln a, from `y` = a^b; at a ≤ 0 a convention, a plain number (0 at
+    /// a = 0 for b ≥ 0, else NaN).
+    #[inline(always)]
+    pub(crate) fn pow_wrt_exponent<S: Scalar>(a: S, b: S, y: S) -> S {
+        if a.data() == 0.0 {
+            S::constant(if b.data() >= 0.0 { 0.0 } else { f64::NAN })
+        } else if a.data() < 0.0 {
+            S::constant(f64::NAN)
         } else {
             y * a.ln()
-        };
-        self.binary(b, Op::Pow, y, da, db)
+        }
     }
 
     /// Hyperbolic tangent. Derivative `1 - tanh²`; exact at large |x| (tanh(±1000) = ±1 with
@@ -484,7 +547,13 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn tanh(self) -> Self {
         let t = self.data.tanh();
-        self.unary(Op::Tanh, t, 1.0 - t * t)
+        self.unary(Op::Tanh, t, Self::tanh_local(t))
+    }
+
+    /// tanh'(x) = 1 - tanh²(x), from `t` = tanh(x).
+    #[inline(always)]
+    pub(crate) fn tanh_local<S: Scalar>(t: S) -> S {
+        S::constant(1.0) - t * t
     }
 
     /// The logistic function `1 / (1 + e^-x)`, computed without overflow. Derivative
@@ -508,7 +577,14 @@ impl<'t> Value<'t> {
         } else {
             f64::NAN
         };
-        self.unary(Op::Sigmoid, s, e / ((1.0 + e) * (1.0 + e)))
+        self.unary(Op::Sigmoid, s, Self::sigmoid_local(x))
+    }
+
+    /// σ'(x) = σ(x)·σ(-x), as `e/(1+e)²` with `e = e^-|x|`.
+    #[inline(always)]
+    pub(crate) fn sigmoid_local<S: Scalar>(x: S) -> S {
+        let e = (-x.abs()).exp();
+        e / ((S::constant(1.0) + e) * (S::constant(1.0) + e))
     }
 
     /// `max(x, 0)`, with NaN passed through. Derivative 1 for x > 0, else 0 (relu'(0) = 0).
@@ -551,7 +627,13 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn sin(self) -> Self {
-        self.unary(Op::Sin, self.data.sin(), self.data.cos())
+        self.unary(Op::Sin, self.data.sin(), Self::sin_local(self.data))
+    }
+
+    /// sin'(x) = cos x.
+    #[inline(always)]
+    pub(crate) fn sin_local<S: Scalar>(x: S) -> S {
+        x.cos()
     }
 
     /// Cosine. Derivative `-sin x`.
@@ -563,7 +645,13 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn cos(self) -> Self {
-        self.unary(Op::Cos, self.data.cos(), -self.data.sin())
+        self.unary(Op::Cos, self.data.cos(), Self::cos_local(self.data))
+    }
+
+    /// cos'(x) = -sin x.
+    #[inline(always)]
+    pub(crate) fn cos_local<S: Scalar>(x: S) -> S {
+        -x.sin()
     }
 
     /// `1 / x`. Derivative `-1/x²`.
@@ -576,6 +664,12 @@ impl<'t> Value<'t> {
     #[inline]
     pub fn recip(self) -> Self {
         let r = 1.0 / self.data;
-        self.unary(Op::Recip, r, -r * r)
+        self.unary(Op::Recip, r, Self::recip_local(r))
+    }
+
+    /// (1/x)' = -1/x², from `r` = 1/x.
+    #[inline(always)]
+    pub(crate) fn recip_local<S: Scalar>(r: S) -> S {
+        -r * r
     }
 }
