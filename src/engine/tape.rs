@@ -481,6 +481,9 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         self.graph.get_mut().clear();
+        // No guard can be alive here (it borrows the tape); this only keeps a forgotten one
+        // from outliving the values it checked.
+        *self.checked.get_mut() = (0, 0);
     }
 
     /// Removes every node from index `len` on, keeping the first `len` and the memory.
