@@ -99,6 +99,56 @@ fn mixing_two_tapes_panics_naming_what_was_called() {
     assert_eq!((t1.len(), t2.len()), before);
 }
 
+/// An `Mlp` run on its parameters with the last replaced by one from a tape of its own.
+#[derive(Debug)]
+struct SwapsInAForeignBias(Mlp);
+
+impl Module for SwapsInAForeignBias {
+    fn visit_parameters(&self, f: &mut dyn FnMut(f64)) {
+        self.0.visit_parameters(f);
+    }
+    fn visit_parameters_mut(&mut self, f: &mut dyn FnMut(&mut f64)) {
+        self.0.visit_parameters_mut(f);
+    }
+    fn named_parameters(&self) -> tapegrad::indexmap::IndexMap<String, f64> {
+        self.0.named_parameters()
+    }
+}
+
+impl Forward for SwapsInAForeignBias {
+    fn nin(&self) -> usize {
+        self.0.nin()
+    }
+    fn forward_unchecked<'t>(&self, params: &[Value<'t>], inputs: &[Value<'t>]) -> Vec<Value<'t>> {
+        let other = Tape::new();
+        let mut mine = params.to_vec();
+        *mine.last_mut().unwrap() = other.var(0.0);
+        let out = self.0.forward(&mine, inputs).unwrap();
+        out.iter().map(|v| Value::constant(v.data())).collect()
+    }
+}
+
+#[test]
+fn batch_loss_checks_its_parameters_once_and_every_other_slice_still() {
+    // `batch_loss` checks the parameters it recorded once for a run, and the layers take
+    // that slice on trust; a slice of the model's own making is checked as ever.
+    let layer = Layer::from_neurons(vec![Neuron::from_parts(vec![1.0], 0.0, Relu)]).unwrap();
+    let model = SwapsInAForeignBias(Mlp::from_layers(vec![layer.clone(), layer]).unwrap());
+    let mut grads = tapegrad::nn::BatchGradients::new();
+    assert_eq!(
+        panic_message(|| {
+            let _ = tapegrad::nn::batch_loss(&model, &[([1.0], ())], |o, _| o[0], 1, &mut grads);
+        }),
+        "`Mlp::forward` combined values from two different tapes; record every value of one \
+         computation on the same Tape"
+    );
+    // The network itself, on the slice taken on trust: relu(1·relu(1·2 + 0) + 0).
+    let mut grads = tapegrad::nn::BatchGradients::new();
+    let loss = tapegrad::nn::batch_loss(&model.0, &[([2.0], ())], |o, _| o[0], 1, &mut grads);
+    assert_eq!(loss, Ok(2.0));
+    assert_eq!(grads.as_slice(), [2.0, 1.0, 2.0, 1.0]);
+}
+
 #[test]
 fn gradients_from_a_cleared_or_another_tape_panic_through_a_network() {
     let model = Neuron::from_parts(vec![2.0], 1.0, Linear);

@@ -214,7 +214,8 @@ pub(crate) fn weighted_sum<'t>(
 /// (a neuron's weights, then its bias), one node over the inputs `values[inputs]`, appended to
 /// `values`. Reading the inputs from the same buffer the outputs go to lets a whole network's
 /// pass run in one buffer. The inputs are checked once for every row, and the rows are
-/// recorded in one borrow of the tape.
+/// recorded in one borrow of the tape. `params` is checked too, unless the tape has checked
+/// it already ([`Tape::check_once`]).
 ///
 /// # Panics
 /// If the values are recorded on different tapes, naming `what` (the function the caller
@@ -237,7 +238,9 @@ pub(crate) fn affine_rows<'t>(
         return;
     };
     let recorded_inputs = count_recorded(tape, &values[inputs.clone()], what);
-    let every_param = count_recorded(tape, params, what) == params.len();
+    // `batch_loss` checks its parameters once for a run, not once a sample.
+    let every_param =
+        tape.has_checked(params) || count_recorded(tape, params, what) == params.len();
     let mut graph = tape.graph_mut();
     for (weights, bias) in rows {
         let recorded_weights = if every_param {

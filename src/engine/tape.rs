@@ -10,9 +10,10 @@
 //! [`engine`](super)).
 
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell, RefMut};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::value::Value;
@@ -347,6 +348,9 @@ pub struct Tape {
     /// Counts the clears, so that gradients from before one are refused.
     pub(crate) generation: u64,
     graph: RefCell<Graph>,
+    /// The addresses of a slice of values checked to be recorded on this tape, while a
+    /// [`Checked`] holds it borrowed; empty otherwise.
+    checked: Cell<(usize, usize)>,
 }
 
 impl Default for Tape {
@@ -376,6 +380,7 @@ impl Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
             generation: 0,
             graph: RefCell::new(Graph::default()),
+            checked: Cell::new((0, 0)),
         }
     }
 
@@ -476,6 +481,9 @@ impl Tape {
     pub fn clear(&mut self) {
         self.generation += 1;
         self.graph.get_mut().clear();
+        // No guard can be alive here (it borrows the tape); this only keeps a forgotten one
+        // from outliving the values it checked.
+        *self.checked.get_mut() = (0, 0);
     }
 
     /// Removes every node from index `len` on, keeping the first `len` and the memory.
@@ -616,6 +624,40 @@ impl Tape {
         Value::from_parts(self, index, node.value)
     }
 
+    /// Checks once that every one of `values` is recorded on this tape, and lets the
+    /// recording of a layer take any part of them on trust for as long as the returned
+    /// guard lives: [`nn::batch_loss`] checks the parameters once for a run of samples,
+    /// where each layer's pass would check them for every sample. Sound because the guard
+    /// holds `values` borrowed: no slice at those addresses can hold other values meanwhile.
+    ///
+    /// # Panics
+    /// If one of `values` is a constant or recorded on another tape.
+    ///
+    /// [`nn::batch_loss`]: crate::nn::batch_loss
+    #[track_caller]
+    pub(crate) fn check_once<'a, 't>(&'t self, values: &'a [Value<'t>]) -> Checked<'a, 't> {
+        assert!(
+            values
+                .iter()
+                .all(|v| v.tape().is_some_and(|t| std::ptr::eq(t, self))),
+            "check_once: every value must be recorded on this tape"
+        );
+        let previous = self.checked.replace(addresses(values));
+        Checked {
+            tape: self,
+            previous,
+            _values: values,
+        }
+    }
+
+    /// Whether every one of `values` lies in the slice a live [`Checked`] holds: all
+    /// recorded on this tape.
+    #[inline]
+    pub(crate) fn has_checked(&self, values: &[Value<'_>]) -> bool {
+        let ((start, end), these) = (self.checked.get(), addresses(values));
+        start <= these.0 && these.1 <= end
+    }
+
     #[inline]
     pub(crate) fn graph(&self) -> Ref<'_, Graph> {
         self.graph.borrow()
@@ -627,4 +669,24 @@ impl Tape {
     pub(crate) fn graph_mut(&self) -> RefMut<'_, Graph> {
         self.graph.borrow_mut()
     }
+}
+
+/// A slice of values that [`Tape::check_once`] found recorded on its tape; the tape takes
+/// them on trust until this is dropped.
+pub(crate) struct Checked<'a, 't> {
+    tape: &'t Tape,
+    previous: (usize, usize),
+    _values: &'a [Value<'t>],
+}
+
+impl Drop for Checked<'_, '_> {
+    fn drop(&mut self) {
+        self.tape.checked.set(self.previous);
+    }
+}
+
+/// The addresses `values` occupies: its first byte and the one past its end.
+fn addresses(values: &[Value<'_>]) -> (usize, usize) {
+    let Range { start, end } = values.as_ptr_range();
+    (start as usize, end as usize)
 }

@@ -282,6 +282,8 @@ impl Worker {
         let [mut params, mut inputs, mut out, mut losses] = self.spare.each_mut().map(Spare::take);
         model.visit_parameters(&mut |p| params.push(tape.var(p)));
         let count = params.len();
+        // Checked against the tape here, once, instead of by every layer for every sample.
+        let checked = tape.check_once(&params);
         let size = piece_size(count);
         self.losses.clear();
         self.losses.resize(run.len(), 0.0);
@@ -319,6 +321,7 @@ impl Worker {
                 Ok(()) => {}
             }
         }
+        drop(checked);
         for (spare, values) in self.spare.iter_mut().zip([params, inputs, out, losses]) {
             spare.keep(values);
         }
