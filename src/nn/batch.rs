@@ -292,13 +292,16 @@ impl Worker {
         let mut result = Ok(());
         for (i, (piece, piece_losses)) in pieces.enumerate().rev() {
             // The parameters' handles are the only ones that outlive a piece (`out` is
-            // cleared before it is read).
+            // cleared before each pass).
             tape.truncate(count);
             losses.clear();
             let mut forward = || -> Result<(), Error> {
                 for sample in piece {
                     inputs.clear();
                     inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
+                    // `forward_into` replaces what `out` holds, but a model's own may append:
+                    // cleared here, `out` never hands the loss a handle from another piece.
+                    out.clear();
                     model.forward_into(&params, &inputs, &mut out)?;
                     losses.push(loss(&out, sample));
                 }
