@@ -2,10 +2,10 @@
 //!
 //! Gathered here: values from two tapes reaching every entry point (each message names what
 //! the caller called), gradients from a cleared or another tape read directly and through a
-//! network, `backward_into` with another tape's output, `affine` and `dot` with slices of
-//! different lengths, empty networks and layers, wrong input counts, and training runs whose
-//! loss or gradients go NaN or infinite (an error naming the step, the parameters untouched
-//! bit for bit).
+//! network, `backward_into` with another tape's output, `batch_loss` with a loss built on
+//! another tape, `affine` and `dot` with slices of different lengths, empty networks and
+//! layers, wrong input counts, and training runs whose loss or gradients go NaN or infinite
+//! (an error naming the step, the parameters untouched bit for bit).
 //!
 //! Covered elsewhere and not repeated: a value used after its tape was cleared or dropped does
 //! not compile (the two `compile_fail` doctests on `Tape::clear`, E0502 and E0597); backward of
@@ -147,6 +147,32 @@ fn batch_loss_checks_its_parameters_once_and_every_other_slice_still() {
     let loss = tapegrad::nn::batch_loss(&model.0, &[([2.0], ())], |o, _| o[0], 1, &mut grads);
     assert_eq!(loss, Ok(2.0));
     assert_eq!(grads.as_slice(), [2.0, 1.0, 2.0, 1.0]);
+}
+
+thread_local! {
+    /// A tape of the test thread's own, which a loss function can reach without being given it.
+    static ELSEWHERE: &'static Tape = Box::leak(Box::new(Tape::new()));
+}
+
+/// A loss built on `ELSEWHERE`, not from the outputs it is given.
+fn loss_elsewhere<'t>(_: &[Value<'t>], _: &([f64; 1], ())) -> Value<'t> {
+    ELSEWHERE.with(|tape| tape.var(2.0) * 3.0)
+}
+
+#[test]
+fn batch_loss_refuses_a_loss_recorded_on_another_tape_by_name() {
+    // Swept back on the batch's tape, its index would name some node of the network there,
+    // silently, in a build without debug assertions.
+    let model = Neuron::from_parts(vec![1.0], 0.0, Tanh);
+    let mut grads = tapegrad::nn::BatchGradients::new();
+    let batch = [([0.5], ()), ([1.5], ())];
+    assert_eq!(
+        panic_message(|| {
+            let _ = tapegrad::nn::batch_loss(&model, &batch, loss_elsewhere, 1, &mut grads);
+        }),
+        "batch_loss: the loss function returned a value recorded on another tape than the \
+         outputs it was given; build the loss from those outputs"
+    );
 }
 
 #[test]

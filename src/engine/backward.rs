@@ -95,7 +95,7 @@ impl Gradients {
                  gradients were computed for"
             );
             assert!(
-                tape.generation == self.generation,
+                tape.generation.get() == self.generation,
                 "{what}: the tape was cleared after these gradients were computed; they \
                  describe values that no longer exist"
             );
@@ -236,7 +236,7 @@ impl Tape {
             "Tape::backward_into: the output is recorded on a different tape"
         );
         grads.tape_id = self.id;
-        grads.generation = self.generation;
+        grads.generation = self.generation.get();
         match output.index() {
             Some(out) => sweep(&self.graph(), out, 0, &mut grads.grads),
             None => grads.grads.clear(),
@@ -253,7 +253,7 @@ impl Tape {
     pub(crate) fn backward_adding(&self, output: Value<'_>, carried: usize, grads: &mut Gradients) {
         debug_assert!(output.tape().is_none_or(|t| std::ptr::eq(t, self)));
         grads.tape_id = self.id;
-        grads.generation = self.generation;
+        grads.generation = self.generation.get();
         match output.index() {
             Some(out) => sweep(&self.graph(), out, carried, &mut grads.grads),
             // A constant passes nothing back.

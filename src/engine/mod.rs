@@ -6,7 +6,10 @@
 //! itself, so creation order on the tape is a topological order. Backward is therefore one
 //! reverse loop over the nodes: no recursion, no visited set, no sort. Nothing has to enforce
 //! it: an operation can only name inputs that were already recorded, and the tape only
-//! appends.
+//! appends, or drops its newest nodes (a clear, or [`nn::batch_loss`] cutting its tape back
+//! between pieces), which leaves the ones before in order.
+//!
+//! [`nn::batch_loss`]: crate::nn::batch_loss
 //!
 //! The files, in reading order:
 //!

@@ -345,8 +345,8 @@ fn tape_full() -> ! {
 /// ```
 pub struct Tape {
     pub(crate) id: u64,
-    /// Counts the clears, so that gradients from before one are refused.
-    pub(crate) generation: u64,
+    /// Counts the clears and truncations, so that gradients from before one are refused.
+    pub(crate) generation: Cell<u64>,
     graph: RefCell<Graph>,
     /// The addresses of a slice of values checked to be recorded on this tape, while a
     /// [`Checked`] holds it borrowed; empty otherwise.
@@ -378,7 +378,7 @@ impl Tape {
     pub fn new() -> Self {
         Tape {
             id: NEXT_TAPE_ID.fetch_add(1, Ordering::Relaxed),
-            generation: 0,
+            generation: Cell::new(0),
             graph: RefCell::new(Graph::default()),
             checked: Cell::new((0, 0)),
         }
@@ -479,7 +479,7 @@ impl Tape {
     /// let _ = x * 2.0;
     /// ```
     pub fn clear(&mut self) {
-        self.generation += 1;
+        *self.generation.get_mut() += 1;
         self.graph.get_mut().clear();
         // No guard can be alive here (it borrows the tape); this only keeps a forgotten one
         // from outliving the values it checked.
@@ -491,10 +491,12 @@ impl Tape {
     /// kept stay usable: the caller must hold none to the nodes removed (one would name
     /// whatever node is recorded at its index next). Crate-private for that reason: the
     /// pieces of [`nn::batch_loss`], whose handles to a piece's nodes end with the piece, are
-    /// its one use.
+    /// its one use. Gradients computed before are refused from then on, as after a clear:
+    /// they would give a removed node's gradient for the node recorded at its index next.
     ///
     /// [`nn::batch_loss`]: crate::nn::batch_loss
     pub(crate) fn truncate(&self, len: usize) {
+        self.generation.set(self.generation.get() + 1);
         self.graph.borrow_mut().truncate(len);
     }
 

@@ -292,15 +292,18 @@ impl Worker {
         let mut result = Ok(());
         for (i, (piece, piece_losses)) in pieces.enumerate().rev() {
             // The parameters' handles are the only ones that outlive a piece (`out` is
-            // cleared before it is read).
+            // cleared before each pass).
             tape.truncate(count);
             losses.clear();
             let mut forward = || -> Result<(), Error> {
                 for sample in piece {
                     inputs.clear();
                     inputs.extend(sample.inputs().as_ref().iter().map(|&x| Value::constant(x)));
+                    // `forward_into` replaces what `out` holds, but a model's own may append:
+                    // cleared here, `out` never hands the loss a handle from another piece.
+                    out.clear();
                     model.forward_into(&params, &inputs, &mut out)?;
-                    losses.push(loss(&out, sample));
+                    losses.push(on_tape(tape, loss(&out, sample)));
                 }
                 Ok(())
             };
@@ -335,6 +338,21 @@ impl Worker {
         }
         result
     }
+}
+
+/// `l`, a sample's loss, after checking that it is recorded on `tape` (or on none): swept back
+/// there, a value of another tape would name one of `tape`'s nodes by its index.
+///
+/// # Panics
+/// If `l` is recorded on another tape.
+#[track_caller]
+fn on_tape<'t>(tape: &Tape, l: Value<'t>) -> Value<'t> {
+    assert!(
+        l.tape().is_none_or(|t| std::ptr::eq(t, tape)),
+        "batch_loss: the loss function returned a value recorded on another tape than the \
+         outputs it was given; build the loss from those outputs"
+    );
+    l
 }
 
 /// How many samples [`Worker::run`] records in one piece, for a model of `parameters`
