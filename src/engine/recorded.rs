@@ -98,9 +98,9 @@ impl<'t> Value<'t> {
             .filter(|&j| j <= out)
             .max();
         let mut grads: Vec<Option<Value<'t>>> = vec![None; kept.map_or(0, |j| j + 1)];
-        let mut edges = Vec::new();
+        let mut edges = std::mem::take(&mut terms.memory.edges);
         for i in (0..=out).rev() {
-            if !terms.depends[i] {
+            if !terms.depends(i) {
                 continue;
             }
             // Every node that uses node i has passed it its terms: its gradient is complete.
@@ -128,11 +128,13 @@ impl<'t> Value<'t> {
             let locals = Locals::of(tape, i, &node, &edges);
             for (k, edge) in edges.iter().enumerate() {
                 let j = edge.input as usize;
-                if terms.depends[j] {
+                if terms.depends(j) {
                     terms.pass(j, grad, locals.get(k));
                 }
             }
         }
+        terms.memory.edges = edges;
+        tape.workspace.set(terms.memory);
         Ok(wrt
             .iter()
             .map(|v| v.index().and_then(|j| grads.get(j).copied().flatten()))
@@ -147,13 +149,26 @@ impl<'t> Value<'t> {
 /// one [`dot`](crate::dot) over them.
 struct Terms<'t> {
     tape: &'t Tape,
+    /// Its arrays, taken from the tape for the sweep and given back after it.
+    memory: Workspace,
+    /// One node's factors as values, where its gradient is their sum.
+    values: Vec<Value<'t>>,
+}
+
+/// The arrays of [`Terms`], which the tape keeps between sweeps
+/// ([`Tape::workspace`](super::tape::Tape)): a product in a loop then allocates nothing,
+/// and does not write its terms' room over again each time.
+#[derive(Default)]
+pub(crate) struct Workspace {
     /// Whether each node depends on the values differentiated with respect to.
     depends: Vec<bool>,
     start: Vec<u32>,
     next: Vec<u32>,
+    /// Room for the terms, of which a sweep writes before it reads: what is past a node's
+    /// `next` is stale, from an earlier sweep, and never read.
     terms: Vec<Term>,
-    /// One node's factors as values, where its gradient is their sum.
-    values: Vec<Value<'t>>,
+    /// One node's edges, copied out of the tape.
+    edges: Vec<Edge>,
 }
 
 /// One term, `upstream × local`, packed: each value as its index (or [`ON_NO_TAPE`]) and its
@@ -177,12 +192,22 @@ impl<'t> Terms<'t> {
     /// The index of the last node between `wrt` and the output recorded with plain-number
     /// local derivatives only.
     fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Terms<'t>, usize> {
+        let mut memory = tape.workspace.take();
+        let Workspace {
+            depends,
+            start,
+            next,
+            terms,
+            ..
+        } = &mut memory;
         let graph = tape.graph();
-        let mut depends = vec![false; out + 1];
+        depends.clear();
+        depends.resize(out + 1, false);
         for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
             depends[j] = true;
         }
-        let mut start = vec![0u32; out + 2];
+        start.clear();
+        start.resize(out + 2, 0);
         let mut custom = false;
         let (nodes, edges) = (&graph.nodes[..=out], &graph.edges[..graph.edges_end(out)]);
         for (i, node) in nodes.iter().enumerate() {
@@ -212,20 +237,30 @@ impl<'t> Terms<'t> {
         for j in 0..=out {
             start[j + 1] += start[j];
         }
-        let unset = Term {
-            upstream: ON_NO_TAPE,
-            local: ON_NO_TAPE,
-            upstream_data: 0.0,
-            local_data: 0.0,
-        };
+        next.clear();
+        next.extend_from_slice(start);
+        let room = start[out + 1] as usize;
+        if terms.len() < room {
+            let unset = Term {
+                upstream: ON_NO_TAPE,
+                local: ON_NO_TAPE,
+                upstream_data: 0.0,
+                local_data: 0.0,
+            };
+            terms.resize(room, unset);
+        }
+        drop(graph);
         Ok(Terms {
             tape,
-            depends,
-            next: start.clone(),
-            terms: vec![unset; start[out + 1] as usize],
-            start,
+            memory,
             values: Vec::new(),
         })
+    }
+
+    /// Whether node `j` depends on the values differentiated with respect to.
+    #[inline]
+    fn depends(&self, j: usize) -> bool {
+        self.memory.depends[j]
     }
 
     /// Node `j` is passed `grad × local` by one of its users, as the first-order sweep
@@ -245,20 +280,22 @@ impl<'t> Terms<'t> {
             (grad, local)
         };
         let index = |v: Value<'_>| v.index().map_or(ON_NO_TAPE, |i| i as u32);
-        self.terms[self.next[j] as usize] = Term {
+        let memory = &mut self.memory;
+        memory.terms[memory.next[j] as usize] = Term {
             upstream: index(grad),
             local: index(local),
             upstream_data: grad.data(),
             local_data: local.data(),
         };
-        self.next[j] += 1;
+        memory.next[j] += 1;
     }
 
     /// Node `j`'s gradient, `Σ upstream × local` over its terms, recorded as one node
     /// summed in the order given, as the first-order sweep adds, or `None` for no terms or
     /// a constant 0.
     fn total(&mut self, j: usize) -> Option<Value<'t>> {
-        let terms = &self.terms[self.start[j] as usize..self.next[j] as usize];
+        let memory = &self.memory;
+        let terms = &memory.terms[memory.start[j] as usize..memory.next[j] as usize];
         let value = |index, data| match index {
             ON_NO_TAPE => Value::constant(data),
             i => Value::from_parts(self.tape, i, data),
