@@ -118,19 +118,16 @@ impl<'t> Value<'t> {
             if labelled {
                 label_gradient(self, i, grad, first_new);
             }
-            // Copied out of the tape, which the local derivatives record onto.
-            let node = {
-                let graph = tape.graph();
+            let graph = tape.graph();
+            let node = graph.nodes[i];
+            if Locals::record(&node) {
+                // Copied out of the tape, which the local derivatives record onto.
                 edges.clear();
                 edges.extend_from_slice(graph.edges_of(i));
-                graph.nodes[i]
-            };
-            let locals = Locals::of(tape, i, &node, &edges);
-            for (k, edge) in edges.iter().enumerate() {
-                let j = edge.input as usize;
-                if terms.depends(j) {
-                    terms.pass(j, grad, locals.get(k));
-                }
+                drop(graph);
+                terms.pass_all(grad, &Locals::of(tape, i, &node, &edges));
+            } else {
+                terms.pass_all(grad, &Locals::of(tape, i, &node, graph.edges_of(i)));
             }
         }
         terms.memory.edges = edges;
@@ -183,6 +180,12 @@ struct Term {
 
 /// Where a [`Term`] says a value is a constant on no tape.
 const ON_NO_TAPE: u32 = u32::MAX;
+
+/// `v`'s index in a [`Term`].
+#[inline]
+fn index_of(v: Value<'_>) -> u32 {
+    v.index().map_or(ON_NO_TAPE, |i| i as u32)
+}
 
 impl<'t> Terms<'t> {
     /// Finds the nodes that depend on `wrt` (a node does if one of its inputs does), and
@@ -279,15 +282,54 @@ impl<'t> Terms<'t> {
         } else {
             (grad, local)
         };
-        let index = |v: Value<'_>| v.index().map_or(ON_NO_TAPE, |i| i as u32);
+        self.push(
+            j,
+            Term {
+                upstream: index_of(grad),
+                local: index_of(local),
+                upstream_data: grad.data(),
+                local_data: local.data(),
+            },
+        );
+    }
+
+    /// Adds `term` to node `j`'s.
+    #[inline]
+    fn push(&mut self, j: usize, term: Term) {
         let memory = &mut self.memory;
-        memory.terms[memory.next[j] as usize] = Term {
-            upstream: index(grad),
-            local: index(local),
-            upstream_data: grad.data(),
-            local_data: local.data(),
-        };
+        memory.terms[memory.next[j] as usize] = term;
         memory.next[j] += 1;
+    }
+
+    /// A node whose gradient is `grad` passes `grad × local` along each edge `locals` has to
+    /// an input that depends on the values differentiated with respect to.
+    #[inline]
+    fn pass_all(&mut self, grad: Value<'t>, locals: &Locals<'_, 't>) {
+        let edges = locals.inputs.edges;
+        // Most edges of a network lead a dot node's (weight, input) pairs, where the local
+        // derivative is the partner: a recorded value, which `pass` would pass as it is
+        // (unless the gradient is 0), so it is passed straight from the edges.
+        let pairs = if grad.data() == 0.0 { 0 } else { locals.paired };
+        for pair in edges[..pairs].chunks_exact(2) {
+            for (edge, partner) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+                let j = edge.input as usize;
+                if self.depends(j) {
+                    let term = Term {
+                        upstream: index_of(grad),
+                        local: partner.input,
+                        upstream_data: grad.data(),
+                        local_data: edge.local,
+                    };
+                    self.push(j, term);
+                }
+            }
+        }
+        for (k, edge) in edges.iter().enumerate().skip(pairs) {
+            let j = edge.input as usize;
+            if self.depends(j) {
+                self.pass(j, grad, locals.get(k));
+            }
+        }
     }
 
     /// Node `j`'s gradient, `Σ upstream × local` over its terms, recorded as one node
@@ -461,6 +503,13 @@ impl<'a, 't> Locals<'a, 't> {
         }
     }
 
+    /// Whether rebuilding `node`'s local derivatives records nodes on the tape, which
+    /// must then not be borrowed meanwhile; where it does not (a plain-number slope, a dot
+    /// node's pairs), the sweep reads the node's edges straight from the tape.
+    fn record(node: &Node) -> bool {
+        node.value.is_nan() || !has_number_slope(node.op)
+    }
+
     /// The local derivative along edge `k`.
     #[inline]
     fn get(&self, k: usize) -> Value<'t> {
@@ -518,16 +567,30 @@ fn local_derivative<'t>(
 ) -> Value<'t> {
     let c = node.constant;
     match node.op {
-        // A plain-number slope: the recorded number, a constant whose derivative is 0.
-        Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
-            Value::constant(recorded)
-        }
         // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
         // pair k / 2), whose value is the recorded derivative.
         Op::Dot if ((k / 2) as f64) < c => inputs.with_data(k ^ 1, recorded),
-        Op::Dot => Value::constant(recorded),
+        // A plain-number slope: the recorded number, a constant whose derivative is 0.
+        op if has_number_slope(op) => Value::constant(recorded),
         _ => computed_derivative(node, y, inputs, k, recorded),
     }
+}
+
+/// Whether `op`'s local derivatives are plain numbers (a dot node's, past its recorded
+/// pairs): constants to the backward recorded on the tape, whose own derivative is 0.
+fn has_number_slope(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Add
+            | Op::Sub
+            | Op::Neg
+            | Op::Relu
+            | Op::Abs
+            | Op::Sum
+            | Op::Hinge
+            | Op::L1Penalty
+            | Op::Dot
+    )
 }
 
 /// [`local_derivative`] for the operations whose derivative is a formula to record.
@@ -586,6 +649,8 @@ fn computed_derivative<'t>(
         Op::L2Penalty => loss::l2_penalty_local(x(), c),
         Op::Bce => loss::bce_local(x(), c),
         Op::BceWithLogits => loss::bce_with_logits_local(x(), c),
+        // [`has_number_slope`]'s operations, listed rather than left to a `_`, so that the
+        // compiler asks for a rule for each new operation.
         Op::Add
         | Op::Sub
         | Op::Neg
