@@ -220,10 +220,9 @@ impl<'t> Terms<'t> {
             let mut uses_one = false;
             for edge in &edges[node.first_edge as usize..end] {
                 let j = edge.input as usize;
-                if depends[j] {
-                    uses_one = true;
-                    start[j + 1] += 1;
-                }
+                let d = depends[j];
+                uses_one |= d;
+                start[j + 1] += u32::from(d);
             }
             depends[i] |= uses_one;
             custom |= depends[i] && node.op == Op::Custom;
