@@ -152,9 +152,9 @@ struct Terms<'t> {
     values: Vec<Value<'t>>,
 }
 
-/// The arrays of [`Terms`], which the tape keeps between sweeps
-/// ([`Tape::workspace`](super::tape::Tape)): a product in a loop then allocates nothing,
-/// and does not write its terms' room over again each time.
+/// The arrays of [`Terms`], which the tape keeps between sweeps (its `workspace`), as it
+/// keeps its nodes' memory through a clear: a sweep in a loop then allocates none of them,
+/// and does not fill its terms' room over again each time.
 #[derive(Default)]
 pub(crate) struct Workspace {
     /// Whether each node depends on the values differentiated with respect to.
