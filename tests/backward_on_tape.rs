@@ -550,3 +550,35 @@ fn a_custom_node_is_refused_even_where_no_gradient_reaches_it_and_nothing_is_rec
     );
     assert_eq!(tape.len(), before);
 }
+
+/// The tape keeps the sweep's working memory from one call to the next: what a call leaves
+/// there never reaches the next one's numbers, whether the next graph is smaller or larger.
+#[test]
+fn a_reused_tape_gives_a_fresh_tapes_numbers() {
+    // x·y summed over n shifted copies, then squared: n terms reach each of x and y.
+    fn f<'t>(v: &[Value<'t>], n: usize) -> Value<'t> {
+        let terms: Vec<Value<'t>> = (0..n).map(|k| (v[0] + k as f64) * v[1]).collect();
+        sum(&terms).powi(2)
+    }
+    // Each gradient, and its own gradient along both inputs.
+    fn second(tape: &Tape, n: usize) -> Vec<f64> {
+        let v = tape.vars(&[0.5, -1.5]);
+        let g = f(&v, n).backward_on_tape(&v).expect("no custom node");
+        let mut out: Vec<f64> = g.iter().map(|g| g.data()).collect();
+        for g in g {
+            out.extend(g.backward().wrt_all(&v));
+        }
+        out
+    }
+    let mut reused = Tape::new();
+    for n in [40, 3, 1, 25, 60] {
+        reused.clear();
+        let fresh = second(&Tape::new(), n);
+        assert_eq!(second(&reused, n), fresh, "{n} copies");
+    }
+    // The numbers themselves: with s = Σ (x + k)·y, ∂f/∂x = 2s·n·y.
+    let tape = Tape::new();
+    let (x, y, n) = (0.5, -1.5, 3.0);
+    let s = (3.0 * x + 3.0) * y;
+    assert_eq!(second(&tape, 3)[0], 2.0 * s * n * y);
+}

@@ -98,9 +98,9 @@ impl<'t> Value<'t> {
             .filter(|&j| j <= out)
             .max();
         let mut grads: Vec<Option<Value<'t>>> = vec![None; kept.map_or(0, |j| j + 1)];
-        let mut edges = Vec::new();
+        let mut edges = std::mem::take(&mut terms.memory.edges);
         for i in (0..=out).rev() {
-            if !terms.depends[i] {
+            if !terms.depends(i) {
                 continue;
             }
             // Every node that uses node i has passed it its terms: its gradient is complete.
@@ -118,21 +118,20 @@ impl<'t> Value<'t> {
             if labelled {
                 label_gradient(self, i, grad, first_new);
             }
-            // Copied out of the tape, which the local derivatives record onto.
-            let node = {
-                let graph = tape.graph();
+            let graph = tape.graph();
+            let node = graph.nodes[i];
+            if Locals::record(&node) {
+                // Copied out of the tape, which the local derivatives record onto.
                 edges.clear();
                 edges.extend_from_slice(graph.edges_of(i));
-                graph.nodes[i]
-            };
-            let locals = Locals::of(tape, i, &node, &edges);
-            for (k, edge) in edges.iter().enumerate() {
-                let j = edge.input as usize;
-                if terms.depends[j] {
-                    terms.pass(j, grad, locals.get(k));
-                }
+                drop(graph);
+                terms.pass_all(grad, &Locals::of(tape, i, &node, &edges));
+            } else {
+                terms.pass_all(grad, &Locals::of(tape, i, &node, graph.edges_of(i)));
             }
         }
+        terms.memory.edges = edges;
+        tape.workspace.set(terms.memory);
         Ok(wrt
             .iter()
             .map(|v| v.index().and_then(|j| grads.get(j).copied().flatten()))
@@ -147,13 +146,26 @@ impl<'t> Value<'t> {
 /// one [`dot`](crate::dot) over them.
 struct Terms<'t> {
     tape: &'t Tape,
+    /// Its arrays, taken from the tape for the sweep and given back after it.
+    memory: Workspace,
+    /// One node's factors as values, where its gradient is their sum.
+    values: Vec<Value<'t>>,
+}
+
+/// The arrays of [`Terms`], which the tape keeps between sweeps (its `workspace`), as it
+/// keeps its nodes' memory through a clear: a sweep in a loop then allocates none of them,
+/// and does not fill its terms' room over again each time.
+#[derive(Default)]
+pub(crate) struct Workspace {
     /// Whether each node depends on the values differentiated with respect to.
     depends: Vec<bool>,
     start: Vec<u32>,
     next: Vec<u32>,
+    /// Room for the terms, of which a sweep writes before it reads: what is past a node's
+    /// `next` is stale, from an earlier sweep, and never read.
     terms: Vec<Term>,
-    /// One node's factors as values, where its gradient is their sum.
-    values: Vec<Value<'t>>,
+    /// One node's edges, copied out of the tape.
+    edges: Vec<Edge>,
 }
 
 /// One term, `upstream × local`, packed: each value as its index (or [`ON_NO_TAPE`]) and its
@@ -169,6 +181,12 @@ struct Term {
 /// Where a [`Term`] says a value is a constant on no tape.
 const ON_NO_TAPE: u32 = u32::MAX;
 
+/// `v`'s index in a [`Term`].
+#[inline]
+fn index_of(v: Value<'_>) -> u32 {
+    v.index().map_or(ON_NO_TAPE, |i| i as u32)
+}
+
 impl<'t> Terms<'t> {
     /// Finds the nodes that depend on `wrt` (a node does if one of its inputs does), and
     /// makes room for the terms each can be passed: one for each use by such a node.
@@ -177,12 +195,22 @@ impl<'t> Terms<'t> {
     /// The index of the last node between `wrt` and the output recorded with plain-number
     /// local derivatives only.
     fn new(tape: &'t Tape, wrt: &[Value<'t>], out: usize) -> Result<Terms<'t>, usize> {
+        let mut memory = tape.workspace.take();
+        let Workspace {
+            depends,
+            start,
+            next,
+            terms,
+            ..
+        } = &mut memory;
         let graph = tape.graph();
-        let mut depends = vec![false; out + 1];
+        depends.clear();
+        depends.resize(out + 1, false);
         for j in wrt.iter().filter_map(|v| v.index()).filter(|&j| j <= out) {
             depends[j] = true;
         }
-        let mut start = vec![0u32; out + 2];
+        start.clear();
+        start.resize(out + 2, 0);
         let mut custom = false;
         let (nodes, edges) = (&graph.nodes[..=out], &graph.edges[..graph.edges_end(out)]);
         for (i, node) in nodes.iter().enumerate() {
@@ -192,10 +220,9 @@ impl<'t> Terms<'t> {
             let mut uses_one = false;
             for edge in &edges[node.first_edge as usize..end] {
                 let j = edge.input as usize;
-                if depends[j] {
-                    uses_one = true;
-                    start[j + 1] += 1;
-                }
+                let d = depends[j];
+                uses_one |= d;
+                start[j + 1] += u32::from(d);
             }
             depends[i] |= uses_one;
             custom |= depends[i] && node.op == Op::Custom;
@@ -212,20 +239,30 @@ impl<'t> Terms<'t> {
         for j in 0..=out {
             start[j + 1] += start[j];
         }
-        let unset = Term {
-            upstream: ON_NO_TAPE,
-            local: ON_NO_TAPE,
-            upstream_data: 0.0,
-            local_data: 0.0,
-        };
+        next.clear();
+        next.extend_from_slice(start);
+        let room = start[out + 1] as usize;
+        if terms.len() < room {
+            let unset = Term {
+                upstream: ON_NO_TAPE,
+                local: ON_NO_TAPE,
+                upstream_data: 0.0,
+                local_data: 0.0,
+            };
+            terms.resize(room, unset);
+        }
+        drop(graph);
         Ok(Terms {
             tape,
-            depends,
-            next: start.clone(),
-            terms: vec![unset; start[out + 1] as usize],
-            start,
+            memory,
             values: Vec::new(),
         })
+    }
+
+    /// Whether node `j` depends on the values differentiated with respect to.
+    #[inline]
+    fn depends(&self, j: usize) -> bool {
+        self.memory.depends[j]
     }
 
     /// Node `j` is passed `grad × local` by one of its users, as the first-order sweep
@@ -244,21 +281,62 @@ impl<'t> Terms<'t> {
         } else {
             (grad, local)
         };
-        let index = |v: Value<'_>| v.index().map_or(ON_NO_TAPE, |i| i as u32);
-        self.terms[self.next[j] as usize] = Term {
-            upstream: index(grad),
-            local: index(local),
-            upstream_data: grad.data(),
-            local_data: local.data(),
-        };
-        self.next[j] += 1;
+        self.push(
+            j,
+            Term {
+                upstream: index_of(grad),
+                local: index_of(local),
+                upstream_data: grad.data(),
+                local_data: local.data(),
+            },
+        );
+    }
+
+    /// Adds `term` to node `j`'s.
+    #[inline]
+    fn push(&mut self, j: usize, term: Term) {
+        let memory = &mut self.memory;
+        memory.terms[memory.next[j] as usize] = term;
+        memory.next[j] += 1;
+    }
+
+    /// A node whose gradient is `grad` passes `grad × local` along each edge `locals` has to
+    /// an input that depends on the values differentiated with respect to.
+    #[inline]
+    fn pass_all(&mut self, grad: Value<'t>, locals: &Locals<'_, 't>) {
+        let edges = locals.inputs.edges;
+        // Most edges of a network lead a dot node's (weight, input) pairs, where the local
+        // derivative is the partner: a recorded value, which `pass` would pass as it is
+        // (unless the gradient is 0), so it is passed straight from the edges.
+        let pairs = if grad.data() == 0.0 { 0 } else { locals.paired };
+        for pair in edges[..pairs].chunks_exact(2) {
+            for (edge, partner) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+                let j = edge.input as usize;
+                if self.depends(j) {
+                    let term = Term {
+                        upstream: index_of(grad),
+                        local: partner.input,
+                        upstream_data: grad.data(),
+                        local_data: edge.local,
+                    };
+                    self.push(j, term);
+                }
+            }
+        }
+        for (k, edge) in edges.iter().enumerate().skip(pairs) {
+            let j = edge.input as usize;
+            if self.depends(j) {
+                self.pass(j, grad, locals.get(k));
+            }
+        }
     }
 
     /// Node `j`'s gradient, `Σ upstream × local` over its terms, recorded as one node
     /// summed in the order given, as the first-order sweep adds, or `None` for no terms or
     /// a constant 0.
     fn total(&mut self, j: usize) -> Option<Value<'t>> {
-        let terms = &self.terms[self.start[j] as usize..self.next[j] as usize];
+        let memory = &self.memory;
+        let terms = &memory.terms[memory.start[j] as usize..memory.next[j] as usize];
         let value = |index, data| match index {
             ON_NO_TAPE => Value::constant(data),
             i => Value::from_parts(self.tape, i, data),
@@ -424,6 +502,13 @@ impl<'a, 't> Locals<'a, 't> {
         }
     }
 
+    /// Whether rebuilding `node`'s local derivatives records nodes on the tape, which
+    /// must then not be borrowed meanwhile; where it does not (a plain-number slope, a dot
+    /// node's pairs), the sweep reads the node's edges straight from the tape.
+    fn record(node: &Node) -> bool {
+        node.value.is_nan() || !has_number_slope(node.op)
+    }
+
     /// The local derivative along edge `k`.
     #[inline]
     fn get(&self, k: usize) -> Value<'t> {
@@ -481,16 +566,30 @@ fn local_derivative<'t>(
 ) -> Value<'t> {
     let c = node.constant;
     match node.op {
-        // A plain-number slope: the recorded number, a constant whose derivative is 0.
-        Op::Add | Op::Sub | Op::Neg | Op::Relu | Op::Abs | Op::Sum | Op::Hinge | Op::L1Penalty => {
-            Value::constant(recorded)
-        }
         // d(w·x)/dw = x: the partner, in the `c` pairs that lead the edges (edge k is in
         // pair k / 2), whose value is the recorded derivative.
         Op::Dot if ((k / 2) as f64) < c => inputs.with_data(k ^ 1, recorded),
-        Op::Dot => Value::constant(recorded),
+        // A plain-number slope: the recorded number, a constant whose derivative is 0.
+        op if has_number_slope(op) => Value::constant(recorded),
         _ => computed_derivative(node, y, inputs, k, recorded),
     }
+}
+
+/// Whether `op`'s local derivatives are plain numbers (a dot node's, past its recorded
+/// pairs): constants to the backward recorded on the tape, whose own derivative is 0.
+fn has_number_slope(op: Op) -> bool {
+    matches!(
+        op,
+        Op::Add
+            | Op::Sub
+            | Op::Neg
+            | Op::Relu
+            | Op::Abs
+            | Op::Sum
+            | Op::Hinge
+            | Op::L1Penalty
+            | Op::Dot
+    )
 }
 
 /// [`local_derivative`] for the operations whose derivative is a formula to record.
@@ -549,6 +648,8 @@ fn computed_derivative<'t>(
         Op::L2Penalty => loss::l2_penalty_local(x(), c),
         Op::Bce => loss::bce_local(x(), c),
         Op::BceWithLogits => loss::bce_with_logits_local(x(), c),
+        // [`has_number_slope`]'s operations, listed rather than left to a `_`, so that the
+        // compiler asks for a rule for each new operation.
         Op::Add
         | Op::Sub
         | Op::Neg

@@ -16,6 +16,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::recorded::Workspace;
 use super::value::Value;
 
 static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
@@ -351,6 +352,10 @@ pub struct Tape {
     /// The addresses of a slice of values checked to be recorded on this tape, while a
     /// [`Checked`] holds it borrowed; empty otherwise.
     checked: Cell<(usize, usize)>,
+    /// The working memory of the backward recorded on the tape, kept from one call to the
+    /// next as the nodes' memory is kept through a clear, so that a loop of them allocates
+    /// nothing after the first.
+    pub(crate) workspace: Cell<Workspace>,
 }
 
 impl Default for Tape {
@@ -381,6 +386,7 @@ impl Tape {
             generation: Cell::new(0),
             graph: RefCell::new(Graph::default()),
             checked: Cell::new((0, 0)),
+            workspace: Cell::default(),
         }
     }
 
@@ -505,7 +511,8 @@ impl Tape {
     /// that each step records without allocating; call this when a tape that once held a
     /// large graph will now hold small ones: a tape that recorded a chain of 2·10⁶ unary
     /// operations keeps [`bytes_per_node`]`(1)` bytes a node, and the room its arrays grew
-    /// into, through `clear`; `shrink_to_fit` after it gives it all back.
+    /// into, through `clear`; `shrink_to_fit` after it gives it all back, with the working
+    /// memory [`Value::backward_on_tape`] keeps.
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new();
@@ -523,6 +530,7 @@ impl Tape {
         graph.edges.shrink_to_fit();
         graph.labels.shrink_to_fit();
         graph.op_names.shrink_to_fit();
+        self.workspace.take();
     }
 
     /// Records a trainable leaf holding `data`.
