@@ -318,6 +318,28 @@ fn second_derivatives_at_the_edges() {
     }
 }
 
+/// a^b with a recorded exponent b = 0: d/da is 0 (a^0 = 1 for every a > 0), as backward
+/// says, even for a base so small that a^(b-1) = 1/a overflows (where b·a^(b-1) would be
+/// 0·∞); its derivatives are d²/da² = b(b-1)a^(b-2) = 0 and d²/da db = a^(b-1)(1 + b ln a)
+/// = 1/a.
+#[test]
+fn pow_with_a_recorded_exponent_of_zero() {
+    for a0 in [2.0, 0.25, 1e-300, 5e-324] {
+        // 1 / 5e-324 overflows to +inf.
+        let cross = 1.0 / a0;
+        let tape = Tape::new();
+        let (a, b) = (tape.var(a0), tape.var(0.0));
+        let y = a.pow(b);
+        let first = y.backward();
+        let dy_da = y.backward_on_tape(&[a]).unwrap()[0];
+        assert_eq!(dy_da.data().to_bits(), first.wrt(a).to_bits(), "a = {a0}");
+        assert_eq!(dy_da.data(), 0.0, "a = {a0}");
+        let second = dy_da.backward();
+        assert_eq!(second.wrt(a), 0.0, "d²/da² at a = {a0}");
+        assert_eq!(second.wrt(b), cross, "d²/da db at a = {a0}");
+    }
+}
+
 #[test]
 fn nan_passes_nan_to_every_order() {
     let ops: &[(&str, Unary)] = &[

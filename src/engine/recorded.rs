@@ -623,7 +623,7 @@ fn computed_derivative<'t>(
         Op::Powi => Value::powi_local(x(), c as i32),
         Op::Powf => Value::powf_local(x(), c),
         Op::Pow => match operands() {
-            (a, b, true) => Value::pow_wrt_base(a, b),
+            (a, b, true) => Value::pow_wrt_base(a, b, y),
             (a, b, false) => Value::pow_wrt_exponent(a, b, y),
         },
         // (e^x)' = e^x: the node itself.

@@ -508,16 +508,23 @@ impl<'t> Value<'t> {
         let b = exponent.into();
         let (a, bv) = (self.data, b.data);
         let y = a.powf(bv);
-        let (da, db) = (Self::pow_wrt_base(a, bv), Self::pow_wrt_exponent(a, bv, y));
+        let (da, db) = (
+            Self::pow_wrt_base(a, bv, y),
+            Self::pow_wrt_exponent(a, bv, y),
+        );
         self.binary(b, Op::Pow, y, da, db)
     }
 
-    /// d(a^b)/da = b·a^(b-1), and 0 where b is a plain 0 (or is 0 at a = 0, where the
-    /// formula would be 0·∞).
+    /// d(a^b)/da = b·a^(b-1), from `y` = a^b; 0 where b is a plain 0 (or is 0 at a = 0).
+    /// A recorded b of 0 takes the same derivative as (b / a)·y, whose value is 0 where
+    /// b·a^(b-1) would be 0·∞ (a base so small that 1/a overflows), and whose own
+    /// derivatives are the formula's.
     #[inline(always)]
-    pub(crate) fn pow_wrt_base<S: Scalar>(a: S, b: S) -> S {
+    pub(crate) fn pow_wrt_base<S: Scalar>(a: S, b: S, y: S) -> S {
         if b.data() == 0.0 && (b.is_constant() || a.data() == 0.0) {
             S::constant(0.0)
+        } else if b.data() == 0.0 {
+            b / a * y
         } else {
             b * a.pow(b - 1.0)
         }
