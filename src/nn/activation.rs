@@ -206,7 +206,7 @@ impl Activation {
     /// let y = Activation::Sigmoid.apply(x);
     /// assert_eq!((y.data(), y.backward().wrt(x)), (0.5, 0.25));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn apply<'t>(self, x: Value<'t>) -> Value<'t> {
         match self {
             Activation::Tanh => x.tanh(),
