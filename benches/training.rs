@@ -28,9 +28,10 @@
 //! round: on large, the taught loop on one thread ÷ on two; on large and demo, the taught
 //! loop on one thread ÷ the hand-written step, with each hidden activation and each loss; on
 //! demo, a custom activation (`tanh` and `relu` written as your own functions, with `Value`'s
-//! operations or as their value and derivative) ÷ the built-in one, and the loop written with `Module::record` (a copy of the model and vectors every
-//! step) ÷ the taught loop. `cargo bench --bench training -- paired [WORD]` measures only
-//! these (those whose name contains WORD, such as `large`, `mse`, `thread` or `custom`).
+//! operations or as their value and derivative) ÷ the built-in one, and the loop written with
+//! `Module::record` (a vector of recorded parameters and two vectors a point, every step) ÷
+//! the taught loop. `cargo bench --bench training -- paired [WORD]` measures only these
+//! (those whose name contains WORD, such as `large`, `mse`, `threads` or `custom`).
 
 #[path = "../tests/common/handwritten.rs"]
 mod handwritten;
