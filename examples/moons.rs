@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let start = Instant::now();
     for step in 0..STEPS {
         // Forward and backward: a score for every point, the mean of their hinge losses, and
-        // its gradient; then the L2 penalty's, 2·1e-4·p, added by hand.
+        // its gradient; then the L2 penalty, 1e-4·Σ p², and its gradient, 2·1e-4·p.
         let hinge = batch_loss(
             &model,
             &points,
@@ -73,15 +73,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             1,
             &mut grads,
         )?;
-        let params = model.parameters();
-        let squares = params.iter().fold(0.0, |sum, p| sum + p * p);
-        let total = hinge + 1e-4 * squares;
+        let total = hinge + grads.add_l2_penalty(&model, 1e-4)?;
         check_loss(step, total)?;
-        let gradients: Vec<f64> = grads
-            .iter()
-            .zip(&params)
-            .map(|(g, p)| g + 2e-4 * p)
-            .collect();
         if step % 5 == 0 || step == STEPS - 1 {
             // As micrograd: the loss and accuracy of the model before this step's update.
             let accuracy = 100.0 * nn::accuracy(&model, &points)?;
@@ -89,7 +82,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
         // The update with this step's learning rate.
         opt.set_learning_rate(schedule.rate(step));
-        opt.step(&mut model, &gradients)?;
+        opt.step(&mut model, &grads)?;
     }
     let elapsed = start.elapsed();
 

@@ -93,7 +93,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
     let mut samples: Vec<Sample> = Vec::new();
     let start = Instant::now();
     for step in 1..=args.steps {
-        // The mean hinge loss and its gradient, then the L2 penalty's, 2·1e-4·p, by hand.
+        // The mean hinge loss and its gradient, plus the L2 penalty's, 1e-4·Σ p².
         let hinge = batch_loss(
             &model,
             &points,
@@ -101,21 +101,15 @@ fn run() -> Result<bool, Box<dyn Error>> {
             1,
             &mut grads,
         )?;
-        let params = model.parameters();
-        let total = hinge + 1e-4 * params.iter().fold(0.0, |sum, p| sum + p * p);
+        let total = hinge + grads.add_l2_penalty(&model, 1e-4)?;
         check_loss(step, total)?;
-        let gradients: Vec<f64> = grads
-            .iter()
-            .zip(&params)
-            .map(|(g, p)| g + 2e-4 * p)
-            .collect();
         // At a checkpoint, the accuracy that goes with this step's loss: before the update.
         let sampled = checkpoints
             .contains(&step)
             .then(|| nn::accuracy(&model, &points))
             .transpose()?;
         opt.set_learning_rate(schedule.rate(step - 1));
-        opt.step(&mut model, &gradients)?;
+        opt.step(&mut model, &grads)?;
         if let Some(accuracy) = sampled {
             let s = Sample {
                 step,

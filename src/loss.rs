@@ -445,10 +445,7 @@ fn hinge_local(score: f64, y: f64) -> (f64, f64) {
 /// ```
 #[track_caller]
 pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
-    assert!(
-        alpha.is_finite() && alpha >= 0.0,
-        "l2_penalty: alpha must be a finite number ≥ 0, got {alpha}"
-    );
+    check_penalty_strength("l2_penalty", alpha);
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data() * p.data());
     let partials = params.iter().map(|p| l2_penalty_local(p.data(), alpha));
     fused(
@@ -463,6 +460,19 @@ pub fn l2_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
 /// The derivative of [`l2_penalty`] with respect to a parameter `p`: `2·alpha·p`.
 pub(crate) fn l2_penalty_local<S: Scalar>(p: S, alpha: f64) -> S {
     S::constant(2.0 * alpha) * p
+}
+
+/// Refuses a penalty's strength `alpha` unless it is a finite number ≥ 0; `what` names the
+/// caller in the message.
+///
+/// # Panics
+/// If `alpha` is negative, NaN or infinite.
+#[track_caller]
+pub(crate) fn check_penalty_strength(what: &str, alpha: f64) {
+    assert!(
+        alpha.is_finite() && alpha >= 0.0,
+        "{what}: alpha must be a finite number ≥ 0, got {alpha}"
+    );
 }
 
 /// L1 regularisation (the lasso, the TensorFlow Playground's "L1"): `alpha · Σ |p|` over
@@ -494,10 +504,7 @@ pub(crate) fn l2_penalty_local<S: Scalar>(p: S, alpha: f64) -> S {
 /// ```
 #[track_caller]
 pub fn l1_penalty<'t>(params: &[Value<'t>], alpha: f64) -> Value<'t> {
-    assert!(
-        alpha.is_finite() && alpha >= 0.0,
-        "l1_penalty: alpha must be a finite number ≥ 0, got {alpha}"
-    );
+    check_penalty_strength("l1_penalty", alpha);
     let data = alpha * params.iter().fold(0.0, |acc, p| acc + p.data().abs());
     let partials = params.iter().map(|p| {
         let x = p.data();

@@ -1,6 +1,6 @@
 //! Allocations in a training loop, counted: a loop that reuses its tape and its `Gradients`
 //! store allocates nothing after its first step, nor does the taught loop (`nn::batch_loss`
-//! on one thread, the optimizer's step); recording a model (`Module::record`) allocates one
+//! on one thread, an L2 penalty added to its gradients, the optimizer's step); recording a model (`Module::record`) allocates one
 //! vector, whatever the model's size; and the counter sees the allocations of a loop that does
 //! not.
 
@@ -115,7 +115,7 @@ fn a_loop_over_backward_into_allocates_nothing_after_the_first_step() {
     );
 }
 
-/// One step of the taught loop, as the README writes it.
+/// One step of the taught loop, as the README writes it, with the moons example's L2 penalty.
 fn taught_step(
     model: &mut Mlp,
     batch: &[([f64; 2], f64)],
@@ -124,6 +124,7 @@ fn taught_step(
     step: usize,
 ) -> Result<f64, Error> {
     let l = batch_loss(model, batch, |out, p| loss::hinge(out[0], p.1), 1, grads)?;
+    let l = l + grads.add_l2_penalty(model, 1e-4)?;
     check_loss(step, l)?;
     opt.step(model, grads)?;
     Ok(l)

@@ -4,9 +4,9 @@
 use std::fmt;
 use std::ops::Deref;
 
-use super::Forward;
+use super::{Forward, Module};
 use crate::datasets::Point;
-use crate::{Error, Gradients, Tape, Value};
+use crate::{Error, Gradients, Tape, Value, loss};
 
 /// A training sample as a model reads it: its inputs. The label, or whatever else the loss
 /// needs, stays in the sample, where [`batch_loss`]'s loss function finds it.
@@ -98,6 +98,77 @@ impl BatchGradients {
     #[must_use]
     pub fn as_slice(&self) -> &[f64] {
         &self.values
+    }
+
+    /// Adds an L2 weight penalty of strength `alpha` over `model`'s parameters to these
+    /// gradients, and returns the penalty, to add to [`batch_loss`]'s result: regularisation
+    /// without recording it.
+    ///
+    /// The penalty is exactly what [`loss::l2_penalty`](crate::loss::l2_penalty) records for
+    /// the same parameters: `alpha · Σ p²`, a sum (not a mean) of the squares, added up in
+    /// parameter order, times `alpha`. Its gradient, `2·alpha·p`, is added to each
+    /// parameter's gradient, after the batch's, as backward on that recorded penalty gives it.
+    /// Call it once per step, after `batch_loss` and before the optimizer's step: a second
+    /// call adds the penalty's gradient again.
+    ///
+    /// `model` must be the model `batch_loss` was given (its parameters, in the same order).
+    /// A NaN or infinite parameter gives a NaN or infinite penalty, which
+    /// [`check_loss`](crate::optim::check_loss) then refuses.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] if `model` does not have one parameter per gradient here,
+    /// for instance before `batch_loss` has filled them; nothing is changed.
+    ///
+    /// # Panics
+    /// If `alpha` is negative, NaN or infinite, as `loss::l2_penalty` does.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, BatchGradients, Module, Neuron, batch_loss};
+    /// use tapegrad::{Tape, loss};
+    ///
+    /// # fn main() -> Result<(), tapegrad::Error> {
+    /// let n = Neuron::from_parts(vec![2.0], 0.5, Activation::Linear);
+    /// let mut grads = BatchGradients::new();
+    /// let mean = batch_loss(&n, &[([3.0], ())], |out, _| out[0], 1, &mut grads)?; // 2·3 + 0.5
+    /// let penalty = grads.add_l2_penalty(&n, 0.1)?;
+    /// let total = mean + penalty; // what the optimizer's step now minimises
+    /// assert_eq!(penalty, 0.1 * (2.0 * 2.0 + 0.5 * 0.5));
+    /// assert_eq!(grads.as_slice(), [3.0 + 0.2 * 2.0, 1.0 + 0.2 * 0.5]);
+    /// assert!(total > mean);
+    ///
+    /// // What `loss::l2_penalty` records and backward gives, bit for bit.
+    /// let tape = Tape::new();
+    /// let p = tape.vars(&n.parameters());
+    /// let recorded = loss::l2_penalty(&p, 0.1);
+    /// assert_eq!(penalty, recorded.data());
+    /// assert_eq!(recorded.backward().wrt_all(&p), [0.2 * 2.0, 0.2 * 0.5]);
+    ///
+    /// // Before `batch_loss` there are no gradients to add to.
+    /// let err = BatchGradients::new().add_l2_penalty(&n, 0.1).unwrap_err();
+    /// assert!(err.to_string().contains("the model has 2 parameters, but there are 0 gradients"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_l2_penalty(&mut self, model: &dyn Module, alpha: f64) -> Result<f64, Error> {
+        loss::check_penalty_strength("BatchGradients::add_l2_penalty", alpha);
+        let expected = model.parameter_count();
+        if self.values.len() != expected {
+            return Err(Error::InvalidArgument(format!(
+                "add_l2_penalty: the model has {expected} parameters, but there are {} \
+                 gradients; call batch_loss with this model first, then add the penalty once",
+                self.values.len()
+            )));
+        }
+        // Summed and multiplied as `loss::l2_penalty` does, for the same bits.
+        let mut squares = 0.0;
+        let mut grads = self.values.iter_mut();
+        model.visit_parameters(&mut |p| {
+            squares += p * p;
+            if let Some(g) = grads.next() {
+                *g += loss::l2_penalty_local(p, alpha);
+            }
+        });
+        Ok(alpha * squares)
     }
 }
 
