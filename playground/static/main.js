@@ -410,6 +410,18 @@ function settingsForNewSession() {
   return { ...settings };
 }
 
+// The diagnosis sits under the network it names when the window is tall and wide enough to show
+// both (wider than style.css's narrow layout); otherwise under the loss chart, so that why
+// training goes wrong is in view beside how.
+const roomUnderNetwork = matchMedia("(min-width: 1181px) and (min-height: 820px)");
+function placeDiagnosis() {
+  const diagnosis = $("#diagnosis");
+  if (roomUnderNetwork.matches) $(".network-wrap").after(diagnosis);
+  else $(".chart-legend").after(diagnosis);
+}
+roomUnderNetwork.addEventListener("change", placeDiagnosis);
+placeDiagnosis();
+
 window.addEventListener("pagehide", () => session?.close());
 // The network picture is laid out for its box's width: lay it out again when that changes.
 let resizeTimer = 0;

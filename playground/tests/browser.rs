@@ -81,8 +81,13 @@ const SESSION_ID: &str = "const m = /\\/api\\/sessions\\/([^/]+)\\//.exec(
 impl Playground {
     /// Opens `/?query` and waits for the first frame on the page.
     fn open(query: &str) -> Playground {
+        Playground::open_in(query, WIDTH, HEIGHT)
+    }
+
+    /// Opens `/?query` in a browser window of `width` × `height` and waits for the first frame.
+    fn open_in(query: &str, width: u32, height: u32) -> Playground {
         let server = start_server();
-        let browser = Browser::start(WIDTH, HEIGHT);
+        let browser = Browser::start(width, height);
         let page = Playground { browser, server };
         page.browser.goto(&page.url(query));
         page.wait("the first frame", |p| p.attr("#epoch", "data-epoch"));
@@ -988,24 +993,13 @@ fn edge_hit_paths_say_where_they_run_and_the_tooltip_says_what_an_update_is() {
 #[ignore = "needs chromium and chromium-driver"]
 fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
     let page = Playground::open("");
-    // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857.
-    let viewport = page.js("return [innerWidth, innerHeight]");
-    assert_eq!(viewport, json!([1440, 857]));
     page.train_until("test loss below 0.1", |p| {
         p.number("#test-loss", "data-value") < 0.1
     });
-    page.js("window.scrollTo(0, 0); return null;");
-    // The diagnosis and its button in sight, clear of the network above them.
-    let boxes = page.js(
-        "const r = (s) => document.querySelector(s).getBoundingClientRect();
-         return { findings: r('#findings li').bottom, check: r('#gradcheck').bottom,
-                  network: r('#network').bottom, head: r('.diagnosis').top,
-                  scroll: document.documentElement.scrollWidth };",
-    );
-    let f = |k: &str| boxes[k].as_f64().unwrap();
-    assert!(f("findings") <= 857.0 && f("check") <= 857.0, "{boxes}");
-    assert!(f("head") >= f("network"), "{boxes}");
-    assert!(f("scroll") <= 1440.0, "{boxes}");
+    // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857, and the
+    // diagnosis has room under the network it names.
+    let column = diagnosis_in_view(&page, [1440, 857], "diagnosis-1440x857.png");
+    assert_eq!(column, "network-column");
 
     // The chart: a label at each power of ten, and each loss drawn at its logarithm between
     // them (the last point of each line is the last frame's loss).
@@ -1054,6 +1048,93 @@ fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
             y(loss)
         );
     }
+}
+
+/// Checks, from the top of the page, that the viewport is `viewport`, that the diagnosis's
+/// heading, its button and its first finding are in full view without scrolling, that it
+/// overlaps nothing it sits among and the page needs no sideways scroll; saves a screenshot
+/// (under Cargo's scratch directory) as `shot`. The column the diagnosis sits in.
+fn diagnosis_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> String {
+    page.js("window.scrollTo(0, 0); return null;");
+    let boxes = page.js("const r = (e) => { const b = e.getBoundingClientRect();
+                           return [b.left, b.top, b.right, b.bottom]; };
+         const q = (s) => r(document.querySelector(s));
+         const diagnosis = document.querySelector('#diagnosis');
+         const others = ['.view-toggle', '#network', '.losses', '#loss-chart', '.chart-legend',
+                         '#heatmap-caption', '#heatmap-box', '.data-column'];
+         return { viewport: [innerWidth, innerHeight], width: document.documentElement.clientWidth,
+                  scroll: document.documentElement.scrollWidth,
+                  diagnosis: r(diagnosis), head: q('.diagnosis-head'), check: q('#gradcheck'),
+                  first: q('#findings li'),
+                  column: r(diagnosis.closest('.column')),
+                  inside: diagnosis.closest('.column').className,
+                  others: Object.fromEntries(others.map(s => [s, q(s)])) };");
+    assert_eq!(boxes["viewport"], json!(viewport), "{boxes}");
+    let rect = |v: &Value| -> [f64; 4] { std::array::from_fn(|i| v[i].as_f64().unwrap()) };
+    let height = f64::from(viewport[1]);
+    for part in ["head", "check", "first"] {
+        let [left, top, right, bottom] = rect(&boxes[part]);
+        assert!(
+            top >= 0.0 && bottom <= height && left >= 0.0 && right <= f64::from(viewport[0]),
+            "the diagnosis's {part} is not in full view: {boxes}"
+        );
+    }
+    let diagnosis = rect(&boxes["diagnosis"]);
+    let column = rect(&boxes["column"]);
+    assert!(
+        diagnosis[0] >= column[0] - 0.5 && diagnosis[2] <= column[2] + 0.5,
+        "the diagnosis sticks out of its column: {boxes}"
+    );
+    for (name, other) in boxes["others"].as_object().unwrap() {
+        let other = rect(other);
+        let apart = diagnosis[2] <= other[0] + 0.5
+            || other[2] <= diagnosis[0] + 0.5
+            || diagnosis[3] <= other[1] + 0.5
+            || other[3] <= diagnosis[1] + 0.5;
+        assert!(apart, "the diagnosis overlaps {name}: {boxes}");
+    }
+    assert!(
+        boxes["scroll"].as_f64() <= boxes["width"].as_f64(),
+        "a sideways scroll: {boxes}"
+    );
+    save_png_in(
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        shot,
+        &page.browser.screenshot(),
+        viewport[0],
+        viewport[1],
+    );
+    let inside = boxes["inside"].as_str().unwrap();
+    inside
+        .split_whitespace()
+        .find(|c| c.ends_with("-column"))
+        .unwrap_or(inside)
+        .to_string()
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
+    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
+    let page = Playground::open_in("lr=3", 1024, 768);
+    page.train_until("a finding", |p| {
+        p.js("return document.querySelectorAll('#findings li.finding').length")
+            .as_u64()
+            .unwrap()
+            > 0
+    });
+    // A 1024 × 768 window leaves a 1024 × 625 viewport, too short for the network and the
+    // diagnosis under it: the diagnosis sits under the loss chart, beside the network.
+    let column = diagnosis_in_view(&page, [1024, 625], "diagnosis-1024x625.png");
+    assert_eq!(column, "output-column");
+    // The finding in view is the server's first.
+    let shown = page.attr("#findings li.finding", "data-kind");
+    let frame = page.api("frame");
+    assert_eq!(
+        shown.as_deref(),
+        frame["findings"][0]["kind"].as_str(),
+        "{frame}"
+    );
 }
 
 /// `k` in superscript digits, as the chart writes an exponent.
@@ -1159,13 +1240,18 @@ fn screenshot_dir() -> PathBuf {
     }
 }
 
-/// Writes a PNG, checking that it is one and its size.
+/// Writes a PNG to the screenshot directory, checking that it is one and its size.
 fn save_png(name: &str, png: &[u8], width: u32, height: u32) {
+    save_png_in(&screenshot_dir(), name, png, width, height);
+}
+
+/// Writes a PNG to `dir`, checking that it is one and its size.
+fn save_png_in(dir: &std::path::Path, name: &str, png: &[u8], width: u32, height: u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is not a PNG");
     let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
     let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
     assert!(w >= width && h >= height, "{name}: {w} × {h}");
-    let path = screenshot_dir().join(name);
+    let path = dir.join(name);
     std::fs::write(&path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("wrote {} ({w} × {h}, {} bytes)", path.display(), png.len());
 }
