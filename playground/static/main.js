@@ -226,11 +226,13 @@ function setStatus(next) {
 $("#view-gradients").checked = page.view === "gradients";
 $("#show-test").checked = page.show_test;
 $("#discretize").checked = page.discretize;
+$("#log-scale").checked = page.log_scale;
 function applyPage() {
   network.setView(page.view);
   $("#view-caption").textContent = VIEW_CAPTIONS[page.view];
   outputMap.setShowTest(page.show_test);
   outputMap.setDiscretize(page.discretize);
+  chart.setLog(page.log_scale);
   if (session) writeUrl(settings, page);
 }
 $("#view-gradients").onchange = (e) => {
@@ -243,6 +245,10 @@ $("#show-test").onchange = (e) => {
 };
 $("#discretize").onchange = (e) => {
   page.discretize = e.target.checked;
+  applyPage();
+};
+$("#log-scale").onchange = (e) => {
+  page.log_scale = e.target.checked;
   applyPage();
 };
 applyPage();

@@ -1001,53 +1001,7 @@ fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
     let column = diagnosis_in_view(&page, [1440, 857], "diagnosis-1440x857.png");
     assert_eq!(column, "network-column");
 
-    // The chart: a label at each power of ten, and each loss drawn at its logarithm between
-    // them (the last point of each line is the last frame's loss).
-    let chart = page.js(
-        "const ticks = Array.from(document.querySelectorAll('#loss-chart text.tick'),
-             t => [Number(t.dataset.value), Number(t.getAttribute('y')), t.textContent]);
-         const last = (c) => document.querySelector(`#loss-chart .loss-line.${c}`)
-             .getAttribute('points').trim().split(' ').pop().split(',').map(Number);
-         return { ticks, train: last('train'), test: last('test') };",
-    );
-    let ticks: Vec<(f64, f64, String)> = chart["ticks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            (
-                t[0].as_f64().unwrap(),
-                t[1].as_f64().unwrap(),
-                t[2].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    assert!(ticks.len() >= 2, "{chart}");
-    for (value, _, text) in &ticks {
-        let k = value.log10().round() as i32;
-        assert!((value.log10() - f64::from(k)).abs() < 1e-9, "{value}");
-        let want = match k {
-            -3..=4 => format!("{}", 10f64.powi(k)),
-            _ => format!("10{}", superscript(k)),
-        };
-        assert_eq!(text, &want);
-    }
-    // y of a loss from the two outer ticks.
-    let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
-    let y = |loss: f64| {
-        top.1
-            + (top.0.log10() - loss.log10()) / (top.0.log10() - bottom.0.log10())
-                * (bottom.1 - top.1)
-    };
-    for (line, id) in [("train", "#train-loss"), ("test", "#test-loss")] {
-        let loss = page.number(id, "data-value");
-        let drawn = chart[line][1].as_f64().unwrap();
-        assert!(
-            (drawn - y(loss)).abs() <= 0.2,
-            "{line} loss {loss} drawn at y = {drawn}, its logarithm puts it at {}",
-            y(loss)
-        );
-    }
+    assert_log_chart(&page, "at test loss 0.1");
 }
 
 /// Checks, from the top of the page, that the viewport is `viewport`, that the diagnosis's
@@ -1097,13 +1051,7 @@ fn diagnosis_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> Strin
         boxes["scroll"].as_f64() <= boxes["width"].as_f64(),
         "a sideways scroll: {boxes}"
     );
-    save_png_in(
-        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
-        shot,
-        &page.browser.screenshot(),
-        viewport[0],
-        viewport[1],
-    );
+    save_scratch_png(shot, &page.browser.screenshot(), viewport[0], viewport[1]);
     let inside = boxes["inside"].as_str().unwrap();
     inside
         .split_whitespace()
@@ -1135,6 +1083,181 @@ fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
         frame["findings"][0]["kind"].as_str(),
         "{frame}"
     );
+}
+
+/// The loss chart's labels, top first: `(data-value, y, text)` each; its `data-scale`; and the
+/// last point of the train and test lines, `[x, y]`.
+fn loss_chart(page: &Playground) -> (Vec<(f64, f64, String)>, String, Value) {
+    let chart = page.js("const svg = document.querySelector('#loss-chart');
+         const ticks = Array.from(svg.querySelectorAll('text.tick'),
+             t => [Number(t.dataset.value), Number(t.getAttribute('y')), t.textContent]);
+         const last = (c) => svg.querySelector(`.loss-line.${c}`)
+             .getAttribute('points').trim().split(' ').pop().split(',').map(Number);
+         return { ticks, scale: svg.dataset.scale, train: last('train'), test: last('test') };");
+    let ticks = chart["ticks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t[0].as_f64().unwrap(),
+                t[1].as_f64().unwrap(),
+                t[2].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let scale = chart["scale"].as_str().unwrap_or("").to_string();
+    (ticks, scale, chart)
+}
+
+/// Checks that the chart is on the log scale: a label at each power of ten, written as a
+/// reader writes it, and each loss drawn at its logarithm between them (the last point of each
+/// line is the last frame's loss).
+fn assert_log_chart(page: &Playground, at: &str) {
+    let (ticks, scale, chart) = loss_chart(page);
+    assert_eq!(scale, "log", "{at}: {chart}");
+    assert!(ticks.len() >= 2, "{at}: {chart}");
+    for (value, _, text) in &ticks {
+        let k = value.log10().round() as i32;
+        assert!((value.log10() - f64::from(k)).abs() < 1e-9, "{at}: {value}");
+        let want = match k {
+            -3..=4 => format!("{}", 10f64.powi(k)),
+            _ => format!("10{}", superscript(k)),
+        };
+        assert_eq!(text, &want, "{at}");
+    }
+    // y of a loss from the two outer ticks.
+    let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
+    let y = |loss: f64| {
+        top.1
+            + (top.0.log10() - loss.log10()) / (top.0.log10() - bottom.0.log10())
+                * (bottom.1 - top.1)
+    };
+    for (line, id) in [("train", "#train-loss"), ("test", "#test-loss")] {
+        let loss = page.number(id, "data-value");
+        let drawn = chart[line][1].as_f64().unwrap();
+        assert!(
+            (drawn - y(loss)).abs() <= 0.2,
+            "{at}: {line} loss {loss} drawn at y = {drawn}, its logarithm puts it at {}",
+            y(loss)
+        );
+    }
+}
+
+/// Checks that the chart is on the linear scale: labels from 0 up in one round step (1, 2 or
+/// 5 times a power of ten), each written as its value, evenly spaced, and each loss's line
+/// ending at its value's height between them.
+fn assert_linear_chart(page: &Playground, at: &str) {
+    let (ticks, scale, chart) = loss_chart(page);
+    assert_eq!(scale, "linear", "{at}: {chart}");
+    assert!(ticks.len() >= 3, "{at}: {chart}");
+    let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
+    assert_eq!((bottom.0, bottom.2.as_str()), (0.0, "0"), "{at}: {chart}");
+    let step = ticks[ticks.len() - 2].0;
+    let power = 10f64.powf(step.log10().floor());
+    let mantissa = step / power;
+    assert!(
+        [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
+        "{at}: a step of {step}: {chart}"
+    );
+    let gap = (bottom.1 - top.1) / (ticks.len() - 1) as f64;
+    for (i, (value, y, text)) in ticks.iter().rev().enumerate() {
+        let want = i as f64 * step;
+        assert!(
+            (value - want).abs() <= 1e-9 * want.max(1.0),
+            "{at}: {chart}"
+        );
+        assert_eq!(text, &format!("{value}"), "{at}: {chart}");
+        assert!(
+            (y - (bottom.1 - i as f64 * gap)).abs() <= 0.11,
+            "{at}: {chart}"
+        );
+    }
+    let y = |loss: f64| bottom.1 - loss / top.0 * (bottom.1 - top.1);
+    for (line, id) in [("train", "#train-loss"), ("test", "#test-loss")] {
+        let loss = page.number(id, "data-value");
+        assert!(
+            loss <= top.0,
+            "{at}: {line} loss {loss} above the axis: {chart}"
+        );
+        let drawn = chart[line][1].as_f64().unwrap();
+        assert!(
+            (drawn - y(loss)).abs() <= 0.2,
+            "{at}: {line} loss {loss} drawn at y = {drawn}, linearly at {}",
+            y(loss)
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_loss_chart_switches_to_a_linear_scale_and_keeps_it_while_training() {
+    let page = Playground::open("");
+    page.train_until("epoch 200", |p| p.epoch() >= 200);
+    save_scratch_png(
+        "loss-chart-log.png",
+        &page
+            .browser
+            .element_screenshot(&page.browser.find(".output-column")),
+        300,
+        200,
+    );
+    assert_log_chart(&page, "before the click");
+
+    page.click("#log-scale");
+    let checked = page.js("return document.querySelector('#log-scale').checked");
+    assert_eq!(checked, json!(false));
+    assert_linear_chart(&page, "after the click");
+    let url = page.js("return location.search");
+    assert!(url.as_str().unwrap().contains("log_scale=0"), "{url}");
+
+    // The link keeps the choice: the page opened from it starts on the linear scale.
+    let link = page.js("return location.href");
+    page.browser.goto(link.as_str().unwrap());
+    page.wait("the first frame", |p| p.attr("#epoch", "data-epoch"));
+    let checked = page.js("return document.querySelector('#log-scale').checked");
+    assert_eq!(checked, json!(false));
+    assert_eq!(
+        page.attr("#loss-chart", "data-scale").as_deref(),
+        Some("linear")
+    );
+
+    // Frames keep coming while it trains; each redraw keeps the linear axis.
+    let before = page.epoch();
+    page.click("#play");
+    page.wait("a line on the chart", |p| {
+        (p.js("return document.querySelectorAll('#loss-chart text.tick').length")
+            .as_u64()
+            > Some(0))
+        .then_some(())
+    });
+    for _ in 0..5 {
+        let (ticks, scale, chart) = loss_chart(&page);
+        assert_eq!(scale, "linear", "while training: {chart}");
+        assert_eq!(
+            ticks.last().map(|t| t.0),
+            Some(0.0),
+            "while training: {chart}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    page.wait("more epochs", |p| (p.epoch() >= before + 200).then_some(()));
+    page.click("#play");
+    page.settle();
+    assert!(page.epoch() > before);
+    assert_linear_chart(&page, "after more training");
+    save_scratch_png(
+        "loss-chart-linear.png",
+        &page
+            .browser
+            .element_screenshot(&page.browser.find(".output-column")),
+        300,
+        200,
+    );
+
+    // And back: powers of ten again.
+    page.click("#log-scale");
+    assert_log_chart(&page, "back on the log scale");
 }
 
 /// `k` in superscript digits, as the chart writes an exponent.
@@ -1245,6 +1368,18 @@ fn save_png(name: &str, png: &[u8], width: u32, height: u32) {
     save_png_in(&screenshot_dir(), name, png, width, height);
 }
 
+/// Writes a PNG for a test's own eyes under Cargo's scratch directory, whatever
+/// `PLAYGROUND_SCREENSHOTS` says (these are no pictures for the docs).
+fn save_scratch_png(name: &str, png: &[u8], width: u32, height: u32) {
+    save_png_in(
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        name,
+        png,
+        width,
+        height,
+    );
+}
+
 /// Writes a PNG to `dir`, checking that it is one and its size.
 fn save_png_in(dir: &std::path::Path, name: &str, png: &[u8], width: u32, height: u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is not a PNG");
@@ -1302,5 +1437,65 @@ fn screenshots_of_what_a_learner_sees() {
         &page.browser.element_screenshot(&panel),
         600,
         400,
+    );
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_linear_axis_steps_in_round_numbers_and_keeps_large_labels_in_the_gutter() {
+    let page = Playground::open("");
+    // A chart of its own on a scratch SVG, fed losses no healthy run reaches.
+    let answer = page.js(
+        "return import('/static/linechart.js').then(({ LossChart }) => {
+             const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+             svg.setAttribute('width', 300);
+             svg.setAttribute('height', 90);
+             svg.setAttribute('class', 'loss-chart');
+             document.body.appendChild(svg);
+             const chart = new LossChart(svg);
+             chart.setLog(false);
+             const shown = (points) => {
+                 chart.reset();
+                 for (const [epoch, train, test] of points) chart.add(epoch, train, test);
+                 chart.draw();
+                 return Array.from(svg.querySelectorAll('text.tick'),
+                     t => [Number(t.dataset.value), t.textContent, t.getBBox().x]);
+             };
+             const result = {
+                 small: shown([[0, 0.52, 0.5], [10, 0.1, 0.12]]),
+                 odd: shown([[0, 0.15, 0.14], [10, 0.01, 0.02]]),
+                 large: shown([[0, 3.7e6, 3.1e6], [10, 2e5, 4e5]]),
+                 tiny: shown([[0, 7e-6, 6e-6], [10, 1e-6, 2e-6]]),
+             };
+             svg.remove();
+             return result;
+         });",
+    );
+    let ticks = |name: &str| -> Vec<(f64, String)> {
+        answer[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let x = t[2].as_f64().unwrap();
+                assert!(x >= 0.0, "{name}: a label cut off at the left: {t}");
+                (t[0].as_f64().unwrap(), t[1].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let text = |v: &[(f64, String)]| v.iter().map(|t| t.1.clone()).collect::<Vec<_>>();
+    assert_eq!(text(&ticks("small")), ["0.6", "0.4", "0.2", "0"]);
+    assert_eq!(text(&ticks("odd")), ["0.15", "0.1", "0.05", "0"]);
+    assert_eq!(text(&ticks("large")), ["4e6", "3e6", "2e6", "1e6", "0"]);
+    assert_eq!(ticks("large")[0].0, 4e6);
+    assert_eq!(
+        text(&ticks("tiny")),
+        [
+            "8e\u{2212}6",
+            "6e\u{2212}6",
+            "4e\u{2212}6",
+            "2e\u{2212}6",
+            "0"
+        ]
     );
 }
