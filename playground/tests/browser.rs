@@ -1083,6 +1083,20 @@ fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
         frame["findings"][0]["kind"].as_str(),
         "{frame}"
     );
+
+    // Made larger, the window has room under the network again, and the diagnosis goes back
+    // (once the network is laid out for its wider box).
+    page.browser.resize(WIDTH, HEIGHT);
+    page.wait("the diagnosis under the network", |p| {
+        p.js("const network = document.querySelector('#network');
+             const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
+                 === network.clientWidth;
+             return laidOut && document.querySelector('#diagnosis').closest('.network-column')
+                 ? true : null;")
+            .as_bool()
+    });
+    let column = diagnosis_in_view(&page, [WIDTH, 857], "diagnosis-1440x857-lr3.png");
+    assert_eq!(column, "network-column");
 }
 
 /// The loss chart's labels, top first: `(data-value, y, text)` each; its `data-scale`; and the
