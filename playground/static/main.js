@@ -226,11 +226,13 @@ function setStatus(next) {
 $("#view-gradients").checked = page.view === "gradients";
 $("#show-test").checked = page.show_test;
 $("#discretize").checked = page.discretize;
+$("#log-scale").checked = page.log_scale;
 function applyPage() {
   network.setView(page.view);
   $("#view-caption").textContent = VIEW_CAPTIONS[page.view];
   outputMap.setShowTest(page.show_test);
   outputMap.setDiscretize(page.discretize);
+  chart.setLog(page.log_scale);
   if (session) writeUrl(settings, page);
 }
 $("#view-gradients").onchange = (e) => {
@@ -243,6 +245,10 @@ $("#show-test").onchange = (e) => {
 };
 $("#discretize").onchange = (e) => {
   page.discretize = e.target.checked;
+  applyPage();
+};
+$("#log-scale").onchange = (e) => {
+  page.log_scale = e.target.checked;
   applyPage();
 };
 applyPage();
@@ -409,6 +415,18 @@ async function start(requested) {
 function settingsForNewSession() {
   return { ...settings };
 }
+
+// The diagnosis sits under the network it names when the window is tall and wide enough to show
+// both (wider than style.css's narrow layout); otherwise under the loss chart, so that why
+// training goes wrong is in view beside how.
+const roomUnderNetwork = matchMedia("(min-width: 1181px) and (min-height: 820px)");
+function placeDiagnosis() {
+  const diagnosis = $("#diagnosis");
+  if (roomUnderNetwork.matches) $(".network-wrap").after(diagnosis);
+  else $(".chart-legend").after(diagnosis);
+}
+roomUnderNetwork.addEventListener("change", placeDiagnosis);
+placeDiagnosis();
 
 window.addEventListener("pagehide", () => session?.close());
 // The network picture is laid out for its box's width: lay it out again when that changes.

@@ -1,7 +1,7 @@
 // The settings the page shows and the URL that carries them (playground/API.md, "Settings").
 //
 // The server owns the training settings: the page keeps the last full object it received and
-// sends only the fields the learner changes. Three settings belong to the page alone and are
+// sends only the fields the learner changes. Four settings belong to the page alone and are
 // kept in the URL beside them, never sent.
 
 export const DATASETS = [
@@ -46,7 +46,7 @@ export const DEFAULTS = {
 };
 
 /** Page-only settings and their defaults. */
-export const PAGE_DEFAULTS = { show_test: false, discretize: false, view: "weights" };
+export const PAGE_DEFAULTS = { show_test: false, discretize: false, view: "weights", log_scale: true };
 
 const LIST_FIELDS = new Set(["features", "hidden"]);
 const NUMBER_FIELDS = new Set(["noise", "train_pct", "batch", "lr", "reg_rate", "seed"]);
@@ -74,6 +74,7 @@ export function fromUrl(search) {
   if (query.has("show_test")) page.show_test = query.get("show_test") === "1";
   if (query.has("discretize")) page.discretize = query.get("discretize") === "1";
   if (query.get("view") === "gradients") page.view = "gradients";
+  if (query.has("log_scale")) page.log_scale = query.get("log_scale") !== "0";
   return { settings, page };
 }
 
@@ -90,6 +91,7 @@ export function toQuery(settings, page) {
   if (page.show_test) query.set("show_test", "1");
   if (page.discretize) query.set("discretize", "1");
   if (page.view !== "weights") query.set("view", page.view);
+  if (!page.log_scale) query.set("log_scale", "0");
   // Commas separate list items and need no escaping in a query: keep links readable.
   return query.toString().replaceAll("%2C", ",");
 }

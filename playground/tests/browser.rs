@@ -81,8 +81,13 @@ const SESSION_ID: &str = "const m = /\\/api\\/sessions\\/([^/]+)\\//.exec(
 impl Playground {
     /// Opens `/?query` and waits for the first frame on the page.
     fn open(query: &str) -> Playground {
+        Playground::open_in(query, WIDTH, HEIGHT)
+    }
+
+    /// Opens `/?query` in a browser window of `width` × `height` and waits for the first frame.
+    fn open_in(query: &str, width: u32, height: u32) -> Playground {
         let server = start_server();
-        let browser = Browser::start(WIDTH, HEIGHT);
+        let browser = Browser::start(width, height);
         let page = Playground { browser, server };
         page.browser.goto(&page.url(query));
         page.wait("the first frame", |p| p.attr("#epoch", "data-epoch"));
@@ -988,35 +993,122 @@ fn edge_hit_paths_say_where_they_run_and_the_tooltip_says_what_an_update_is() {
 #[ignore = "needs chromium and chromium-driver"]
 fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
     let page = Playground::open("");
-    // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857.
-    let viewport = page.js("return [innerWidth, innerHeight]");
-    assert_eq!(viewport, json!([1440, 857]));
     page.train_until("test loss below 0.1", |p| {
         p.number("#test-loss", "data-value") < 0.1
     });
-    page.js("window.scrollTo(0, 0); return null;");
-    // The diagnosis and its button in sight, clear of the network above them.
-    let boxes = page.js(
-        "const r = (s) => document.querySelector(s).getBoundingClientRect();
-         return { findings: r('#findings li').bottom, check: r('#gradcheck').bottom,
-                  network: r('#network').bottom, head: r('.diagnosis').top,
-                  scroll: document.documentElement.scrollWidth };",
-    );
-    let f = |k: &str| boxes[k].as_f64().unwrap();
-    assert!(f("findings") <= 857.0 && f("check") <= 857.0, "{boxes}");
-    assert!(f("head") >= f("network"), "{boxes}");
-    assert!(f("scroll") <= 1440.0, "{boxes}");
+    // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857, and the
+    // diagnosis has room under the network it names.
+    let column = diagnosis_in_view(&page, [1440, 857], "diagnosis-1440x857.png");
+    assert_eq!(column, "network-column");
 
-    // The chart: a label at each power of ten, and each loss drawn at its logarithm between
-    // them (the last point of each line is the last frame's loss).
-    let chart = page.js(
-        "const ticks = Array.from(document.querySelectorAll('#loss-chart text.tick'),
-             t => [Number(t.dataset.value), Number(t.getAttribute('y')), t.textContent]);
-         const last = (c) => document.querySelector(`#loss-chart .loss-line.${c}`)
-             .getAttribute('points').trim().split(' ').pop().split(',').map(Number);
-         return { ticks, train: last('train'), test: last('test') };",
+    assert_log_chart(&page, "at test loss 0.1");
+}
+
+/// Checks, from the top of the page, that the viewport is `viewport`, that the diagnosis's
+/// heading, its button and its first finding are in full view without scrolling, that it
+/// overlaps nothing it sits among and the page needs no sideways scroll; saves a screenshot
+/// (under Cargo's scratch directory) as `shot`. The column the diagnosis sits in.
+fn diagnosis_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> String {
+    page.js("window.scrollTo(0, 0); return null;");
+    let boxes = page.js("const r = (e) => { const b = e.getBoundingClientRect();
+                           return [b.left, b.top, b.right, b.bottom]; };
+         const q = (s) => r(document.querySelector(s));
+         const diagnosis = document.querySelector('#diagnosis');
+         const others = ['.view-toggle', '#network', '.losses', '#loss-chart', '.chart-legend',
+                         '#heatmap-caption', '#heatmap-box', '.data-column'];
+         return { viewport: [innerWidth, innerHeight], width: document.documentElement.clientWidth,
+                  scroll: document.documentElement.scrollWidth,
+                  diagnosis: r(diagnosis), head: q('.diagnosis-head'), check: q('#gradcheck'),
+                  first: q('#findings li'),
+                  column: r(diagnosis.closest('.column')),
+                  inside: diagnosis.closest('.column').className,
+                  others: Object.fromEntries(others.map(s => [s, q(s)])) };");
+    assert_eq!(boxes["viewport"], json!(viewport), "{boxes}");
+    let rect = |v: &Value| -> [f64; 4] { std::array::from_fn(|i| v[i].as_f64().unwrap()) };
+    let height = f64::from(viewport[1]);
+    for part in ["head", "check", "first"] {
+        let [left, top, right, bottom] = rect(&boxes[part]);
+        assert!(
+            top >= 0.0 && bottom <= height && left >= 0.0 && right <= f64::from(viewport[0]),
+            "the diagnosis's {part} is not in full view: {boxes}"
+        );
+    }
+    let diagnosis = rect(&boxes["diagnosis"]);
+    let column = rect(&boxes["column"]);
+    assert!(
+        diagnosis[0] >= column[0] - 0.5 && diagnosis[2] <= column[2] + 0.5,
+        "the diagnosis sticks out of its column: {boxes}"
     );
-    let ticks: Vec<(f64, f64, String)> = chart["ticks"]
+    for (name, other) in boxes["others"].as_object().unwrap() {
+        let other = rect(other);
+        let apart = diagnosis[2] <= other[0] + 0.5
+            || other[2] <= diagnosis[0] + 0.5
+            || diagnosis[3] <= other[1] + 0.5
+            || other[3] <= diagnosis[1] + 0.5;
+        assert!(apart, "the diagnosis overlaps {name}: {boxes}");
+    }
+    assert!(
+        boxes["scroll"].as_f64() <= boxes["width"].as_f64(),
+        "a sideways scroll: {boxes}"
+    );
+    save_scratch_png(shot, &page.browser.screenshot(), viewport[0], viewport[1]);
+    let inside = boxes["inside"].as_str().unwrap();
+    inside
+        .split_whitespace()
+        .find(|c| c.ends_with("-column"))
+        .unwrap_or(inside)
+        .to_string()
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
+    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
+    let page = Playground::open_in("lr=3", 1024, 768);
+    page.train_until("a finding", |p| {
+        p.js("return document.querySelectorAll('#findings li.finding').length")
+            .as_u64()
+            .unwrap()
+            > 0
+    });
+    // A 1024 × 768 window leaves a 1024 × 625 viewport, too short for the network and the
+    // diagnosis under it: the diagnosis sits under the loss chart, beside the network.
+    let column = diagnosis_in_view(&page, [1024, 625], "diagnosis-1024x625.png");
+    assert_eq!(column, "output-column");
+    // The finding in view is the server's first.
+    let shown = page.attr("#findings li.finding", "data-kind");
+    let frame = page.api("frame");
+    assert_eq!(
+        shown.as_deref(),
+        frame["findings"][0]["kind"].as_str(),
+        "{frame}"
+    );
+
+    // Made larger, the window has room under the network again, and the diagnosis goes back
+    // (once the network is laid out for its wider box).
+    page.browser.resize(WIDTH, HEIGHT);
+    page.wait("the diagnosis under the network", |p| {
+        p.js("const network = document.querySelector('#network');
+             const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
+                 === network.clientWidth;
+             return laidOut && document.querySelector('#diagnosis').closest('.network-column')
+                 ? true : null;")
+            .as_bool()
+    });
+    let column = diagnosis_in_view(&page, [WIDTH, 857], "diagnosis-1440x857-lr3.png");
+    assert_eq!(column, "network-column");
+}
+
+/// The loss chart's labels, top first: `(data-value, y, text)` each; its `data-scale`; and the
+/// last point of the train and test lines, `[x, y]`.
+fn loss_chart(page: &Playground) -> (Vec<(f64, f64, String)>, String, Value) {
+    let chart = page.js("const svg = document.querySelector('#loss-chart');
+         const ticks = Array.from(svg.querySelectorAll('text.tick'),
+             t => [Number(t.dataset.value), Number(t.getAttribute('y')), t.textContent]);
+         const last = (c) => svg.querySelector(`.loss-line.${c}`)
+             .getAttribute('points').trim().split(' ').pop().split(',').map(Number);
+         return { ticks, scale: svg.dataset.scale, train: last('train'), test: last('test') };");
+    let ticks = chart["ticks"]
         .as_array()
         .unwrap()
         .iter()
@@ -1028,15 +1120,25 @@ fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
             )
         })
         .collect();
-    assert!(ticks.len() >= 2, "{chart}");
+    let scale = chart["scale"].as_str().unwrap_or("").to_string();
+    (ticks, scale, chart)
+}
+
+/// Checks that the chart is on the log scale: a label at each power of ten, written as a
+/// reader writes it, and each loss drawn at its logarithm between them (the last point of each
+/// line is the last frame's loss).
+fn assert_log_chart(page: &Playground, at: &str) {
+    let (ticks, scale, chart) = loss_chart(page);
+    assert_eq!(scale, "log", "{at}: {chart}");
+    assert!(ticks.len() >= 2, "{at}: {chart}");
     for (value, _, text) in &ticks {
         let k = value.log10().round() as i32;
-        assert!((value.log10() - f64::from(k)).abs() < 1e-9, "{value}");
+        assert!((value.log10() - f64::from(k)).abs() < 1e-9, "{at}: {value}");
         let want = match k {
             -3..=4 => format!("{}", 10f64.powi(k)),
             _ => format!("10{}", superscript(k)),
         };
-        assert_eq!(text, &want);
+        assert_eq!(text, &want, "{at}");
     }
     // y of a loss from the two outer ticks.
     let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
@@ -1050,10 +1152,126 @@ fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
         let drawn = chart[line][1].as_f64().unwrap();
         assert!(
             (drawn - y(loss)).abs() <= 0.2,
-            "{line} loss {loss} drawn at y = {drawn}, its logarithm puts it at {}",
+            "{at}: {line} loss {loss} drawn at y = {drawn}, its logarithm puts it at {}",
             y(loss)
         );
     }
+}
+
+/// Checks that the chart is on the linear scale: labels from 0 up in one round step (1, 2 or
+/// 5 times a power of ten), each written as its value, evenly spaced, and each loss's line
+/// ending at its value's height between them.
+fn assert_linear_chart(page: &Playground, at: &str) {
+    let (ticks, scale, chart) = loss_chart(page);
+    assert_eq!(scale, "linear", "{at}: {chart}");
+    assert!(ticks.len() >= 3, "{at}: {chart}");
+    let (top, bottom) = (&ticks[0], &ticks[ticks.len() - 1]);
+    assert_eq!((bottom.0, bottom.2.as_str()), (0.0, "0"), "{at}: {chart}");
+    let step = ticks[ticks.len() - 2].0;
+    let power = 10f64.powf(step.log10().floor());
+    let mantissa = step / power;
+    assert!(
+        [1.0, 2.0, 5.0].iter().any(|m| (mantissa - m).abs() < 1e-9),
+        "{at}: a step of {step}: {chart}"
+    );
+    let gap = (bottom.1 - top.1) / (ticks.len() - 1) as f64;
+    for (i, (value, y, text)) in ticks.iter().rev().enumerate() {
+        let want = i as f64 * step;
+        assert!(
+            (value - want).abs() <= 1e-9 * want.max(1.0),
+            "{at}: {chart}"
+        );
+        assert_eq!(text, &format!("{value}"), "{at}: {chart}");
+        assert!(
+            (y - (bottom.1 - i as f64 * gap)).abs() <= 0.11,
+            "{at}: {chart}"
+        );
+    }
+    let y = |loss: f64| bottom.1 - loss / top.0 * (bottom.1 - top.1);
+    for (line, id) in [("train", "#train-loss"), ("test", "#test-loss")] {
+        let loss = page.number(id, "data-value");
+        assert!(
+            loss <= top.0,
+            "{at}: {line} loss {loss} above the axis: {chart}"
+        );
+        let drawn = chart[line][1].as_f64().unwrap();
+        assert!(
+            (drawn - y(loss)).abs() <= 0.2,
+            "{at}: {line} loss {loss} drawn at y = {drawn}, linearly at {}",
+            y(loss)
+        );
+    }
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_loss_chart_switches_to_a_linear_scale_and_keeps_it_while_training() {
+    let page = Playground::open("");
+    page.train_until("epoch 200", |p| p.epoch() >= 200);
+    save_scratch_png(
+        "loss-chart-log.png",
+        &page
+            .browser
+            .element_screenshot(&page.browser.find(".output-column")),
+        300,
+        200,
+    );
+    assert_log_chart(&page, "before the click");
+
+    page.click("#log-scale");
+    let checked = page.js("return document.querySelector('#log-scale').checked");
+    assert_eq!(checked, json!(false));
+    assert_linear_chart(&page, "after the click");
+    let url = page.js("return location.search");
+    assert!(url.as_str().unwrap().contains("log_scale=0"), "{url}");
+
+    // The link keeps the choice: the page opened from it starts on the linear scale.
+    let link = page.js("return location.href");
+    page.browser.goto(link.as_str().unwrap());
+    page.wait("the first frame", |p| p.attr("#epoch", "data-epoch"));
+    let checked = page.js("return document.querySelector('#log-scale').checked");
+    assert_eq!(checked, json!(false));
+    assert_eq!(
+        page.attr("#loss-chart", "data-scale").as_deref(),
+        Some("linear")
+    );
+
+    // Frames keep coming while it trains; each redraw keeps the linear axis.
+    let before = page.epoch();
+    page.click("#play");
+    page.wait("a line on the chart", |p| {
+        (p.js("return document.querySelectorAll('#loss-chart text.tick').length")
+            .as_u64()
+            > Some(0))
+        .then_some(())
+    });
+    for _ in 0..5 {
+        let (ticks, scale, chart) = loss_chart(&page);
+        assert_eq!(scale, "linear", "while training: {chart}");
+        assert_eq!(
+            ticks.last().map(|t| t.0),
+            Some(0.0),
+            "while training: {chart}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    page.wait("more epochs", |p| (p.epoch() >= before + 200).then_some(()));
+    page.click("#play");
+    page.settle();
+    assert!(page.epoch() > before);
+    assert_linear_chart(&page, "after more training");
+    save_scratch_png(
+        "loss-chart-linear.png",
+        &page
+            .browser
+            .element_screenshot(&page.browser.find(".output-column")),
+        300,
+        200,
+    );
+
+    // And back: powers of ten again.
+    page.click("#log-scale");
+    assert_log_chart(&page, "back on the log scale");
 }
 
 /// `k` in superscript digits, as the chart writes an exponent.
@@ -1159,13 +1377,30 @@ fn screenshot_dir() -> PathBuf {
     }
 }
 
-/// Writes a PNG, checking that it is one and its size.
+/// Writes a PNG to the screenshot directory, checking that it is one and its size.
 fn save_png(name: &str, png: &[u8], width: u32, height: u32) {
+    save_png_in(&screenshot_dir(), name, png, width, height);
+}
+
+/// Writes a PNG for a test's own eyes under Cargo's scratch directory, whatever
+/// `PLAYGROUND_SCREENSHOTS` says (these are no pictures for the docs).
+fn save_scratch_png(name: &str, png: &[u8], width: u32, height: u32) {
+    save_png_in(
+        &PathBuf::from(env!("CARGO_TARGET_TMPDIR")),
+        name,
+        png,
+        width,
+        height,
+    );
+}
+
+/// Writes a PNG to `dir`, checking that it is one and its size.
+fn save_png_in(dir: &std::path::Path, name: &str, png: &[u8], width: u32, height: u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{name} is not a PNG");
     let w = u32::from_be_bytes(png[16..20].try_into().unwrap());
     let h = u32::from_be_bytes(png[20..24].try_into().unwrap());
     assert!(w >= width && h >= height, "{name}: {w} × {h}");
-    let path = screenshot_dir().join(name);
+    let path = dir.join(name);
     std::fs::write(&path, png).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("wrote {} ({w} × {h}, {} bytes)", path.display(), png.len());
 }
@@ -1216,5 +1451,65 @@ fn screenshots_of_what_a_learner_sees() {
         &page.browser.element_screenshot(&panel),
         600,
         400,
+    );
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_linear_axis_steps_in_round_numbers_and_keeps_large_labels_in_the_gutter() {
+    let page = Playground::open("");
+    // A chart of its own on a scratch SVG, fed losses no healthy run reaches.
+    let answer = page.js(
+        "return import('/static/linechart.js').then(({ LossChart }) => {
+             const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+             svg.setAttribute('width', 300);
+             svg.setAttribute('height', 90);
+             svg.setAttribute('class', 'loss-chart');
+             document.body.appendChild(svg);
+             const chart = new LossChart(svg);
+             chart.setLog(false);
+             const shown = (points) => {
+                 chart.reset();
+                 for (const [epoch, train, test] of points) chart.add(epoch, train, test);
+                 chart.draw();
+                 return Array.from(svg.querySelectorAll('text.tick'),
+                     t => [Number(t.dataset.value), t.textContent, t.getBBox().x]);
+             };
+             const result = {
+                 small: shown([[0, 0.52, 0.5], [10, 0.1, 0.12]]),
+                 odd: shown([[0, 0.15, 0.14], [10, 0.01, 0.02]]),
+                 large: shown([[0, 3.7e6, 3.1e6], [10, 2e5, 4e5]]),
+                 tiny: shown([[0, 7e-6, 6e-6], [10, 1e-6, 2e-6]]),
+             };
+             svg.remove();
+             return result;
+         });",
+    );
+    let ticks = |name: &str| -> Vec<(f64, String)> {
+        answer[name]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                let x = t[2].as_f64().unwrap();
+                assert!(x >= 0.0, "{name}: a label cut off at the left: {t}");
+                (t[0].as_f64().unwrap(), t[1].as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let text = |v: &[(f64, String)]| v.iter().map(|t| t.1.clone()).collect::<Vec<_>>();
+    assert_eq!(text(&ticks("small")), ["0.6", "0.4", "0.2", "0"]);
+    assert_eq!(text(&ticks("odd")), ["0.15", "0.1", "0.05", "0"]);
+    assert_eq!(text(&ticks("large")), ["4e6", "3e6", "2e6", "1e6", "0"]);
+    assert_eq!(ticks("large")[0].0, 4e6);
+    assert_eq!(
+        text(&ticks("tiny")),
+        [
+            "8e\u{2212}6",
+            "6e\u{2212}6",
+            "4e\u{2212}6",
+            "2e\u{2212}6",
+            "0"
+        ]
     );
 }
