@@ -255,6 +255,40 @@ pub(crate) fn affine_rows<'t>(
     }
 }
 
+/// Applies `op` to each of `values` in place, as [`Value`]'s method for it would one by one
+/// (a node with one edge for each recorded value, a constant for a constant), in one borrow
+/// of the tape: `rule` gives the value and the local derivative at a point. A layer's
+/// activations are recorded this way ([`Activation`](crate::nn::Activation)).
+///
+/// # Panics
+/// If the values are recorded on different tapes, naming `op`.
+#[track_caller]
+pub(crate) fn unary_all(values: &mut [Value<'_>], op: Op, rule: impl Fn(f64) -> (f64, f64)) {
+    let Some(tape) = first_tape(&[values]) else {
+        for v in values {
+            *v = Value::constant(rule(v.data()).0);
+        }
+        return;
+    };
+    let mut graph = tape.graph_mut();
+    graph.nodes.reserve(values.len());
+    graph.edges.reserve(values.len());
+    for v in values {
+        let (y, d) = rule(v.data());
+        if v.tape().is_some_and(|t| !std::ptr::eq(t, tape)) {
+            drop(graph);
+            two_tapes(op.symbol());
+        }
+        *v = match v.edge(d) {
+            Some(edge) => {
+                let index = graph.record(Node::new(op, y), |edges| edges.push(edge));
+                Value::from_parts(tape, index, y)
+            }
+            None => Value::constant(y),
+        };
+    }
+}
+
 /// `Σ w·x + b`, summed left to right.
 fn dot_value(weights: &[Value<'_>], inputs: &[Value<'_>], bias: Value<'_>) -> f64 {
     let pairs = weights.iter().zip(inputs);

@@ -553,8 +553,15 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn tanh(self) -> Self {
-        let t = self.data.tanh();
-        self.unary(Op::Tanh, t, Self::tanh_local(t))
+        let (t, d) = Self::tanh_at(self.data);
+        self.unary(Op::Tanh, t, d)
+    }
+
+    /// tanh at `x`: its value and its derivative there, as [`tanh`](Value::tanh) records them.
+    #[inline(always)]
+    pub(crate) fn tanh_at(x: f64) -> (f64, f64) {
+        let t = x.tanh();
+        (t, Self::tanh_local(t))
     }
 
     /// tanh'(x) = 1 - tanh²(x), from `t` = tanh(x).
@@ -575,7 +582,14 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn sigmoid(self) -> Self {
-        let x = self.data;
+        let (s, d) = Self::sigmoid_at(self.data);
+        self.unary(Op::Sigmoid, s, d)
+    }
+
+    /// The sigmoid at `x`: its value and its derivative there, as
+    /// [`sigmoid`](Value::sigmoid) records them.
+    #[inline(always)]
+    pub(crate) fn sigmoid_at(x: f64) -> (f64, f64) {
         let e = (-x.abs()).exp();
         let s = if x >= 0.0 {
             1.0 / (1.0 + e)
@@ -584,7 +598,7 @@ impl<'t> Value<'t> {
         } else {
             f64::NAN
         };
-        self.unary(Op::Sigmoid, s, Self::sigmoid_local(x))
+        (s, Self::sigmoid_local(x))
     }
 
     /// σ'(x) = σ(x)·σ(-x), as `e/(1+e)²` with `e = e^-|x|`.
@@ -604,10 +618,16 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn relu(self) -> Self {
-        let x = self.data;
-        // NaN is not ≤ 0, so it passes through.
-        let (y, d) = if x <= 0.0 { (0.0, 0.0) } else { (x, 1.0) };
+        let (y, d) = Self::relu_at(self.data);
         self.unary(Op::Relu, y, d)
+    }
+
+    /// relu at `x`: its value and its derivative there, as [`relu`](Value::relu) records
+    /// them.
+    #[inline(always)]
+    pub(crate) fn relu_at(x: f64) -> (f64, f64) {
+        // NaN is not ≤ 0, so it passes through.
+        if x <= 0.0 { (0.0, 0.0) } else { (x, 1.0) }
     }
 
     /// Absolute value. Derivative ±1, and 0 at x = 0 by convention.

@@ -3,7 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{Error, Value};
+use crate::engine::ops::unary_all;
+use crate::{Error, Op, Value};
 
 /// The nonlinearity a neuron applies to its weighted sum.
 ///
@@ -119,7 +120,7 @@ impl CustomActivation {
     }
 
     /// Applies it on the tape.
-    #[inline]
+    #[inline(always)]
     fn apply<'t>(self, x: Value<'t>) -> Value<'t> {
         match self.apply {
             Apply::Values(f) => f(x),
@@ -214,6 +215,29 @@ impl Activation {
             Activation::Sigmoid => x.sigmoid(),
             Activation::Linear => x,
             Activation::Custom(custom) => custom.apply(x),
+        }
+    }
+
+    /// Applies the activation to each of `values` in place, as [`apply`](Activation::apply)
+    /// would one by one: a built-in, or a custom one given by its value and derivative, in one
+    /// borrow of the tape (a custom one written with `Value`'s operations records through
+    /// them, value by value).
+    #[track_caller]
+    pub(crate) fn apply_all(self, values: &mut [Value<'_>]) {
+        match self {
+            Activation::Tanh => unary_all(values, Op::Tanh, Value::tanh_at),
+            Activation::Relu => unary_all(values, Op::Relu, Value::relu_at),
+            Activation::Sigmoid => unary_all(values, Op::Sigmoid, Value::sigmoid_at),
+            Activation::Linear => {}
+            Activation::Custom(CustomActivation {
+                apply: Apply::Local(f),
+                ..
+            }) => unary_all(values, Op::Custom, f),
+            Activation::Custom(custom) => {
+                for v in values {
+                    *v = custom.apply(*v);
+                }
+            }
         }
     }
 

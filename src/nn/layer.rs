@@ -29,6 +29,9 @@ use crate::{Error, Value};
 #[derive(Clone, PartialEq)]
 pub struct Layer {
     neurons: Vec<Neuron>,
+    /// The activation every neuron applies, where they share one (as a layer's usually do):
+    /// the pass then records them all in one go.
+    shared: Option<Activation>,
 }
 
 impl Layer {
@@ -72,7 +75,7 @@ impl Layer {
         for _ in 0..nout {
             neurons.push(Neuron::with_fan_out(nin, nout, activation, init, rng)?);
         }
-        Ok(Layer { neurons })
+        Ok(Layer::of(neurons))
     }
 
     /// A layer made of the given neurons.
@@ -111,7 +114,14 @@ impl Layer {
                 n.nin()
             )));
         }
-        Ok(Layer { neurons })
+        Ok(Layer::of(neurons))
+    }
+
+    /// The layer of `neurons` (at least one).
+    fn of(neurons: Vec<Neuron>) -> Layer {
+        let act = neurons[0].activation();
+        let shared = neurons.iter().all(|n| n.activation() == act).then_some(act);
+        Layer { neurons, shared }
     }
 
     /// The neurons.
@@ -158,11 +168,18 @@ impl Layer {
         values: &mut Vec<Value<'t>>,
         inputs: Range<usize>,
     ) {
-        // Every weighted sum first, in one go, then every activation.
+        // Every weighted sum first, in one go, then every activation: in one go too where the
+        // neurons share one, as a layer's usually do.
         let first = values.len();
         crate::engine::ops::affine_rows(what, params, values, inputs);
-        for (y, neuron) in values[first..].iter_mut().zip(&self.neurons) {
-            *y = neuron.activation().apply(*y);
+        let outputs = &mut values[first..];
+        match self.shared {
+            Some(act) => act.apply_all(outputs),
+            None => {
+                for (y, neuron) in outputs.iter_mut().zip(&self.neurons) {
+                    *y = neuron.activation().apply(*y);
+                }
+            }
         }
     }
 }
@@ -248,8 +265,7 @@ impl fmt::Debug for Layer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Layer");
         d.field("nin", &self.nin()).field("nout", &self.nout());
-        let act = self.neurons[0].activation();
-        if self.neurons.iter().all(|n| n.activation() == act) {
+        if let Some(act) = self.shared {
             d.field("activation", &act);
         }
         d.finish_non_exhaustive()
