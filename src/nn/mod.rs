@@ -40,8 +40,9 @@
 //! one step to the next (on one thread it allocates nothing after the first step). Your own
 //! loss or activation, written with [`Value`](crate::Value)'s operations, runs in it too, and
 //! records the nodes its operations make: `|x| x.tanh()` records what the built-in `Tanh`
-//! does, at the cost of a call through a function pointer per neuron (a few percent of a
-//! step; `PERFORMANCE.md`). An activation given as its value and derivative
+//! does, at the cost of a call through a function pointer per neuron, where a layer records
+//! a built-in's nodes all in one go (on a relu network, about 7% of a step;
+//! `PERFORMANCE.md`). An activation given as its value and derivative
 //! ([`CustomActivation::with_derivative`]) is recorded as a built-in one is, at its speed.
 //! The same step by hand, with the tape in view:
 //!
