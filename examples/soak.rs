@@ -1,7 +1,8 @@
 //! A memory soak: does a long training run stay flat? micrograd's moons network (2 → 16 → 16
 //! → 1, relu, 337 parameters) trains for 100,000 full-batch SGD steps on 100 points, with the
 //! loop of the `moons` example: `batch_loss` (whose tape is cleared and reused every step),
-//! the L2 penalty's gradient added by hand, `check_loss`, the update.
+//! `add_l2_penalty` (the L2 penalty added to the loss and its gradient), `check_loss`, the
+//! update.
 //!
 //! You will see, at steps 1,000, 10,000 and 100,000, the process's resident memory (read from
 //! `/proc/self/statm`, so Linux only), the loss and the accuracy; then the change of the

@@ -1,8 +1,8 @@
 //! Allocations in a training loop, counted: a loop that reuses its tape and its `Gradients`
 //! store allocates nothing after its first step, nor does the taught loop (`nn::batch_loss`
-//! on one thread, an L2 penalty added to its gradients, the optimizer's step); recording a model (`Module::record`) allocates one
-//! vector, whatever the model's size; and the counter sees the allocations of a loop that does
-//! not.
+//! on one thread, an L2 penalty added to its gradients, the optimizer's step); recording a
+//! model (`Module::record`) allocates one vector, whatever the model's size; and the counter
+//! sees the allocations of a loop that does not.
 
 #[path = "common/plain_loop.rs"]
 mod plain_loop;

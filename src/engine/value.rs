@@ -102,8 +102,8 @@ impl<'t> Value<'t> {
     /// Sets this value to `y`, field by field. For a value a call has just returned through
     /// memory, as a function returns a `Value`: the call wrote it field by field, and a copy
     /// of the whole value would read across two of those writes, which the processor cannot
-    /// forward, so it waits until they reach the cache (a custom activation's call per neuron
-    /// took twice as long). Read field by field, each read takes its field from its write.
+    /// forward, so it waits until they reach the cache. Read field by field, each read takes
+    /// its field from its write.
     #[inline(always)]
     pub(crate) fn set_from(&mut self, y: &Self) {
         self.tape = y.tape;

@@ -76,8 +76,8 @@ enum Apply {
 impl CustomActivation {
     /// A nonlinearity named `name` that computes `apply`, with [`Value`]'s operations: it
     /// records the nodes they make, through a call per neuron: slower than a layer's built-in
-    /// activation, whose nodes it records all in one go (about 7% of a step on a relu
-    /// network). For a built-in's speed, give the value and the derivative with
+    /// activation, whose nodes it records all in one go (`PERFORMANCE.md` has the figures).
+    /// For a built-in's speed, give the value and the derivative with
     /// [`with_derivative`](CustomActivation::with_derivative).
     ///
     /// ```

@@ -140,6 +140,23 @@ impl Layer {
         &self.neurons
     }
 
+    /// The activation every neuron applies, or `None` if they differ.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Neuron};
+    ///
+    /// let tanh = Neuron::from_parts(vec![1.0], 0.0, Activation::Tanh);
+    /// let relu = Neuron::from_parts(vec![1.0], 0.0, Activation::Relu);
+    /// let same = Layer::from_neurons(vec![tanh.clone(), tanh.clone()])?;
+    /// assert_eq!(same.activation(), Some(Activation::Tanh));
+    /// assert_eq!(Layer::from_neurons(vec![tanh, relu])?.activation(), None);
+    /// # Ok::<(), tapegrad::Error>(())
+    /// ```
+    #[must_use]
+    pub fn activation(&self) -> Option<Activation> {
+        self.shared
+    }
+
     /// The number of neurons (outputs).
     ///
     /// ```

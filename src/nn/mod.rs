@@ -41,8 +41,8 @@
 //! loss or activation, written with [`Value`](crate::Value)'s operations, runs in it too, and
 //! records the nodes its operations make: `|x| x.tanh()` records what the built-in `Tanh`
 //! does, at the cost of a call through a function pointer per neuron, where a layer records
-//! a built-in's nodes all in one go (on a relu network, about 7% of a step;
-//! `PERFORMANCE.md`). An activation given as its value and derivative
+//! a built-in's nodes all in one go (`PERFORMANCE.md` has the figures). An activation given
+//! as its value and derivative
 //! ([`CustomActivation::with_derivative`]) is recorded as a built-in one is, at its speed.
 //! The same step by hand, with the tape in view:
 //!

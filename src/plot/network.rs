@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use super::svg::{Frame, check_grid, escape, num, shade, svg_open, svg_title, text_width, wrap};
 use super::{Bounds, cell_centre};
 use crate::Error;
-use crate::nn::{Forward, Layer, Mlp};
+use crate::nn::{Activation, Forward, Layer, Mlp};
 
 /// Size, resolution and view of each small map in [`network_maps_svg`].
 ///
@@ -224,10 +224,5 @@ where
 
 /// A layer's activation's name, or `mixed` if its neurons differ.
 fn layer_activation(layer: &Layer) -> &'static str {
-    let first = layer.neurons()[0].activation();
-    if layer.neurons().iter().all(|n| n.activation() == first) {
-        first.name()
-    } else {
-        "mixed"
-    }
+    layer.activation().map_or("mixed", Activation::name)
 }
