@@ -146,7 +146,7 @@ fn refusals_name_what_was_wrong() {
     assert_eq!(
         grads.add_l2_penalty(&model, 1e-4),
         Err(Error::InvalidArgument(
-            "add_l2_penalty: the model has 17 parameters, but there are 0 gradients; call \
+            "BatchGradients::add_l2_penalty: the model has 17 parameters, but there are 0 gradients; call \
              batch_loss with this model first, then add the penalty once"
                 .into()
         ))

@@ -275,3 +275,26 @@ fn equality_and_debug_are_the_neurons() {
     assert_ne!(&mixed, layer);
     assert_eq!(format!("{mixed:?}"), "Layer { nin: 4, nout: 3, .. }");
 }
+
+/// A neuron whose weights, bias and inputs are all constants gives a constant, as `affine`
+/// does, even when its layer's other neurons are recorded: no node for it on the tape.
+#[test]
+fn a_neuron_of_constants_records_no_node() {
+    let layer = Layer::from_neurons(vec![
+        Neuron::from_parts(vec![2.0, 3.0], 0.5, Activation::Linear),
+        Neuron::from_parts(vec![-1.0, 4.0], 0.25, Activation::Linear),
+    ])
+    .unwrap();
+    let tape = Tape::new();
+    let mut params = tape.vars(&[2.0, 3.0, 0.5]);
+    params.extend([-1.0, 4.0, 0.25].map(Value::constant));
+    let inputs = [Value::constant(10.0), Value::constant(100.0)];
+    let out = layer.forward(&params, &inputs).unwrap();
+    let expected = affine(&params[3..5], &inputs, params[5]);
+    assert!(expected.tape().is_none());
+    assert!(out[1].tape().is_none(), "{:?}", out[1]);
+    assert_eq!(out[1].data(), 390.25);
+    assert_eq!(out[0].data(), 320.5);
+    // The three parameters and the first neuron's sum.
+    assert_eq!(tape.len(), 4);
+}

@@ -250,7 +250,12 @@ pub(crate) fn affine_rows<'t>(
         };
         let recorded = (recorded_weights, recorded_inputs);
         let x = &values[inputs.clone()];
-        let v = record_dot(&mut graph, tape, weights, x, bias[0], recorded);
+        // A row of constants on constant inputs is a constant, as `affine` gives it.
+        let v = if recorded == (0, 0) && bias[0].tape().is_none() {
+            Value::constant(dot_value(weights, x, bias[0]))
+        } else {
+            record_dot(&mut graph, tape, weights, x, bias[0], recorded)
+        };
         values.push(v);
     }
 }

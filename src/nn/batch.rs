@@ -154,7 +154,7 @@ impl BatchGradients {
         let expected = model.parameter_count();
         if self.values.len() != expected {
             return Err(Error::InvalidArgument(format!(
-                "add_l2_penalty: the model has {expected} parameters, but there are {} \
+                "BatchGradients::add_l2_penalty: the model has {expected} parameters, but there are {} \
                  gradients; call batch_loss with this model first, then add the penalty once",
                 self.values.len()
             )));
