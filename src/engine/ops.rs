@@ -243,21 +243,39 @@ pub(crate) fn affine_rows<'t>(
         tape.has_checked(params) || count_recorded(tape, params, what) == params.len();
     let mut graph = tape.graph_mut();
     for (weights, bias) in rows {
-        let recorded_weights = if every_param {
-            n
-        } else {
-            weights.iter().filter(|w| w.tape().is_some()).count()
-        };
-        let recorded = (recorded_weights, recorded_inputs);
         let x = &values[inputs.clone()];
-        // A row of constants on constant inputs is a constant, as `affine` gives it.
-        let v = if recorded == (0, 0) && bias[0].tape().is_none() {
-            Value::constant(dot_value(weights, x, bias[0]))
+        let v = if every_param {
+            record_dot(&mut graph, tape, weights, x, bias[0], (n, recorded_inputs))
         } else {
-            record_dot(&mut graph, tape, weights, x, bias[0], recorded)
+            partly_recorded_row(&mut graph, tape, weights, x, bias[0], recorded_inputs)
         };
         values.push(v);
     }
+}
+
+/// [`affine_rows`]'s row where some of the parameters are constants: a constant if nothing
+/// is recorded, as [`affine`] gives it. Out of line: a network's rows are all recorded.
+#[inline(never)]
+fn partly_recorded_row<'t>(
+    graph: &mut Graph,
+    tape: &'t Tape,
+    weights: &[Value<'t>],
+    inputs: &[Value<'t>],
+    bias: Value<'t>,
+    recorded_inputs: usize,
+) -> Value<'t> {
+    let recorded_weights = weights.iter().filter(|w| w.tape().is_some()).count();
+    if recorded_weights == 0 && recorded_inputs == 0 && bias.tape().is_none() {
+        return Value::constant(dot_value(weights, inputs, bias));
+    }
+    record_dot(
+        graph,
+        tape,
+        weights,
+        inputs,
+        bias,
+        (recorded_weights, recorded_inputs),
+    )
 }
 
 /// Applies `op` to each of `values` in place, as [`Value`]'s method for it would one by one
