@@ -244,12 +244,15 @@ pub(crate) fn affine_rows<'t>(
     let mut graph = tape.graph_mut();
     for (weights, bias) in rows {
         let x = &values[inputs.clone()];
-        let v = if every_param {
-            record_dot(&mut graph, tape, weights, x, bias[0], (n, recorded_inputs))
+        // Pushed in each branch: a value the two branches merged would be copied through
+        // memory, read back across the writes that made it, which stalls every row.
+        if every_param {
+            let v = record_dot(&mut graph, tape, weights, x, bias[0], (n, recorded_inputs));
+            values.push(v);
         } else {
-            partly_recorded_row(&mut graph, tape, weights, x, bias[0], recorded_inputs)
-        };
-        values.push(v);
+            let v = partly_recorded_row(&mut graph, tape, weights, x, bias[0], recorded_inputs);
+            values.push(v);
+        }
     }
 }
 
