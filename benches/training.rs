@@ -25,7 +25,8 @@
 //! All three see the same moment of the machine in each round.
 //!
 //! A full run then measures the other targets the same way, paired, two implementations a
-//! round: on large, the taught loop on one thread ÷ on two; on large and demo, the taught
+//! round: first what two threads give on this machine at that moment (a busy loop that touches
+//! no memory, on one thread ÷ on two); on large, the taught loop on one thread ÷ on two; on large and demo, the taught
 //! loop on one thread ÷ the hand-written step, with each hidden activation and each loss; on
 //! demo, a custom activation (`tanh` and `relu` written as your own functions, with `Value`'s
 //! operations or as their value and derivative) ÷ the built-in one, and the loop written with
@@ -338,6 +339,41 @@ fn taught_steps<'a>(w: &'a Workload, threads: usize) -> impl FnMut() -> f64 + 'a
     }
 }
 
+/// Iterations of [`busy_steps`]' loop a step, about a large step's time on one thread.
+const BUSY: usize = 1_000_000;
+
+/// [`STEPS_PER_ROUND`] steps of a loop that touches no memory, [`BUSY`] iterations split over
+/// `threads` threads started for each step as `batch_loss` starts them, timed: the speed-up two
+/// threads can give here, whatever the engine does.
+fn busy_steps(threads: usize) -> impl FnMut() -> f64 {
+    move || {
+        time_steps(
+            || (),
+            |()| {
+                std::thread::scope(|scope| {
+                    let each = BUSY / threads;
+                    let others: Vec<_> = (1..threads)
+                        .map(|_| scope.spawn(move || busy(each)))
+                        .collect();
+                    let mine = busy(each);
+                    others
+                        .into_iter()
+                        .fold(mine, |sum, h| sum + h.join().expect("busy"))
+                })
+            },
+        )
+    }
+}
+
+/// `n` turns of a multiply-add chain.
+fn busy(n: usize) -> f64 {
+    let mut x = black_box(1.0_f64);
+    for _ in 0..n {
+        x = x * 1.000_000_1 + 1e-9;
+    }
+    x
+}
+
 fn tanh_written_by_hand(x: Value<'_>) -> Value<'_> {
     x.tanh()
 }
@@ -381,6 +417,14 @@ fn paired_targets(filter: &str) -> Vec<Comparison> {
             });
         }
     };
+    // What two threads can give on this machine at this moment: the same spawn and join,
+    // around work that shares nothing.
+    add(
+        "machine: busy loop 1 thread ÷ 2 threads".into(),
+        "",
+        |_| true,
+        &mut || paired(busy_steps(1), busy_steps(2)),
+    );
     for (name, hidden) in [("large_relu", Hidden::Relu), ("large_tanh", Hidden::Tanh)] {
         let w = Workload::new(&[64, 64, 1], 500, hidden);
         add(
