@@ -192,9 +192,10 @@ impl Layer {
         let outputs = &mut values[first..];
         match self.shared {
             Some(act) => act.apply_all(outputs),
+            // Neuron by neuron, each through the same recording.
             None => {
                 for (y, neuron) in outputs.iter_mut().zip(&self.neurons) {
-                    *y = neuron.activation().apply(*y);
+                    neuron.activation().apply_all(std::slice::from_mut(y));
                 }
             }
         }
