@@ -396,6 +396,31 @@ fn boundary_svg_draws_test_points_as_rings() {
     );
 }
 
+#[test]
+fn boundary_svg_leaves_out_points_with_no_place_in_the_plane() {
+    // A NaN or infinite coordinate, or one so far out that its pixel overflows, has no
+    // place to be drawn: `cx="NaN"` is no SVG number, and a viewer that reads it as 0 draws
+    // the point at the left edge. Such points are left out, as points outside the bounds
+    // are clipped away.
+    let nowhere = [
+        Point::new(f64::NAN, 1.0, -1.0),
+        Point::new(0.0, f64::INFINITY, 1.0),
+        Point::new(1e308, -1e308, 1.0),
+    ];
+    let here = Point::new(0.0, 0.0, 1.0);
+    let svg = decision_boundary_svg_with_test(
+        |x, _| x,
+        &[nowhere[0], here, nowhere[2]],
+        &[nowhere[1], here],
+        "nowhere",
+        &BoundaryOptions::default(),
+    );
+    for bad in ["NaN", "inf"] {
+        assert!(!svg.contains(bad), "{bad} in:\n{svg}");
+    }
+    assert_eq!(count(&elements(&svg), "circle"), 2 + 4); // `here` twice, four legend markers
+}
+
 // ---- network maps --------------------------------------------------------------------------
 
 /// A 2 → 2 → 1 network whose neurons are known: the first computes tanh(x), the second
