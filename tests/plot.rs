@@ -222,6 +222,32 @@ fn bounds_around_points() {
         Bounds::new(0.0, 2.0, 1.0, 3.0)
     );
     assert_eq!(Bounds::around(&[], 1.0), Bounds::PLAYGROUND);
+    // A side of zero width is widened however far out it lies: at 1e300, ± 1 would round
+    // back to 1e300 and leave bounds that every picture refuses. There the widening is a
+    // billionth of the coordinate (the ends kept within f64's range); up to 1e9 it is 1.
+    for at in [1e300, -1e300, f64::MAX, 1e9] {
+        let b = Bounds::around(&[Point::new(at, -at, 1.0)], 0.0);
+        assert!(
+            b.x_min < b.x_max && (b.x_min..=b.x_max).contains(&at),
+            "{at}: {b:?}"
+        );
+        assert!(
+            b.y_min < b.y_max && (b.y_min..=b.y_max).contains(&-at),
+            "{at}: {b:?}"
+        );
+        let map = MapOptions {
+            width: 3,
+            height: 3,
+            bounds: b,
+            color: false,
+        };
+        let drawn = decision_map_terminal(|x, _| x - at, &[Point::new(at, -at, 1.0)], &map);
+        assert_eq!(drawn.matches('o').count(), 1, "{drawn}");
+    }
+    assert_eq!(
+        Bounds::around(&[Point::new(1e9, 0.0, 1.0)], 0.0),
+        Bounds::new(1e9 - 1.0, 1e9 + 1.0, -1.0, 1.0)
+    );
     // A margin that would invert the bounds, or make them unusable, is refused by name.
     for bad in [-3.0, f64::NAN, f64::INFINITY] {
         let msg = panic_message(|| {
