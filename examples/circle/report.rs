@@ -291,6 +291,24 @@ pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<
     Ok(model)
 }
 
+/// Refuses a `--save` path whose directory does not exist, before anything is trained: the
+/// run would otherwise train, draw, and only then fail to save.
+pub fn check_save_dir(path: &Path) -> Result<(), Message> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."), // a bare file name: the current directory
+    };
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(Message(format!(
+            "--save {}: there is no directory {} to save into; create it first",
+            path.display(),
+            dir.display()
+        )))
+    }
+}
+
 /// Saves the network in the format `path`'s extension asks for, and says how to use the file.
 pub fn save_network(model: &Mlp, path: &Path) -> Result<(), Box<dyn Error>> {
     let format = Format::from_path(path);

@@ -100,6 +100,21 @@ fn picture_names_stay_short_enough_for_a_file_system() {
 }
 
 #[test]
+fn a_save_path_in_no_directory_is_refused_before_training() {
+    use std::path::Path;
+    // Refused up front: otherwise the run trains, draws, and only then fails to save.
+    let err = report::check_save_dir(Path::new("/no/such/dir/m.tapegrad")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--save /no/such/dir/m.tapegrad: there is no directory /no/such/dir to save into; \
+         create it first"
+    );
+    // A bare file name goes in the current directory, which exists.
+    assert!(report::check_save_dir(Path::new("m.tapegrad")).is_ok());
+    assert!(report::check_save_dir(&std::env::temp_dir().join("m.safetensors")).is_ok());
+}
+
+#[test]
 fn new_flags_refuse_what_the_playground_does_not_offer() {
     let percent = "--train-percent expects a percentage from 10 to 90 (e.g. --train-percent 30)";
     let l2 = "--l2 expects a regularisation rate >= 0 (e.g. --l2 0.01)";
