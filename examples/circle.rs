@@ -60,6 +60,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         return Ok(());
     };
 
+    if let Some(path) = &cfg.save {
+        report::check_save_dir(path)?;
+    }
+
     // The data: 500 points, shuffled, half (or --train-percent) to train on, the rest to test
     // with, as datasets::playground does.
     let mut rng = StdRng::seed_from_u64(cfg.seed);

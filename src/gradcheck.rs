@@ -494,17 +494,7 @@ pub fn check_gradients_with<F>(f: F, inputs: &[f64], config: GradCheckConfig) ->
 where
     F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
 {
-    assert!(
-        config.eps.is_finite() && config.eps > 0.0,
-        "check_gradients_with: eps must be a positive finite number, got {}",
-        config.eps
-    );
-    for (name, tol) in [("atol", config.atol), ("rtol", config.rtol)] {
-        assert!(
-            tol.is_finite() && tol >= 0.0,
-            "check_gradients_with: {name} must be a finite number >= 0, got {tol}"
-        );
-    }
+    check_config(&config, "check_gradients_with");
     let mut tape = Tape::new();
     let (output, analytic) = {
         let vars = tape.vars(inputs);
@@ -578,6 +568,26 @@ where
     }
 }
 
+/// Refuses a step that is not a positive finite number, or a tolerance that is not a finite
+/// number ≥ 0, naming `what` (the caller) in the message.
+///
+/// # Panics
+/// For such a step or tolerance.
+#[track_caller]
+fn check_config(config: &GradCheckConfig, what: &str) {
+    assert!(
+        config.eps.is_finite() && config.eps > 0.0,
+        "{what}: eps must be a positive finite number, got {}",
+        config.eps
+    );
+    for (name, tol) in [("atol", config.atol), ("rtol", config.rtol)] {
+        assert!(
+            tol.is_finite() && tol >= 0.0,
+            "{what}: {name} must be a finite number >= 0, got {tol}"
+        );
+    }
+}
+
 /// Checks second derivatives: the gradient recorded on the tape
 /// ([`Value::backward_on_tape`]), differentiated again by backward, against central finite
 /// differences of the first-order gradient, with PyTorch's `gradgradcheck` defaults (those of
@@ -616,7 +626,9 @@ where
 /// As [`check_second_derivatives`].
 ///
 /// # Panics
-/// As [`check_gradients_with`], for a step or tolerance that is not a finite number ≥ 0.
+/// As [`check_gradients_with`], for a step that is not a positive finite number or a
+/// tolerance that is not a finite number ≥ 0, whatever the inputs (none included), before
+/// `f` is called.
 ///
 /// ```
 /// use tapegrad::{check_second_derivatives_with, GradCheckConfig};
@@ -636,6 +648,7 @@ pub fn check_second_derivatives_with<F>(
 where
     F: for<'t> Fn(&[Value<'t>]) -> Value<'t>,
 {
+    check_config(&config, "check_second_derivatives_with");
     {
         let tape = Tape::new();
         let xs = tape.vars(inputs);

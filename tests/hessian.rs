@@ -11,6 +11,10 @@ use tapegrad::{Error, Value, affine, check_second_derivatives, hessian, hvp};
 mod second_order;
 use second_order::{assert_matrix_close, assert_symmetric, hessian_by_differences};
 
+#[path = "common/panics.rs"]
+mod panics;
+use panics::panic_message;
+
 /// (x₀, x₁, label ±1): four points, two of each class.
 const POINTS: [(f64, f64, f64); 4] = [
     (0.5, -1.0, 1.0),
@@ -218,4 +222,43 @@ fn the_errors() {
     assert!(hvp(|v| v[0].custom(1.0, 1.0) * 2.0, &[0.5], &[1.0]).is_err());
     // No inputs: an empty Hessian.
     assert_eq!(hessian(|_| Value::constant(1.0), &[]), Ok(vec![]));
+}
+
+#[test]
+fn check_second_derivatives_with_refuses_a_bad_config_whatever_the_inputs() {
+    use tapegrad::{GradCheckConfig, check_second_derivatives_with};
+    // With no inputs there is nothing to check, but a step of -1 is still no step: it is
+    // refused by name, as it is with inputs, rather than silently accepted.
+    let bad = GradCheckConfig {
+        eps: -1.0,
+        ..GradCheckConfig::default()
+    };
+    for inputs in [&[][..], &[0.5][..]] {
+        let msg = panic_message(|| {
+            drop(check_second_derivatives_with(
+                |x| tapegrad::sum(x).powi(2),
+                inputs,
+                bad,
+            ))
+        });
+        assert_eq!(
+            msg,
+            "check_second_derivatives_with: eps must be a positive finite number, got -1"
+        );
+    }
+    let nan_rtol = GradCheckConfig {
+        rtol: f64::NAN,
+        ..GradCheckConfig::default()
+    };
+    let msg = panic_message(|| {
+        drop(check_second_derivatives_with(
+            |x| tapegrad::sum(x),
+            &[],
+            nan_rtol,
+        ))
+    });
+    assert_eq!(
+        msg,
+        "check_second_derivatives_with: rtol must be a finite number >= 0, got NaN"
+    );
 }

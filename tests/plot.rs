@@ -222,6 +222,32 @@ fn bounds_around_points() {
         Bounds::new(0.0, 2.0, 1.0, 3.0)
     );
     assert_eq!(Bounds::around(&[], 1.0), Bounds::PLAYGROUND);
+    // A side of zero width is widened however far out it lies: at 1e300, ± 1 would round
+    // back to 1e300 and leave bounds that every picture refuses. There the widening is a
+    // billionth of the coordinate (the ends kept within f64's range); up to 1e9 it is 1.
+    for at in [1e300, -1e300, f64::MAX, 1e9] {
+        let b = Bounds::around(&[Point::new(at, -at, 1.0)], 0.0);
+        assert!(
+            b.x_min < b.x_max && (b.x_min..=b.x_max).contains(&at),
+            "{at}: {b:?}"
+        );
+        assert!(
+            b.y_min < b.y_max && (b.y_min..=b.y_max).contains(&-at),
+            "{at}: {b:?}"
+        );
+        let map = MapOptions {
+            width: 3,
+            height: 3,
+            bounds: b,
+            color: false,
+        };
+        let drawn = decision_map_terminal(|x, _| x - at, &[Point::new(at, -at, 1.0)], &map);
+        assert_eq!(drawn.matches('o').count(), 1, "{drawn}");
+    }
+    assert_eq!(
+        Bounds::around(&[Point::new(1e9, 0.0, 1.0)], 0.0),
+        Bounds::new(1e9 - 1.0, 1e9 + 1.0, -1.0, 1.0)
+    );
     // A margin that would invert the bounds, or make them unusable, is refused by name.
     for bad in [-3.0, f64::NAN, f64::INFINITY] {
         let msg = panic_message(|| {
@@ -394,6 +420,31 @@ fn boundary_svg_draws_test_points_as_rings() {
             ">test, label -1</text>",
         ],
     );
+}
+
+#[test]
+fn boundary_svg_leaves_out_points_with_no_place_in_the_plane() {
+    // A NaN or infinite coordinate, or one so far out that its pixel overflows, has no
+    // place to be drawn: `cx="NaN"` is no SVG number, and a viewer that reads it as 0 draws
+    // the point at the left edge. Such points are left out, as points outside the bounds
+    // are clipped away.
+    let nowhere = [
+        Point::new(f64::NAN, 1.0, -1.0),
+        Point::new(0.0, f64::INFINITY, 1.0),
+        Point::new(1e308, -1e308, 1.0),
+    ];
+    let here = Point::new(0.0, 0.0, 1.0);
+    let svg = decision_boundary_svg_with_test(
+        |x, _| x,
+        &[nowhere[0], here, nowhere[2]],
+        &[nowhere[1], here],
+        "nowhere",
+        &BoundaryOptions::default(),
+    );
+    for bad in ["NaN", "inf"] {
+        assert!(!svg.contains(bad), "{bad} in:\n{svg}");
+    }
+    assert_eq!(count(&elements(&svg), "circle"), 2 + 4); // `here` twice, four legend markers
 }
 
 // ---- network maps --------------------------------------------------------------------------

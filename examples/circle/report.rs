@@ -189,7 +189,9 @@ pub fn show(
             run.train_curve[cfg.epochs]
         );
     }
-    crate::output::write_pictures(&pictures(cfg, model, data, run, test_acc)?)?;
+    // As a Message, so the error prints as its text (`main` shows errors with `Debug`).
+    crate::output::write_pictures(&pictures(cfg, model, data, run, test_acc)?)
+        .map_err(|e| Message(e.to_string()))?;
     Ok(())
 }
 
@@ -287,6 +289,24 @@ pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<
     );
     println!("{model}");
     Ok(model)
+}
+
+/// Refuses a `--save` path whose directory does not exist, before anything is trained: the
+/// run would otherwise train, draw, and only then fail to save.
+pub fn check_save_dir(path: &Path) -> Result<(), Message> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."), // a bare file name: the current directory
+    };
+    if dir.is_dir() {
+        Ok(())
+    } else {
+        Err(Message(format!(
+            "--save {}: there is no directory {} to save into; create it first",
+            path.display(),
+            dir.display()
+        )))
+    }
 }
 
 /// Saves the network in the format `path`'s extension asks for, and says how to use the file.

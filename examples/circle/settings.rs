@@ -303,6 +303,27 @@ fn path(v: &str) -> Result<PathBuf, Refusal> {
     }
 }
 
+/// The most bytes a picture's stem takes: a file name is at most 255 bytes on the usual file
+/// systems, and the stem is followed by `-boundary.svg` and the like.
+const MAX_STEM: usize = 200;
+
+/// `stem` if it fits in [`MAX_STEM`] bytes; else its start, cut at a character, then `_` and
+/// a hash of the whole (64-bit FNV-1a in hexadecimal), so that stems that differ only after
+/// the cut (`--lr 1e300`, `--lr 2e300`) still name different files.
+fn fit_file_name(stem: String) -> String {
+    if stem.len() <= MAX_STEM {
+        return stem;
+    }
+    let hash = stem.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    let mut cut = MAX_STEM - 17; // room for `_` and 16 hexadecimal digits
+    while !stem.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash:016x}", &stem[..cut])
+}
+
 /// `items` separated by commas.
 fn list<S: ToString>(items: impl Iterator<Item = S>) -> String {
     items.map(|s| s.to_string()).collect::<Vec<_>>().join(",")
@@ -353,7 +374,8 @@ pub fn usage() -> String {
 impl Config {
     /// What the run's pictures are named after: the data set, then every setting that differs
     /// from the default, so that a run with other flags does not overwrite the default's
-    /// pictures: `circle`, `circle_noise=0.2_l2=0.01`, `spiral_hidden=8-8_load=spiral`.
+    /// pictures: `circle`, `circle_noise=0.2_l2=0.01`, `spiral_hidden=8-8_load=spiral`. A
+    /// stem too long for a file name is cut and ends in a hash of the whole.
     pub fn picture_stem(&self) -> String {
         let default = Config::default();
         let mut stem = self.data.to_string();
@@ -371,7 +393,7 @@ impl Config {
             );
             stem += &format!("_load={safe}");
         }
-        stem
+        fit_file_name(stem)
     }
 
     /// The configuration the flags ask for, or `None` for `--help`. `lexopt` splits the command

@@ -72,6 +72,49 @@ fn pictures_are_named_after_the_flags_that_differ_from_the_defaults() {
 }
 
 #[test]
+fn picture_names_stay_short_enough_for_a_file_system() {
+    // `--lr 1e300` shows as 301 digits, 100 layers as 200 characters, and a file name is at
+    // most 255 bytes on the usual file systems: a long stem is cut, and ends in a hash of
+    // the whole, so that two runs that differ only past the cut keep their own pictures.
+    let long_load = format!("--load {}.tapegrad", "n".repeat(250));
+    let hundred_layers = format!("--hidden {}", vec!["1"; 100].join(","));
+    let flags = [
+        "--lr 1e300",
+        "--lr 2e300",
+        long_load.as_str(),
+        hundred_layers.as_str(),
+    ];
+    let stems: Vec<String> = flags.iter().map(|f| config(f).picture_stem()).collect();
+    for (f, stem) in flags.iter().zip(&stems) {
+        let longest = format!("{stem}-boundary.svg");
+        assert!(longest.len() <= 255, "{f}: {} bytes", longest.len());
+    }
+    assert!(stems[0].starts_with("circle_lr=1000"), "{}", stems[0]);
+    assert_ne!(stems[0], stems[1]);
+    assert!(stems[2].starts_with("circle_load=nnn"), "{}", stems[2]);
+    // A stem that fits is left as it is.
+    assert_eq!(
+        config("--lr 1e30").picture_stem(),
+        format!("circle_lr=1{}", "0".repeat(30))
+    );
+}
+
+#[test]
+fn a_save_path_in_no_directory_is_refused_before_training() {
+    use std::path::Path;
+    // Refused up front: otherwise the run trains, draws, and only then fails to save.
+    let err = report::check_save_dir(Path::new("/no/such/dir/m.tapegrad")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "--save /no/such/dir/m.tapegrad: there is no directory /no/such/dir to save into; \
+         create it first"
+    );
+    // A bare file name goes in the current directory, which exists.
+    assert!(report::check_save_dir(Path::new("m.tapegrad")).is_ok());
+    assert!(report::check_save_dir(&std::env::temp_dir().join("m.safetensors")).is_ok());
+}
+
+#[test]
 fn new_flags_refuse_what_the_playground_does_not_offer() {
     let percent = "--train-percent expects a percentage from 10 to 90 (e.g. --train-percent 30)";
     let l2 = "--l2 expects a regularisation rate >= 0 (e.g. --l2 0.01)";

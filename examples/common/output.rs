@@ -47,12 +47,16 @@ pub struct Picture {
 }
 
 /// Writes `pictures` into [`output_dir`], printing each path and what it shows, then how to
-/// open them.
+/// open them. An error names the directory or file it could not write.
 pub fn write_pictures(pictures: &[Picture]) -> std::io::Result<()> {
-    let dir = output_dir()?;
+    let naming = |path: &Path| {
+        let path = shown(path);
+        move |e: std::io::Error| std::io::Error::new(e.kind(), format!("cannot write {path}: {e}"))
+    };
+    let dir = output_dir().map_err(naming(&target_dir().join("tapegrad")))?;
     for (k, picture) in pictures.iter().enumerate() {
         let path = dir.join(&picture.name);
-        std::fs::write(&path, &picture.svg)?;
+        std::fs::write(&path, &picture.svg).map_err(naming(&path))?;
         let gap = if k == 0 { "\n" } else { "" };
         println!("{gap}wrote {}  ({})", shown(&path), picture.about);
     }

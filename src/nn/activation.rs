@@ -39,7 +39,8 @@ pub enum Activation {
 }
 
 /// A nonlinearity of your own, written with [`Value`]'s operations, under a name that models
-/// print. Two custom activations are equal when their names are.
+/// print. Two custom activations are equal when they have the same name and the same
+/// function (see its `PartialEq`): two functions under one name are not.
 ///
 /// ```
 /// use tapegrad::{Tape, Value, nn::{Activation, CustomActivation, Forward, Neuron}};

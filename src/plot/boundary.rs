@@ -44,7 +44,8 @@ impl Default for BoundaryOptions {
 /// light grey at 0, blue at +1, clamped beyond ±1 and rounded to steps of 0.1 (NaN is mid
 /// grey), drawn at 60% opacity; squares of the same shade in a row are merged into one
 /// `<rect>`. On top: one `<circle>` per point (blue with a dark rim for labels above 0, orange
-/// otherwise; points outside the bounds are clipped away), the plot frame with ticks, the
+/// otherwise; points outside the bounds are clipped away, and points with a NaN or infinite
+/// coordinate are left out), the plot frame with ticks, the
 /// axes' names `x` and `y`, `title`, and on the right a legend: the colour scale of the
 /// score and what each kind of point is. To draw held-out test points as well, see
 /// [`decision_boundary_svg_with_test`].
@@ -155,14 +156,18 @@ where
     });
 
     // The points, clipped to the plot area: training points filled, test points as rings.
+    // A point whose pixel is not a number (a NaN or infinite coordinate, or one so far out
+    // that it overflows) has no place to be drawn, and `cx="NaN"` is no SVG: left out.
     out.push_str("<g clip-path=\"url(#plot-area)\" stroke=\"#333333\" stroke-width=\"0.8\">\n");
-    for p in train {
+    let points = train
+        .iter()
+        .map(|p| (p, false))
+        .chain(test.iter().map(|p| (p, true)));
+    for (p, is_test) in points {
         let (cx, cy) = to_px(p.x, p.y);
-        let _ = writeln!(out, "{}", marker(cx, cy, p.label > 0.0, false));
-    }
-    for p in test {
-        let (cx, cy) = to_px(p.x, p.y);
-        let _ = writeln!(out, "{}", marker(cx, cy, p.label > 0.0, true));
+        if cx.is_finite() && cy.is_finite() {
+            let _ = writeln!(out, "{}", marker(cx, cy, p.label > 0.0, is_test));
+        }
     }
     out.push_str("</g>\n");
 

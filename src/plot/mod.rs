@@ -90,8 +90,10 @@ impl Bounds {
     }
 
     /// The smallest rectangle holding every point's (x, y), widened by `margin` on each side.
-    /// A side of zero width (one point, or all on a line) is widened by 1 more on each side,
-    /// and no points at all gives [`Bounds::PLAYGROUND`]. Non-finite coordinates are ignored.
+    /// A side of zero width (one point, or all on a line) is widened by 1 more on each side
+    /// (by a billionth of the coordinate beyond 1e9, where 1 would round away), and no points
+    /// at all gives [`Bounds::PLAYGROUND`]. Non-finite coordinates are ignored; the ends stay
+    /// within `f64`'s range.
     ///
     /// # Panics
     /// If `margin` is negative, infinite or NaN (the bounds would be inverted or unusable).
@@ -125,9 +127,17 @@ impl Bounds {
         if b.x_min > b.x_max {
             return Bounds::PLAYGROUND;
         }
+        // A side of zero width gets 1 more on each side, or a billionth of the coordinate
+        // where 1 would round away (beyond 1e9); the ends stay within f64's range.
         let widen = |lo: f64, hi: f64| {
-            let extra = if lo == hi { 1.0 } else { 0.0 };
-            (lo - margin - extra, hi + margin + extra)
+            let extra = if lo == hi {
+                (lo.abs() * 1e-9).max(1.0)
+            } else {
+                0.0
+            };
+            let lo = (lo - margin - extra).max(f64::MIN);
+            let hi = (hi + margin + extra).min(f64::MAX);
+            (lo, hi)
         };
         let (x_min, x_max) = widen(b.x_min, b.x_max);
         let (y_min, y_max) = widen(b.y_min, b.y_max);
