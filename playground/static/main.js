@@ -94,7 +94,7 @@ sample.onClose = () => {
   outputMap.setPicked(null);
 };
 sample.onStep = (where) => network.setTracing(where);
-const findings = new FindingsView($("#findings"), network);
+const findings = new FindingsView($("#findings"), $("#findings-count"), network);
 
 // ---------------------------------------------------------------- controls
 
@@ -418,15 +418,39 @@ function settingsForNewSession() {
 
 // The diagnosis sits under the network it names when the window is tall and wide enough to show
 // both (wider than style.css's narrow layout); otherwise under the loss chart, so that why
-// training goes wrong is in view beside how.
+// training goes wrong is in view beside how. Under the chart its list has a fixed height
+// (style.css), so the map below never moves as findings come and go; under the network it may
+// grow down to the window's bottom edge (with the page scrolled to its top) and scrolls beyond.
 const roomUnderNetwork = matchMedia("(min-width: 1181px) and (min-height: 820px)");
+/** The least height the list keeps under the network, in CSS pixels (about five lines), however
+ *  little room is left: a window just tall enough for this place leaves about that much. */
+const LIST_MIN_HEIGHT = 96;
+/** The gap left between the list and the window's bottom edge. */
+const LIST_BOTTOM_GAP = 12;
 function placeDiagnosis() {
   const diagnosis = $("#diagnosis");
   if (roomUnderNetwork.matches) $(".network-wrap").after(diagnosis);
   else $(".chart-legend").after(diagnosis);
+  fitFindings();
+}
+function fitFindings() {
+  const list = $("#findings");
+  if (!roomUnderNetwork.matches) {
+    list.style.maxHeight = "";
+    return;
+  }
+  const top = list.getBoundingClientRect().top + scrollY;
+  const room = innerHeight - top - LIST_BOTTOM_GAP;
+  list.style.maxHeight = `${Math.max(LIST_MIN_HEIGHT, Math.floor(room))}px`;
 }
 roomUnderNetwork.addEventListener("change", placeDiagnosis);
 placeDiagnosis();
+// What lies above the list moves its top: a message over the page, the controls wrapping, the
+// view's caption, the network's shape. (Not the page itself: the list's own height would
+// come back round.)
+const aboveFindings = new ResizeObserver(fitFindings);
+for (const above of [".top", "#message", ".controls", ".view-toggle", ".network-wrap"]) aboveFindings.observe($(above));
+window.addEventListener("resize", fitFindings);
 
 window.addEventListener("pagehide", () => session?.close());
 // The network picture is laid out for its box's width: lay it out again when that changes.

@@ -1084,19 +1084,200 @@ fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
         "{frame}"
     );
 
-    // Made larger, the window has room under the network again, and the diagnosis goes back
-    // (once the network is laid out for its wider box).
-    page.browser.resize(WIDTH, HEIGHT);
-    page.wait("the diagnosis under the network", |p| {
-        p.js("const network = document.querySelector('#network');
-             const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
-                 === network.clientWidth;
-             return laidOut && document.querySelector('#diagnosis').closest('.network-column')
-                 ? true : null;")
-            .as_bool()
-    });
+    // Made larger, the window has room under the network again, and the diagnosis goes back.
+    resize_for_diagnosis(&page, [WIDTH, HEIGHT], "network-column");
     let column = diagnosis_in_view(&page, [WIDTH, 857], "diagnosis-1440x857-lr3.png");
     assert_eq!(column, "network-column");
+}
+
+/// Resizes the window to `window` and waits until the diagnosis sits in `column` and the
+/// network is laid out for its new box.
+fn resize_for_diagnosis(page: &Playground, window: [u32; 2], column: &str) {
+    page.browser.resize(window[0], window[1]);
+    page.wait(&format!("the diagnosis in the {column}"), |p| {
+        p.browser
+            .js(
+                "const network = document.querySelector('#network');
+                 const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
+                     === network.clientWidth;
+                 return laidOut && document.querySelector('#diagnosis').closest('.' + arguments[0])
+                     ? true : null;",
+                json!([column]),
+            )
+            .as_bool()
+    });
+}
+
+/// A run with five long findings within seconds: at a learning rate of 3 the tanh units of
+/// all three hidden layers saturate, and the diagnosis says so layer by layer, with the uneven
+/// gradients and the stalled loss that come with it (each finding a paragraph long).
+const MANY_FINDINGS: &str = "lr=3&hidden=4,4,4";
+
+/// Trains until at least `count` findings show, pauses, and waits until the page shows the
+/// findings of the checkup the pause starts (the server's, unchanged for a second); their kinds.
+fn train_until_findings(page: &Playground, count: usize) -> Vec<String> {
+    let shown = "return Array.from(document.querySelectorAll('#findings li.finding'),
+                     li => li.dataset.kind + ': ' + li.textContent)";
+    page.train_until(&format!("{count} findings"), |p| {
+        p.js(shown).as_array().unwrap().len() >= count
+    });
+    let mut last = (Value::Null, Instant::now());
+    page.wait("the findings to settle", |p| {
+        let now = p.js(shown);
+        let server: Vec<String> = p.api("frame")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect();
+        let kinds: Vec<String> = now
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().split(':').next().unwrap().to_string())
+            .collect();
+        if now != last.0 || kinds != server {
+            last = (now, Instant::now());
+            return None;
+        }
+        (last.1.elapsed() >= Duration::from_secs(1)).then_some(kinds)
+    })
+}
+
+/// Checks, from the top of the page, that every line of every finding can be brought into
+/// view by scrolling the diagnosis's own list (never the page): its first line scrolled to
+/// the list's top edge, its last to the bottom edge, each inside the list and the window; and
+/// that scrolling it leaves the diagnosis's box as it was (apart from every other panel, as
+/// [`diagnosis_in_view`] checks first). Saves screenshots (under Cargo's scratch directory) as
+/// `{shot}-top.png` and `{shot}-end.png`. The findings' kinds, in order.
+fn every_finding_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> Vec<String> {
+    let diagnosis_box = "const b = document.querySelector('#diagnosis').getBoundingClientRect();
+                         return [b.left, b.top, b.right, b.bottom];";
+    page.js("document.querySelector('#findings').scrollTop = 0; return null;");
+    let column = diagnosis_in_view(page, viewport, &format!("{shot}-top.png"));
+    let before = page.js(diagnosis_box);
+    // The findings are more than the window has room for below the list's top: the test is
+    // one of reaching them.
+    let room = page.js(
+        "const items = document.querySelectorAll('#findings li.finding');
+         const top = document.querySelector('#findings').getBoundingClientRect().top;
+         return { count: items.length, room: innerHeight - top,
+                  needed: items[items.length - 1].getBoundingClientRect().bottom - top };",
+    );
+    assert!(
+        room["needed"].as_f64() > room["room"].as_f64(),
+        "the findings fit as they are: {room}"
+    );
+    let count = room["count"].as_u64().unwrap();
+    let mut kinds = Vec::new();
+    for i in 0..count {
+        for edge in ["top", "bottom"] {
+            // Scroll the list alone so that the finding's edge meets the list's same edge (or
+            // as near as the list goes).
+            let seen = page.browser.js(
+                "const [i, edge] = arguments;
+                 const list = document.querySelector('#findings');
+                 const item = list.querySelectorAll('li.finding')[i];
+                 const inner = () => { const b = list.getBoundingClientRect();
+                     const top = b.top + list.clientTop; return [top, top + list.clientHeight]; };
+                 const [top, bottom] = inner();
+                 list.scrollTop += edge === 'top' ? item.getBoundingClientRect().top - top
+                                                  : item.getBoundingClientRect().bottom - bottom;
+                 const b = item.getBoundingClientRect();
+                 return { page: [scrollX, scrollY], item: [b.top, b.bottom], list: inner(),
+                          kind: item.dataset.kind, text: item.textContent };",
+                json!([i, edge]),
+            );
+            assert_eq!(seen["page"], json!([0, 0]), "the page scrolled: {seen}");
+            let at = |key: &str, k: usize| seen[key][k].as_f64().unwrap();
+            let (line, inside) = if edge == "top" {
+                (at("item", 0), at("item", 0) >= at("list", 0) - 0.5)
+            } else {
+                (at("item", 1), at("item", 1) <= at("list", 1) + 0.5)
+            };
+            assert!(
+                inside && line >= 0.0 && line <= f64::from(viewport[1]),
+                "the {edge} of finding {i} of {count} cannot be scrolled into view in the \
+                 {column}: {seen}"
+            );
+            assert!(
+                seen["text"].as_str().unwrap().len() > 100,
+                "finding {i} is no paragraph: {seen}"
+            );
+            if edge == "top" {
+                kinds.push(seen["kind"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    // Scrolled to the end, the diagnosis has kept its place and size.
+    assert_eq!(
+        page.js(diagnosis_box),
+        before,
+        "the diagnosis moved as its list scrolled"
+    );
+    save_scratch_png(
+        &format!("{shot}-end.png"),
+        &page.browser.screenshot(),
+        viewport[0],
+        viewport[1],
+    );
+    kinds
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn every_finding_reads_in_the_diagnosis_without_scrolling_the_page() {
+    let page = Playground::open(MANY_FINDINGS);
+    let server = train_until_findings(&page, 4);
+    assert!(server.len() >= 4, "{server:?}");
+    // Under the network, in a 1440 × 900 laptop screen's window.
+    let kinds = every_finding_in_view(&page, [1440, 857], "findings-1440x857");
+    assert_eq!(kinds, server);
+    // Under the loss chart, in a 1024 × 768 window.
+    resize_for_diagnosis(&page, [1024, 768], "output-column");
+    let kinds = every_finding_in_view(&page, [1024, 625], "findings-1024x625");
+    assert_eq!(kinds, server);
+}
+
+/// The output map's box in the viewport, from the top of the page: `[left, top, right, bottom]`.
+fn map_box(page: &Playground) -> Value {
+    page.js("window.scrollTo(0, 0);
+             const b = document.querySelector('#heatmap-box').getBoundingClientRect();
+             return [b.left, b.top, b.right, b.bottom];")
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_map_stays_put_in_a_1024_by_768_window_as_findings_come_and_go() {
+    let page = Playground::open_in(MANY_FINDINGS, 1024, 768);
+    page.wait("a healthy first diagnosis", |p| {
+        p.js("return document.querySelector('#findings li.none') ? true : null")
+            .as_bool()
+    });
+    let healthy = map_box(&page);
+    save_scratch_png(
+        "map-1024x625-healthy.png",
+        &page.browser.screenshot(),
+        1024,
+        625,
+    );
+    let kinds = train_until_findings(&page, 4);
+    assert!(kinds.len() >= 4, "{kinds:?}");
+    let findings = map_box(&page);
+    save_scratch_png(
+        "map-1024x625-findings.png",
+        &page.browser.screenshot(),
+        1024,
+        625,
+    );
+    assert_eq!(findings, healthy, "the map moved when findings came");
+    // A reset starts a new network: its findings go.
+    page.click("#reset");
+    page.wait("the findings to go", |p| {
+        p.js("return document.querySelector('#findings li.finding') ? null : true")
+            .as_bool()
+    });
+    assert_eq!(map_box(&page), healthy, "the map moved when findings went");
 }
 
 /// The loss chart's labels, top first: `(data-value, y, text)` each; its `data-scale`; and the
