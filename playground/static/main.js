@@ -94,7 +94,7 @@ sample.onClose = () => {
   outputMap.setPicked(null);
 };
 sample.onStep = (where) => network.setTracing(where);
-const findings = new FindingsView($("#findings"), network);
+const findings = new FindingsView($("#findings"), $("#findings-count"), $("#findings-notice"), network);
 
 // ---------------------------------------------------------------- controls
 
@@ -416,17 +416,33 @@ function settingsForNewSession() {
   return { ...settings };
 }
 
-// The diagnosis sits under the network it names when the window is tall and wide enough to show
-// both (wider than style.css's narrow layout); otherwise under the loss chart, so that why
-// training goes wrong is in view beside how.
-const roomUnderNetwork = matchMedia("(min-width: 1181px) and (min-height: 820px)");
-function placeDiagnosis() {
-  const diagnosis = $("#diagnosis");
-  if (roomUnderNetwork.matches) $(".network-wrap").after(diagnosis);
-  else $(".chart-legend").after(diagnosis);
+// The diagnosis sits under the network it names. Where the window has room for its list below
+// the network (with the page scrolled to its top), the list reaches down to the window's bottom
+// edge at most and scrolls beyond. Where it has not (a 1024 × 768 window), the diagnosis lies
+// below the fold, its list framed and of a fixed height (style.css's `.below`), and the notice
+// at the top of the output column (findings.js) counts the findings and brings them into view:
+// the room above the fold is the output map's, in the column beside, under the loss chart.
+// Either way nothing on the page moves as findings come and go, the map least of all.
+/** The least height the list takes above the fold, in CSS pixels (about five lines): with less
+ *  room than that, it goes below. */
+const LIST_MIN_HEIGHT = 96;
+/** The gap left between the list and the window's bottom edge. */
+const LIST_BOTTOM_GAP = 12;
+function fitFindings() {
+  const list = $("#findings");
+  const top = list.getBoundingClientRect().top + scrollY;
+  const room = Math.floor(innerHeight - top - LIST_BOTTOM_GAP);
+  const below = room < LIST_MIN_HEIGHT;
+  $("#diagnosis").classList.toggle("below", below);
+  list.style.maxHeight = below ? "" : `${room}px`;
 }
-roomUnderNetwork.addEventListener("change", placeDiagnosis);
-placeDiagnosis();
+fitFindings();
+// What lies above the list moves its top: a message over the page, the controls wrapping, the
+// view's caption, the network's shape. (Not the page itself: the list's own height would
+// come back round.)
+const aboveFindings = new ResizeObserver(fitFindings);
+for (const above of [".top", "#message", ".controls", ".view-toggle", ".network-wrap"]) aboveFindings.observe($(above));
+window.addEventListener("resize", fitFindings);
 
 window.addEventListener("pagehide", () => session?.close());
 // The network picture is laid out for its box's width: lay it out again when that changes.

@@ -998,18 +998,18 @@ fn the_diagnosis_shows_without_scrolling_and_the_loss_chart_is_logarithmic() {
     });
     // The window of a 1440 × 900 laptop screen: the page's viewport is 1440 × 857, and the
     // diagnosis has room under the network it names.
+    page.js("window.scrollTo(0, 0); return null;");
     let column = diagnosis_in_view(&page, [1440, 857], "diagnosis-1440x857.png");
     assert_eq!(column, "network-column");
 
     assert_log_chart(&page, "at test loss 0.1");
 }
 
-/// Checks, from the top of the page, that the viewport is `viewport`, that the diagnosis's
-/// heading, its button and its first finding are in full view without scrolling, that it
-/// overlaps nothing it sits among and the page needs no sideways scroll; saves a screenshot
-/// (under Cargo's scratch directory) as `shot`. The column the diagnosis sits in.
+/// Checks, with the page scrolled as it is, that the viewport is `viewport`, that the
+/// diagnosis's heading, its button and its first finding are in full view, that it overlaps
+/// nothing it sits among and the page needs no sideways scroll; saves a screenshot (under
+/// Cargo's scratch directory) as `shot`. The column the diagnosis sits in.
 fn diagnosis_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> String {
-    page.js("window.scrollTo(0, 0); return null;");
     let boxes = page.js("const r = (e) => { const b = e.getBoundingClientRect();
                            return [b.left, b.top, b.right, b.bottom]; };
          const q = (s) => r(document.querySelector(s));
@@ -1060,9 +1060,56 @@ fn diagnosis_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> Strin
         .to_string()
 }
 
+/// The notice of findings out of view, from the top of the page: its words, or `None` while
+/// it is hidden. Panics if it shows but not in full view.
+fn notice(page: &Playground) -> Option<String> {
+    let seen = page.js("window.scrollTo(0, 0);
+         const notice = document.querySelector('#findings-notice');
+         if (notice.hidden || notice.offsetParent === null) return null;
+         const b = notice.getBoundingClientRect();
+         return { text: notice.textContent, box: [b.left, b.top, b.right, b.bottom],
+                  viewport: [innerWidth, innerHeight] };");
+    if seen.is_null() {
+        return None;
+    }
+    let at = |key: &str, i: usize| seen[key][i].as_f64().unwrap();
+    assert!(
+        at("box", 0) >= 0.0
+            && at("box", 1) >= 0.0
+            && at("box", 2) <= at("viewport", 0)
+            && at("box", 3) <= at("viewport", 1),
+        "the notice is not in full view: {seen}"
+    );
+    Some(seen["text"].as_str().unwrap().to_string())
+}
+
+/// What the notice says for `count` findings.
+fn notice_for(count: usize) -> String {
+    match count {
+        1 => "1 finding ↓".to_string(),
+        n => format!("{n} findings ↓"),
+    }
+}
+
+/// From the top of the page, clicks the notice of findings out of view and waits until the
+/// page has stopped scrolling.
+fn follow_notice(page: &Playground) {
+    assert!(notice(page).is_some(), "no notice to follow");
+    page.click("#findings-notice");
+    let mut last = (Value::Null, Instant::now());
+    page.wait("the page to stop scrolling", |p| {
+        let now = p.js("return [scrollX, scrollY];");
+        if now != last.0 {
+            last = (now, Instant::now());
+            return None;
+        }
+        (last.1.elapsed() >= Duration::from_millis(300)).then_some(())
+    });
+}
+
 #[test]
 #[ignore = "needs chromium and chromium-driver"]
-fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
+fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
     // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
     let page = Playground::open_in("lr=3", 1024, 768);
     page.train_until("a finding", |p| {
@@ -1071,32 +1118,250 @@ fn the_diagnosis_shows_without_scrolling_in_a_1024_by_768_window() {
             .unwrap()
             > 0
     });
-    // A 1024 × 768 window leaves a 1024 × 625 viewport, too short for the network and the
-    // diagnosis under it: the diagnosis sits under the loss chart, beside the network.
-    let column = diagnosis_in_view(&page, [1024, 625], "diagnosis-1024x625.png");
-    assert_eq!(column, "output-column");
-    // The finding in view is the server's first.
-    let shown = page.attr("#findings li.finding", "data-kind");
+    // A 1024 × 768 window leaves a 1024 × 625 viewport: the output map has the room above the
+    // fold, the diagnosis lies below it under the network, and a notice at the top of the
+    // output column counts the findings.
     let frame = page.api("frame");
+    let count = frame["findings"].as_array().unwrap().len();
+    assert_eq!(notice(&page), Some(notice_for(count)), "{frame}");
+    follow_notice(&page);
+    let column = diagnosis_in_view(&page, [1024, 625], "diagnosis-1024x625.png");
+    assert_eq!(column, "network-column");
+    // The list has the focus, for the keys that scroll it; the finding in view is the
+    // server's first.
+    assert_eq!(page.js("return document.activeElement.id"), "findings");
+    let shown = page.attr("#findings li.finding", "data-kind");
     assert_eq!(
         shown.as_deref(),
         frame["findings"][0]["kind"].as_str(),
         "{frame}"
     );
 
-    // Made larger, the window has room under the network again, and the diagnosis goes back
-    // (once the network is laid out for its wider box).
-    page.browser.resize(WIDTH, HEIGHT);
-    page.wait("the diagnosis under the network", |p| {
-        p.js("const network = document.querySelector('#network');
-             const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
-                 === network.clientWidth;
-             return laidOut && document.querySelector('#diagnosis').closest('.network-column')
-                 ? true : null;")
-            .as_bool()
-    });
+    // Made larger, the window has room under the network: the diagnosis is in view from the
+    // top of the page, and the notice goes.
+    resize_for_diagnosis(&page, [WIDTH, HEIGHT], false);
+    page.js("window.scrollTo(0, 0); return null;");
     let column = diagnosis_in_view(&page, [WIDTH, 857], "diagnosis-1440x857-lr3.png");
     assert_eq!(column, "network-column");
+    page.wait("the notice to go", |p| notice(p).is_none().then_some(()));
+}
+
+/// Resizes the window to `window` and waits until the network is laid out for its new box
+/// and the diagnosis's list lies `below` the fold or not.
+fn resize_for_diagnosis(page: &Playground, window: [u32; 2], below: bool) {
+    page.browser.resize(window[0], window[1]);
+    let place = if below { "below" } else { "above" };
+    page.wait(&format!("the diagnosis {place} the fold"), |p| {
+        p.browser
+            .js(
+                "const network = document.querySelector('#network');
+                 const laidOut = Number(network.querySelector('svg.links').getAttribute('width'))
+                     === network.clientWidth;
+                 const below = document.querySelector('#diagnosis').classList.contains('below');
+                 return laidOut && below === arguments[0] ? true : null;",
+                json!([below]),
+            )
+            .as_bool()
+    });
+}
+
+/// A run with five long findings within seconds: at a learning rate of 3 the tanh units of
+/// all three hidden layers saturate, and the diagnosis says so layer by layer, with the uneven
+/// gradients and the stalled loss that come with it (each finding a paragraph long).
+const MANY_FINDINGS: &str = "lr=3&hidden=4,4,4";
+
+/// Trains until at least `count` findings show, pauses, and waits until the page shows the
+/// findings of the checkup the pause starts (the server's, unchanged for a second); their kinds.
+fn train_until_findings(page: &Playground, count: usize) -> Vec<String> {
+    let shown = "return Array.from(document.querySelectorAll('#findings li.finding'),
+                     li => li.dataset.kind + ': ' + li.textContent)";
+    page.train_until(&format!("{count} findings"), |p| {
+        p.js(shown).as_array().unwrap().len() >= count
+    });
+    let mut last = (Value::Null, Instant::now());
+    page.wait("the findings to settle", |p| {
+        let now = p.js(shown);
+        let server: Vec<String> = p.api("frame")["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["kind"].as_str().unwrap().to_string())
+            .collect();
+        let kinds: Vec<String> = now
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().split(':').next().unwrap().to_string())
+            .collect();
+        if now != last.0 || kinds != server {
+            last = (now, Instant::now());
+            return None;
+        }
+        (last.1.elapsed() >= Duration::from_secs(1)).then_some(kinds)
+    })
+}
+
+/// Checks, with the page scrolled as it is, that every line of every finding can be brought
+/// into view by scrolling the diagnosis's own list (never the page): its first line scrolled
+/// to the list's top edge, its last to the bottom edge, each inside the list and the window;
+/// and that scrolling it leaves the diagnosis's box as it was (apart from every other panel,
+/// as [`diagnosis_in_view`] checks first). Saves screenshots (under Cargo's scratch directory)
+/// as `{shot}-top.png` and `{shot}-end.png`. The findings' kinds, in order.
+fn every_finding_in_view(page: &Playground, viewport: [u32; 2], shot: &str) -> Vec<String> {
+    let diagnosis_box = "const b = document.querySelector('#diagnosis').getBoundingClientRect();
+                         return [b.left, b.top, b.right, b.bottom];";
+    page.js("document.querySelector('#findings').scrollTop = 0; return null;");
+    let column = diagnosis_in_view(page, viewport, &format!("{shot}-top.png"));
+    let before = page.js(diagnosis_box);
+    let scrolled = page.js("return [scrollX, scrollY];");
+    // The findings are more than the window has room for below the list's top: the test is
+    // one of reaching them.
+    let room = page.js(
+        "const items = document.querySelectorAll('#findings li.finding');
+         const top = document.querySelector('#findings').getBoundingClientRect().top;
+         return { count: items.length, room: innerHeight - top,
+                  needed: items[items.length - 1].getBoundingClientRect().bottom - top };",
+    );
+    assert!(
+        room["needed"].as_f64() > room["room"].as_f64(),
+        "the findings fit as they are: {room}"
+    );
+    let count = room["count"].as_u64().unwrap();
+    let mut kinds = Vec::new();
+    for i in 0..count {
+        for edge in ["top", "bottom"] {
+            // Scroll the list alone so that the finding's edge meets the list's same edge (or
+            // as near as the list goes).
+            let seen = page.browser.js(
+                "const [i, edge] = arguments;
+                 const list = document.querySelector('#findings');
+                 const item = list.querySelectorAll('li.finding')[i];
+                 const inner = () => { const b = list.getBoundingClientRect();
+                     const top = b.top + list.clientTop; return [top, top + list.clientHeight]; };
+                 const [top, bottom] = inner();
+                 list.scrollTop += edge === 'top' ? item.getBoundingClientRect().top - top
+                                                  : item.getBoundingClientRect().bottom - bottom;
+                 const b = item.getBoundingClientRect();
+                 return { page: [scrollX, scrollY], item: [b.top, b.bottom], list: inner(),
+                          kind: item.dataset.kind, text: item.textContent };",
+                json!([i, edge]),
+            );
+            assert_eq!(seen["page"], scrolled, "the page scrolled: {seen}");
+            let at = |key: &str, k: usize| seen[key][k].as_f64().unwrap();
+            let (line, inside) = if edge == "top" {
+                (at("item", 0), at("item", 0) >= at("list", 0) - 0.5)
+            } else {
+                (at("item", 1), at("item", 1) <= at("list", 1) + 0.5)
+            };
+            assert!(
+                inside && line >= 0.0 && line <= f64::from(viewport[1]),
+                "the {edge} of finding {i} of {count} cannot be scrolled into view in the \
+                 {column}: {seen}"
+            );
+            assert!(
+                seen["text"].as_str().unwrap().len() > 100,
+                "finding {i} is no paragraph: {seen}"
+            );
+            if edge == "top" {
+                kinds.push(seen["kind"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    // Scrolled to the end, the diagnosis has kept its place and size.
+    assert_eq!(
+        page.js(diagnosis_box),
+        before,
+        "the diagnosis moved as its list scrolled"
+    );
+    save_scratch_png(
+        &format!("{shot}-end.png"),
+        &page.browser.screenshot(),
+        viewport[0],
+        viewport[1],
+    );
+    kinds
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn every_finding_reads_in_the_diagnosis_without_scrolling_the_page() {
+    let page = Playground::open(MANY_FINDINGS);
+    let server = train_until_findings(&page, 4);
+    assert!(server.len() >= 4, "{server:?}");
+    // In a 1440 × 900 laptop screen's window, in view from the top of the page, the notice
+    // hidden.
+    assert_eq!(notice(&page), None);
+    let kinds = every_finding_in_view(&page, [1440, 857], "findings-1440x857");
+    assert_eq!(kinds, server);
+    // Below the fold in a 1024 × 768 window, where the notice brings it into view.
+    resize_for_diagnosis(&page, [1024, 768], true);
+    follow_notice(&page);
+    let kinds = every_finding_in_view(&page, [1024, 625], "findings-1024x625");
+    assert_eq!(kinds, server);
+}
+
+/// The output map's box in the viewport, from the top of the page: `[left, top, right, bottom]`.
+fn map_box(page: &Playground) -> Value {
+    page.js("window.scrollTo(0, 0);
+             const b = document.querySelector('#heatmap-box').getBoundingClientRect();
+             return [b.left, b.top, b.right, b.bottom];")
+}
+
+/// The line the output map's top keeps to or above in a 1024 × 625 viewport, from the top of
+/// the page, in CSS pixels (it sits at 325, its 300 pixels whole above the fold; a little
+/// slack for fonts).
+const MAP_TOP_AT_MOST: f64 = 335.0;
+
+/// The least share of the output map's height in view in a 1024 × 625 viewport, from the top
+/// of the page.
+const MAP_SHOWN_AT_LEAST: f64 = 0.96;
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_map_shows_and_stays_put_in_a_1024_by_768_window_as_findings_come_and_go() {
+    let page = Playground::open_in(MANY_FINDINGS, 1024, 768);
+    page.wait("a healthy first diagnosis", |p| {
+        p.js("return document.querySelector('#findings li.none') ? true : null")
+            .as_bool()
+    });
+    // Most of the map is in view without scrolling; nothing says there are findings.
+    let healthy = map_box(&page);
+    let at = |i: usize| healthy[i].as_f64().unwrap();
+    let shown = (625.0_f64.min(at(3)) - at(1)) / (at(3) - at(1));
+    assert!(
+        at(1) <= MAP_TOP_AT_MOST && shown >= MAP_SHOWN_AT_LEAST,
+        "the map's top at {}, {:.0} % of it in view: {healthy}",
+        at(1),
+        shown * 100.0
+    );
+    assert_eq!(notice(&page), None);
+    save_scratch_png(
+        "map-1024x625-healthy.png",
+        &page.browser.screenshot(),
+        1024,
+        625,
+    );
+    let kinds = train_until_findings(&page, 4);
+    assert!(kinds.len() >= 4, "{kinds:?}");
+    let findings = map_box(&page);
+    // The notice counts them (the page the server's findings, settled).
+    let said = page.wait("the notice", notice);
+    save_scratch_png(
+        "map-1024x625-findings.png",
+        &page.browser.screenshot(),
+        1024,
+        625,
+    );
+    assert_eq!(findings, healthy, "the map moved when findings came");
+    assert_eq!(said, notice_for(kinds.len()));
+    // A reset starts a new network: its findings go.
+    page.click("#reset");
+    page.wait("the findings to go", |p| {
+        p.js("return document.querySelector('#findings li.finding') ? null : true")
+            .as_bool()
+    });
+    assert_eq!(map_box(&page), healthy, "the map moved when findings went");
+    assert_eq!(notice(&page), None);
 }
 
 /// The loss chart's labels, top first: `(data-value, y, text)` each; its `data-scale`; and the
