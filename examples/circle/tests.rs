@@ -141,6 +141,10 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
             "--lr was given twice; give each flag once".to_string(),
         ),
         (
+            "--seed 7 --lr",
+            "--lr needs a value: a learning rate > 0 (e.g. --lr 0.03)".to_string(),
+        ),
+        (
             "--load net.tapegrad --l2 0.1",
             "--l2 has no effect with --load: the network comes from net.tapegrad as it was \
              trained"
