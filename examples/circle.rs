@@ -86,13 +86,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     // On stderr: the one line that differs from run to run, so stdout stays reproducible.
     if let Some(run) = &run {
-        eprintln!(
-            "\ntrained {} epochs ({} examples, {} SGD steps) in {:.3} s, loss evaluation included",
-            cfg.epochs,
-            cfg.epochs * data.train.len(),
-            cfg.epochs * data.train.len().div_ceil(cfg.batch),
-            run.elapsed.as_secs_f64()
-        );
+        eprintln!("\n{}", report::timing(&cfg, data.train.len(), run.elapsed));
     }
     Ok(())
 }

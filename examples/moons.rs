@@ -13,11 +13,14 @@
 mod flags;
 #[path = "common/output.rs"]
 mod output;
+#[cfg(test)]
+#[path = "moons/tests.rs"]
+mod tests;
 
 use std::error::Error;
 use std::io::IsTerminal;
 
-use flags::{Message, arg_text};
+use flags::{Given, Message, arg_text};
 use output::{output_dir, shown};
 use std::time::Instant;
 
@@ -35,7 +38,7 @@ const DEFAULT_SEED: u64 = 1337;
 const STEPS: usize = 100;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let Some(seed) = seed_from_args()? else {
+    let Some(seed) = seed_from_args(std::env::args().skip(1))? else {
         println!("usage: cargo run --release --example moons -- [--seed N]");
         println!("  --seed N   seeds the data and the initial weights (default {DEFAULT_SEED})");
         return Ok(());
@@ -142,21 +145,18 @@ fn square_around(points: &[Point], margin: f64) -> Bounds {
 }
 
 /// The seed from `--seed N` or `--seed=N` (default [`DEFAULT_SEED`]), or `None` for `--help`.
-fn seed_from_args() -> Result<Option<u64>, Message> {
+fn seed_from_args(args: impl Iterator<Item = String>) -> Result<Option<u64>, Message> {
     use lexopt::Arg::{Long, Short};
     const EXPECTED: &str = "a whole number >= 0 (e.g. --seed 7)";
-    let mut seed = None;
-    let mut parser = lexopt::Parser::from_env();
+    let mut seed = DEFAULT_SEED;
+    let mut given = Given::default();
+    let mut parser = lexopt::Parser::from_args(args);
     while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
         match arg {
             Long("help") | Short('h') => return Ok(None),
-            Long("seed") if seed.is_some() => {
-                return Err(Message("--seed was given twice; give it once".to_string()));
-            }
             Long("seed") => {
-                seed = Some(flags::value(&mut parser, "--seed", EXPECTED, |v| {
-                    v.parse().ok()
-                })?);
+                given.once("--seed")?;
+                seed = flags::value(&mut parser, "--seed", EXPECTED, |v| v.parse().ok())?;
             }
             other => {
                 return Err(Message(format!(
@@ -166,5 +166,5 @@ fn seed_from_args() -> Result<Option<u64>, Message> {
             }
         }
     }
-    Ok(Some(seed.unwrap_or(DEFAULT_SEED)))
+    Ok(Some(seed))
 }

@@ -34,15 +34,15 @@ use flags::{Given, Message, arg_text};
 const BASELINE: usize = 1_000;
 const SEED: u64 = 1337;
 
-fn main() -> ExitCode {
-    match run() {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+/// An error prints as `Error: ` and its message, as every example's does; as a [`Message`],
+/// so that it shows its text (`main` shows a returned error with `Debug`).
+fn main() -> Result<ExitCode, Message> {
+    let flat = run().map_err(|e| Message(e.to_string()))?;
+    Ok(if flat {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// One measurement, taken right after a step.

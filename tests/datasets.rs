@@ -814,6 +814,37 @@ fn bits_are_lsb_first_and_never_truncated() {
     );
 }
 
+#[test]
+fn odd_even_bits_refuses_a_range_too_large_for_memory() {
+    // Before: the pairs were collected one by one until memory ran out.
+    for (range, bits, count) in [
+        (1..=1 << 40, 41, "1099511627776"),
+        (0..=u64::MAX, 64, "18446744073709551616"),
+    ] {
+        let msg = odd_even_bits(range, bits).unwrap_err().to_string();
+        let want = format!(
+            "invalid argument: odd_even_bits: {count} numbers of {bits} bits do not fit in memory"
+        );
+        assert!(msg.starts_with(&want), "{msg}");
+    }
+    // A number too large for the bits is named before any memory is asked for, and `bits` is
+    // checked even for an empty range, as the docs say.
+    assert_eq!(
+        odd_even_bits(0..=1 << 40, 40).unwrap_err(),
+        Error::InvalidArgument("1099511627776 needs 41 bits, but only 40 were asked for".into())
+    );
+    let (a, b) = (5, 4);
+    assert_eq!(
+        odd_even_bits(a..=b, 0).unwrap_err(),
+        Error::InvalidArgument("bits must be between 1 and 64, got 0".into())
+    );
+    assert_eq!(odd_even_bits(a..=b, 3).unwrap(), []);
+    assert_eq!(
+        odd_even_bits(u64::MAX..=u64::MAX, 64).unwrap(),
+        [(vec![1.0; 64], 1.0)]
+    );
+}
+
 // ---- CSV ---------------------------------------------------------------------------------
 
 /// The line and message of the CSV error `from_csv_str(text)` returns.

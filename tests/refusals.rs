@@ -170,6 +170,23 @@ fn impossible_sizes_are_errors_not_aborts() {
         datasets::moons(huge, 0.1, &mut rng).map(drop),
         "moons: 1099511627776 points",
     );
+    // Every generator that takes a count reserves its points before making any.
+    for (generate, what) in [
+        (datasets::xor as fn(_, _, &mut StdRng) -> _, "xor"),
+        (datasets::gauss, "gauss"),
+        (datasets::spiral, "spiral"),
+        (datasets::plane, "plane"),
+        (datasets::multi_gauss, "multi_gauss"),
+    ] {
+        fails(
+            generate(huge, 0.1, &mut rng).map(drop),
+            &format!("{what}: 1099511627776 points"),
+        );
+    }
+    fails(
+        datasets::playground(datasets::Playground::Spiral, huge, 0.1, &mut rng).map(drop),
+        "spiral: 1099511627776 points",
+    );
     // A lone neuron has no Result to return: it panics, saying why.
     let msg = panic_message(|| {
         Neuron::new(huge, Tanh, Init::Xavier, &mut StdRng::seed_from_u64(0));

@@ -134,6 +134,32 @@ pub fn print_setup(cfg: &Config, model: &Mlp, data: &Split) {
     println!("loss ½·(output − label)², averaged over the points; labels +1 blue, -1 orange\n");
 }
 
+/// What the accuracies are of: `after 300 epochs`, or `the network from PATH`.
+pub fn what_ran(cfg: &Config) -> String {
+    match &cfg.load {
+        Some(path) => format!("the network from {}", path.display()),
+        None => format!("after {}", count(cfg.epochs, "epoch")),
+    }
+}
+
+/// The line after training: how many epochs, examples and SGD steps on `train_points` took
+/// how long.
+pub fn timing(cfg: &Config, train_points: usize, elapsed: Duration) -> String {
+    format!(
+        "trained {} ({}, {}) in {:.3} s, loss evaluation included",
+        count(cfg.epochs, "epoch"),
+        count(cfg.epochs * train_points, "example"),
+        count(cfg.epochs * train_points.div_ceil(cfg.batch), "SGD step"),
+        elapsed.as_secs_f64()
+    )
+}
+
+/// `n` and `noun`, which takes an `s` unless `n` is 1: `1 epoch`, `300 epochs`.
+pub fn count(n: usize, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{n} {noun}{s}")
+}
+
 /// Prints what the network learned (the accuracies, a diagnosis if something went wrong, the
 /// boundary over [-6, 6]², the loss curve) and writes the pictures.
 pub fn show(
@@ -146,10 +172,7 @@ pub fn show(
         accuracy_with(model, &data.train, |p| encode(&cfg.features, p.x, p.y))?,
         accuracy_with(model, &data.test, |p| encode(&cfg.features, p.x, p.y))?,
     );
-    let which = match &cfg.load {
-        Some(path) => format!("the network from {}", path.display()),
-        None => format!("after {} epochs", cfg.epochs),
-    };
+    let which = what_ran(cfg);
     let (train_n, test_n) = (data.train.len(), data.test.len());
     println!(
         "\n{which}: training accuracy {:5.1}% ({}/{train_n}), test accuracy {:5.1}% ({}/{test_n})",
@@ -267,10 +290,11 @@ pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<
         let names: Vec<&str> = cfg.features.iter().map(|f| f.name()).collect();
         return Err(Box::new(Message(format!(
             "{} holds a {} network; with --features {} this example draws networks with \
-             {inputs} inputs and 1 output (pass the --features it was trained with)",
+             {} and 1 output (pass the --features it was trained with)",
             path.display(),
             shape(&model),
-            names.join(",")
+            names.join(","),
+            count(inputs, "input")
         ))));
     }
     println!(

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use tapegrad::datasets::Playground;
 use tapegrad::nn::Activation;
 
-use crate::flags::{Given, Message};
+use crate::flags::{self, Given, Message};
 
 /// Everything the run depends on: the Playground's defaults, changed by flags.
 #[derive(Debug)]
@@ -429,15 +429,12 @@ impl Config {
             };
             given.once(&name)?;
             let Ok(value) = parser.value() else {
-                return Err(Message(format!("{name} needs a value: {}", flag.expects)));
+                return Err(flags::needs_value(&name, flag.expects));
             };
             let value = value.to_string_lossy();
-            (flag.set)(&mut cfg, value.trim()).map_err(|refusal| {
-                Message(
-                    refusal.unwrap_or_else(|| {
-                        format!("{name} expects {}; got `{value}`", flag.expects)
-                    }),
-                )
+            (flag.set)(&mut cfg, value.trim()).map_err(|refusal| match refusal {
+                Some(refusal) => Message(refusal),
+                None => flags::expected(&name, flag.expects, &value),
             })?;
             if flag.training {
                 training_flag.get_or_insert(name);

@@ -6,6 +6,7 @@
 //! default: nothing). `cargo test` runs them (`test = true` in Cargo.toml).
 
 use super::*;
+use std::time::Duration;
 use tapegrad::diagnose::Finding;
 use tapegrad::nn::Activation::Tanh;
 use tapegrad::nn::accuracy_with;
@@ -141,6 +142,10 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
             "--lr was given twice; give each flag once".to_string(),
         ),
         (
+            "--seed 7 --lr",
+            "--lr needs a value: a learning rate > 0 (e.g. --lr 0.03)".to_string(),
+        ),
+        (
             "--load net.tapegrad --l2 0.1",
             "--l2 has no effect with --load: the network comes from net.tapegrad as it was \
              trained"
@@ -151,6 +156,45 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
         let err = Config::from_args(args).expect_err(flags);
         assert_eq!(err.to_string(), message, "{flags}");
     }
+}
+
+#[test]
+fn counts_of_one_take_the_singular() {
+    let one = config("--epochs 1 --batch 250");
+    assert_eq!(
+        report::timing(&one, 250, Duration::from_millis(500)),
+        "trained 1 epoch (250 examples, 1 SGD step) in 0.500 s, loss evaluation included"
+    );
+    assert_eq!(
+        report::timing(&config(""), 250, Duration::from_millis(1500)),
+        "trained 300 epochs (75000 examples, 7500 SGD steps) in 1.500 s, loss evaluation \
+         included"
+    );
+    assert_eq!(report::what_ran(&one), "after 1 epoch");
+    assert_eq!(report::what_ran(&config("")), "after 300 epochs");
+
+    // A saved 2-input network drawn with one feature: "1 input", not "1 inputs".
+    let path = std::env::temp_dir().join(format!("tapegrad-circle-{}.net", std::process::id()));
+    let two_inputs = Mlp::new(
+        2,
+        &[1],
+        Tanh,
+        Tanh,
+        Init::Playground,
+        &mut StdRng::seed_from_u64(1),
+    );
+    tapegrad::save::save(&two_inputs.unwrap(), &path, tapegrad::save::Format::Native).unwrap();
+    let no_data = Split {
+        train: vec![],
+        test: vec![],
+    };
+    let err = report::load_network(&path, &config("--features x"), &no_data).unwrap_err();
+    std::fs::remove_file(&path).unwrap();
+    assert!(
+        err.to_string()
+            .contains("draws networks with 1 input and 1 output"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -34,8 +34,7 @@ pub fn arg_text(arg: lexopt::Arg<'_>) -> String {
 }
 
 /// The value after `flag` (`--steps`), as `parse` reads it from the trimmed text; a refusal
-/// names the flag and what it `expects`: `--steps needs a value: …` when none follows, else
-/// `--steps expects …; got `10``.
+/// names the flag and what it `expects`, as [`needs_value`] and [`expected`] word it.
 pub fn value<T>(
     parser: &mut lexopt::Parser,
     flag: &str,
@@ -43,10 +42,20 @@ pub fn value<T>(
     parse: impl FnOnce(&str) -> Option<T>,
 ) -> Result<T, Message> {
     let Ok(value) = parser.value() else {
-        return Err(Message(format!("{flag} needs a value: {expects}")));
+        return Err(needs_value(flag, expects));
     };
     let value = value.to_string_lossy();
-    parse(value.trim()).ok_or_else(|| Message(format!("{flag} expects {expects}; got `{value}`")))
+    parse(value.trim()).ok_or_else(|| expected(flag, expects, &value))
+}
+
+/// The refusal of `flag` with no value after it: `--steps needs a value: …`.
+pub fn needs_value(flag: &str, expects: &str) -> Message {
+    Message(format!("{flag} needs a value: {expects}"))
+}
+
+/// The refusal of a value `flag` cannot take: `--steps expects …; got `10``.
+pub fn expected(flag: &str, expects: &str, got: &str) -> Message {
+    Message(format!("{flag} expects {expects}; got `{got}`"))
 }
 
 /// The flags given so far, so that a repeat is refused rather than silently winning.

@@ -105,14 +105,35 @@ pub fn to_bits(value: u64, bits: u32) -> Result<Vec<f64>, Error> {
 /// let data = tapegrad::datasets::odd_even_bits(1..=10, 4)?;
 /// assert_eq!(data[4], (vec![1.0, 0.0, 1.0, 0.0], 1.0)); // 5 = 0b0101
 /// assert!(data.iter().all(|(bits, label)| bits[0] == *label));
+///
+/// // 2^40 numbers of 41 bits would take about 400 TB: refused at once.
+/// let err = tapegrad::datasets::odd_even_bits(1..=1 << 40, 41).unwrap_err();
+/// assert!(err.to_string().contains("1099511627776 numbers of 41 bits do not fit in memory"));
 /// # Ok::<(), tapegrad::Error>(())
 /// ```
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] if `bits` is 0 or more than 64, or a number of the range needs
-/// more than `bits` bits.
+/// [`Error::InvalidArgument`] if `bits` is 0 or more than 64 (even for an empty range), if a
+/// number of the range needs more than `bits` bits, or if the range's numbers and their bits
+/// do not fit in memory (checked before any of them is made, so a huge range is refused at
+/// once rather than growing until memory runs out).
 pub fn odd_even_bits(range: RangeInclusive<u64>, bits: u32) -> Result<Vec<(Vec<f64>, f64)>, Error> {
-    range
-        .map(|k| Ok((to_bits(k, bits)?, (k % 2) as f64)))
-        .collect()
+    // The largest number is the last: if it fits in `bits`, all do.
+    to_bits(if range.is_empty() { 0 } else { *range.end() }, bits)?;
+    let count = if range.is_empty() {
+        0
+    } else {
+        u128::from(range.end() - range.start()) + 1
+    };
+    let what = || format!("odd_even_bits: {count} numbers of {bits} bits");
+    // A count past usize (0..=u64::MAX) asks for usize::MAX rows, which is refused as well.
+    let rows = usize::try_from(count).unwrap_or(usize::MAX);
+    let mut pairs = vec_with_capacity(rows, what)?;
+    // Each number's bits are a small allocation of their own, and small ones succeed until
+    // memory runs out; so their total is asked for once, up front, and given back.
+    vec_with_capacity::<f64>(rows.saturating_mul(bits as usize), what)?;
+    for k in range {
+        pairs.push((to_bits(k, bits)?, (k % 2) as f64));
+    }
+    Ok(pairs)
 }
