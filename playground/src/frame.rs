@@ -135,7 +135,12 @@ pub fn finding_json(f: &Finding) -> FindingJson {
         Finding::DeadUnits { layer, .. } => ("dead_units", Some(*layer)),
         Finding::UnevenGradients { .. } => ("uneven_gradients", None),
         Finding::WrongGradients { .. } => ("wrong_gradients", None),
+        Finding::LossNotFinite { .. } => ("loss_not_finite", None),
+        Finding::SampleLossNotFinite { .. } => ("sample_loss_not_finite", None),
+        Finding::HugeLoss { .. } => ("huge_loss", None),
+        Finding::SlowProgress { .. } => ("slow_progress", None),
         Finding::Plateau { .. } => ("plateau", None),
+        // A kind the library adds later reaches the page by its text alone.
         _ => ("other", None),
     };
     FindingJson {
@@ -249,6 +254,57 @@ mod tests {
             assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
         }
         assert_eq!(base64(&[0xff, 0xfe, 0x81]), "//6B");
+    }
+
+    #[test]
+    fn every_kind_of_finding_the_loss_history_gives_has_its_name() {
+        let cases = [
+            (
+                Finding::LossNotFinite {
+                    epoch: 3,
+                    value: f64::INFINITY,
+                    count: 2,
+                    epochs: 5,
+                },
+                "loss_not_finite",
+            ),
+            (
+                Finding::SampleLossNotFinite {
+                    row: 1,
+                    output: 1.0,
+                    label: 0.0,
+                    value: f64::INFINITY,
+                    count: 1,
+                },
+                "sample_loss_not_finite",
+            ),
+            (
+                Finding::HugeLoss {
+                    epoch: 0,
+                    loss: 1e12,
+                    input: 1e6,
+                    label: 1.0,
+                    weight: 0.5,
+                },
+                "huge_loss",
+            ),
+            (
+                Finding::SlowProgress {
+                    since: 10,
+                    last_epoch: 40,
+                    loss: 0.4,
+                    mean_loss: 0.4,
+                    constant: 0.5,
+                    probe_loss: 0.2,
+                },
+                "slow_progress",
+            ),
+        ];
+        for (finding, kind) in cases {
+            let json = finding_json(&finding);
+            assert_eq!((json.kind, json.layer), (kind, None));
+            assert_eq!(json.text, finding.to_string());
+        }
     }
 
     #[test]
