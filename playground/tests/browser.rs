@@ -1146,6 +1146,38 @@ fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
     page.wait("the notice to go", |p| notice(p).is_none().then_some(()));
 }
 
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_notice_keeps_still_for_a_learner_who_asks_for_less_motion() {
+    let page = Playground::open_in("lr=3", 1024, 768);
+    page.train_until("a finding", |p| {
+        p.js("return document.querySelectorAll('#findings li.finding').length")
+            .as_u64()
+            .unwrap()
+            > 0
+    });
+    assert!(notice(&page).is_some(), "no notice below the fold");
+    let pulse = "return getComputedStyle(document.querySelector('#findings-notice')).animationName";
+    // The notice pulses as it appears, and the page scrolls smoothly to the diagnosis...
+    assert_eq!(page.js(pulse), "notice");
+    // ...unless the system asks for reduced motion: then it shows still, and its click jumps,
+    // the list in view as soon as the click is handled.
+    page.browser
+        .emulate_media("prefers-reduced-motion", "reduce");
+    assert_eq!(page.js(pulse), "none");
+    let seen = page.js("window.scrollTo(0, 0);
+         document.querySelector('#findings-notice').click();
+         const b = document.querySelector('#findings').getBoundingClientRect();
+         return { list: [b.top, b.bottom], height: innerHeight, scrolled: scrollY };");
+    let at = |i: usize| seen["list"][i].as_f64().unwrap();
+    assert!(
+        seen["scrolled"].as_f64() > Some(0.0)
+            && at(0) >= 0.0
+            && at(1) <= seen["height"].as_f64().unwrap(),
+        "the list is not in view at once: {seen}"
+    );
+}
+
 /// Resizes the window to `window` and waits until the network is laid out for its new box
 /// and the diagnosis's list lies `below` the fold or not.
 fn resize_for_diagnosis(page: &Playground, window: [u32; 2], below: bool) {
