@@ -1810,3 +1810,44 @@ fn the_linear_axis_steps_in_round_numbers_and_keeps_large_labels_in_the_gutter()
         ]
     );
 }
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn a_finding_under_the_pointer_stays_lit_as_the_list_is_redrawn() {
+    let page = Playground::open(MANY_FINDINGS);
+    train_until_findings(&page, 2);
+    // Pointing at a finding that names a layer lights that layer up on the network.
+    let focused = "return document.querySelectorAll('#network .column-box.focus').length";
+    assert_eq!(page.js(focused), 0);
+    let item = page.browser.find("#findings li.finding[data-layer]");
+    page.browser.pointer(&item, 0, 0, false);
+    page.wait("the finding's layer lit", |p| {
+        (p.js(focused) == 1).then_some(())
+    });
+    // Training on, the checkups redraw the list with new numbers under the resting pointer:
+    // the layer stays lit through each redraw. (Play and pause by script: a WebDriver click
+    // would move the pointer.)
+    let play = "document.querySelector('#play').click(); return null;";
+    page.js(
+        "for (const li of document.querySelectorAll('#findings li')) li.dataset.old = '';
+             return null;",
+    );
+    page.js(play);
+    page.wait("the list redrawn", |p| {
+        p.js("return document.querySelector('#findings li[data-old]') ? null : true")
+            .as_bool()
+    });
+    assert_eq!(
+        page.js(focused),
+        1,
+        "the layer went dark as the list was redrawn"
+    );
+    page.js(play);
+    page.settle();
+    assert_eq!(page.js(focused), 1);
+    // The pointer gone from the list, nothing is lit.
+    page.browser.pointer_at(5, 5, false);
+    page.wait("the layer dark again", |p| {
+        (p.js(focused) == 0).then_some(())
+    });
+}
