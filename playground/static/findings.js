@@ -49,8 +49,9 @@ export class FindingsView {
     new ResizeObserver(mark).observe(list);
     this.mark = mark;
     new IntersectionObserver(
-      ([entry]) => {
-        this.listInView = entry.isIntersecting;
+      (entries) => {
+        // Several crossings may be queued at once: the last is where the list is now.
+        this.listInView = entries[entries.length - 1].isIntersecting;
         this.showNotice();
       },
       { rootMargin: `0px 0px -${SEEN_HEIGHT}px 0px` },
