@@ -1107,17 +1107,22 @@ fn follow_notice(page: &Playground) {
     });
 }
 
-#[test]
-#[ignore = "needs chromium and chromium-driver"]
-fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
-    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
-    let page = Playground::open_in("lr=3", 1024, 768);
+/// Trains until the page shows a finding, then pauses.
+fn train_until_a_finding(page: &Playground) {
     page.train_until("a finding", |p| {
         p.js("return document.querySelectorAll('#findings li.finding').length")
             .as_u64()
             .unwrap()
             > 0
     });
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
+    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
+    let page = Playground::open_in("lr=3", 1024, 768);
+    train_until_a_finding(&page);
     // A 1024 × 768 window leaves a 1024 × 625 viewport: the output map has the room above the
     // fold, the diagnosis lies below it under the network, and a notice at the top of the
     // output column counts the findings.
@@ -1150,12 +1155,7 @@ fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
 #[ignore = "needs chromium and chromium-driver"]
 fn the_notice_keeps_still_for_a_learner_who_asks_for_less_motion() {
     let page = Playground::open_in("lr=3", 1024, 768);
-    page.train_until("a finding", |p| {
-        p.js("return document.querySelectorAll('#findings li.finding').length")
-            .as_u64()
-            .unwrap()
-            > 0
-    });
+    train_until_a_finding(&page);
     assert!(notice(&page).is_some(), "no notice below the fold");
     let pulse = "return getComputedStyle(document.querySelector('#findings-notice')).animationName";
     // The notice pulses as it appears, and the page scrolls smoothly to the diagnosis...
