@@ -308,6 +308,29 @@ mod tests {
     }
 
     #[test]
+    fn api_md_names_every_kind_the_page_can_get() {
+        // The kinds `finding_json` can send, read from its source, against the list API.md
+        // gives after "`kind` is one of".
+        let quoted = |text: &str, mark: char| -> Vec<String> {
+            let mut names: Vec<String> = text
+                .split(mark)
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            names.sort();
+            names
+        };
+        let source = include_str!("frame.rs");
+        let body = &source[source.find("let (kind, layer) = match f {").unwrap()..];
+        let sent = quoted(&body[..body.find("\n    };").unwrap()], '"');
+        let api = include_str!("../API.md");
+        let list = &api[api.find("`kind` is").unwrap() + "`kind` is".len()..];
+        let documented = quoted(&list[..list.find(". ").unwrap()], '`');
+        assert_eq!(documented, sent);
+    }
+
+    #[test]
     fn bytes_clamp_and_round() {
         assert_eq!(
             [byte(1.0), byte(-1.0), byte(0.5), byte(7.0)],

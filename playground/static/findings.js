@@ -35,6 +35,13 @@ export class FindingsView {
     this.key = "";
     this.findings = 0;
     this.listInView = true;
+    // The findings drawn, and the place in them of the one under the pointer (-1: none). The
+    // list listens for the pointer itself, not each finding: a redraw replaces the findings
+    // under a pointer at rest, and the one under it must stay lit (see `update`).
+    this.shown = [];
+    this.pointed = -1;
+    list.addEventListener("mouseover", (event) => this.point(event.target.closest("li.finding")));
+    list.addEventListener("mouseleave", () => this.point(null));
     // The shadow along the list's bottom edge while words lie below it (style.css): more than
     // the last finding's bottom padding and margin, 12 px.
     const mark = () => list.classList.toggle("more", list.scrollHeight - list.scrollTop - list.clientHeight > 12);
@@ -42,8 +49,9 @@ export class FindingsView {
     new ResizeObserver(mark).observe(list);
     this.mark = mark;
     new IntersectionObserver(
-      ([entry]) => {
-        this.listInView = entry.isIntersecting;
+      (entries) => {
+        // Several crossings may be queued at once: the last is where the list is now.
+        this.listInView = entries[entries.length - 1].isIntersecting;
         this.showNotice();
       },
       { rootMargin: `0px 0px -${SEEN_HEIGHT}px 0px` },
@@ -53,6 +61,14 @@ export class FindingsView {
       list.closest(".diagnosis").scrollIntoView({ block: "nearest", behavior: still ? "auto" : "smooth" });
       list.focus({ preventScroll: true });
     });
+  }
+
+  /** Lights up on the network what the finding `item` (null: none) names. */
+  point(item) {
+    const at = item ? Array.prototype.indexOf.call(this.list.children, item) : -1;
+    if (at === this.pointed) return;
+    this.pointed = at;
+    this.network.setFlags(this.shown, this.shown[at] ?? null);
   }
 
   /** The notice shows while there are findings and their list is out of view. */
@@ -67,11 +83,18 @@ export class FindingsView {
     const key = JSON.stringify(list);
     if (key === this.key) return;
     this.key = key;
-    this.network.setFlags(list);
+    // A finding under the pointer stays lit if the redraw puts one of the same kind and place
+    // under it (the same finding with new numbers).
+    const before = this.shown[this.pointed];
+    const after = list[this.pointed];
+    const same = before && after && ["kind", "layer", "neuron"].every((k) => before[k] === after[k]);
+    if (!same) this.pointed = -1;
+    this.shown = list;
+    this.network.setFlags(list, list[this.pointed] ?? null);
     this.count.textContent = list.length === 0 ? "" : counted(list.length);
     this.findings = list.length;
     this.showNotice();
-    const items = list.length === 0 ? [healthy()] : list.map((finding) => this.item(finding, list, layers));
+    const items = list.length === 0 ? [healthy()] : list.map((finding) => this.item(finding, layers));
     // The same findings with new numbers come every checkup while training: stay where the
     // learner scrolled to.
     const scrolled = this.list.scrollTop;
@@ -80,7 +103,7 @@ export class FindingsView {
     this.mark();
   }
 
-  item(finding, list, layers) {
+  item(finding, layers) {
     const item = document.createElement("li");
     item.className = "finding";
     item.dataset.kind = finding.kind ?? "";
@@ -94,8 +117,6 @@ export class FindingsView {
       item.appendChild(tag);
     }
     item.appendChild(document.createTextNode(minusSigns(finding.text ?? finding.kind ?? "")));
-    item.addEventListener("mouseenter", () => this.network.setFlags(list, finding));
-    item.addEventListener("mouseleave", () => this.network.setFlags(list));
     return item;
   }
 }

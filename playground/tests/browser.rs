@@ -1107,17 +1107,22 @@ fn follow_notice(page: &Playground) {
     });
 }
 
-#[test]
-#[ignore = "needs chromium and chromium-driver"]
-fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
-    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
-    let page = Playground::open_in("lr=3", 1024, 768);
+/// Trains until the page shows a finding, then pauses.
+fn train_until_a_finding(page: &Playground) {
     page.train_until("a finding", |p| {
         p.js("return document.querySelectorAll('#findings li.finding').length")
             .as_u64()
             .unwrap()
             > 0
     });
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
+    // A learning rate of 3 saturates every tanh unit within seconds: findings to read.
+    let page = Playground::open_in("lr=3", 1024, 768);
+    train_until_a_finding(&page);
     // A 1024 × 768 window leaves a 1024 × 625 viewport: the output map has the room above the
     // fold, the diagnosis lies below it under the network, and a notice at the top of the
     // output column counts the findings.
@@ -1144,6 +1149,33 @@ fn the_notice_brings_the_diagnosis_into_view_in_a_1024_by_768_window() {
     let column = diagnosis_in_view(&page, [WIDTH, 857], "diagnosis-1440x857-lr3.png");
     assert_eq!(column, "network-column");
     page.wait("the notice to go", |p| notice(p).is_none().then_some(()));
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn the_notice_keeps_still_for_a_learner_who_asks_for_less_motion() {
+    let page = Playground::open_in("lr=3", 1024, 768);
+    train_until_a_finding(&page);
+    assert!(notice(&page).is_some(), "no notice below the fold");
+    let pulse = "return getComputedStyle(document.querySelector('#findings-notice')).animationName";
+    // The notice pulses as it appears, and the page scrolls smoothly to the diagnosis...
+    assert_eq!(page.js(pulse), "notice");
+    // ...unless the system asks for reduced motion: then it shows still, and its click jumps,
+    // the list in view as soon as the click is handled.
+    page.browser
+        .emulate_media("prefers-reduced-motion", "reduce");
+    assert_eq!(page.js(pulse), "none");
+    let seen = page.js("window.scrollTo(0, 0);
+         document.querySelector('#findings-notice').click();
+         const b = document.querySelector('#findings').getBoundingClientRect();
+         return { list: [b.top, b.bottom], height: innerHeight, scrolled: scrollY };");
+    let at = |i: usize| seen["list"][i].as_f64().unwrap();
+    assert!(
+        seen["scrolled"].as_f64() > Some(0.0)
+            && at(0) >= 0.0
+            && at(1) <= seen["height"].as_f64().unwrap(),
+        "the list is not in view at once: {seen}"
+    );
 }
 
 /// Resizes the window to `window` and waits until the network is laid out for its new box
@@ -1777,4 +1809,45 @@ fn the_linear_axis_steps_in_round_numbers_and_keeps_large_labels_in_the_gutter()
             "0"
         ]
     );
+}
+
+#[test]
+#[ignore = "needs chromium and chromium-driver"]
+fn a_finding_under_the_pointer_stays_lit_as_the_list_is_redrawn() {
+    let page = Playground::open(MANY_FINDINGS);
+    train_until_findings(&page, 2);
+    // Pointing at a finding that names a layer lights that layer up on the network.
+    let focused = "return document.querySelectorAll('#network .column-box.focus').length";
+    assert_eq!(page.js(focused), 0);
+    let item = page.browser.find("#findings li.finding[data-layer]");
+    page.browser.pointer(&item, 0, 0, false);
+    page.wait("the finding's layer lit", |p| {
+        (p.js(focused) == 1).then_some(())
+    });
+    // Training on, the checkups redraw the list with new numbers under the resting pointer:
+    // the layer stays lit through each redraw. (Play and pause by script: a WebDriver click
+    // would move the pointer.)
+    let play = "document.querySelector('#play').click(); return null;";
+    page.js(
+        "for (const li of document.querySelectorAll('#findings li')) li.dataset.old = '';
+             return null;",
+    );
+    page.js(play);
+    page.wait("the list redrawn", |p| {
+        p.js("return document.querySelector('#findings li[data-old]') ? null : true")
+            .as_bool()
+    });
+    assert_eq!(
+        page.js(focused),
+        1,
+        "the layer went dark as the list was redrawn"
+    );
+    page.js(play);
+    page.settle();
+    assert_eq!(page.js(focused), 1);
+    // The pointer gone from the list, nothing is lit.
+    page.browser.pointer_at(5, 5, false);
+    page.wait("the layer dark again", |p| {
+        (p.js(focused) == 0).then_some(())
+    });
 }

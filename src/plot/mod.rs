@@ -90,8 +90,9 @@ impl Bounds {
     }
 
     /// The smallest rectangle holding every point's (x, y), widened by `margin` on each side.
-    /// A side of zero width (one point, or all on a line) is widened by 1 more on each side
-    /// (by a billionth of the coordinate beyond 1e9, where 1 would round away), and no points
+    /// A side of zero width (one point, or all on a line) is widened by 1 more on each side,
+    /// or by a billionth of the coordinate where that is more (beyond 1e9: far enough out, 1
+    /// would round away, and a width of 2 would be a few units in the last place), and no points
     /// at all gives [`Bounds::PLAYGROUND`]. Non-finite coordinates are ignored; the ends stay
     /// within `f64`'s range.
     ///
@@ -128,7 +129,8 @@ impl Bounds {
             return Bounds::PLAYGROUND;
         }
         // A side of zero width gets 1 more on each side, or a billionth of the coordinate
-        // where 1 would round away (beyond 1e9); the ends stay within f64's range.
+        // where that is more (beyond 1e9), so that it keeps a width however far out it lies;
+        // the ends stay within f64's range.
         let widen = |lo: f64, hi: f64| {
             let extra = if lo == hi {
                 (lo.abs() * 1e-9).max(1.0)

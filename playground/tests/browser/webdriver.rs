@@ -372,6 +372,16 @@ impl Browser {
         self.must("POST", "/window/rect", Some(size));
     }
 
+    /// Has the page answer the CSS media feature `name` (`prefers-reduced-motion`) with
+    /// `value` (`reduce`), as a learner's system setting would (Chromium's DevTools protocol).
+    pub fn emulate_media(&self, name: &str, value: &str) {
+        let features = json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "features": [{ "name": name, "value": value }] },
+        });
+        self.must("POST", "/goog/cdp/execute", Some(features));
+    }
+
     /// A PNG of the viewport.
     pub fn screenshot(&self) -> Vec<u8> {
         decode_base64(
