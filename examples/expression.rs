@@ -17,7 +17,7 @@ mod output;
 
 use std::error::Error;
 
-use output::{output_dir, shown};
+use output::{output_dir, shown, write_file};
 
 use tapegrad::{Tape, Value, check_gradients};
 
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     print!("{trace}");
 
     let path = output_dir()?.join("expression.dot");
-    std::fs::write(&path, g.to_dot(Some(&grads)))?;
+    write_file(&path, g.to_dot(Some(&grads)))?;
     let path = shown(&path);
     println!("\nwrote {path}; render it with: dot -Tsvg {path} -o expression.svg");
     Ok(())

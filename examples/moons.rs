@@ -21,7 +21,7 @@ use std::error::Error;
 use std::io::IsTerminal;
 
 use flags::{Given, Message, arg_text};
-use output::{output_dir, shown};
+use output::{output_dir, shown, write_file};
 use std::time::Instant;
 
 use rand::{SeedableRng, rngs::StdRng};
@@ -127,7 +127,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         "moons after {STEPS} steps, accuracy {right}/{}",
         points.len()
     );
-    std::fs::write(
+    write_file(
         &path,
         plot::decision_boundary_svg(score, &points, &title, &options),
     )?;

@@ -19,7 +19,7 @@ mod output;
 use std::error::Error;
 use std::process::Command;
 
-use output::{output_dir, shown};
+use output::{output_dir, shown, write_file};
 
 use tapegrad::Tape;
 use tapegrad::nn::{Activation, Module, Neuron};
@@ -101,7 +101,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dir = output_dir()?;
     let dot_path = dir.join("neuron.dot");
     let svg_path = dir.join("neuron.svg");
-    std::fs::write(&dot_path, o.to_dot(Some(&grads)))?;
+    write_file(&dot_path, o.to_dot(Some(&grads)))?;
     println!("Wrote the graph to {}", shown(&dot_path));
     let has_dot = Command::new("dot")
         .arg("-V")

@@ -212,9 +212,7 @@ pub fn show(
             run.train_curve[cfg.epochs]
         );
     }
-    // As a Message, so the error prints as its text (`main` shows errors with `Debug`).
-    crate::output::write_pictures(&pictures(cfg, model, data, run, test_acc)?)
-        .map_err(|e| Message(e.to_string()))?;
+    crate::output::write_pictures(&pictures(cfg, model, data, run, test_acc)?)?;
     Ok(())
 }
 

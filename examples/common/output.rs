@@ -4,13 +4,42 @@
 
 #![allow(dead_code)] // each example uses a part of it
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// A file or directory the example could not write, with why: printed as its text, since
+/// `main` shows the error it returns with `Debug` (an `io::Error` would print its fields).
+pub struct Unwritten(String);
+
+impl fmt::Debug for Unwritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Unwritten {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Unwritten {}
+
+/// The error for `path`, named as a learner can find it.
+fn unwritten(path: &Path, e: std::io::Error) -> Unwritten {
+    Unwritten(format!("cannot write {}: {e}", shown(path)))
+}
+
 /// `tapegrad/` under the Cargo target directory, created if missing.
-pub fn output_dir() -> std::io::Result<PathBuf> {
+pub fn output_dir() -> Result<PathBuf, Unwritten> {
     let dir = target_dir().join("tapegrad");
-    std::fs::create_dir_all(&dir)?;
+    std::fs::create_dir_all(&dir).map_err(|e| unwritten(&dir, e))?;
     Ok(dir)
+}
+
+/// Writes `contents` to `path`; an error names the file.
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Unwritten> {
+    std::fs::write(path, contents).map_err(|e| unwritten(path, e))
 }
 
 /// The target directory this program was built in: an example lives at
@@ -48,15 +77,11 @@ pub struct Picture {
 
 /// Writes `pictures` into [`output_dir`], printing each path and what it shows, then how to
 /// open them. An error names the directory or file it could not write.
-pub fn write_pictures(pictures: &[Picture]) -> std::io::Result<()> {
-    let naming = |path: &Path| {
-        let path = shown(path);
-        move |e: std::io::Error| std::io::Error::new(e.kind(), format!("cannot write {path}: {e}"))
-    };
-    let dir = output_dir().map_err(naming(&target_dir().join("tapegrad")))?;
+pub fn write_pictures(pictures: &[Picture]) -> Result<(), Unwritten> {
+    let dir = output_dir()?;
     for (k, picture) in pictures.iter().enumerate() {
         let path = dir.join(&picture.name);
-        std::fs::write(&path, &picture.svg).map_err(naming(&path))?;
+        write_file(&path, &picture.svg)?;
         let gap = if k == 0 { "\n" } else { "" };
         println!("{gap}wrote {}  ({})", shown(&path), picture.about);
     }
@@ -67,4 +92,21 @@ pub fn write_pictures(pictures: &[Picture]) -> std::io::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_named_in_plain_text() {
+        let path = std::env::temp_dir()
+            .join("tapegrad-no-such-directory")
+            .join("picture.svg");
+        let err = write_file(&path, "<svg/>").unwrap_err();
+        let expected = format!("cannot write {}: ", shown(&path));
+        // `main` prints its error with `Debug`: the text, not an `io::Error`'s fields.
+        assert!(format!("{err:?}").starts_with(&expected), "{err:?}");
+        assert_eq!(format!("{err:?}"), err.to_string());
+    }
 }
