@@ -29,6 +29,8 @@
 
 #[path = "common/flags.rs"]
 mod flags;
+#[path = "common/message.rs"]
+mod message;
 #[path = "common/output.rs"]
 mod output;
 #[path = "circle/report.rs"]

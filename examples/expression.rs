@@ -10,6 +10,8 @@
 #[cfg(test)]
 #[path = "../tests/common/committed.rs"]
 mod committed;
+#[path = "common/message.rs"]
+mod message;
 #[path = "common/no_args.rs"]
 mod no_args;
 #[path = "common/output.rs"]

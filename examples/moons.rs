@@ -11,6 +11,8 @@
 
 #[path = "common/flags.rs"]
 mod flags;
+#[path = "common/message.rs"]
+mod message;
 #[path = "common/output.rs"]
 mod output;
 #[cfg(test)]

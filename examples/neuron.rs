@@ -11,6 +11,8 @@
 //!
 //! Run it with `cargo run --release --example neuron`.
 
+#[path = "common/message.rs"]
+mod message;
 #[path = "common/no_args.rs"]
 mod no_args;
 #[path = "common/output.rs"]

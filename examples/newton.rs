@@ -12,6 +12,8 @@
 //!
 //! Run with `cargo run --release --example newton`.
 
+#[path = "common/message.rs"]
+mod message;
 #[path = "common/no_args.rs"]
 mod no_args;
 #[path = "common/output.rs"]

@@ -17,6 +17,8 @@
 
 #[path = "common/flags.rs"]
 mod flags;
+#[path = "common/message.rs"]
+mod message;
 
 use std::error::Error;
 use std::process::ExitCode;

@@ -1,28 +1,10 @@
-//! What the examples that take flags (circle, moons, soak) share: an error printed as its
-//! message alone, the text of an argument lexopt could not place, a flag's value read with a
-//! refusal that says what was expected, and the rule that each flag is given once.
+//! What the examples that take flags (circle, moons, soak) share: their error ([`Message`],
+//! printed as its text), the text of an argument lexopt could not place, a flag's value read
+//! with a refusal that says what was expected, and the rule that each flag is given once.
 
 #![allow(dead_code)] // each example uses a part of it
 
-use std::error::Error;
-use std::fmt;
-
-/// An error printed as its message alone (`main` shows a returned error with `Debug`).
-pub struct Message(pub String);
-
-impl fmt::Debug for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Message {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl Error for Message {}
+pub use crate::message::Message;
 
 /// An argument as it was typed: `--name`, `-c`, or the bare value.
 pub fn arg_text(arg: lexopt::Arg<'_>) -> String {

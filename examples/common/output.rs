@@ -4,41 +4,25 @@
 
 #![allow(dead_code)] // each example uses a part of it
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A file or directory the example could not write, with why: printed as its text, since
-/// `main` shows the error it returns with `Debug` (an `io::Error` would print its fields).
-pub struct Unwritten(String);
+use crate::message::Message;
 
-impl fmt::Debug for Unwritten {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl fmt::Display for Unwritten {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Unwritten {}
-
-/// The error for `path`, named as a learner can find it.
-fn unwritten(path: &Path, e: std::io::Error) -> Unwritten {
-    Unwritten(format!("cannot write {}: {e}", shown(path)))
+/// The error for `path`, named as a learner can find it (a [`Message`]: `main` prints an
+/// `io::Error`'s fields).
+fn unwritten(path: &Path, e: std::io::Error) -> Message {
+    Message(format!("cannot write {}: {e}", shown(path)))
 }
 
 /// `tapegrad/` under the Cargo target directory, created if missing.
-pub fn output_dir() -> Result<PathBuf, Unwritten> {
+pub fn output_dir() -> Result<PathBuf, Message> {
     let dir = target_dir().join("tapegrad");
     std::fs::create_dir_all(&dir).map_err(|e| unwritten(&dir, e))?;
     Ok(dir)
 }
 
 /// Writes `contents` to `path`; an error names the file.
-pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Unwritten> {
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), Message> {
     std::fs::write(path, contents).map_err(|e| unwritten(path, e))
 }
 
@@ -77,7 +61,7 @@ pub struct Picture {
 
 /// Writes `pictures` into [`output_dir`], printing each path and what it shows, then how to
 /// open them. An error names the directory or file it could not write.
-pub fn write_pictures(pictures: &[Picture]) -> Result<(), Unwritten> {
+pub fn write_pictures(pictures: &[Picture]) -> Result<(), Message> {
     let dir = output_dir()?;
     for (k, picture) in pictures.iter().enumerate() {
         let path = dir.join(&picture.name);
