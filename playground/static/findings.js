@@ -35,13 +35,24 @@ export class FindingsView {
     this.key = "";
     this.findings = 0;
     this.listInView = true;
-    // The findings drawn, and the place in them of the one under the pointer (-1: none). The
-    // list listens for the pointer itself, not each finding: a redraw replaces the findings
-    // under a pointer at rest, and the one under it must stay lit (see `update`).
+    // The findings drawn, the place in them of the one under the pointer (-1: none), and where
+    // the pointer rests over the list (null: elsewhere). The list listens for the pointer
+    // itself, not each finding: a redraw replaces the findings under a pointer at rest, and
+    // the one that lands under it must light up without the pointer moving (see `update`).
     this.shown = [];
     this.pointed = -1;
-    list.addEventListener("mouseover", (event) => this.point(event.target.closest("li.finding")));
-    list.addEventListener("mouseleave", () => this.point(null));
+    this.pointer = null;
+    list.addEventListener("mouseover", (event) => {
+      this.pointer = [event.clientX, event.clientY];
+      this.point(event.target.closest("li.finding"));
+    });
+    list.addEventListener("mousemove", (event) => {
+      this.pointer = [event.clientX, event.clientY];
+    });
+    list.addEventListener("mouseleave", () => {
+      this.pointer = null;
+      this.point(null);
+    });
     // The shadow along the list's bottom edge while words lie below it (style.css): more than
     // the last finding's bottom padding and margin, 12 px.
     const mark = () => list.classList.toggle("more", list.scrollHeight - list.scrollTop - list.clientHeight > 12);
@@ -83,14 +94,7 @@ export class FindingsView {
     const key = JSON.stringify(list);
     if (key === this.key) return;
     this.key = key;
-    // A finding under the pointer stays lit if the redraw puts one of the same kind and place
-    // under it (the same finding with new numbers).
-    const before = this.shown[this.pointed];
-    const after = list[this.pointed];
-    const same = before && after && ["kind", "layer", "neuron"].every((k) => before[k] === after[k]);
-    if (!same) this.pointed = -1;
     this.shown = list;
-    this.network.setFlags(list, list[this.pointed] ?? null);
     this.count.textContent = list.length === 0 ? "" : counted(list.length);
     this.findings = list.length;
     this.showNotice();
@@ -101,6 +105,11 @@ export class FindingsView {
     this.list.replaceChildren(...items);
     this.list.scrollTop = scrolled;
     this.mark();
+    // Under a pointer at rest lies a new finding now: the same one with new numbers, or the
+    // one that took its place as others came or went. Light up what it names.
+    const under = this.pointer ? document.elementFromPoint(...this.pointer)?.closest("li.finding") : null;
+    this.pointed = under && under.parentElement === this.list ? items.indexOf(under) : -1;
+    this.network.setFlags(list, list[this.pointed] ?? null);
   }
 
   item(finding, layers) {

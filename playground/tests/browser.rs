@@ -1813,16 +1813,25 @@ fn a_finding_under_the_pointer_stays_lit_as_the_list_is_redrawn() {
     let page = Playground::open(MANY_FINDINGS);
     train_until_findings(&page, 2);
     // Pointing at a finding that names a layer lights that layer up on the network.
-    let focused = "return document.querySelectorAll('#network .column-box.focus').length";
-    assert_eq!(page.js(focused), 0);
-    let item = page.browser.find("#findings li.finding[data-layer]");
+    let nothing = json!({ "layers": [], "neurons": 0 });
+    assert_eq!(lit(&page), nothing);
+    let layer = "#findings li.finding[data-layer]:not([data-neuron])";
+    let item = page.browser.find(layer);
     page.browser.pointer(&item, 0, 0, false);
+    // WebDriver rests the pointer on the middle of the finding's part in the window.
+    let at = page.js(&format!(
+        "const b = document.querySelector('{layer}').getBoundingClientRect();
+         const mid = (lo, hi, end) => (Math.max(lo, 0) + Math.min(hi, end)) / 2;
+         return [mid(b.left, b.right, innerWidth), mid(b.top, b.bottom, innerHeight)];"
+    ));
+    let named = page.attr(layer, "data-layer").unwrap();
     page.wait("the finding's layer lit", |p| {
-        (p.js(focused) == 1).then_some(())
+        (lit(p) == json!({ "layers": [named], "neurons": 0 })).then_some(())
     });
-    // Training on, the checkups redraw the list with new numbers under the resting pointer:
-    // the layer stays lit through each redraw. (Play and pause by script: a WebDriver click
-    // would move the pointer.)
+    // Training on, the checkups redraw the list under the resting pointer: the same findings
+    // with new numbers, or others in their place as findings come and go. Through each
+    // redraw, what the finding now under the pointer names is lit. (Play and pause by script:
+    // a WebDriver click would move the pointer.)
     let play = "document.querySelector('#play').click(); return null;";
     page.js(
         "for (const li of document.querySelectorAll('#findings li')) li.dataset.old = '';
@@ -1833,17 +1842,45 @@ fn a_finding_under_the_pointer_stays_lit_as_the_list_is_redrawn() {
         p.js("return document.querySelector('#findings li[data-old]') ? null : true")
             .as_bool()
     });
-    assert_eq!(
-        page.js(focused),
-        1,
-        "the layer went dark as the list was redrawn"
-    );
+    lit_under_pointer(&page, &at);
     page.js(play);
     page.settle();
-    assert_eq!(page.js(focused), 1);
+    lit_under_pointer(&page, &at);
     // The pointer gone from the list, nothing is lit.
     page.browser.pointer_at(5, 5, false);
     page.wait("the layer dark again", |p| {
-        (p.js(focused) == 0).then_some(())
+        (lit(p) == nothing).then_some(())
     });
+}
+
+/// What the network lights up for the finding in focus: the layers whose boxes are lit
+/// (`data-layer`), and the number of neurons lit.
+const LIT: &str = "({ layers: Array.from(document.querySelectorAll('#network .column-box.focus'),
+                                 box => box.dataset.layer),
+                     neurons: document.querySelectorAll('#network .node.focus').length })";
+
+fn lit(page: &Playground) -> Value {
+    page.js(&format!("return {LIT};"))
+}
+
+/// Checks that the network lights up what the finding under the pointer, resting `at` (x, y)
+/// in the window, names: its layer, its neuron, or nothing (both read in one script, between
+/// two redraws).
+fn lit_under_pointer(page: &Playground, at: &Value) {
+    let seen = page.browser.js(
+        &format!(
+            "const li = document.elementFromPoint(...arguments[0])?.closest('#findings li.finding');
+             const under = li ? {{ kind: li.dataset.kind, layer: li.dataset.layer ?? null,
+                                   neuron: li.dataset.neuron ?? null }} : null;
+             return {{ under, lit: {LIT} }};"
+        ),
+        json!([at]),
+    );
+    let under = &seen["under"];
+    let want = match (&under["layer"], &under["neuron"]) {
+        (Value::String(layer), Value::Null) => json!({ "layers": [layer], "neurons": 0 }),
+        (Value::String(_), Value::String(_)) => json!({ "layers": [], "neurons": 1 }),
+        _ => json!({ "layers": [], "neurons": 0 }),
+    };
+    assert_eq!(seen["lit"], want, "under the pointer: {under}");
 }
