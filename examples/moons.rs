@@ -22,7 +22,7 @@ mod tests;
 use std::error::Error;
 use std::io::IsTerminal;
 
-use flags::{Given, Message, arg_text};
+use flags::{Given, Message};
 use output::{output_dir, shown, write_file};
 use std::time::Instant;
 
@@ -160,12 +160,7 @@ fn seed_from_args(args: impl Iterator<Item = String>) -> Result<Option<u64>, Mes
                 given.once("--seed")?;
                 seed = flags::value(&mut parser, "--seed", EXPECTED, |v| v.parse().ok())?;
             }
-            other => {
-                return Err(Message(format!(
-                    "unknown argument `{}`; the only flags are --seed N and --help",
-                    arg_text(other)
-                )));
-            }
+            other => return Err(flags::unknown(other, &["--seed"])),
         }
     }
     Ok(Some(seed))

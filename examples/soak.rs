@@ -30,7 +30,7 @@ use tapegrad::loss;
 use tapegrad::nn::{self, Activation, BatchGradients, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{LinearDecay, Optimizer, Schedule, Sgd, check_loss};
 
-use flags::{Given, Message, arg_text};
+use flags::{Given, Message};
 
 /// The step everything is compared with: after the first allocations have settled.
 const BASELINE: usize = 1_000;
@@ -226,13 +226,7 @@ impl Args {
                         v.parse().ok().filter(|t: &f64| t.is_finite() && *t >= 0.0)
                     })?;
                 }
-                other => {
-                    return Err(Message(format!(
-                        "unknown argument `{}`; the flags are --steps N, --tolerance PCT and \
-                         --help",
-                        arg_text(other)
-                    )));
-                }
+                other => return Err(flags::unknown(other, &["--steps", "--tolerance"])),
             }
         }
         Ok(Some(args))

@@ -400,7 +400,7 @@ impl Config {
     /// line (`--lr 0.1` and `--lr=0.1` alike); the table checks each flag's value, and every
     /// refusal is one line naming the flag and what it expects.
     pub fn from_args(args: impl Iterator<Item = String>) -> Result<Option<Config>, Message> {
-        use lexopt::Arg::{Long, Short, Value};
+        use lexopt::Arg::{Long, Short};
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
         let mut given = Given::default();
@@ -409,23 +409,10 @@ impl Config {
             let name = match arg {
                 Long("help") | Short('h') => return Ok(None),
                 Long(name) => format!("--{name}"),
-                Short(c) => {
-                    return Err(Message(format!(
-                        "unknown argument `-{c}`; flags start with two dashes: run with --help \
-                         to see them"
-                    )));
-                }
-                Value(v) => {
-                    return Err(Message(format!(
-                        "unknown argument `{}`; run with --help to see the flags",
-                        v.to_string_lossy()
-                    )));
-                }
+                other => return Err(unknown(other)),
             };
             let Some(flag) = FLAGS.iter().find(|f| name[2..] == *f.name) else {
-                return Err(Message(format!(
-                    "unknown argument `{name}`; run with --help to see the flags"
-                )));
+                return Err(unknown(Long(&name[2..])));
             };
             given.once(&name)?;
             let Ok(value) = parser.value() else {
@@ -513,4 +500,10 @@ impl Feature {
 /// The network's inputs for the point (x, y): the chosen features, in order.
 pub fn encode(features: &[Feature], x: f64, y: f64) -> Vec<f64> {
     features.iter().map(|f| f.of(x, y)).collect()
+}
+
+/// The refusal of an argument that no flag of [`FLAGS`] matches, listing them all.
+fn unknown(arg: lexopt::Arg<'_>) -> Message {
+    let names: Vec<String> = FLAGS.iter().map(|f| format!("--{}", f.name)).collect();
+    flags::unknown(arg, &names.iter().map(String::as_str).collect::<Vec<_>>())
 }

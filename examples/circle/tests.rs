@@ -121,6 +121,13 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
     let l2 = "--l2 expects a regularisation rate >= 0 (e.g. --l2 0.01)";
     let features = "--features expects some of x, y, x2, y2, xy, sinx, siny, comma separated, \
                     each once (e.g. --features x,y,x2,y2)";
+    let unknown = |arg: &str| {
+        format!(
+            "unknown argument `{arg}`; the flags are --data, --noise, --hidden, --activation, \
+             --lr, --batch, --epochs, --seed, --train-percent, --l2, --features, --threads, \
+             --save, --load and --help"
+        )
+    };
     for (flags, message) in [
         ("--train-percent 5", format!("{percent}; got `5`")),
         ("--train-percent 95", format!("{percent}; got `95`")),
@@ -133,6 +140,9 @@ fn new_flags_refuse_what_the_playground_does_not_offer() {
         ("--features x,z", format!("{features}; got `x,z`")),
         ("--features x,x", format!("{features}; got `x,x`")),
         ("--features ", format!("{features}; got ``")),
+        ("--epoch 5", unknown("--epoch")),
+        ("-e 5", unknown("-e")),
+        ("stray", unknown("stray")),
         (
             "--data plane",
             "--data expects circle, xor, gauss or spiral; got `plane`".to_string(),

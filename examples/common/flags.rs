@@ -1,5 +1,5 @@
 //! What the examples that take flags (circle, moons, soak) share: their error ([`Message`],
-//! printed as its text), the text of an argument lexopt could not place, a flag's value read
+//! printed as its text), the refusal of an argument no flag matches, a flag's value read
 //! with a refusal that says what was expected, and the rule that each flag is given once.
 
 #![allow(dead_code)] // each example uses a part of it
@@ -13,6 +13,21 @@ pub fn arg_text(arg: lexopt::Arg<'_>) -> String {
         lexopt::Arg::Short(c) => format!("-{c}"),
         lexopt::Arg::Value(v) => v.to_string_lossy().into_owned(),
     }
+}
+
+/// The refusal of an argument that no flag matches, listing the example's `flags` (each
+/// written as `--name`; `--help` is added last): `unknown argument `--sed`; the flags are
+/// --seed and --help`.
+pub fn unknown(arg: lexopt::Arg<'_>, flags: &[&str]) -> Message {
+    let mut list = flags.join(", ");
+    if !list.is_empty() {
+        list.push_str(" and ");
+    }
+    list.push_str("--help");
+    Message(format!(
+        "unknown argument `{}`; the flags are {list}",
+        arg_text(arg)
+    ))
 }
 
 /// The value after `flag` (`--steps`), as `parse` reads it from the trimmed text; a refusal

@@ -15,6 +15,6 @@ pub fn expect_none(example: &str, about: &str) {
         println!("{usage}");
         std::process::exit(0);
     }
-    eprintln!("unknown argument `{arg}`\n\n{usage}");
+    eprintln!("Error: unknown argument `{arg}`; the only flag is --help\n\n{usage}");
     std::process::exit(2);
 }

@@ -30,7 +30,7 @@ fn bad_flags_are_refused_in_the_shared_wording() {
         ("--seed -1", format!("--seed expects {expects}; got `-1`")),
         (
             "--steps 5",
-            "unknown argument `--steps`; the only flags are --seed N and --help".to_string(),
+            "unknown argument `--steps`; the flags are --seed and --help".to_string(),
         ),
     ] {
         assert_eq!(parse(flags), Err(message), "{flags}");
