@@ -248,6 +248,22 @@ fn bounds_around_points() {
         Bounds::around(&[Point::new(1e9, 0.0, 1.0)], 0.0),
         Bounds::new(1e9 - 1.0, 1e9 + 1.0, -1.0, 1.0)
     );
+    // Points spread wider than f64::MAX: no finite width holds both, and a picture refuses
+    // the bounds by name rather than leave a point out.
+    let apart = [Point::new(-1e308, 0.0, 1.0), Point::new(1e308, 0.0, -1.0)];
+    let wide = Bounds::around(&apart, 0.0);
+    assert_eq!((wide.x_min, wide.x_max), (-1e308, 1e308));
+    let map = MapOptions {
+        bounds: wide,
+        ..MapOptions::default()
+    };
+    let msg = panic_message(|| {
+        decision_map_terminal(|x, _| x, &apart, &map);
+    });
+    assert!(
+        msg.contains("a finite width and height, got Bounds"),
+        "{msg}"
+    );
     // A margin that would invert the bounds, or make them unusable, is refused by name.
     for bad in [-3.0, f64::NAN, f64::INFINITY] {
         let msg = panic_message(|| {

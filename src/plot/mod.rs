@@ -94,7 +94,9 @@ impl Bounds {
     /// or by a billionth of the coordinate where that is more (beyond 1e9: far enough out, 1
     /// would round away, and a width of 2 would be a few units in the last place), and no points
     /// at all gives [`Bounds::PLAYGROUND`]. Non-finite coordinates are ignored; the ends stay
-    /// within `f64`'s range.
+    /// within `f64`'s range. Points spread wider than `f64::MAX` (say, at −1e308 and 1e308)
+    /// have no finite width to hold them: the bounds are returned as they are, and every
+    /// picture refuses them with a panic naming them, rather than leave points out.
     ///
     /// # Panics
     /// If `margin` is negative, infinite or NaN (the bounds would be inverted or unusable).
