@@ -24,8 +24,9 @@
 //! (`tapegrad::diagnose`): try `--lr 1e6`, whose loss goes up. A healthy run prints none.
 //!
 //! `--save PATH` keeps the trained network (a `.safetensors` name gives the file PyTorch
-//! loads; see the guide's chapter 9), and `--load PATH` draws a saved network's boundary
-//! without training.
+//! loads; see the guide's chapter 9) with the features and data settings it was trained with,
+//! and `--load PATH` draws a saved network's boundary without training, with those features
+//! and on that data.
 
 #[path = "common/flags.rs"]
 mod flags;
@@ -51,13 +52,14 @@ use tapegrad::diagnose::{Checkup, History};
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, BatchGradients, Forward, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
+use tapegrad::save::Metadata;
 
 use flags::Message;
 use report::Run;
 use settings::{Config, encode};
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let Some(cfg) = Config::from_args(std::env::args().skip(1))? else {
+    let Some(mut cfg) = Config::from_args(std::env::args().skip(1))? else {
         print!("{}", settings::usage());
         return Ok(());
     };
@@ -66,24 +68,34 @@ fn main() -> Result<(), Box<dyn Error>> {
         report::check_save_dir(path)?;
     }
 
+    // A saved network first: the features and data it records are the run's, unless given.
+    let loaded = match cfg.load.clone() {
+        Some(path) => Some(report::load_network(&path, &mut cfg)?),
+        None => None,
+    };
+
     // The data: 500 points, shuffled, half (or --train-percent) to train on, the rest to test
     // with, as datasets::playground does.
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     let data = playground_data(&cfg, &mut rng)?;
 
-    // The network: trained here, or as a file holds it.
-    let (model, run) = match &cfg.load {
-        Some(path) => (report::load_network(path, &cfg, &data)?, None),
+    // The network: trained here, or as a file holds it (whose metadata --save keeps).
+    let (model, run, mut metadata) = match loaded {
+        Some(loaded) => {
+            report::print_loaded(&cfg, &loaded, &data);
+            (loaded.model, None, loaded.metadata)
+        }
         None => {
             let (model, run) = train(&cfg, &data, &mut rng)?;
-            (model, Some(run))
+            (model, Some(run), Metadata::new())
         }
     };
 
     // What it learned: the accuracies, the boundary, the loss curve and the pictures.
     report::show(&cfg, &model, &data, run.as_ref())?;
     if let Some(path) = &cfg.save {
-        report::save_network(&model, path)?;
+        metadata.extend(cfg.metadata());
+        report::save_network(&model, path, &metadata)?;
     }
 
     // On stderr: the one line that differs from run to run, so stdout stays reproducible.

@@ -4,10 +4,13 @@
 //! (they wait for files only the script writes); CI runs the script after `cargo test`.
 //!
 //! 1. `rust_writes_the_circle_network` trains the Playground's circle network and writes it
-//!    (native, safetensors f64 and f32) with its inputs and outputs on the 500 circle points.
+//!    (native, safetensors f64 and f32, with metadata of its own) with its inputs and outputs
+//!    on the 500 circle points.
 //! 2. The script rebuilds the network from each safetensors file with numpy, compares its
-//!    outputs, and writes a network of its own, with the outputs numpy computes for it.
-//! 3. `rust_reads_what_python_wrote` loads that network and compares its predictions.
+//!    outputs and reads the metadata, and writes a network of its own with extra metadata
+//!    keys, with the outputs numpy computes for it.
+//! 3. `rust_reads_what_python_wrote` loads that network and its metadata and compares its
+//!    predictions.
 
 #[path = "common/numeric.rs"]
 mod numeric;
@@ -20,7 +23,7 @@ use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
 use tapegrad::nn::{Activation::Tanh, Forward, Init, Mlp, Module, accuracy};
 use tapegrad::optim::{Optimizer, Sgd};
-use tapegrad::save::{self, Dtype, Format};
+use tapegrad::save::{self, Dtype, Format, Metadata};
 use tapegrad::{Gradients, Tape, loss};
 
 /// How far apart numpy's outputs and tapegrad's may be: the two sum in different orders, and
@@ -82,17 +85,26 @@ fn rust_writes_the_circle_network() {
         "the network learned the circle: test accuracy {accuracy} on 250 points"
     );
 
+    // What the script expects to read in the safetensors files' metadata, beside tapegrad's.
+    let metadata: Metadata = [
+        ("inputs", "x,y"),
+        ("note", "écrit par tapegrad, \"quoted\" \\ back"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     for (name, format) in [
         ("circle.tapegrad", Format::Native),
         ("circle.f64.safetensors", Format::Safetensors(Dtype::F64)),
         ("circle.f32.safetensors", Format::Safetensors(Dtype::F32)),
     ] {
         let path = dir.join(name);
-        save::save(&model, &path, format).unwrap();
-        let loaded = save::load(&path).unwrap();
+        save::save_with_metadata(&model, &path, format, &metadata).unwrap();
+        let (loaded, read) = save::load_with_metadata(&path).unwrap();
         if format != Format::Safetensors(Dtype::F32) {
             assert_eq!(bits(&loaded.parameters()), bits(&model.parameters()));
         }
+        assert_eq!(read, metadata);
         let size = std::fs::metadata(&path).unwrap().len();
         println!("wrote {name}: {size} bytes");
     }
@@ -137,7 +149,23 @@ fn rust_reads_what_python_wrote() {
         ("python.f64.safetensors", F64_TOLERANCE),
         ("python.f32.safetensors", F32_TOLERANCE),
     ] {
-        let model = save::load(dir.join(name)).unwrap();
+        let (model, metadata) = save::load_with_metadata(dir.join(name)).unwrap();
+        // The script's own keys, in the order Python's safetensors wrote them (a hash map's),
+        // without tapegrad's.
+        let mut entries: Vec<(&str, &str)> = metadata
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        entries.sort_unstable();
+        assert_eq!(
+            entries,
+            [
+                ("format", "np"),
+                ("inputs", "x,y"),
+                ("written by", "numpy, \"quoted\" ✓")
+            ],
+            "{name}"
+        );
         let mut worst: f64 = 0.0;
         for (x, &expected) in inputs.chunks_exact(nin).zip(&outputs) {
             let got = model.predict(x).unwrap()[0];

@@ -3,7 +3,7 @@
 
 use std::error::Error;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use tapegrad::Value;
@@ -12,7 +12,7 @@ use tapegrad::diagnose::Diagnosis;
 use tapegrad::loss;
 use tapegrad::nn::{Forward, Mlp, Module, accuracy_with};
 use tapegrad::plot::{self, BoundaryOptions, CurveOptions, MapOptions, NetworkMapOptions};
-use tapegrad::save::{self, Format};
+use tapegrad::save::{self, Format, Metadata};
 
 use crate::flags::Message;
 use crate::output::{Picture, shown};
@@ -279,10 +279,23 @@ pub fn pictures(
     Ok(out)
 }
 
-/// The network saved at `path`, which must take the configured features and give 1 score.
-pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<dyn Error>> {
+/// A network `--load` read: its file, the model, the file's metadata (which `--save` keeps),
+/// the settings taken from it and those given instead, as flags.
+#[derive(Debug)]
+pub struct Loaded {
+    pub path: PathBuf,
+    pub model: Mlp,
+    pub metadata: Metadata,
+    pub taken: Vec<String>,
+    pub overridden: Vec<String>,
+}
+
+/// The network saved at `path`, with the settings it records taken into `cfg` (see
+/// [`Config::take_saved`]); it must take the configured features and give 1 score.
+pub fn load_network(path: &Path, cfg: &mut Config) -> Result<Loaded, Box<dyn Error>> {
     // As a Message, so the error prints as its text (`main` shows errors with `Debug`).
-    let model = save::load(path).map_err(|e| Message(e.to_string()))?;
+    let (model, metadata) = save::load_with_metadata(path).map_err(|e| Message(e.to_string()))?;
+    let (taken, overridden) = cfg.take_saved(path, &metadata)?;
     let inputs = cfg.features.len();
     if model.nin() != inputs || model.nout() != 1 {
         let names: Vec<&str> = cfg.features.iter().map(|f| f.name()).collect();
@@ -295,6 +308,18 @@ pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<
             count(inputs, "input")
         ))));
     }
+    Ok(Loaded {
+        path: path.to_path_buf(),
+        model,
+        metadata,
+        taken,
+        overridden,
+    })
+}
+
+/// Prints what was loaded and the data it is drawn on, and the settings taken from the file.
+pub fn print_loaded(cfg: &Config, loaded: &Loaded, data: &Split) {
+    let (path, model) = (&loaded.path, &loaded.model);
     println!(
         "TensorFlow Playground: {} data, noise {}, {} training / {} test points (seed {})",
         cfg.data,
@@ -305,12 +330,22 @@ pub fn load_network(path: &Path, cfg: &Config, data: &Split) -> Result<Mlp, Box<
     );
     println!(
         "network {} ({} parameters), loaded from {}, not trained",
-        shape(&model),
+        shape(model),
         model.parameter_count(),
         path.display()
     );
+    if !loaded.taken.is_empty() {
+        let taken = loaded.taken.join(" ");
+        println!(
+            "from {}, the settings it was trained with: {taken}",
+            path.display()
+        );
+    }
+    if !loaded.overridden.is_empty() {
+        let given = loaded.overridden.join(", ");
+        println!("given instead: {given}");
+    }
     println!("{model}");
-    Ok(model)
 }
 
 /// Refuses a `--save` path whose directory does not exist, before anything is trained: the
@@ -331,10 +366,11 @@ pub fn check_save_dir(path: &Path) -> Result<(), Message> {
     }
 }
 
-/// Saves the network in the format `path`'s extension asks for, and says how to use the file.
-pub fn save_network(model: &Mlp, path: &Path) -> Result<(), Box<dyn Error>> {
+/// Saves the network with `metadata` in the format `path`'s extension asks for, and says how
+/// to use the file.
+pub fn save_network(model: &Mlp, path: &Path, metadata: &Metadata) -> Result<(), Box<dyn Error>> {
     let format = Format::from_path(path);
-    save::save(model, path, format).map_err(|e| Message(e.to_string()))?;
+    save::save_with_metadata(model, path, format, metadata).map_err(|e| Message(e.to_string()))?;
     let size = std::fs::metadata(path)?.len();
     println!("saved the network to {} ({size} bytes)", shown(path));
     match format {

@@ -1,12 +1,13 @@
 //! The circle example's settings: the Playground's defaults, and the one table of flags that
-//! `--help`, the parser and the pictures' names are all read from.
+//! `--help`, the parser, the pictures' names and a saved network's metadata are all read from.
 
 use std::ops::Bound::{Excluded, Included};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use tapegrad::datasets::Playground;
 use tapegrad::nn::Activation;
+use tapegrad::save::Metadata;
 
 use crate::flags::{self, Given, Message};
 
@@ -34,6 +35,9 @@ pub struct Config {
     pub load: Option<PathBuf>,
     /// The most threads a batch's loss and gradient are computed on.
     pub threads: usize,
+    /// The flags given on the command line (`features`), so that a saved network's settings
+    /// fill in only the others.
+    pub given: Vec<&'static str>,
 }
 
 impl Default for Config {
@@ -56,6 +60,7 @@ impl Default for Config {
             save: None,
             load: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            given: Vec::new(),
         }
     }
 }
@@ -64,7 +69,21 @@ impl Default for Config {
 /// says what it expects), or the whole message to print.
 type Refusal = Option<String>;
 
-/// One flag: everything `--help`, the parser and the pictures' names know of it.
+/// What `--save` records of a flag, and what `--load` does with it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    /// Nothing: it shapes training only, or not the picture.
+    No,
+    /// The value trained with, which `--load` takes unless the flag is given: the data the
+    /// network is drawn on (drawing it on other data is a question one may ask).
+    Default,
+    /// The value trained with, which `--load` takes, and refuses another: the network's
+    /// inputs mean nothing else.
+    Required,
+}
+
+/// One flag: everything `--help`, the parser, the pictures' names and a saved network's
+/// metadata know of it.
 pub struct Flag {
     /// The flag is `--{name}`.
     name: &'static str,
@@ -78,6 +97,8 @@ pub struct Flag {
     key: &'static str,
     /// It only shapes training, so `--load` (which skips training) refuses it.
     training: bool,
+    /// What `--save` records of it, as `circle.{name}`, and what `--load` does with that.
+    saved: Saved,
     /// Its value in a configuration, as typed ("" for none).
     show: fn(&Config) -> String,
     /// Sets it from the value typed.
@@ -93,6 +114,7 @@ const FLAGS: [Flag; 14] = [
         expects: "circle, xor, gauss or spiral",
         key: "",
         training: false,
+        saved: Saved::Default,
         show: |c| c.data.to_string(),
         // A classifier's run: the regression sets (plane, multigauss) are refused.
         set: |c, v| {
@@ -108,6 +130,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a fraction from 0 to 0.5, the Playground's slider / 100 (e.g. 0.25)",
         key: "noise",
         training: false,
+        saved: Saved::Default,
         show: |c| c.noise.to_string(),
         set: |c, v| {
             let (number, percent) = match v.strip_suffix('%') {
@@ -133,6 +156,7 @@ const FLAGS: [Flag; 14] = [
         expects: "layer widths >= 1 separated by commas (e.g. --hidden 4,2), or none",
         key: "hidden",
         training: true,
+        saved: Saved::No,
         show: |c| match c.hidden.as_slice() {
             [] => "none".to_string(),
             sizes => list(sizes.iter().map(usize::to_string)),
@@ -155,6 +179,7 @@ const FLAGS: [Flag; 14] = [
         expects: "tanh, relu, sigmoid or linear",
         key: "act",
         training: true,
+        saved: Saved::No,
         show: |c| c.activation.to_string(),
         set: |c, v| parsed(v).map(|x| c.activation = x),
     },
@@ -165,6 +190,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a learning rate > 0 (e.g. --lr 0.03)",
         key: "lr",
         training: true,
+        saved: Saved::No,
         show: |c| c.lr.to_string(),
         set: |c, v| within(parsed(v)?, (Excluded(0.0), Included(f64::MAX))).map(|x| c.lr = x),
     },
@@ -175,6 +201,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a whole number >= 1 (e.g. --batch 10)",
         key: "batch",
         training: true,
+        saved: Saved::No,
         show: |c| c.batch.to_string(),
         set: |c, v| within(parsed(v)?, 1..=usize::MAX).map(|x| c.batch = x),
     },
@@ -185,6 +212,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a whole number >= 1 (e.g. --epochs 300)",
         key: "epochs",
         training: true,
+        saved: Saved::No,
         show: |c| c.epochs.to_string(),
         set: |c, v| within(parsed(v)?, 1..=usize::MAX).map(|x| c.epochs = x),
     },
@@ -195,6 +223,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a whole number >= 0 (e.g. --seed 7)",
         key: "seed",
         training: false,
+        saved: Saved::Default,
         show: |c| c.seed.to_string(),
         set: |c, v| parsed(v).map(|x| c.seed = x),
     },
@@ -205,6 +234,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a percentage from 10 to 90 (e.g. --train-percent 30)",
         key: "train",
         training: false,
+        saved: Saved::Default,
         show: |c| c.train_percent.to_string(),
         set: |c, v| {
             within(parsed(v.trim_end_matches('%'))?, 10.0..=90.0).map(|x| c.train_percent = x)
@@ -217,6 +247,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a regularisation rate >= 0 (e.g. --l2 0.01)",
         key: "l2",
         training: true,
+        saved: Saved::No,
         show: |c| c.l2.to_string(),
         set: |c, v| within(parsed(v)?, 0.0..=f64::MAX).map(|x| c.l2 = x),
     },
@@ -228,6 +259,7 @@ const FLAGS: [Flag; 14] = [
                   (e.g. --features x,y,x2,y2)",
         key: "features",
         training: false,
+        saved: Saved::Required,
         show: |c| list(c.features.iter().map(|f| f.name())),
         set: |c, v| {
             c.features = Vec::new();
@@ -248,6 +280,7 @@ const FLAGS: [Flag; 14] = [
         expects: "a whole number >= 1 (e.g. --threads 2)",
         key: "",
         training: true,
+        saved: Saved::No,
         show: |c| c.threads.to_string(),
         set: |c, v| within(parsed(v)?, 1..=usize::MAX).map(|x| c.threads = x),
     },
@@ -256,10 +289,12 @@ const FLAGS: [Flag; 14] = [
         value: "PATH",
         help: "after training, saves the network to PATH: in safetensors (f64, the\n\
                layout PyTorch's nn.Sequential loads) if PATH ends in .safetensors,\n\
-               else in tapegrad's own text format",
+               else in tapegrad's own text format; either records the --data,\n\
+               --noise, --seed, --train-percent and --features it was trained with",
         expects: "a file to save the network to (e.g. --save circle.safetensors)",
         key: "",
         training: false,
+        saved: Saved::No,
         show: |c| {
             c.save
                 .as_ref()
@@ -271,10 +306,12 @@ const FLAGS: [Flag; 14] = [
         name: "load",
         value: "PATH",
         help: "skips training: loads the network saved at PATH (either format) and\n\
-               draws its boundary on the data --data, --noise and --seed make",
+               draws its boundary with the features and on the data it was trained\n\
+               with (--data, --noise, --seed, --train-percent draw it on other data)",
         expects: "a saved network's file (e.g. --load circle.tapegrad)",
         key: "",
         training: false,
+        saved: Saved::No,
         show: |c| {
             c.load
                 .as_ref()
@@ -344,9 +381,13 @@ RATE/2 * (sum of the squared weights) to each batch's loss, so each step also mo
 weight by -lr * RATE * weight, as the Playground's L2 does (biases are not regularised).
 Noise is a fraction, as tapegrad::datasets takes it: --noise 0.25 is the Playground's 25%
 (values above 0.5 are refused). With --load, the training flags (--hidden, --activation,
---lr, --batch, --epochs, --l2) are refused: the file holds the network; --features must be
-the ones it was trained with. --load and --save together convert a saved network from one
-format to the other. Flags take their value after a space or '=': --lr 0.1 or --lr=0.1.
+--lr, --batch, --epochs, --l2) are refused: the file holds the network. --save records the
+features and the data settings in the file (as metadata, circle.features and the like);
+--load takes them, and refuses --features other than the file's. A file saved without them
+(by an older tapegrad, or from PyTorch without its metadata) is drawn with --features as
+given, which must be the ones it was trained with. --load and --save together convert a
+saved network from one format to the other, keeping its metadata. Flags take their value
+after a space or '=': --lr 0.1 or --lr=0.1.
 
 The pictures go under tapegrad/ in the Cargo target directory, named after the flags that
 differ from the defaults (circle-boundary.svg, circle_noise=0.2-boundary.svg, ...).
@@ -426,6 +467,7 @@ impl Config {
             if flag.training {
                 training_flag.get_or_insert(name);
             }
+            cfg.given.push(flag.name);
         }
         if let (Some(path), Some(flag)) = (&cfg.load, training_flag) {
             return Err(Message(format!(
@@ -434,6 +476,70 @@ impl Config {
             )));
         }
         Ok(Some(cfg))
+    }
+}
+
+/// The metadata key that records `flag`'s value in a saved network: `circle.features`.
+fn key(flag: &Flag) -> String {
+    format!("circle.{}", flag.name)
+}
+
+impl Config {
+    /// What `--save` records with the network: the settings it was trained with that its
+    /// picture depends on (the data and the features), each as its flag takes it:
+    /// `circle.features` = `x,y,x2`.
+    pub fn metadata(&self) -> Metadata {
+        let saved = FLAGS.iter().filter(|f| f.saved != Saved::No);
+        saved.map(|f| (key(f), (f.show)(self))).collect()
+    }
+
+    /// Takes the settings that the network saved at `path` records in `metadata` (a file
+    /// saved before they were recorded has none, and changes nothing): a flag not given takes
+    /// the file's value; `--features` given with others than the file's is refused, since the
+    /// network's inputs mean nothing else. Returns the flags taken, as typed
+    /// (`--features x,y,x2`), and those given with another value than the file's, with it
+    /// (`--seed 4 (trained with 1)`).
+    pub fn take_saved(
+        &mut self,
+        path: &Path,
+        metadata: &Metadata,
+    ) -> Result<(Vec<String>, Vec<String>), Message> {
+        let (mut taken, mut overridden) = (Vec::new(), Vec::new());
+        for flag in FLAGS.iter().filter(|f| f.saved != Saved::No) {
+            let Some(value) = metadata.get(&key(flag)) else {
+                continue;
+            };
+            let name = flag.name;
+            let given = self.given.contains(&name);
+            // The file's value, read as the flag reads it: into this configuration if the
+            // flag was not given, else into one to compare with.
+            let mut theirs = Config::default();
+            let into = if given { &mut theirs } else { &mut *self };
+            (flag.set)(into, value).map_err(|_| {
+                Message(format!(
+                    "{} records {} = `{value}`, which --{name} refuses: it expects {}",
+                    path.display(),
+                    key(flag),
+                    flag.expects
+                ))
+            })?;
+            let (mine, theirs) = ((flag.show)(self), (flag.show)(&theirs));
+            if !given {
+                taken.push(format!("--{name} {mine}"));
+            } else if mine == theirs {
+                continue;
+            } else if flag.saved == Saved::Required {
+                return Err(Message(format!(
+                    "--{name} {mine} differs from the --{name} {theirs} that {} was trained \
+                     with: its network reads those inputs, in that order; leave --{name} out \
+                     to use the file's",
+                    path.display()
+                )));
+            } else {
+                overridden.push(format!("--{name} {mine} (trained with {theirs})"));
+            }
+        }
+        Ok((taken, overridden))
     }
 }
 

@@ -194,11 +194,7 @@ fn counts_of_one_take_the_singular() {
         &mut StdRng::seed_from_u64(1),
     );
     tapegrad::save::save(&two_inputs.unwrap(), &path, tapegrad::save::Format::Native).unwrap();
-    let no_data = Split {
-        train: vec![],
-        test: vec![],
-    };
-    let err = report::load_network(&path, &config("--features x"), &no_data).unwrap_err();
+    let err = report::load_network(&path, &mut config("--features x")).unwrap_err();
     std::fs::remove_file(&path).unwrap();
     assert!(
         err.to_string()
@@ -391,4 +387,155 @@ fn a_healthy_default_circle_run_is_told_nothing() {
     let run = circle_run(&[]);
     assert!(run.diagnosis.is_empty(), "{}", run.diagnosis);
     assert!(run.train_curve[300] < 0.02, "{}", run.train_curve[300]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What --save records and --load takes
+// ---------------------------------------------------------------------------------------------
+
+/// A 3-input network (as `--features x,y,x2` trains one) saved at a path of this test's own,
+/// with `metadata`.
+fn saved_network(name: &str, metadata: &tapegrad::save::Metadata) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tapegrad-circle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    let model = Mlp::new(
+        3,
+        &[2, 1],
+        Tanh,
+        Tanh,
+        Init::Playground,
+        &mut StdRng::seed_from_u64(5),
+    );
+    let format = tapegrad::save::Format::from_path(&path);
+    tapegrad::save::save_with_metadata(&model.unwrap(), &path, format, metadata).unwrap();
+    path
+}
+
+/// The configuration `flags` ask for with `--load path`.
+fn loading(path: &std::path::Path, flags: &str) -> Config {
+    let mut args = vec!["--load".to_string(), path.display().to_string()];
+    args.extend(flags.split_whitespace().map(str::to_string));
+    Config::from_args(args.into_iter()).unwrap().unwrap()
+}
+
+#[test]
+fn save_records_the_features_and_the_data_they_were_trained_on() {
+    let cfg = config("--features x,y,x2 --seed 3 --noise 0.1 --hidden 8 --lr 0.1");
+    let metadata = cfg.metadata();
+    let recorded: Vec<(&str, &str)> = metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        recorded,
+        [
+            ("circle.data", "circle"),
+            ("circle.noise", "0.1"),
+            ("circle.seed", "3"),
+            ("circle.train-percent", "50"),
+            ("circle.features", "x,y,x2"),
+        ]
+    );
+}
+
+#[test]
+fn load_takes_the_saved_settings_unless_given_and_refuses_other_features() {
+    use settings::Feature::{X, XSquared, Y};
+    for name in ["net.tapegrad", "net.safetensors"] {
+        let path = saved_network(
+            name,
+            &config("--features x,y,x2 --seed 3 --noise 0.1").metadata(),
+        );
+
+        // Nothing given: the file's settings, each said.
+        let mut cfg = loading(&path, "");
+        let loaded = report::load_network(&path, &mut cfg).unwrap();
+        assert_eq!(cfg.features, [X, Y, XSquared]);
+        assert_eq!(
+            (cfg.seed, cfg.noise, cfg.data),
+            (3, 0.1, datasets::Playground::Circle)
+        );
+        assert_eq!(
+            loaded.taken,
+            [
+                "--data circle",
+                "--noise 0.1",
+                "--seed 3",
+                "--train-percent 50",
+                "--features x,y,x2"
+            ]
+        );
+        assert!(loaded.overridden.is_empty());
+        assert!(
+            cfg.picture_stem()
+                .starts_with("circle_noise=0.1_seed=3_features=x-y-x2_load=net")
+        );
+
+        // The same features given, and other data: the data as given, and said.
+        let mut cfg = loading(&path, "--features x,y,x2 --seed 4");
+        let loaded = report::load_network(&path, &mut cfg).unwrap();
+        assert_eq!((cfg.seed, cfg.noise), (4, 0.1));
+        assert_eq!(
+            loaded.taken,
+            ["--data circle", "--noise 0.1", "--train-percent 50"]
+        );
+        assert_eq!(loaded.overridden, ["--seed 4 (trained with 3)"]);
+
+        // Other features, even the same ones in another order: refused, naming both.
+        for other in ["x,y,xy", "y,x,x2"] {
+            let mut cfg = loading(&path, &format!("--features {other}"));
+            let err = report::load_network(&path, &mut cfg).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "--features {other} differs from the --features x,y,x2 that {} was trained \
+                     with: its network reads those inputs, in that order; leave --features out \
+                     to use the file's",
+                    path.display()
+                )
+            );
+        }
+        std::fs::remove_file(&path).unwrap();
+    }
+}
+
+#[test]
+fn a_file_that_records_no_settings_is_drawn_with_the_flags_as_before() {
+    use settings::Feature::{X, XSquared, Y};
+    let path = saved_network("plain.tapegrad", &tapegrad::save::Metadata::new());
+    let mut cfg = loading(&path, "--features x,y,x2");
+    let loaded = report::load_network(&path, &mut cfg).unwrap();
+    assert!(loaded.taken.is_empty() && loaded.overridden.is_empty());
+    assert_eq!(cfg.features, [X, Y, XSquared]);
+    // Only the number of inputs can be checked.
+    let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} holds a 3 → 2 → 1 network; with --features x,y this example draws networks \
+             with 2 inputs and 1 output (pass the --features it was trained with)",
+            path.display()
+        )
+    );
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn a_recorded_setting_the_flag_refuses_is_named() {
+    let metadata = [("circle.noise", "lots"), ("circle.features", "x,y,x2")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let path = saved_network("bad-noise.tapegrad", &metadata);
+    let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} records circle.noise = `lots`, which --noise refuses: it expects a fraction \
+             from 0 to 0.5, the Playground's slider / 100 (e.g. 0.25)",
+            path.display()
+        )
+    );
+    std::fs::remove_file(&path).unwrap();
 }

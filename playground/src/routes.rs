@@ -22,7 +22,7 @@ use crate::assets;
 use crate::data::{self, Data};
 use crate::error::ApiError;
 use crate::session::{Registry, Session, StreamGuard};
-use crate::settings::{self, Dataset, Settings};
+use crate::settings::{self, Choice, Dataset, Settings};
 use crate::trainer::{Status, Trainer};
 
 /// The largest JSON body a control route reads.
@@ -411,7 +411,16 @@ async fn model(State(r): Registered, Path(id): Path<String>) -> Result<Response,
     let bytes = blocking(move || {
         let t = s.lock();
         let format = tapegrad::save::Format::Safetensors(tapegrad::save::Dtype::F64);
-        tapegrad::save::to_bytes(&t.model, format)
+        // What the network's inputs mean, and the data it learned, beside it.
+        let features: Vec<&str> = t.settings.features.iter().map(|f| f.name()).collect();
+        let metadata = tapegrad::save::Metadata::from([
+            (
+                "playground.dataset".to_string(),
+                t.settings.dataset.name().to_string(),
+            ),
+            ("playground.features".to_string(), features.join(",")),
+        ]);
+        tapegrad::save::to_bytes_with_metadata(&t.model, format, &metadata)
             .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))
     })
     .await?;

@@ -193,10 +193,21 @@ async fn a_csv_upload_becomes_the_data_and_the_model_downloads() {
     let (status, bytes) =
         send_bytes(&app, "GET", &at(&id, "model.safetensors"), Body::empty()).await;
     assert_eq!(status, StatusCode::OK);
-    let model = tapegrad::save::from_bytes(&bytes).unwrap();
+    let (model, metadata) = tapegrad::save::from_bytes_with_metadata(&bytes).unwrap();
     assert_eq!(
         model.parameters(),
         shown_parameters(&frame(&app, &id).await)
+    );
+    let entries: Vec<(&str, &str)> = metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("playground.dataset", "csv"),
+            ("playground.features", "x1,x2")
+        ]
     );
 }
 

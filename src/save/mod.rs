@@ -31,14 +31,19 @@
 //! # }
 //! ```
 //!
+//! A saved model can carry [`Metadata`] of your own, text keys and values such as what its
+//! inputs mean, which [`save_with_metadata`] and [`load_with_metadata`] (and
+//! [`to_bytes_with_metadata`] and [`from_bytes_with_metadata`]) write and read back exactly, in
+//! order, in both formats. Keys starting with `tapegrad.` are tapegrad's own.
+//!
 //! Loading returns an [`Error`], never a panic and never half a model: [`Error::Io`] naming
 //! the path when the file cannot be read, [`Error::ModelFile`] saying what is wrong with its
 //! contents (neither format, truncated, corrupted, a newer format version, a NaN or infinite
 //! parameter, a missing tensor or a wrong shape), and [`Error::ArchitectureMismatch`] when
 //! [`load_into`] is given a file for another network. Saving refuses what could not be loaded
-//! back: a non-finite parameter, or for safetensors a layer whose neurons mix activations
-//! (an `nn.Sequential` applies one activation to a whole layer) or a number beyond `f32`'s
-//! range. [`save`] writes to a temporary file beside the target and renames it, so an
+//! back: a non-finite parameter, metadata that breaks the rules of [`Metadata`], or for
+//! safetensors a layer whose neurons mix activations (an `nn.Sequential` applies one
+//! activation to a whole layer) or a number beyond `f32`'s range. [`save`] writes to a temporary file beside the target and renames it, so an
 //! interrupted save leaves the old file whole.
 //!
 //! # The native format, version 1
@@ -69,6 +74,29 @@
 //! byte changes the hash. (To change a weight, load the model, change it with
 //! [`Module::set_parameters`] and save it again.)
 //!
+//! # The native format, version 2
+//!
+//! Version 1 with [`Metadata`]: a model saved with metadata is written as version 2, one
+//! without as version 1, byte for byte as above, so that older tapegrads still load it. After
+//! the `sizes` line comes one line per entry, in order: `meta`, the key, one space, and the
+//! value, which runs to the end of the line (it may hold spaces, or be empty). The `end` hash
+//! covers them as it covers everything else. The same network with two entries:
+//!
+//! ```text
+//! tapegrad-mlp 2
+//! sizes 2 4 2 1
+//! meta inputs x,y
+//! meta note trained on the circle, 300 epochs
+//! layer0.neuron0 tanh w 0.47424473725840266 0.1912356107023263 b 0.1
+//! layer0.neuron1 tanh w -0.07202521846712973 -0.3244139498061567 b 0.1
+//! layer0.neuron2 tanh w -0.2454482385026131 0.46260277962263197 b 0.1
+//! layer0.neuron3 tanh w -0.11139216069316848 0.20850833668313395 b 0.1
+//! layer1.neuron0 tanh w 0.020343727458295602 -0.11450042385704684 -0.29805826825551485 -0.4377512099660281 b 0.1
+//! layer1.neuron1 tanh w 0.43561371248440817 -0.06725186044241283 -0.3057123336141201 -0.3578969115941948 b 0.1
+//! layer2.neuron0 tanh w 0.3922893989853067 -0.10948192526181111 b 0.1
+//! end 38ce79f3d07e8b45
+//! ```
+//!
 //! # safetensors: the PyTorch mapping
 //!
 //! Layer `i` of the [`Mlp`] becomes an `nn.Linear` at index `k` of an `nn.Sequential`,
@@ -96,6 +124,14 @@
 //! | `tapegrad.sizes` | `2,4,2,1` (inputs, then each layer's width) |
 //! | `tapegrad.activations` | `tanh,tanh,tanh` (one per layer) |
 //!
+//! Your own [`Metadata`] follows them in the same `__metadata__`, in its order; the
+//! `tapegrad.version` stays `1`, since tapegrad has always read such files (it ignores keys it
+//! does not need). Loading gives back, in the header's order, every key that does not start
+//! with `tapegrad.`: a file written by Python with `metadata={..., "inputs": "x,y"}` loads with
+//! `inputs`, and one from PyTorch's `save_file` with its `format`. Such a file may hold a key
+//! or value that [`save_with_metadata`] would refuse (a key with a space, say); it is given
+//! back as it is, and refused by name only if you save it again.
+//!
 //! Loading a safetensors file needs those three keys and every tensor the sizes call for, in
 //! `F64` or `F32` (an `f32` number becomes the `f64` of the same value), and no other tensor.
 //! The format has no checksum: a cut or a damaged header is caught, but a changed byte among
@@ -111,15 +147,50 @@ mod safetensors;
 
 use std::path::Path;
 
+use indexmap::IndexMap;
+
 use crate::error::Error;
 use crate::nn::{self, Activation, CustomActivation, Forward, Layer, Mlp, Module, Neuron};
 use native::MAGIC;
 
 pub use safetensors::pytorch_sequential;
 
-/// The version of the native format and of the safetensors metadata that this code writes,
-/// and the newest it reads.
-const VERSION: u32 = 1;
+/// Text of your own saved with a model, key → value, in the order you insert it: what the
+/// inputs mean, the data it was trained on, a note. An [`IndexMap`] (re-exported as
+/// [`tapegrad::indexmap`](crate::indexmap)), so the entries come back in the order they were
+/// saved, as [`named_parameters`](crate::nn::Module::named_parameters) keeps its names.
+///
+/// [`save_with_metadata`] refuses, naming the key, metadata that a file could not give back
+/// exactly:
+///
+/// - a key must be non-empty, with no whitespace and no control characters;
+/// - a key must not start with `tapegrad.`: those are tapegrad's own (a safetensors file keeps
+///   the architecture under them), and loading never returns them;
+/// - a value may be any text, empty too, but no control characters (no newlines or tabs).
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format, Metadata};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let neuron = Neuron::from_parts(vec![0.5, -2.0], 0.25, Activation::Tanh);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let mut metadata = Metadata::new();
+/// metadata.insert("inputs".to_string(), "x,y".to_string());
+/// metadata.insert("trained on".to_string(), "the circle".to_string()); // a space in a key
+/// let err = save::to_bytes_with_metadata(&model, Format::Native, &metadata).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid argument: cannot save metadata key \"trained on\": a key must be non-empty, \
+///      with no whitespace or control characters"
+/// );
+/// # Ok(())
+/// # }
+/// ```
+pub type Metadata = IndexMap<String, String>;
+
+/// The start of the metadata keys tapegrad keeps for itself.
+const RESERVED: &str = "tapegrad.";
 
 /// The number type of a safetensors file's tensors. `Display` gives `f64` and `f32`.
 ///
@@ -212,8 +283,44 @@ impl Format {
 /// # }
 /// ```
 pub fn save(model: &Mlp, path: impl AsRef<Path>, format: Format) -> Result<(), Error> {
+    save_with_metadata(model, path, format, &Metadata::new())
+}
+
+/// Writes `model` and `metadata` to the file at `path` in `format`, replacing any file there,
+/// as [`save`] does; [`load_with_metadata`] gives both back. With no metadata, the file is the
+/// one [`save`] writes.
+///
+/// # Errors
+/// Those of [`to_bytes_with_metadata`] (nothing is written then) and of [`save`].
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Dtype, Format, Metadata};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let neuron = Neuron::from_parts(vec![0.5, -2.0], 0.25, Activation::Sigmoid);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let metadata = Metadata::from([
+///     ("inputs".to_string(), "x,y".to_string()),
+///     ("note".to_string(), "trained on the circle".to_string()),
+/// ]);
+/// let path = std::env::temp_dir().join("tapegrad-doc-save-with-metadata.safetensors");
+/// save::save_with_metadata(&model, &path, Format::Safetensors(Dtype::F64), &metadata)?;
+/// let (loaded, read) = save::load_with_metadata(&path)?;
+/// assert_eq!(loaded, model);
+/// assert_eq!(read, metadata);
+/// # std::fs::remove_file(&path)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn save_with_metadata(
+    model: &Mlp,
+    path: impl AsRef<Path>,
+    format: Format,
+    metadata: &Metadata,
+) -> Result<(), Error> {
     let path = path.as_ref();
-    let bytes = to_bytes(model, format)?;
+    let bytes = to_bytes_with_metadata(model, format, metadata)?;
     let name = path.file_name().ok_or_else(|| {
         Error::InvalidArgument(format!("cannot save to {}: no file name", path.display()))
     })?;
@@ -241,10 +348,37 @@ pub fn save(model: &Mlp, path: impl AsRef<Path>, format: Format) -> Result<(), E
 /// assert!(err.to_string().starts_with("I/O error: cannot read no/such/model.tapegrad: "));
 /// ```
 pub fn load(path: impl AsRef<Path>) -> Result<Mlp, Error> {
+    load_with_metadata(path).map(|(model, _)| model)
+}
+
+/// Reads the model saved in the file at `path`, in either format, with its [`Metadata`]:
+/// what [`save_with_metadata`] wrote, in order (empty for a file saved without), or for a
+/// safetensors file from elsewhere the keys of its `__metadata__` that are not tapegrad's.
+///
+/// # Errors
+/// Those of [`load`].
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format, Metadata};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let neuron = Neuron::from_parts(vec![3.0], 0.0, Activation::Linear);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let path = std::env::temp_dir().join("tapegrad-doc-load-with-metadata.tapegrad");
+/// save::save(&model, &path, Format::Native)?; // no metadata
+/// let (loaded, metadata) = save::load_with_metadata(&path)?;
+/// assert_eq!(loaded, model);
+/// assert!(metadata.is_empty());
+/// # std::fs::remove_file(&path)?;
+/// # Ok(())
+/// # }
+/// ```
+pub fn load_with_metadata(path: impl AsRef<Path>) -> Result<(Mlp, Metadata), Error> {
     let path = path.as_ref();
     let bytes = std::fs::read(path)
         .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
-    from_bytes(&bytes).map_err(|e| match e {
+    from_bytes_with_metadata(&bytes).map_err(|e| match e {
         Error::ModelFile(msg) => Error::ModelFile(format!("{}: {msg}", path.display())),
         other => other,
     })
@@ -335,10 +469,51 @@ pub fn load_into(model: &mut Mlp, path: impl AsRef<Path>) -> Result<(), Error> {
 /// # }
 /// ```
 pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
+    to_bytes_with_metadata(model, format, &Metadata::new())
+}
+
+/// The bytes of `model` and `metadata` saved in `format`: what [`save_with_metadata`] writes.
+/// With no metadata they are those of [`to_bytes`]; with some, a native file is version 2
+/// (the module docs show one).
+///
+/// # Errors
+/// Those of [`to_bytes`]; [`Error::InvalidArgument`] naming the key if `metadata` breaks a
+/// rule of [`Metadata`]: an empty key, one with whitespace or a control character, one
+/// starting with `tapegrad.`, or a value with a control character.
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format, Metadata};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let neuron = Neuron::from_parts(vec![1.5, -2.0], 0.5, Activation::Tanh);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let metadata = Metadata::from([("inputs".to_string(), "x, y".to_string())]);
+/// let text = save::to_bytes_with_metadata(&model, Format::Native, &metadata)?;
+/// let text = String::from_utf8(text).expect("the native format is text");
+/// assert!(text.starts_with("tapegrad-mlp 2\nsizes 2 1\nmeta inputs x, y\nlayer0.neuron0 "));
+///
+/// let newline = Metadata::from([("note".to_string(), "two\nlines".to_string())]);
+/// assert_eq!(
+///     save::to_bytes_with_metadata(&model, Format::Native, &newline).unwrap_err().to_string(),
+///     "invalid argument: cannot save metadata \"note\" = \"two\\nlines\": a value may not \
+///      hold control characters (a newline, a tab)"
+/// );
+/// # Ok(())
+/// # }
+/// ```
+pub fn to_bytes_with_metadata(
+    model: &Mlp,
+    format: Format,
+    metadata: &Metadata,
+) -> Result<Vec<u8>, Error> {
     check_finite(model)?;
+    for (key, value) in metadata {
+        check_entry(key, value).map_err(|e| Error::InvalidArgument(format!("cannot save {e}")))?;
+    }
     match format {
-        Format::Native => Ok(native::text(model).into_bytes()),
-        Format::Safetensors(dtype) => safetensors::to_bytes(model, dtype),
+        Format::Native => Ok(native::text(model, metadata).into_bytes()),
+        Format::Safetensors(dtype) => safetensors::to_bytes(model, dtype, metadata),
     }
 }
 
@@ -349,23 +524,54 @@ pub fn to_bytes(model: &Mlp, format: Format) -> Result<Vec<u8>, Error> {
 /// [`Error::ModelFile`] saying what is wrong: neither format, a truncated or corrupted file
 /// (a native one whose line ends became `\r\n` is named as such),
 /// a format version newer than this code reads, a NaN or infinite parameter, an invalid
-/// architecture; for safetensors also a name given twice in the header (a tensor, a metadata
-/// key, a field of a tensor), missing metadata, a missing, unexpected or misshapen
-/// tensor, or a number type other than `F64` and `F32`.
+/// architecture, a `meta` line that breaks a rule of [`Metadata`] or repeats a key (no
+/// tapegrad writes one; it is named with its line); for safetensors also a name given twice
+/// in the header (a tensor, a metadata key, a field of a tensor), missing metadata, a
+/// missing, unexpected or misshapen tensor, or a number type other than `F64` and `F32`.
 ///
 /// ```
 /// use tapegrad::save;
 ///
-/// let err = save::from_bytes(b"tapegrad-mlp 2\nsizes 2 1\n").unwrap_err();
+/// let err = save::from_bytes(b"tapegrad-mlp 3\nsizes 2 1\n").unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "cannot load model: format version 2 is newer than the version 1 this tapegrad \
+///     "cannot load model: format version 3 is newer than the version 2 this tapegrad \
 ///      reads; update tapegrad to load it"
 /// );
 /// let err = save::from_bytes(b"PK\x03\x04").unwrap_err();
 /// assert!(err.to_string().contains("neither a tapegrad model nor a safetensors file"));
 /// ```
 pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, Error> {
+    from_bytes_with_metadata(bytes).map(|(model, _)| model)
+}
+
+/// The model saved in `bytes`, in either format, with its [`Metadata`], as
+/// [`load_with_metadata`] reads a file.
+///
+/// # Errors
+/// Those of [`from_bytes`].
+///
+/// ```
+/// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+/// use tapegrad::save::{self, Format, Metadata};
+///
+/// # fn main() -> Result<(), tapegrad::Error> {
+/// let neuron = Neuron::from_parts(vec![3.0], 0.0, Activation::Linear);
+/// let model = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])?])?;
+/// let metadata = Metadata::from([
+///     ("units".to_string(), "metres".to_string()),
+///     ("author".to_string(), "Ada".to_string()),
+/// ]);
+/// let bytes = save::to_bytes_with_metadata(&model, Format::Native, &metadata)?;
+/// let (loaded, read) = save::from_bytes_with_metadata(&bytes)?;
+/// assert_eq!(loaded, model);
+/// // The same entries in the same order: `units` first.
+/// assert_eq!(read.keys().collect::<Vec<_>>(), ["units", "author"]);
+/// assert_eq!(read, metadata);
+/// # Ok(())
+/// # }
+/// ```
+pub fn from_bytes_with_metadata(bytes: &[u8]) -> Result<(Mlp, Metadata), Error> {
     let result = if bytes.starts_with(MAGIC.as_bytes()) {
         std::str::from_utf8(bytes)
             .map_err(|e| format!("corrupted: not UTF-8 text ({e})"))
@@ -466,12 +672,35 @@ fn finite(x: f64, name: impl FnOnce() -> String) -> Result<f64, String> {
     }
 }
 
-/// The message for a version newer than [`VERSION`], or none.
-fn check_version(version: u32) -> Result<(), String> {
-    if version > VERSION {
+/// The message for a version newer than `newest`, the newest this code reads, or none.
+fn check_version(version: u32, newest: u32) -> Result<(), String> {
+    if version > newest {
         return Err(format!(
-            "format version {version} is newer than the version {VERSION} this tapegrad \
+            "format version {version} is newer than the version {newest} this tapegrad \
              reads; update tapegrad to load it"
+        ));
+    }
+    Ok(())
+}
+
+/// The message for a metadata entry that breaks a rule of [`Metadata`], or none.
+fn check_entry(key: &str, value: &str) -> Result<(), String> {
+    if key.is_empty() || key.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "metadata key {key:?}: a key must be non-empty, with no whitespace or \
+             control characters"
+        ));
+    }
+    if key.starts_with(RESERVED) {
+        return Err(format!(
+            "metadata key {key:?}: keys starting with `{RESERVED}` are tapegrad's \
+             own; choose another"
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "metadata {key:?} = {value:?}: a value may not hold control \
+             characters (a newline, a tab)"
         ));
     }
     Ok(())

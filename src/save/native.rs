@@ -1,11 +1,19 @@
 //! The native format, `.tapegrad`: text that keeps every neuron's activation and every
 //! parameter to the bit (the module docs describe it line by line).
 
-use super::{VERSION, build, check_version, finite, neuron_name, parameter_name, parse_sizes};
+use super::{
+    Metadata, build, check_entry, check_version, finite, neuron_name, parameter_name, parse_sizes,
+};
 use crate::nn::{Activation, Mlp, Neuron};
 
 /// The first word of a native file.
 pub(super) const MAGIC: &str = "tapegrad-mlp";
+
+/// The version written without metadata: what every tapegrad reads.
+const PLAIN: u32 = 1;
+
+/// The version written with metadata (version 1 and `meta` lines), and the newest read.
+const WITH_METADATA: u32 = 2;
 
 /// 64-bit FNV-1a: small, dependency-free, and changed by any single changed byte.
 fn fnv1a(bytes: &[u8]) -> u64 {
@@ -14,9 +22,18 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-pub(super) fn text(model: &Mlp) -> String {
+/// The file of `model` and `metadata`, whose entries [`check_entry`] has passed.
+pub(super) fn text(model: &Mlp, metadata: &Metadata) -> String {
     let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
-    let mut text = format!("{MAGIC} {VERSION}\nsizes {}\n", sizes.join(" "));
+    let version = if metadata.is_empty() {
+        PLAIN
+    } else {
+        WITH_METADATA
+    };
+    let mut text = format!("{MAGIC} {version}\nsizes {}\n", sizes.join(" "));
+    for (key, value) in metadata {
+        text += &format!("meta {key} {value}\n");
+    }
     for (i, layer) in model.layers().iter().enumerate() {
         for (j, n) in layer.neurons().iter().enumerate() {
             let weights: Vec<String> = n.weights().iter().map(|w| format!("{w:?}")).collect();
@@ -33,16 +50,23 @@ pub(super) fn text(model: &Mlp) -> String {
     text
 }
 
-pub(super) fn parse(text: &str) -> Result<Mlp, String> {
+pub(super) fn parse(text: &str) -> Result<(Mlp, Metadata), String> {
     // The version first: a newer format may lay out everything after it differently.
     let Some((first, _)) = text.split_once('\n') else {
         return Err("truncated: the file ends inside its first line".to_string());
     };
     let version = first.strip_prefix(MAGIC).unwrap_or_default().trim();
-    let version: u32 = version.parse().map_err(|_| {
-        format!("line 1: expected `{MAGIC} {VERSION}`, found `{first}` (a bad version)")
-    })?;
-    check_version(version)?;
+    let version: u32 = version
+        .parse()
+        .ok()
+        .filter(|&v| v >= PLAIN)
+        .ok_or_else(|| {
+            format!(
+                "line 1: expected `{MAGIC} {PLAIN}` or `{MAGIC} {WITH_METADATA}`, found `{first}` \
+             (a bad version)"
+            )
+        })?;
+    check_version(version, WITH_METADATA)?;
     if let Some(at) = text.find("\r\n") {
         let line = text[..at].matches('\n').count() + 1;
         return Err(format!(
@@ -90,6 +114,15 @@ pub(super) fn parse(text: &str) -> Result<Mlp, String> {
         ));
     };
     let sizes = parse_sizes(sizes.split(' ')).map_err(|e| format!("line 2: {e}"))?;
+    let mut lines = lines.peekable();
+    let mut metadata = Metadata::new();
+    while let Some((number, entry)) =
+        lines.next_if(|(_, l)| version >= WITH_METADATA && l.starts_with("meta "))
+    {
+        let (key, value) =
+            parse_meta(entry, &metadata).map_err(|e| format!("line {number}: {e}"))?;
+        metadata.insert(key.to_string(), value.to_string());
+    }
     let mut layers = Vec::new();
     for (i, pair) in sizes.windows(2).enumerate() {
         let (nin, nout) = (pair[0], pair[1]);
@@ -110,7 +143,24 @@ pub(super) fn parse(text: &str) -> Result<Mlp, String> {
             "line {number}: `{line}` follows the last neuron the sizes call for"
         ));
     }
-    build(layers)
+    Ok((build(layers)?, metadata))
+}
+
+/// `meta {key} {value}`: the key and the value, if they are an entry tapegrad could have
+/// written after those in `before`.
+fn parse_meta<'a>(line: &'a str, before: &Metadata) -> Result<(&'a str, &'a str), String> {
+    let Some((key, value)) = line["meta ".len()..].split_once(' ') else {
+        return Err(format!(
+            "expected `meta`, a key, a space and the value; found `{line}`"
+        ));
+    };
+    check_entry(key, value)?;
+    if before.contains_key(key) {
+        return Err(format!(
+            "metadata key {key:?} is given twice; a file gives each key once"
+        ));
+    }
+    Ok((key, value))
 }
 
 /// `{name} {activation} w {w0} … b {bias}` with `nin` weights.

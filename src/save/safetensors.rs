@@ -1,14 +1,14 @@
 //! safetensors: the layers as the tensors of a PyTorch `nn.Sequential` (the module docs give
 //! the mapping), for PyTorch, candle and burn.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use ::safetensors::tensor::TensorView;
 use ::safetensors::{Dtype as StDtype, SafeTensors};
 
 use super::{
-    Dtype, VERSION, build, check_version, finite, neuron_name, not_savable, parameter_name,
-    parse_sizes,
+    Dtype, Metadata, RESERVED, build, check_version, finite, neuron_name, not_savable,
+    parameter_name, parse_sizes,
 };
 use crate::error::Error;
 use crate::nn::{Activation, Forward, Layer, Mlp, Neuron};
@@ -16,6 +16,10 @@ use crate::nn::{Activation, Forward, Layer, Mlp, Neuron};
 const KEY_VERSION: &str = "tapegrad.version";
 const KEY_SIZES: &str = "tapegrad.sizes";
 const KEY_ACTIVATIONS: &str = "tapegrad.activations";
+
+/// The `tapegrad.version` written, and the newest read: your own metadata beside tapegrad's
+/// keys did not change it, as every tapegrad ignores keys it does not need.
+const VERSION: u32 = 1;
 
 impl Dtype {
     fn safetensors(self) -> StDtype {
@@ -89,7 +93,9 @@ fn linear_indices(activations: &[Activation]) -> Vec<usize> {
         .collect()
 }
 
-pub(super) fn to_bytes(model: &Mlp, dtype: Dtype) -> Result<Vec<u8>, Error> {
+/// The file of `model` in `dtype` with `metadata`, whose entries
+/// [`check_entry`](super::check_entry) has passed, after tapegrad's own.
+pub(super) fn to_bytes(model: &Mlp, dtype: Dtype, metadata: &Metadata) -> Result<Vec<u8>, Error> {
     let activations = model
         .layers()
         .iter()
@@ -131,38 +137,41 @@ pub(super) fn to_bytes(model: &Mlp, dtype: Dtype) -> Result<Vec<u8>, Error> {
         .collect::<Result<Vec<_>, _>>();
     let sizes: Vec<String> = model.sizes().iter().map(usize::to_string).collect();
     let names: Vec<&str> = activations.iter().map(|a| a.name()).collect();
-    // In sorted key order, as `sort_metadata` leaves them.
-    let metadata = [
+    // Tapegrad's keys in sorted order, then yours in yours, as `order_metadata` leaves them.
+    let own = [
         (KEY_ACTIVATIONS, names.join(",")),
         (KEY_SIZES, sizes.join(",")),
         (KEY_VERSION, VERSION.to_string()),
     ];
-    let map = Some(
-        metadata
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect(),
-    );
+    let entries: Vec<(&str, &str)> = own
+        .iter()
+        .map(|(k, v)| (*k, v.as_str()))
+        .chain(metadata.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .collect();
+    let map = entries
+        .iter()
+        .map(|&(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     let mut bytes = views
-        .and_then(|views| safetensors::serialize(views, map))
+        .and_then(|views| safetensors::serialize(views, Some(map)))
         .map_err(|e| {
             Error::InvalidArgument(format!("safetensors could not write the model: {e}"))
         })?;
-    sort_metadata(&mut bytes, &metadata);
+    order_metadata(&mut bytes, &entries);
     Ok(bytes)
 }
 
 /// safetensors writes the metadata in its hash map's order, which changes from run to run;
-/// rewriting the entries in sorted order, the same bytes rearranged, makes one model always
-/// give one file.
-fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
-    let entries: Vec<String> = sorted
+/// rewriting the entries in the order given, the same bytes rearranged, makes one model
+/// always give one file, and keeps your metadata in your order.
+fn order_metadata(bytes: &mut [u8], ordered: &[(&str, &str)]) {
+    let entries: Vec<String> = ordered
         .iter()
-        .map(|(k, v)| format!("\"{k}\":\"{v}\""))
+        .map(|(k, v)| format!("{}:{}", json_quoted(k), json_quoted(v)))
         .collect();
     let canonical = format!("{{\"__metadata__\":{{{}}}", entries.join(","));
-    // The header follows its 8-byte length and starts with the metadata; the keys and values
-    // need no escaping, so any order of the entries takes exactly as many bytes.
+    // The header follows its 8-byte length and starts with the metadata, each string quoted
+    // as serde_json quotes it, so any order of the entries takes exactly as many bytes.
     if let Some(header) = bytes.get_mut(8..8 + canonical.len()) {
         if header.starts_with(b"{\"__metadata__\":{") && header.ends_with(b"}") {
             header.copy_from_slice(canonical.as_bytes());
@@ -170,11 +179,28 @@ fn sort_metadata(bytes: &mut [u8], sorted: &[(&str, String)]) {
     }
 }
 
-pub(super) fn parse(bytes: &[u8]) -> Result<Mlp, String> {
+/// `text` as a JSON string, escaped as serde_json escapes it when, as in metadata that
+/// [`check_entry`](super::check_entry) passed, it holds no control character: `"` and `\`
+/// take a backslash, everything else is itself.
+fn json_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+pub(super) fn parse(bytes: &[u8]) -> Result<(Mlp, Metadata), String> {
     // The crate keeps one of two entries of one name (or rejects their offsets as corrupted);
     // the format forbids them, so they are looked for first, by name, in a header whose
     // objects all close. A header cut short or with something after it gets the crate's error.
-    if let Some(message) = repeated_entry(bytes) {
+    let scan = scan_header(bytes);
+    if let Some(message) = scan.as_ref().and_then(repeated_entry) {
         return Err(message);
     }
     let file = SafeTensors::deserialize(bytes)
@@ -203,7 +229,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Mlp, String> {
         .trim()
         .parse()
         .map_err(|_| format!("`{KEY_VERSION}` is `{version}`, not a version number"))?;
-    check_version(version)?;
+    check_version(version, VERSION)?;
     let sizes =
         parse_sizes(get(KEY_SIZES)?.split(',')).map_err(|e| format!("`{KEY_SIZES}`: {e}"))?;
     let activations = get(KEY_ACTIVATIONS)?
@@ -247,7 +273,34 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Mlp, String> {
             expected.join(", ")
         ));
     }
-    build(layers)
+    let order = scan.map(|s| s.metadata_keys).unwrap_or_default();
+    Ok((build(layers)?, yours(metadata.into_iter().flatten(), order)))
+}
+
+/// The entries of a file's metadata that are not tapegrad's, in `order`, the keys as the
+/// header lists them (any the list lacks follow, sorted, though a header that parses lists
+/// them all).
+fn yours<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a String)>,
+    order: Vec<String>,
+) -> Metadata {
+    let entries: HashMap<&str, &str> = entries
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .filter(|(k, _)| !k.starts_with(RESERVED))
+        .collect();
+    let mut rest: Vec<&str> = entries
+        .keys()
+        .copied()
+        .filter(|k| !order.iter().any(|o| o == k))
+        .collect();
+    rest.sort_unstable();
+    order
+        .iter()
+        .map(String::as_str)
+        .chain(rest)
+        .filter_map(|k| entries.get_key_value(k))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// Tensor `name` of layer `layer` as `f64`s, checked for its shape, number type and values.
@@ -293,12 +346,18 @@ fn read_tensor(
     Ok(numbers)
 }
 
-/// What is wrong if the JSON header of the safetensors file `bytes` names something twice:
-/// a tensor, `__metadata__`, a metadata key, or a field of one tensor (two dtypes).
-fn repeated_entry(bytes: &[u8]) -> Option<String> {
+/// What [`scan_json`] finds in the JSON header of the safetensors file `bytes`, or `None` if
+/// there is no header whose objects all close.
+fn scan_header(bytes: &[u8]) -> Option<Scan> {
     let len = usize::try_from(u64::from_le_bytes(bytes.get(..8)?.try_into().ok()?)).ok()?;
     let json = std::str::from_utf8(bytes.get(8..8usize.checked_add(len)?)?).ok()?;
-    let (object, key) = repeated_key(json)?;
+    scan_json(json)
+}
+
+/// What is wrong if a header, as `scan` found it, names something twice: a tensor,
+/// `__metadata__`, a metadata key, or a field of one tensor (two dtypes).
+fn repeated_entry(scan: &Scan) -> Option<String> {
+    let (object, key) = scan.repeat.as_ref()?;
     Some(match object.as_deref() {
         None if key == "__metadata__" => {
             "the safetensors header has two `__metadata__` entries; the format allows one"
@@ -318,18 +377,28 @@ fn repeated_entry(bytes: &[u8]) -> Option<String> {
     })
 }
 
-/// The first key that an object of the JSON text `json` repeats, with the key of the object
-/// that holds it (`None` for the outermost one): `(None, "0.weight")` for a tensor listed
-/// twice. Keys are compared unescaped. `None` also when `json` is not one object whose
-/// strings, objects and arrays all close, with nothing but whitespace after it: a header cut
-/// short or broken is the safetensors crate's to report, not a repeat.
-fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
+/// What the safetensors crate's parser does not say of a header: a repeated key, and the
+/// order of the metadata.
+#[derive(Debug)]
+struct Scan {
+    /// The first key that an object repeats, with the key of the object that holds it
+    /// (`None` for the outermost one): `(None, "0.weight")` for a tensor listed twice.
+    repeat: Option<(Option<String>, String)>,
+    /// The keys of the outermost object's `__metadata__`, in the order the header lists them.
+    metadata_keys: Vec<String>,
+}
+
+/// The [`Scan`] of the JSON text `json`, its keys unescaped; `None` when `json` is not one
+/// object whose strings, objects and arrays all close, with nothing but whitespace after it:
+/// a header cut short or broken is the safetensors crate's to report.
+fn scan_json(json: &str) -> Option<Scan> {
     // One entry per open object (its keys so far) or array (`None`), with the key it is the
     // value of.
     let mut open: Vec<(Option<HashSet<String>>, Option<String>)> = Vec::new();
     let mut last_key: Option<String> = None;
     let mut expect_key = false;
     let mut repeat = None;
+    let mut metadata_keys = Vec::new();
     let mut chars = json.trim_start().chars();
     if chars.clone().next() != Some('{') {
         return None;
@@ -356,9 +425,13 @@ fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
             ',' => expect_key = matches!(open.last(), Some((Some(_), _))),
             '"' => {
                 let text = json_string(&mut chars)?;
+                let depth = open.len();
                 if let (true, Some((Some(keys), name))) = (expect_key, open.last_mut()) {
                     if !keys.insert(text.clone()) && repeat.is_none() {
                         repeat = Some((name.clone(), text.clone()));
+                    }
+                    if depth == 2 && name.as_deref() == Some("__metadata__") {
+                        metadata_keys.push(text.clone());
                     }
                     last_key = Some(text);
                     expect_key = false;
@@ -368,7 +441,10 @@ fn repeated_key(json: &str) -> Option<(Option<String>, String)> {
         }
     }
     let closed = open.is_empty() && chars.as_str().trim().is_empty();
-    repeat.filter(|_| closed)
+    closed.then_some(Scan {
+        repeat,
+        metadata_keys,
+    })
 }
 
 /// The rest of a JSON string whose opening quote has been read, unescaped, up to and

@@ -102,6 +102,10 @@ def rust_to_python(exchange_dir):
         numpy_dtype, tolerance = DTYPES[dtype]
         layers, dtypes = read_network(path)
         assert dtypes == {numpy_dtype}, dtypes
+        with safe_open(str(path), framework="numpy") as f:
+            mine = {k: v for k, v in f.metadata().items() if not k.startswith("tapegrad.")}
+        expected = {"inputs": "x,y", "note": 'écrit par tapegrad, "quoted" \\ back'}
+        assert mine == expected, mine
         worst = float(np.max(np.abs(forward(layers, inputs) - outputs)))
         print(f"numpy ran {name} ({path.stat().st_size} bytes, {describe(layers)}) on "
               f"{len(inputs)} circle points: max |numpy - tapegrad| = {worst:.2e} "
@@ -122,6 +126,10 @@ def python_to_rust(exchange_dir):
         "tapegrad.version": "1",
         "tapegrad.sizes": ",".join(map(str, sizes)),
         "tapegrad.activations": ",".join(activations),
+        # Keys of the writer's own, which tapegrad gives back with the model.
+        "format": "np",
+        "inputs": "x,y",
+        "written by": 'numpy, "quoted" ✓',
     }
     save_file(tensors, str(exchange_dir / "python.f64.safetensors"), metadata=metadata)
     as_f32 = {name: t.astype(np.float32) for name, t in tensors.items()}
