@@ -26,6 +26,7 @@ pub struct FrameJson {
     inputs: Vec<InputJson>,
     output: OutputJson,
     findings: Vec<FindingJson>,
+    checking: bool,
 }
 
 #[derive(Serialize)]
@@ -231,6 +232,7 @@ impl Trainer {
                 map: base64(&output),
             },
             findings: self.findings.clone(),
+            checking: self.checking,
         }
     }
 }

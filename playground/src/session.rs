@@ -45,6 +45,8 @@ pub struct Session {
     sent: Mutex<(u64, usize)>,
     /// Whether a diagnosis is running.
     diagnosing: AtomicBool,
+    /// Whether a paused run changed while a diagnosis was running: it checks the run again.
+    again: AtomicBool,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Arc<str> {
@@ -72,6 +74,7 @@ impl Session {
             closed: AtomicBool::new(false),
             sent: Mutex::new((0, 0)),
             diagnosing: AtomicBool::new(false),
+            again: AtomicBool::new(false),
         }
     }
 
@@ -92,17 +95,26 @@ impl Session {
         if data {
             self.events.data.send_replace(json(&t.data.json()));
         }
-        self.send_frame(t);
-        self.wake.notify_all();
         if t.status != Status::Running {
+            // First, so that the frame says the findings of this change are still to come
+            // (the checkup needs the lock held here to end).
             self.diagnose(t);
         }
+        self.send_frame(t);
+        self.wake.notify_all();
     }
 
-    /// Starts a diagnosis of the run on a thread of its own, unless one is under way; its
-    /// findings go into the next frame (sent at once if the run is not training).
-    fn diagnose(self: &Arc<Self>, t: &Trainer) {
+    /// Starts a diagnosis of the run on a thread of its own; its findings go into the next
+    /// frame (sent at once if the run is not training). While one is under way, a running
+    /// run waits for the next beat, and a paused one is checked again once it ends: every
+    /// change while paused gets findings of its own, and the frame that ends the checkup says
+    /// `checking: false`.
+    fn diagnose(self: &Arc<Self>, t: &mut Trainer) {
+        t.checking = true;
         if self.diagnosing.swap(true, Ordering::SeqCst) {
+            if t.status != Status::Running {
+                self.again.store(true, Ordering::SeqCst);
+            }
             return;
         }
         let job = t.diagnosis_job();
@@ -111,16 +123,28 @@ impl Session {
             .name(format!("diagnose-{}", self.id))
             .spawn(move || {
                 let session = &done.0;
-                let findings = job.run();
-                let mut t = session.lock();
-                if t.generation == job.generation && t.findings != findings {
-                    t.findings = findings;
+                let mut job = job;
+                loop {
+                    let findings = job.run();
+                    let mut t = session.lock();
+                    if t.generation == job.generation {
+                        t.findings = findings;
+                    }
+                    if session.again.swap(false, Ordering::SeqCst) {
+                        job = t.diagnosis_job();
+                        continue;
+                    }
+                    // Over, under the lock: a change from now on starts a checkup of its own.
+                    t.checking = false;
+                    session.diagnosing.store(false, Ordering::SeqCst);
                     if t.status != Status::Running {
                         session.send_frame(&mut t);
                     }
+                    return;
                 }
             });
         if spawned.is_err() {
+            t.checking = false;
             self.diagnosing.store(false, Ordering::SeqCst);
         }
     }
@@ -150,14 +174,17 @@ impl Session {
     }
 }
 
-/// A diagnosis under way; dropping it marks it over, also when the job panics, so the
-/// session is diagnosed again.
+/// A diagnosis under way. It marks itself over under the run's lock; if the job panics
+/// instead, dropping this marks it over, so that the session is diagnosed again.
 #[derive(Debug)]
 struct Diagnosing(Arc<Session>);
 
 impl Drop for Diagnosing {
     fn drop(&mut self) {
-        self.0.diagnosing.store(false, Ordering::SeqCst);
+        if std::thread::panicking() {
+            self.0.again.store(false, Ordering::SeqCst);
+            self.0.diagnosing.store(false, Ordering::SeqCst);
+        }
     }
 }
 
@@ -279,7 +306,7 @@ fn train(session: &Arc<Session>, registry: &Weak<Registry>) {
             next_frame = (next_frame + FRAME_EVERY).max(now);
         }
         if now >= next_diagnosis {
-            session.diagnose(&t);
+            session.diagnose(&mut t);
             next_diagnosis = now + DIAGNOSE_EVERY;
         }
         if now >= next_stats {

@@ -68,6 +68,9 @@ pub struct Trainer {
     pub history: VecDeque<EpochRecord>,
     pub history_start: u64,
     pub findings: Vec<FindingJson>,
+    /// Whether a checkup is under way or due, whose findings may replace [`findings`]
+    /// (Trainer::findings) in a later frame; the session keeps it.
+    pub checking: bool,
     /// How many times the network was made: a diagnosis of an older one is dropped.
     pub generation: u64,
     /// Epochs per second while running, measured over the last second or so.
@@ -123,6 +126,7 @@ impl Trainer {
             history: VecDeque::new(),
             history_start: 0,
             findings: Vec::new(),
+            checking: false,
             generation: 0,
             epochs_per_second: 0.0,
             rate_mark: (Instant::now(), 0),
