@@ -422,13 +422,8 @@ fn loading(path: &std::path::Path, flags: &str) -> Config {
 #[test]
 fn save_records_the_features_and_the_data_they_were_trained_on() {
     let cfg = config("--features x,y,x2 --seed 3 --noise 0.1 --hidden 8 --lr 0.1");
-    let metadata = cfg.metadata();
-    let recorded: Vec<(&str, &str)> = metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     assert_eq!(
-        recorded,
+        entries(&cfg.metadata()),
         [
             ("circle.data", "circle"),
             ("circle.noise", "0.1"),
@@ -538,4 +533,44 @@ fn a_recorded_setting_the_flag_refuses_is_named() {
         )
     );
     std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn load_and_save_keep_what_the_file_records_whatever_data_it_is_drawn_on() {
+    let trained_with = config("--features x,y,x2 --seed 3 --noise 0.1").metadata();
+    let mut file = trained_with.clone();
+    file.insert("format".to_string(), "pt".to_string()); // a key of another program's
+    let path = saved_network("resave.tapegrad", &file);
+    // Drawn on other data: the settings it was trained with are still the file's.
+    let mut cfg = loading(&path, "--seed 4 --noise 0.2 --data xor");
+    let loaded = report::load_network(&path, &mut cfg).unwrap();
+    assert_eq!(loaded.overridden.len(), 3);
+    assert_eq!(
+        entries(&cfg.to_save(Some(&loaded.metadata))),
+        entries(&file)
+    );
+    std::fs::remove_file(&path).unwrap();
+
+    // A file that records nothing: its features are the ones --load drew it with; the data
+    // it was trained on is not known, so none is recorded.
+    let path = saved_network("resave-plain.tapegrad", &tapegrad::save::Metadata::new());
+    let mut cfg = loading(&path, "--features x,y,x2 --seed 4");
+    let loaded = report::load_network(&path, &mut cfg).unwrap();
+    assert_eq!(
+        entries(&cfg.to_save(Some(&loaded.metadata))),
+        [("circle.features", "x,y,x2")]
+    );
+    std::fs::remove_file(&path).unwrap();
+
+    // Trained here: the settings it was trained with.
+    let cfg = config("--features x,y,x2 --seed 3 --noise 0.1");
+    assert_eq!(entries(&cfg.to_save(None)), entries(&trained_with));
+}
+
+/// The entries in their order.
+fn entries(metadata: &tapegrad::save::Metadata) -> Vec<(&str, &str)> {
+    metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
 }
