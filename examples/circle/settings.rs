@@ -485,6 +485,14 @@ fn key(flag: &Flag) -> String {
     format!("circle.{}", flag.name)
 }
 
+/// The features a saved network's `metadata` records, as its key and value, if it does.
+pub fn recorded_features(metadata: &Metadata) -> Option<(String, &str)> {
+    let features = FLAGS.iter().find(|f| f.name == "features")?;
+    let key = key(features);
+    let value = metadata.get(&key)?;
+    Some((key, value))
+}
+
 impl Config {
     /// What `--save` records with the network: the settings it was trained with that its
     /// picture depends on (the data and the features), each as its flag takes it:

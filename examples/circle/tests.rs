@@ -574,3 +574,24 @@ fn entries(metadata: &tapegrad::save::Metadata) -> Vec<(&str, &str)> {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
 }
+
+#[test]
+fn a_file_whose_recorded_features_do_not_fit_its_network_is_named_as_contradictory() {
+    // Written by another program, or edited: 3 inputs, but x,y recorded.
+    let metadata = [("circle.features", "x,y")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let path = saved_network("contradictory.tapegrad", &metadata);
+    let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} holds a 3 → 2 → 1 network, but records circle.features = `x,y`, for networks \
+             with 2 inputs and 1 output: the file contradicts itself, and no --features can \
+             draw it",
+            path.display()
+        )
+    );
+    std::fs::remove_file(&path).unwrap();
+}
