@@ -518,10 +518,7 @@ fn a_file_that_records_no_settings_is_drawn_with_the_flags_as_before() {
 
 #[test]
 fn a_recorded_setting_the_flag_refuses_is_named() {
-    let metadata = [("circle.noise", "lots"), ("circle.features", "x,y,x2")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let metadata = metadata(&[("circle.noise", "lots"), ("circle.features", "x,y,x2")]);
     let path = saved_network("bad-noise.tapegrad", &metadata);
     let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
     assert_eq!(
@@ -567,6 +564,14 @@ fn load_and_save_keep_what_the_file_records_whatever_data_it_is_drawn_on() {
     assert_eq!(entries(&cfg.to_save(None)), entries(&trained_with));
 }
 
+/// Metadata of these entries, in this order.
+fn metadata(entries: &[(&str, &str)]) -> tapegrad::save::Metadata {
+    entries
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// The entries in their order.
 fn entries(metadata: &tapegrad::save::Metadata) -> Vec<(&str, &str)> {
     metadata
@@ -578,11 +583,10 @@ fn entries(metadata: &tapegrad::save::Metadata) -> Vec<(&str, &str)> {
 #[test]
 fn a_file_whose_recorded_features_do_not_fit_its_network_is_named_as_contradictory() {
     // Written by another program, or edited: 3 inputs, but x,y recorded.
-    let metadata = [("circle.features", "x,y")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let path = saved_network("contradictory.tapegrad", &metadata);
+    let path = saved_network(
+        "contradictory.tapegrad",
+        &metadata(&[("circle.features", "x,y")]),
+    );
     let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
     assert_eq!(
         err.to_string(),
