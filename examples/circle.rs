@@ -52,7 +52,6 @@ use tapegrad::diagnose::{Checkup, History};
 use tapegrad::loss::{self, Loss};
 use tapegrad::nn::{Activation, BatchGradients, Forward, Init, Mlp, Module, batch_loss};
 use tapegrad::optim::{Optimizer, Sgd, check_loss};
-use tapegrad::save::Metadata;
 
 use flags::Message;
 use report::Run;
@@ -80,22 +79,21 @@ fn main() -> Result<(), Box<dyn Error>> {
     let data = playground_data(&cfg, &mut rng)?;
 
     // The network: trained here, or as a file holds it (whose metadata --save keeps).
-    let (model, run, mut metadata) = match loaded {
+    let (model, run, file) = match loaded {
         Some(loaded) => {
             report::print_loaded(&cfg, &loaded, &data);
-            (loaded.model, None, loaded.metadata)
+            (loaded.model, None, Some(loaded.metadata))
         }
         None => {
             let (model, run) = train(&cfg, &data, &mut rng)?;
-            (model, Some(run), Metadata::new())
+            (model, Some(run), None)
         }
     };
 
     // What it learned: the accuracies, the boundary, the loss curve and the pictures.
     report::show(&cfg, &model, &data, run.as_ref())?;
     if let Some(path) = &cfg.save {
-        metadata.extend(cfg.metadata());
-        report::save_network(&model, path, &metadata)?;
+        report::save_network(&model, path, &cfg.to_save(file.as_ref()))?;
     }
 
     // On stderr: the one line that differs from run to run, so stdout stays reproducible.

@@ -1,41 +1,23 @@
 //! Saving and loading models (`tapegrad::save`): bit-exact round trips in both formats for
 //! several architectures and every activation, the safetensors layout PyTorch expects, f32's
-//! tolerance, metadata kept exactly and in order, every error with its message, and that a
-//! failed load or save changes nothing.
+//! tolerance, every error with its message, and that a failed load or save changes nothing.
+//! The metadata a model carries is `tests/save_metadata.rs`'s.
 
 #[path = "common/numeric.rs"]
 mod numeric;
+#[path = "common/saved.rs"]
+mod saved;
 #[path = "common/seeded.rs"]
 mod seeded;
 
-use std::path::{Path, PathBuf};
-
 use numeric::bits;
-use safetensors::{Dtype as StDtype, SafeTensors, tensor::TensorView};
+use safetensors::{Dtype as StDtype, SafeTensors};
+use saved::*;
 use seeded::rng;
 use tapegrad::Error;
 use tapegrad::datasets::{self, PLAYGROUND_SAMPLES, Playground};
 use tapegrad::nn::{Activation, Forward, Init, Layer, Mlp, Module, Neuron};
-use tapegrad::save::{self, Dtype, Format, Metadata};
-
-const FORMATS: [Format; 3] = [
-    Format::Native,
-    Format::Safetensors(Dtype::F64),
-    Format::Safetensors(Dtype::F32),
-];
-
-/// The Playground's default network as the circle example builds it: 2 → 4 → 2 → 1, tanh.
-fn circle_network(seed: u64) -> Mlp {
-    Mlp::new(
-        2,
-        &[4, 2, 1],
-        Activation::Tanh,
-        Activation::Tanh,
-        Init::Playground,
-        &mut rng(seed),
-    )
-    .unwrap()
-}
+use tapegrad::save::{self, Dtype, Format};
 
 /// `model` with parameter `index` overwritten by `value`, even a NaN or infinite one (which
 /// `set_parameters` refuses), through the raw visitor optimizers use.
@@ -90,19 +72,6 @@ fn two_two_one(second: Activation) -> Mlp {
 /// A network whose hidden layer mixes activations: only the native format holds it.
 fn mixed_network() -> Mlp {
     two_two_one(Activation::Relu)
-}
-
-/// A path under Cargo's scratch directory for integration tests; each test uses its own names.
-fn temp_path(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("save")
-        .join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    path
-}
-
-fn message(result: Result<Mlp, Error>) -> String {
-    result.unwrap_err().to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,68 +240,9 @@ fn f32_refuses_a_parameter_beyond_its_range() {
 // The formats' layout
 // ---------------------------------------------------------------------------------------------
 
-/// `circle_network(1)` in the native format, version 1, as the module docs show it.
-const CIRCLE_V1: &str = "\
-tapegrad-mlp 1
-sizes 2 4 2 1
-layer0.neuron0 tanh w 0.47424473725840266 0.1912356107023263 b 0.1
-layer0.neuron1 tanh w -0.07202521846712973 -0.3244139498061567 b 0.1
-layer0.neuron2 tanh w -0.2454482385026131 0.46260277962263197 b 0.1
-layer0.neuron3 tanh w -0.11139216069316848 0.20850833668313395 b 0.1
-layer1.neuron0 tanh w 0.020343727458295602 -0.11450042385704684 -0.29805826825551485 -0.4377512099660281 b 0.1
-layer1.neuron1 tanh w 0.43561371248440817 -0.06725186044241283 -0.3057123336141201 -0.3578969115941948 b 0.1
-layer2.neuron0 tanh w 0.3922893989853067 -0.10948192526181111 b 0.1
-end d93592ea181cc4b6
-";
-
-/// The same network with two entries of metadata, version 2, as the module docs show it:
-/// version 1 with `meta` lines after `sizes`, and the hash of the whole.
-fn circle_v2() -> String {
-    let head = "tapegrad-mlp 2\nsizes 2 4 2 1\nmeta inputs x,y\n\
-                meta note trained on the circle, 300 epochs\n";
-    let v2 = CIRCLE_V1.replacen("tapegrad-mlp 1\nsizes 2 4 2 1\n", head, 1);
-    v2.replacen("end d93592ea181cc4b6", "end 38ce79f3d07e8b45", 1)
-}
-
-/// The metadata of [`circle_v2`].
-fn circle_metadata() -> Metadata {
-    metadata(&[
-        ("inputs", "x,y"),
-        ("note", "trained on the circle, 300 epochs"),
-    ])
-}
-
-fn metadata(entries: &[(&str, &str)]) -> Metadata {
-    entries
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
-/// The entries in their order: `Metadata`'s `==` ignores the order, this does not.
-fn entries(metadata: &Metadata) -> Vec<(&str, &str)> {
-    metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect()
-}
-
 #[test]
-fn the_native_files_are_the_ones_the_module_docs_show() {
-    let model = circle_network(1);
-    let v1 = native(&model);
-    let v2 = save::to_bytes_with_metadata(&model, Format::Native, &circle_metadata()).unwrap();
-    let v2 = String::from_utf8(v2).unwrap();
-    let docs = include_str!("../src/save/mod.rs");
-    for (text, expected) in [(v1, CIRCLE_V1.to_string()), (v2, circle_v2())] {
-        assert_eq!(text, expected);
-        assert_eq!(reseal(&text), text); // the documented hash is the one written
-        let documented: String = expected.lines().map(|l| format!("//! {l}\n")).collect();
-        assert!(
-            docs.contains(&documented),
-            "src/save/mod.rs's module docs show another file than\n{expected}"
-        );
-    }
+fn the_native_file_is_the_one_the_module_docs_show() {
+    assert_written_as_documented(&native(&circle_network(1)), CIRCLE_V1);
 }
 
 /// The tensors' names, shapes and dtypes, sorted by name.
@@ -448,27 +358,6 @@ fn format_from_path_reads_the_extension() {
 // ---------------------------------------------------------------------------------------------
 // Errors: the native format
 // ---------------------------------------------------------------------------------------------
-
-/// 64-bit FNV-1a, as the module docs define the `end` line's hash.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// `text` with its `end` line replaced by the right one for everything before it: a file
-/// changed by hand that the hash no longer stops, to reach the checks behind it.
-fn reseal(text: &str) -> String {
-    let body = &text[..text.rfind("end ").unwrap()];
-    format!("{body}end {:016x}\n", fnv1a(body.as_bytes()))
-}
-
-fn native(model: &Mlp) -> String {
-    String::from_utf8(save::to_bytes(model, Format::Native).unwrap()).unwrap()
-}
 
 #[test]
 fn a_missing_file_is_an_io_error_naming_the_path() {
@@ -732,58 +621,6 @@ fn bytes_of_neither_format_are_named_as_such() {
 // Errors: safetensors
 // ---------------------------------------------------------------------------------------------
 
-/// A tensor to write: name, dtype, shape, and its numbers as f64s.
-type Tensor = (&'static str, StDtype, Vec<usize>, Vec<f64>);
-
-/// A safetensors file of the given tensors and metadata.
-fn st_file(tensors: &[Tensor], metadata: Option<&[(&str, &str)]>) -> Vec<u8> {
-    let data: Vec<Vec<u8>> = tensors
-        .iter()
-        .map(|(_, dtype, _, xs)| match dtype {
-            StDtype::F32 => xs.iter().flat_map(|&x| (x as f32).to_le_bytes()).collect(),
-            StDtype::I32 => xs.iter().flat_map(|&x| (x as i32).to_le_bytes()).collect(),
-            _ => xs.iter().flat_map(|&x| x.to_le_bytes()).collect(),
-        })
-        .collect();
-    let views: Vec<(&str, TensorView)> = tensors
-        .iter()
-        .zip(&data)
-        .map(|((name, dtype, shape, _), bytes)| {
-            (
-                *name,
-                TensorView::new(*dtype, shape.clone(), bytes).unwrap(),
-            )
-        })
-        .collect();
-    let metadata = metadata.map(|m| {
-        m.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    });
-    safetensors::serialize(views, metadata).unwrap()
-}
-
-const META: [(&str, &str); 3] = [
-    ("tapegrad.version", "1"),
-    ("tapegrad.sizes", "2,2,1"),
-    ("tapegrad.activations", "relu,linear"),
-];
-
-/// A well-formed 2 → 2 relu → 1 linear file in f64.
-fn good_tensors() -> Vec<Tensor> {
-    vec![
-        (
-            "0.weight",
-            StDtype::F64,
-            vec![2, 2],
-            vec![1.0, -1.0, 0.5, 2.0],
-        ),
-        ("0.bias", StDtype::F64, vec![2], vec![0.0, 0.25]),
-        ("2.weight", StDtype::F64, vec![1, 2], vec![3.0, -0.5]),
-        ("2.bias", StDtype::F64, vec![1], vec![0.125]),
-    ]
-}
-
 #[test]
 fn a_handmade_safetensors_file_loads_in_f64_and_f32() {
     for dtype in [StDtype::F64, StDtype::F32] {
@@ -984,6 +821,73 @@ fn a_broken_header_that_repeats_a_name_is_reported_as_broken() {
     );
 }
 
+/// The format forbids a name twice in the header; the safetensors crate keeps one of the two
+/// entries and loads. Every repetition is an error naming what is repeated.
+#[test]
+fn a_name_twice_in_a_safetensors_header_is_an_error_naming_it() {
+    let good = st_bytes(&format!("{ST_WEIGHT},{ST_REST}"), ST_META);
+    assert_eq!(
+        save::from_bytes(&good)
+            .unwrap()
+            .predict(&[1.0, 2.0])
+            .unwrap(),
+        [-2.25]
+    );
+
+    // `0.weight` twice, as f32 then as f64: the crate alone takes the file.
+    let f32_first =
+        "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}".to_string();
+    let twice = st_bytes(&format!("{f32_first},{ST_WEIGHT},{ST_REST}"), ST_META);
+    assert_eq!(SafeTensors::deserialize(&twice).unwrap().len(), 4);
+    let tensor_twice = "cannot load model: tensor `0.weight` is listed twice in the safetensors \
+                        header; the format allows each name once (which of the two would be \
+                        the model's?)";
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+    // The same, with the two in the other order, and with the name spelled with an escape.
+    let twice = st_bytes(&format!("{ST_WEIGHT},{f32_first},{ST_REST}"), ST_META);
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+    let escaped = ST_WEIGHT.replace("0.weight", "0\\u002eweight");
+    let twice = st_bytes(&format!("{ST_WEIGHT},{escaped},{ST_REST}"), ST_META);
+    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
+
+    let cases = [
+        (
+            st_bytes(
+                &format!("{ST_WEIGHT},{ST_REST}"),
+                &format!("{ST_META},\"tapegrad.sizes\":\"2,1\""),
+            ),
+            "the safetensors metadata lists `tapegrad.sizes` twice; the format allows each \
+             key once",
+        ),
+        (
+            st_bytes(
+                &format!(
+                    "{},{ST_REST}",
+                    ST_WEIGHT.replace("\"F64\",", "\"F64\",\"dtype\":\"F32\",")
+                ),
+                ST_META,
+            ),
+            "tensor `0.weight` gives its `dtype` twice in the safetensors header; the format \
+             allows each field once",
+        ),
+        (
+            st_bytes(
+                &format!("{ST_WEIGHT},{ST_REST},\"__metadata__\":{{{ST_META}}}"),
+                ST_META,
+            ),
+            "the safetensors header has two `__metadata__` entries; the format allows one",
+        ),
+    ];
+    for (bytes, expected) in cases {
+        assert_eq!(
+            message(save::from_bytes(&bytes)),
+            format!("cannot load model: {expected}")
+        );
+    }
+    // Names that differ only inside a tensor's entry are no repetition: `shape` is in each.
+    assert!(save::from_bytes(&st_bytes(&format!("{ST_REST},{ST_WEIGHT}"), ST_META)).is_ok());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Nothing half done
 // ---------------------------------------------------------------------------------------------
@@ -1104,361 +1008,4 @@ fn a_failed_save_leaves_the_old_file_and_no_temporary_file() {
         .filter(|name| name.ends_with(".tmp"))
         .collect();
     assert_eq!(leftovers, Vec::<String>::new());
-}
-
-/// A safetensors file written byte by byte: 8 bytes of header length, the JSON header, then the
-/// numbers of the good 2 → 2 relu → 1 linear file in f64 (`0.weight` at bytes 0..32,
-/// `0.bias` 32..48, `2.weight` 48..64, `2.bias` 64..72).
-fn st_bytes(tensors: &str, metadata: &str) -> Vec<u8> {
-    let header = format!("{{\"__metadata__\":{{{metadata}}},{tensors}}}");
-    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
-    bytes.extend(header.as_bytes());
-    for x in [1.0f64, -1.0, 0.5, 2.0, 0.0, 0.25, 3.0, -0.5, 0.125] {
-        bytes.extend(x.to_le_bytes());
-    }
-    bytes
-}
-
-const ST_META: &str = "\"tapegrad.version\":\"1\",\"tapegrad.sizes\":\"2,2,1\",\
-                       \"tapegrad.activations\":\"relu,linear\"";
-const ST_REST: &str = "\"0.bias\":{\"dtype\":\"F64\",\"shape\":[2],\"data_offsets\":[32,48]},\
-                       \"2.weight\":{\"dtype\":\"F64\",\"shape\":[1,2],\"data_offsets\":[48,64]},\
-                       \"2.bias\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[64,72]}";
-const ST_WEIGHT: &str = "\"0.weight\":{\"dtype\":\"F64\",\"shape\":[2,2],\"data_offsets\":[0,32]}";
-
-/// The format forbids a name twice in the header; the safetensors crate keeps one of the two
-/// entries and loads. Every repetition is an error naming what is repeated.
-#[test]
-fn a_name_twice_in_a_safetensors_header_is_an_error_naming_it() {
-    let good = st_bytes(&format!("{ST_WEIGHT},{ST_REST}"), ST_META);
-    assert_eq!(
-        save::from_bytes(&good)
-            .unwrap()
-            .predict(&[1.0, 2.0])
-            .unwrap(),
-        [-2.25]
-    );
-
-    // `0.weight` twice, as f32 then as f64: the crate alone takes the file.
-    let f32_first =
-        "\"0.weight\":{\"dtype\":\"F32\",\"shape\":[2,2],\"data_offsets\":[0,16]}".to_string();
-    let twice = st_bytes(&format!("{f32_first},{ST_WEIGHT},{ST_REST}"), ST_META);
-    assert_eq!(SafeTensors::deserialize(&twice).unwrap().len(), 4);
-    let tensor_twice = "cannot load model: tensor `0.weight` is listed twice in the safetensors \
-                        header; the format allows each name once (which of the two would be \
-                        the model's?)";
-    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
-    // The same, with the two in the other order, and with the name spelled with an escape.
-    let twice = st_bytes(&format!("{ST_WEIGHT},{f32_first},{ST_REST}"), ST_META);
-    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
-    let escaped = ST_WEIGHT.replace("0.weight", "0\\u002eweight");
-    let twice = st_bytes(&format!("{ST_WEIGHT},{escaped},{ST_REST}"), ST_META);
-    assert_eq!(message(save::from_bytes(&twice)), tensor_twice);
-
-    let cases = [
-        (
-            st_bytes(
-                &format!("{ST_WEIGHT},{ST_REST}"),
-                &format!("{ST_META},\"tapegrad.sizes\":\"2,1\""),
-            ),
-            "the safetensors metadata lists `tapegrad.sizes` twice; the format allows each \
-             key once",
-        ),
-        (
-            st_bytes(
-                &format!(
-                    "{},{ST_REST}",
-                    ST_WEIGHT.replace("\"F64\",", "\"F64\",\"dtype\":\"F32\",")
-                ),
-                ST_META,
-            ),
-            "tensor `0.weight` gives its `dtype` twice in the safetensors header; the format \
-             allows each field once",
-        ),
-        (
-            st_bytes(
-                &format!("{ST_WEIGHT},{ST_REST},\"__metadata__\":{{{ST_META}}}"),
-                ST_META,
-            ),
-            "the safetensors header has two `__metadata__` entries; the format allows one",
-        ),
-    ];
-    for (bytes, expected) in cases {
-        assert_eq!(
-            message(save::from_bytes(&bytes)),
-            format!("cannot load model: {expected}")
-        );
-    }
-    // Names that differ only inside a tensor's entry are no repetition: `shape` is in each.
-    assert!(save::from_bytes(&st_bytes(&format!("{ST_REST},{ST_WEIGHT}"), ST_META)).is_ok());
-}
-
-// ---------------------------------------------------------------------------------------------
-// Metadata
-// ---------------------------------------------------------------------------------------------
-
-/// Entries that test the formats' edges: keys out of sorted order, values empty, with spaces
-/// at either end, quotes and backslashes (which JSON escapes), `meta` and `end` (which start
-/// native lines), and text beyond ASCII.
-fn awkward_metadata() -> Metadata {
-    metadata(&[
-        ("zeta", "last in sorted order, first here"),
-        ("circle.features", "x,y,x2"),
-        ("empty", ""),
-        ("spaces", "  at both ends  "),
-        ("quotes", r#"say "hi" \ back\slash \" \u0041 {"a":1}"#),
-        ("native", "meta end 0123456789abcdef"),
-        ("größe", "ünïcödé ∑ 中文 🦀"),
-        ("tapegrad", "a key that is not under `tapegrad.`"),
-        ("a=b:c", "="),
-    ])
-}
-
-#[test]
-fn metadata_round_trips_exactly_and_in_order_in_every_format() {
-    let model = circle_network(3);
-    let awkward = awkward_metadata();
-    for format in FORMATS {
-        let bytes = save::to_bytes_with_metadata(&model, format, &awkward).unwrap();
-        let (loaded, read) = save::from_bytes_with_metadata(&bytes).unwrap();
-        assert_eq!(entries(&read), entries(&awkward), "{format:?}");
-        // The model is the one saved without metadata; the loader that ignores it agrees.
-        let plain = save::from_bytes(&save::to_bytes(&model, format).unwrap()).unwrap();
-        assert_eq!(loaded, plain, "{format:?}");
-        assert_eq!(save::from_bytes(&bytes).unwrap(), plain, "{format:?}");
-        // One model and its metadata, one file, however often it is saved.
-        for _ in 0..10 {
-            let again = save::to_bytes_with_metadata(&model, format, &awkward).unwrap();
-            assert_eq!(again, bytes, "{format:?}");
-        }
-    }
-    // Through files, and the order reversed comes back reversed.
-    let reversed: Metadata = awkward.into_iter().rev().collect();
-    for (name, format) in [
-        ("meta.tapegrad", Format::Native),
-        ("meta.safetensors", Format::Safetensors(Dtype::F64)),
-    ] {
-        let path = temp_path(name);
-        save::save_with_metadata(&model, &path, format, &reversed).unwrap();
-        let (loaded, read) = save::load_with_metadata(&path).unwrap();
-        assert_eq!(bits(&loaded.parameters()), bits(&model.parameters()));
-        assert_eq!(entries(&read), entries(&reversed), "{name}");
-        assert_eq!(entries(&read)[0], ("a=b:c", "="));
-    }
-}
-
-#[test]
-fn without_metadata_the_files_are_those_saved_before_metadata() {
-    let model = circle_network(1);
-    for format in FORMATS {
-        assert_eq!(
-            save::to_bytes_with_metadata(&model, format, &Metadata::new()).unwrap(),
-            save::to_bytes(&model, format).unwrap(),
-            "{format:?}"
-        );
-    }
-    assert_eq!(native(&model), CIRCLE_V1); // version 1, which every tapegrad reads
-    let header = |bytes: &[u8]| {
-        let len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
-        String::from_utf8(bytes[8..8 + len].to_vec()).unwrap()
-    };
-    let plain = save::to_bytes(&model, Format::Safetensors(Dtype::F64)).unwrap();
-    assert!(
-        header(&plain).starts_with(
-            r#"{"__metadata__":{"tapegrad.activations":"tanh,tanh,tanh","tapegrad.sizes":"2,4,2,1","tapegrad.version":"1"},"#
-        ),
-        "{}",
-        header(&plain)
-    );
-    // With metadata: tapegrad's keys first, sorted, then yours in your order, each string
-    // escaped as JSON escapes it; the version stays 1.
-    let yours = metadata(&[("z", "1"), ("q", r#"a "b" \c"#), ("a", "")]);
-    let with = save::to_bytes_with_metadata(&model, Format::Safetensors(Dtype::F64), &yours);
-    assert!(
-        header(&with.unwrap()).starts_with(
-            r#"{"__metadata__":{"tapegrad.activations":"tanh,tanh,tanh","tapegrad.sizes":"2,4,2,1","tapegrad.version":"1","z":"1","q":"a \"b\" \\c","a":""},"#
-        )
-    );
-}
-
-#[test]
-fn version_1_files_load_with_no_metadata() {
-    let (model, read) = save::from_bytes_with_metadata(CIRCLE_V1.as_bytes()).unwrap();
-    assert_eq!(model, circle_network(1));
-    assert!(read.is_empty());
-    let (model, read) = save::from_bytes_with_metadata(circle_v2().as_bytes()).unwrap();
-    assert_eq!(model, circle_network(1));
-    assert_eq!(
-        entries(&read),
-        [
-            ("inputs", "x,y"),
-            ("note", "trained on the circle, 300 epochs")
-        ]
-    );
-    // Version 1 has no `meta` lines: one there is where layer0.neuron0 should be.
-    let v1_with_meta =
-        CIRCLE_V1.replacen("\nlayer0.neuron0", "\nmeta inputs x,y\nlayer0.neuron0", 1);
-    assert_eq!(
-        message(save::from_bytes(reseal(&v1_with_meta).as_bytes())),
-        "cannot load model: line 3: expected `layer0.neuron0 ACTIVATION w` and 2 weights, then \
-         `b` and the bias; found `meta inputs x,y`"
-    );
-}
-
-#[test]
-fn metadata_a_file_could_not_give_back_is_refused_by_name_and_nothing_is_written() {
-    let model = circle_network(1);
-    let key_rule = "a key must be non-empty, with no whitespace or control characters";
-    let reserved = "keys starting with `tapegrad.` are tapegrad's own; choose another";
-    let value_rule = "a value may not hold control characters (a newline, a tab)";
-    // (the entry, how the message shows it, the rule it breaks)
-    let cases = [
-        (("", "v"), r#"key """#, key_rule),
-        (("two words", "v"), r#"key "two words""#, key_rule),
-        (("tab\there", "v"), r#"key "tab\there""#, key_rule),
-        (("new\nline", "v"), r#"key "new\nline""#, key_rule),
-        (("bell\u{7}", "v"), r#"key "bell\u{7}""#, key_rule),
-        (("nbsp\u{a0}", "v"), r#"key "nbsp\u{a0}""#, key_rule),
-        (
-            ("tapegrad.sizes", "2,1"),
-            r#"key "tapegrad.sizes""#,
-            reserved,
-        ),
-        (("tapegrad.", "v"), r#"key "tapegrad.""#, reserved),
-        (
-            ("note", "two\nlines"),
-            r#""note" = "two\nlines""#,
-            value_rule,
-        ),
-        (("note", "a\ttab"), r#""note" = "a\ttab""#, value_rule),
-        (
-            ("note", "carriage\r"),
-            r#""note" = "carriage\r""#,
-            value_rule,
-        ),
-        (("note", "del\u{7f}"), r#""note" = "del\u{7f}""#, value_rule),
-    ];
-    let path = temp_path("refused-metadata.tapegrad");
-    let _ = std::fs::remove_file(&path);
-    for ((key, value), shown, rule) in cases {
-        let expected = format!("metadata {shown}: {rule}");
-        // After a good entry: the bad one is named, wherever it is.
-        let bad = metadata(&[("good", "fine"), (key, value)]);
-        for format in FORMATS {
-            let err = save::to_bytes_with_metadata(&model, format, &bad).unwrap_err();
-            assert!(matches!(err, Error::InvalidArgument(_)), "{err:?}");
-            assert_eq!(
-                err.to_string(),
-                format!("invalid argument: cannot save {expected}"),
-                "{format:?}"
-            );
-        }
-        assert!(save::save_with_metadata(&model, &path, Format::Native, &bad).is_err());
-        assert!(!path.exists(), "{expected}");
-    }
-}
-
-#[test]
-fn a_changed_meta_line_fails_the_hash_and_a_resealed_bad_one_names_its_line() {
-    for (from, to) in [
-        ("meta inputs x,y\n", "meta inputs x,z\n"),
-        ("meta inputs x,y\n", "meta inputs x,y \n"),
-        ("meta inputs x,y\n", ""),
-        ("meta note", "meta NOTE"),
-    ] {
-        let changed = circle_v2().replacen(from, to, 1);
-        let msg = message(save::from_bytes_with_metadata(changed.as_bytes()).map(|(m, _)| m));
-        assert!(
-            msg.starts_with("cannot load model: corrupted: the contents hash to "),
-            "{to:?}: {msg}"
-        );
-    }
-    // Lines no tapegrad writes, with a hash that fits them: each is named with its line.
-    let cases = [
-        (
-            "meta inputs x,y",
-            "meta inputs",
-            "line 3: expected `meta`, a key, a space and the value; found `meta inputs`",
-        ),
-        (
-            "meta inputs x,y",
-            "meta tapegrad.sizes 2,1",
-            "line 3: metadata key \"tapegrad.sizes\": keys starting with `tapegrad.` are \
-             tapegrad's own; choose another",
-        ),
-        (
-            "meta inputs x,y",
-            "meta in\tputs x,y",
-            "line 3: metadata key \"in\\tputs\": a key must be non-empty, with no whitespace or \
-             control characters",
-        ),
-        (
-            "meta inputs x,y",
-            "meta  x,y",
-            "line 3: metadata key \"\": a key must be non-empty, with no whitespace or control \
-             characters",
-        ),
-        (
-            "meta inputs x,y",
-            "meta inputs x\u{1b}[31m",
-            "line 3: metadata \"inputs\" = \"x\\u{1b}[31m\": a value may not hold control \
-             characters (a newline, a tab)",
-        ),
-        (
-            "meta note",
-            "meta inputs",
-            "line 4: metadata key \"inputs\" is given twice; a file gives each key once",
-        ),
-    ];
-    for (from, to, expected) in cases {
-        let bad = reseal(&circle_v2().replacen(from, to, 1));
-        assert_ne!(
-            bad,
-            reseal(&circle_v2()),
-            "the case did not change the file: {expected}"
-        );
-        let msg = message(save::from_bytes_with_metadata(bad.as_bytes()).map(|(m, _)| m));
-        assert_eq!(msg, format!("cannot load model: {expected}"));
-        // The loader that ignores metadata refuses the file as well: it is broken.
-        assert_eq!(message(save::from_bytes(bad.as_bytes())), msg);
-    }
-}
-
-#[test]
-fn safetensors_written_elsewhere_loads_with_its_own_keys_in_the_headers_order() {
-    // As Python's `save_file(..., metadata={...})` or PyTorch's (`"format": "pt"`) writes it:
-    // the safetensors crate, its keys in a hash map's order.
-    let mut meta = META.to_vec();
-    meta.extend([
-        ("format", "pt"),
-        ("inputs", "x,y"),
-        ("two words", "kept as is"),
-    ]);
-    let (model, read) =
-        save::from_bytes_with_metadata(&st_file(&good_tensors(), Some(&meta))).unwrap();
-    assert_eq!(model.predict(&[1.0, 2.0]).unwrap(), [-2.25]);
-    let mut got = entries(&read);
-    got.sort_unstable();
-    assert_eq!(
-        got,
-        [
-            ("format", "pt"),
-            ("inputs", "x,y"),
-            ("two words", "kept as is")
-        ]
-    );
-    // Byte by byte, in an order of its own, tapegrad's keys among them and a key escaped:
-    // yours come back in the header's order, unescaped, without tapegrad's.
-    let header_meta = format!(
-        "\"zz\":\"last \\\"quoted\\\"\",{ST_META},\"\\u0041\":\"A\",\"tapegrad.future\":\"x\",\"m\":\"\""
-    );
-    let bytes = st_bytes(&format!("{ST_WEIGHT},{ST_REST}"), &header_meta);
-    let (_, read) = save::from_bytes_with_metadata(&bytes).unwrap();
-    assert_eq!(
-        entries(&read),
-        [("zz", "last \"quoted\""), ("A", "A"), ("m", "")]
-    );
-    // A key that save refuses is refused only when saved again.
-    let err = save::to_bytes_with_metadata(&model, Format::Native, &metadata(&[("two words", "")]));
-    assert!(err.is_err());
 }

@@ -16,7 +16,7 @@ use tapegrad::save::{self, Format, Metadata};
 
 use crate::flags::Message;
 use crate::output::{Picture, shown};
-use crate::settings::{Config, Feature, encode};
+use crate::settings::{self, Config, Feature, encode};
 
 /// What a training run leaves besides the network: the loss per epoch, the table it printed,
 /// the time it took, and the diagnosis of what went wrong, if anything.
@@ -299,14 +299,22 @@ pub fn load_network(path: &Path, cfg: &mut Config) -> Result<Loaded, Box<dyn Err
     let inputs = cfg.features.len();
     if model.nin() != inputs || model.nout() != 1 {
         let names: Vec<&str> = cfg.features.iter().map(|f| f.name()).collect();
-        return Err(Box::new(Message(format!(
-            "{} holds a {} network; with --features {} this example draws networks with \
-             {} and 1 output (pass the --features it was trained with)",
-            path.display(),
-            shape(&model),
-            names.join(","),
-            count(inputs, "input")
-        ))));
+        let (path, shape, inputs) = (path.display(), shape(&model), count(inputs, "input"));
+        // Features the file records were taken, and no others are let in: say so, rather than
+        // send the learner to a --features that would be refused.
+        let message = match settings::recorded_features(&metadata) {
+            Some((key, value)) => format!(
+                "{path} holds a {shape} network, but records {key} = `{value}`, for networks \
+                 with {inputs} and 1 output: the file contradicts itself, and no --features \
+                 can draw it"
+            ),
+            None => format!(
+                "{path} holds a {shape} network; with --features {} this example draws \
+                 networks with {inputs} and 1 output (pass the --features it was trained with)",
+                names.join(",")
+            ),
+        };
+        return Err(Box::new(Message(message)));
     }
     Ok(Loaded {
         path: path.to_path_buf(),

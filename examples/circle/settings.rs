@@ -386,8 +386,9 @@ features and the data settings in the file (as metadata, circle.features and the
 --load takes them, and refuses --features other than the file's. A file saved without them
 (by an older tapegrad, or from PyTorch without its metadata) is drawn with --features as
 given, which must be the ones it was trained with. --load and --save together convert a
-saved network from one format to the other, keeping its metadata. Flags take their value
-after a space or '=': --lr 0.1 or --lr=0.1.
+saved network from one format to the other, keeping its metadata as it is (the data it was
+trained on, not the data flags given to draw it), plus --features if it recorded none. Flags
+take their value after a space or '=': --lr 0.1 or --lr=0.1.
 
 The pictures go under tapegrad/ in the Cargo target directory, named after the flags that
 differ from the defaults (circle-boundary.svg, circle_noise=0.2-boundary.svg, ...).
@@ -484,6 +485,14 @@ fn key(flag: &Flag) -> String {
     format!("circle.{}", flag.name)
 }
 
+/// The features a saved network's `metadata` records, as its key and value, if it does.
+pub fn recorded_features(metadata: &Metadata) -> Option<(String, &str)> {
+    let features = FLAGS.iter().find(|f| f.name == "features")?;
+    let key = key(features);
+    let value = metadata.get(&key)?;
+    Some((key, value))
+}
+
 impl Config {
     /// What `--save` records with the network: the settings it was trained with that its
     /// picture depends on (the data and the features), each as its flag takes it:
@@ -491,6 +500,23 @@ impl Config {
     pub fn metadata(&self) -> Metadata {
         let saved = FLAGS.iter().filter(|f| f.saved != Saved::No);
         saved.map(|f| (key(f), (f.show)(self))).collect()
+    }
+
+    /// What `--save` records: for a network trained here, [`Config::metadata`]; for one that
+    /// `--load` read, the file's `metadata` as it is (the settings it was trained with, whatever
+    /// data it is drawn on now), with the features it was drawn with if the file records none.
+    /// Data settings a file does not record are not known, so none are added.
+    pub fn to_save(&self, loaded: Option<&Metadata>) -> Metadata {
+        let Some(file) = loaded else {
+            return self.metadata();
+        };
+        let mut metadata = file.clone();
+        for flag in FLAGS.iter().filter(|f| f.saved == Saved::Required) {
+            metadata
+                .entry(key(flag))
+                .or_insert_with(|| (flag.show)(self));
+        }
+        metadata
     }
 
     /// Takes the settings that the network saved at `path` records in `metadata` (a file

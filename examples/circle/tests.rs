@@ -422,13 +422,8 @@ fn loading(path: &std::path::Path, flags: &str) -> Config {
 #[test]
 fn save_records_the_features_and_the_data_they_were_trained_on() {
     let cfg = config("--features x,y,x2 --seed 3 --noise 0.1 --hidden 8 --lr 0.1");
-    let metadata = cfg.metadata();
-    let recorded: Vec<(&str, &str)> = metadata
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
     assert_eq!(
-        recorded,
+        entries(&cfg.metadata()),
         [
             ("circle.data", "circle"),
             ("circle.noise", "0.1"),
@@ -523,10 +518,7 @@ fn a_file_that_records_no_settings_is_drawn_with_the_flags_as_before() {
 
 #[test]
 fn a_recorded_setting_the_flag_refuses_is_named() {
-    let metadata = [("circle.noise", "lots"), ("circle.features", "x,y,x2")]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let metadata = metadata(&[("circle.noise", "lots"), ("circle.features", "x,y,x2")]);
     let path = saved_network("bad-noise.tapegrad", &metadata);
     let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
     assert_eq!(
@@ -534,6 +526,74 @@ fn a_recorded_setting_the_flag_refuses_is_named() {
         format!(
             "{} records circle.noise = `lots`, which --noise refuses: it expects a fraction \
              from 0 to 0.5, the Playground's slider / 100 (e.g. 0.25)",
+            path.display()
+        )
+    );
+    std::fs::remove_file(&path).unwrap();
+}
+
+#[test]
+fn load_and_save_keep_what_the_file_records_whatever_data_it_is_drawn_on() {
+    let trained_with = config("--features x,y,x2 --seed 3 --noise 0.1").metadata();
+    let mut file = trained_with.clone();
+    file.insert("format".to_string(), "pt".to_string()); // a key of another program's
+    let path = saved_network("resave.tapegrad", &file);
+    // Drawn on other data: the settings it was trained with are still the file's.
+    let mut cfg = loading(&path, "--seed 4 --noise 0.2 --data xor");
+    let loaded = report::load_network(&path, &mut cfg).unwrap();
+    assert_eq!(loaded.overridden.len(), 3);
+    assert_eq!(
+        entries(&cfg.to_save(Some(&loaded.metadata))),
+        entries(&file)
+    );
+    std::fs::remove_file(&path).unwrap();
+
+    // A file that records nothing: its features are the ones --load drew it with; the data
+    // it was trained on is not known, so none is recorded.
+    let path = saved_network("resave-plain.tapegrad", &tapegrad::save::Metadata::new());
+    let mut cfg = loading(&path, "--features x,y,x2 --seed 4");
+    let loaded = report::load_network(&path, &mut cfg).unwrap();
+    assert_eq!(
+        entries(&cfg.to_save(Some(&loaded.metadata))),
+        [("circle.features", "x,y,x2")]
+    );
+    std::fs::remove_file(&path).unwrap();
+
+    // Trained here: the settings it was trained with.
+    let cfg = config("--features x,y,x2 --seed 3 --noise 0.1");
+    assert_eq!(entries(&cfg.to_save(None)), entries(&trained_with));
+}
+
+/// Metadata of these entries, in this order.
+fn metadata(entries: &[(&str, &str)]) -> tapegrad::save::Metadata {
+    entries
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The entries in their order.
+fn entries(metadata: &tapegrad::save::Metadata) -> Vec<(&str, &str)> {
+    metadata
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
+#[test]
+fn a_file_whose_recorded_features_do_not_fit_its_network_is_named_as_contradictory() {
+    // Written by another program, or edited: 3 inputs, but x,y recorded.
+    let path = saved_network(
+        "contradictory.tapegrad",
+        &metadata(&[("circle.features", "x,y")]),
+    );
+    let err = report::load_network(&path, &mut loading(&path, "")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} holds a 3 → 2 → 1 network, but records circle.features = `x,y`, for networks \
+             with 2 inputs and 1 output: the file contradicts itself, and no --features can \
+             draw it",
             path.display()
         )
     );

@@ -175,15 +175,24 @@ impl Session {
 }
 
 /// A diagnosis under way. It marks itself over under the run's lock; if the job panics
-/// instead, dropping this marks it over, so that the session is diagnosed again.
+/// instead, dropping this marks it over there, so that the session is diagnosed again and a
+/// paused run's frame says no findings are coming (`checking: false`).
 #[derive(Debug)]
 struct Diagnosing(Arc<Session>);
 
 impl Drop for Diagnosing {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.0.again.store(false, Ordering::SeqCst);
-            self.0.diagnosing.store(false, Ordering::SeqCst);
+            // The thread's own guard, if the panic came while it held the lock, was dropped
+            // before this (locals before the closure's captures), so the lock is free to take.
+            let session = &self.0;
+            let mut t = session.lock();
+            session.again.store(false, Ordering::SeqCst);
+            session.diagnosing.store(false, Ordering::SeqCst);
+            t.checking = false;
+            if t.status != Status::Running {
+                session.send_frame(&mut t);
+            }
         }
     }
 }
@@ -347,15 +356,28 @@ mod tests {
 
     #[test]
     fn a_diagnosis_that_panics_is_over() {
-        let trainer = Trainer::new(Settings::default(), None).expect("the default run");
-        let session = Arc::new(Session::new("s".to_string(), trainer));
-        session.diagnosing.store(true, Ordering::SeqCst);
-        let done = Diagnosing(session.clone());
-        let job = std::thread::spawn(move || {
-            let _done = done;
-            panic!("a diagnosis that fails");
-        });
-        assert!(job.join().is_err());
-        assert!(!session.diagnosing.load(Ordering::SeqCst));
+        // In the job, and with the run's lock held (as the thread holds it to store findings).
+        for holding_the_lock in [false, true] {
+            let trainer = Trainer::new(Settings::default(), None).expect("the default run");
+            let session = Arc::new(Session::new("s".to_string(), trainer));
+            session.diagnosing.store(true, Ordering::SeqCst);
+            session.again.store(true, Ordering::SeqCst);
+            session.lock().checking = true;
+            let done = Diagnosing(session.clone());
+            // As `diagnose` spawns it: the guard a capture of the closure, the lock a local.
+            let job = std::thread::spawn(move || {
+                let _t = holding_the_lock.then(|| done.0.lock());
+                panic!("a diagnosis that fails");
+            });
+            assert!(job.join().is_err());
+            assert!(!session.diagnosing.load(Ordering::SeqCst));
+            assert!(!session.again.load(Ordering::SeqCst));
+            // No findings are coming: the paused run's frame says so, or a client waits
+            // for `checking: false` forever.
+            assert!(!session.lock().checking);
+            let frame: serde_json::Value =
+                serde_json::from_str(&session.events.frame.borrow()).unwrap();
+            assert_eq!(frame["checking"], false);
+        }
     }
 }

@@ -43,8 +43,9 @@
 //! [`load_into`] is given a file for another network. Saving refuses what could not be loaded
 //! back: a non-finite parameter, metadata that breaks the rules of [`Metadata`], or for
 //! safetensors a layer whose neurons mix activations (an `nn.Sequential` applies one
-//! activation to a whole layer) or a number beyond `f32`'s range. [`save`] writes to a temporary file beside the target and renames it, so an
-//! interrupted save leaves the old file whole.
+//! activation to a whole layer) or a number beyond `f32`'s range. [`save`] writes to a
+//! temporary file beside the target and renames it, so an interrupted save leaves the old
+//! file whole.
 //!
 //! # The native format, version 1
 //!
