@@ -150,13 +150,13 @@ fn version_1_files_load_with_no_metadata() {
             ("note", "trained on the circle, 300 epochs")
         ]
     );
-    // Version 1 has no `meta` lines: one there is where layer0.neuron0 should be.
+    // Version 1 has no `meta` lines: one there is refused, naming the version it needs.
     let v1_with_meta =
         CIRCLE_V1.replacen("\nlayer0.neuron0", "\nmeta inputs x,y\nlayer0.neuron0", 1);
     assert_eq!(
         message(save::from_bytes(reseal(&v1_with_meta).as_bytes())),
-        "cannot load model: line 3: expected `layer0.neuron0 ACTIVATION w` and 2 weights, then \
-         `b` and the bias; found `meta inputs x,y`"
+        "cannot load model: line 3: `meta` lines come with version 2 of the format, and this \
+         file says version 1"
     );
 }
 
@@ -263,6 +263,11 @@ fn a_changed_meta_line_fails_the_hash_and_a_resealed_bad_one_names_its_line() {
             "meta note",
             "meta inputs",
             "line 4: metadata key \"inputs\" is given twice; a file gives each key once",
+        ),
+        (
+            "meta inputs x,y",
+            "meta",
+            "line 3: expected `meta`, a key, a space and the value; found `meta`",
         ),
     ];
     for (from, to, expected) in cases {

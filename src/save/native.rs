@@ -116,9 +116,13 @@ pub(super) fn parse(text: &str) -> Result<(Mlp, Metadata), String> {
     let sizes = parse_sizes(sizes.split(' ')).map_err(|e| format!("line 2: {e}"))?;
     let mut lines = lines.peekable();
     let mut metadata = Metadata::new();
-    while let Some((number, entry)) =
-        lines.next_if(|(_, l)| version >= WITH_METADATA && l.starts_with("meta "))
-    {
+    while let Some((number, entry)) = lines.next_if(|(_, l)| l.split(' ').next() == Some("meta")) {
+        if version < WITH_METADATA {
+            return Err(format!(
+                "line {number}: `meta` lines come with version {WITH_METADATA} of the format, \
+                 and this file says version {version}"
+            ));
+        }
         let (key, value) =
             parse_meta(entry, &metadata).map_err(|e| format!("line {number}: {e}"))?;
         metadata.insert(key.to_string(), value.to_string());
@@ -149,7 +153,7 @@ pub(super) fn parse(text: &str) -> Result<(Mlp, Metadata), String> {
 /// `meta {key} {value}`: the key and the value, if they are an entry tapegrad could have
 /// written after those in `before`.
 fn parse_meta<'a>(line: &'a str, before: &Metadata) -> Result<(&'a str, &'a str), String> {
-    let Some((key, value)) = line["meta ".len()..].split_once(' ') else {
+    let Some((key, value)) = line.strip_prefix("meta ").and_then(|e| e.split_once(' ')) else {
         return Err(format!(
             "expected `meta`, a key, a space and the value; found `{line}`"
         ));
