@@ -55,10 +55,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("dg/db = {:.4}   (micrograd: 645.5773)", grads.wrt(b));
     println!("the tape holds {} nodes\n", tape.len());
 
-    let report = check_gradients(|v| micrograd_expression(v[0], v[1]), &[-4.0, 2.0]);
-    println!(
-        "The gradient check's `f` is the function it checks: here g of (a, b), not the node f."
-    );
+    let report = check_gradients(|v| micrograd_expression(v[0], v[1]), &[-4.0, 2.0])
+        .with_function("g")
+        .with_input_names(&["a", "b"]);
     println!("{report}");
 
     println!(

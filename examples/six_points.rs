@@ -179,7 +179,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         print!("{diagnosis}");
     }
 
-    println!("\n       point  label  p(class 1)");
+    println!("\n     point  label  p(class 1)");
     for p in &points {
         let prob = model.predict(&p.inputs())?[0];
         println!("  ({:>2}, {:>2})  {:>5}  {prob:>10.4}", p.x, p.y, p.label);

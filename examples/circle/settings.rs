@@ -275,8 +275,9 @@ const FLAGS: [Flag; 14] = [
     Flag {
         name: "threads",
         value: "N",
-        help: "the most threads a batch is computed on, >= 1 (a thread\n\
-               gets 32 points or more); the default is the number of cores",
+        help: "the most threads a batch is computed on, >= 1\n\
+               (each gets 32 points or more); the default is the number\n\
+               of cores",
         expects: "a whole number >= 1 (e.g. --threads 2)",
         key: "",
         training: true,

@@ -101,6 +101,23 @@ fn picture_names_stay_short_enough_for_a_file_system() {
 }
 
 #[test]
+fn help_shows_every_default_in_one_column() {
+    // A flag's first help line longer than the column pushes its default into the text.
+    let text = settings::usage();
+    let columns: Vec<usize> = text
+        .lines()
+        .filter(|line| line.starts_with("  --"))
+        .filter_map(|line| line.rfind(" default ").map(|i| line[..i].chars().count()))
+        .collect();
+    assert_eq!(
+        columns.len(),
+        12,
+        "every flag but --save, --load and --help:\n{text}"
+    );
+    assert!(columns.iter().all(|&c| c == columns[0]), "{text}");
+}
+
+#[test]
 fn a_save_path_in_no_directory_is_refused_before_training() {
     use std::path::Path;
     // Refused up front: otherwise the run trains, draws, and only then fails to save.
