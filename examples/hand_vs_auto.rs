@@ -500,7 +500,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("The report: a learner trained a 2 → 3 → 1 sigmoid network on six points with a");
     println!("sum-of-squares loss, deriving the backward pass by hand, and watched the loss climb");
     println!("from about 9.4 to 18.0. Here is that hand code, beside the tape's gradients.\n");
-    println!("Six points, class 0: (3,4) (2,6) (1,6); class 1: (1,1) (2,1) (3,1).");
+    println!("Six points, class 0: (3, 4) (2, 6) (1, 6); class 1: (1, 1) (2, 1) (3, 1).");
     println!("{model}");
     println!("Xavier weights from seed {SEED}, biases 0; loss Σ (p − t)² over the six points.\n");
 

@@ -104,7 +104,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let dot_path = dir.join("neuron.dot");
     let svg_path = dir.join("neuron.svg");
     write_file(&dot_path, o.to_dot(Some(&grads)))?;
-    println!("Wrote the graph to {}", shown(&dot_path));
+    println!("wrote the graph to {}", shown(&dot_path));
     let has_dot = Command::new("dot")
         .arg("-V")
         .output()
@@ -118,7 +118,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             .arg(&svg_path)
             .status()?;
         if status.success() {
-            println!("and drew it to {} (open it in a browser)", shown(&svg_path));
+            println!(
+                "and drew it to {}; open it in a web browser",
+                shown(&svg_path)
+            );
         } else {
             println!("Graphviz failed ({status}); the command was: {render}");
         }

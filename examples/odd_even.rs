@@ -250,7 +250,7 @@ fn act1() -> Result<(), Box<dyn Error>> {
     let start = tiny_net()?;
     let p = start.parameters();
     println!("Act 1: the reported network: 1 input → 1 relu unit → 1 sigmoid output");
-    println!("  data: x = 1..10, label 1 for odd, 0 for even");
+    println!("  data: x = 1 to 10, label 1 for odd, 0 for even");
     println!("  loss: binary cross-entropy of the sigmoid's p (loss::bce), averaged over the ten");
     println!(
         "  start: hidden w = {:.3}, b = {:.3}; output w = {:.3}, b = {:.3}",
@@ -420,7 +420,7 @@ fn act2() -> Result<(), Box<dyn Error>> {
     let seen = score(&model, &numbers(1..=10, 10.0), 0.0)?;
     let unseen = score(&model, &numbers(11..=20, 10.0), 0.0)?;
     println!(
-        "  right on 1..10: {}/{} ({:.0}%)    on 11..20, never seen: {}/{} ({:.0}%)",
+        "  right on 1 to 10: {}/{} ({:.0}%)    on 11 to 20, never seen: {}/{} ({:.0}%)",
         seen.0,
         seen.1,
         percent(seen),
@@ -428,7 +428,7 @@ fn act2() -> Result<(), Box<dyn Error>> {
         unseen.1,
         percent(unseen)
     );
-    print!("  p(odd) for 11..20:");
+    print!("  p(odd) for 11 to 20:");
     for (x, _) in numbers(11..=20, 10.0) {
         let p = Activation::Sigmoid.apply_f64(model.predict(&x)?[0]);
         print!(" {p:.2}");
@@ -520,7 +520,9 @@ fn act3() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!("  Why: odd means bit 0 is 1, so the answer is now a linear function of the inputs.");
-    println!("  Bits 4-7 are 0 in every number of 1..10, so they got no gradient and kept their");
+    println!(
+        "  Bits 4-7 are 0 in every number from 1 to 10, so they got no gradient and kept their"
+    );
     println!("  random starting weights; bit 0's weight grew large enough to outvote them:");
     let (lowest_odd, highest_even) = score_bounds(&after);
     println!(
