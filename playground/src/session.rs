@@ -43,10 +43,6 @@ pub struct Session {
     closed: AtomicBool,
     /// Frames sent and their bytes since the last figures were printed.
     sent: Mutex<(u64, usize)>,
-    /// Whether a diagnosis is running.
-    diagnosing: AtomicBool,
-    /// Whether a paused run changed while a diagnosis was running: it checks the run again.
-    again: AtomicBool,
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Arc<str> {
@@ -73,8 +69,6 @@ impl Session {
             last_seen: Mutex::new(Instant::now()),
             closed: AtomicBool::new(false),
             sent: Mutex::new((0, 0)),
-            diagnosing: AtomicBool::new(false),
-            again: AtomicBool::new(false),
         }
     }
 
@@ -108,15 +102,14 @@ impl Session {
     /// frame (sent at once if the run is not training). While one is under way, a running
     /// run waits for the next beat, and a paused one is checked again once it ends: every
     /// change while paused gets findings of its own, and the frame that ends the checkup says
-    /// `checking: false`.
+    /// `checking: false`. The run's [`checking`](Trainer::checking) and
+    /// [`recheck`](Trainer::recheck) say where it is, changed only under the run's lock.
     fn diagnose(self: &Arc<Self>, t: &mut Trainer) {
-        t.checking = true;
-        if self.diagnosing.swap(true, Ordering::SeqCst) {
-            if t.status != Status::Running {
-                self.again.store(true, Ordering::SeqCst);
-            }
+        if t.checking {
+            t.recheck |= t.status != Status::Running;
             return;
         }
+        t.checking = true;
         let job = t.diagnosis_job();
         let done = Diagnosing(self.clone());
         let spawned = std::thread::Builder::new()
@@ -130,13 +123,12 @@ impl Session {
                     if t.generation == job.generation {
                         t.findings = findings;
                     }
-                    if session.again.swap(false, Ordering::SeqCst) {
+                    if std::mem::take(&mut t.recheck) {
                         job = t.diagnosis_job();
                         continue;
                     }
                     // Over, under the lock: a change from now on starts a checkup of its own.
                     t.checking = false;
-                    session.diagnosing.store(false, Ordering::SeqCst);
                     if t.status != Status::Running {
                         session.send_frame(&mut t);
                     }
@@ -145,7 +137,6 @@ impl Session {
             });
         if spawned.is_err() {
             t.checking = false;
-            self.diagnosing.store(false, Ordering::SeqCst);
         }
     }
 
@@ -187,8 +178,7 @@ impl Drop for Diagnosing {
             // before this (locals before the closure's captures), so the lock is free to take.
             let session = &self.0;
             let mut t = session.lock();
-            session.again.store(false, Ordering::SeqCst);
-            session.diagnosing.store(false, Ordering::SeqCst);
+            t.recheck = false;
             t.checking = false;
             if t.status != Status::Running {
                 session.send_frame(&mut t);
@@ -360,9 +350,11 @@ mod tests {
         for holding_the_lock in [false, true] {
             let trainer = Trainer::new(Settings::default(), None).expect("the default run");
             let session = Arc::new(Session::new("s".to_string(), trainer));
-            session.diagnosing.store(true, Ordering::SeqCst);
-            session.again.store(true, Ordering::SeqCst);
-            session.lock().checking = true;
+            {
+                let mut t = session.lock();
+                t.checking = true;
+                t.recheck = true;
+            }
             let done = Diagnosing(session.clone());
             // As `diagnose` spawns it: the guard a capture of the closure, the lock a local.
             let job = std::thread::spawn(move || {
@@ -370,11 +362,11 @@ mod tests {
                 panic!("a diagnosis that fails");
             });
             assert!(job.join().is_err());
-            assert!(!session.diagnosing.load(Ordering::SeqCst));
-            assert!(!session.again.load(Ordering::SeqCst));
             // No findings are coming: the paused run's frame says so, or a client waits
-            // for `checking: false` forever.
-            assert!(!session.lock().checking);
+            // for `checking: false` forever; and the next change starts a checkup.
+            let t = session.lock();
+            assert!(!t.checking && !t.recheck);
+            drop(t);
             let frame: serde_json::Value =
                 serde_json::from_str(&session.events.frame.borrow()).unwrap();
             assert_eq!(frame["checking"], false);

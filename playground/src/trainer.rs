@@ -68,9 +68,12 @@ pub struct Trainer {
     pub history: VecDeque<EpochRecord>,
     pub history_start: u64,
     pub findings: Vec<FindingJson>,
-    /// Whether a checkup is under way or due, whose findings may replace [`findings`]
+    /// Whether a checkup is under way, whose findings may replace [`findings`]
     /// (Trainer::findings) in a later frame; the session keeps it.
     pub checking: bool,
+    /// Whether a paused run changed while a checkup was under way: the session checks it
+    /// again when that one ends.
+    pub recheck: bool,
     /// How many times the network was made: a diagnosis of an older one is dropped.
     pub generation: u64,
     /// Epochs per second while running, measured over the last second or so.
@@ -127,6 +130,7 @@ impl Trainer {
             history_start: 0,
             findings: Vec::new(),
             checking: false,
+            recheck: false,
             generation: 0,
             epochs_per_second: 0.0,
             rate_mark: (Instant::now(), 0),
