@@ -35,9 +35,9 @@ pub struct Config {
     pub load: Option<PathBuf>,
     /// The most threads a batch's loss and gradient are computed on.
     pub threads: usize,
-    /// The flags given on the command line (`features`), so that a saved network's settings
+    /// The flags given on the command line (`--features`), so that a saved network's settings
     /// fill in only the others.
-    pub given: Vec<&'static str>,
+    pub given: Given,
 }
 
 impl Default for Config {
@@ -60,7 +60,7 @@ impl Default for Config {
             save: None,
             load: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            given: Vec::new(),
+            given: Given::default(),
         }
     }
 }
@@ -446,7 +446,6 @@ impl Config {
         use lexopt::Arg::{Long, Short};
         let mut cfg = Config::default();
         let mut training_flag = None; // the first flag given that shapes training
-        let mut given = Given::default();
         let mut parser = lexopt::Parser::from_args(args);
         while let Some(arg) = parser.next().map_err(|e| Message(e.to_string()))? {
             let name = match arg {
@@ -457,7 +456,7 @@ impl Config {
             let Some(flag) = FLAGS.iter().find(|f| name[2..] == *f.name) else {
                 return Err(unknown(Long(&name[2..])));
             };
-            given.once(&name)?;
+            cfg.given.once(&name)?;
             let Ok(value) = parser.value() else {
                 return Err(flags::needs_value(&name, flag.expects));
             };
@@ -469,7 +468,6 @@ impl Config {
             if flag.training {
                 training_flag.get_or_insert(name);
             }
-            cfg.given.push(flag.name);
         }
         if let (Some(path), Some(flag)) = (&cfg.load, training_flag) {
             return Err(Message(format!(
@@ -537,7 +535,7 @@ impl Config {
                 continue;
             };
             let name = flag.name;
-            let given = self.given.contains(&name);
+            let given = self.given.contains(&format!("--{name}"));
             // The file's value, read as the flag reads it: into this configuration if the
             // flag was not given, else into one to compare with.
             let mut theirs = Config::default();

@@ -7,7 +7,7 @@
 pub use crate::message::Message;
 
 /// An argument as it was typed: `--name`, `-c`, or the bare value.
-pub fn arg_text(arg: lexopt::Arg<'_>) -> String {
+fn arg_text(arg: lexopt::Arg<'_>) -> String {
     match arg {
         lexopt::Arg::Long(name) => format!("--{name}"),
         lexopt::Arg::Short(c) => format!("-{c}"),
@@ -56,18 +56,23 @@ pub fn expected(flag: &str, expects: &str, got: &str) -> Message {
 }
 
 /// The flags given so far, so that a repeat is refused rather than silently winning.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Given(Vec<String>);
 
 impl Given {
     /// Notes `flag` (`--lr`), or refuses it if it was given before.
     pub fn once(&mut self, flag: &str) -> Result<(), Message> {
-        if self.0.iter().any(|g| g == flag) {
+        if self.contains(flag) {
             return Err(Message(format!(
                 "{flag} was given twice; give each flag once"
             )));
         }
         self.0.push(flag.to_string());
         Ok(())
+    }
+
+    /// Whether `flag` (`--lr`) was given.
+    pub fn contains(&self, flag: &str) -> bool {
+        self.0.iter().any(|g| g == flag)
     }
 }
